@@ -1,0 +1,63 @@
+/**
+ * Every failure the library reports is an MqttError with a stable code. Commands turn codes into
+ * one line of text and an exit code in one place (src/commands/ui/report.ts); tests match codes,
+ * not wording.
+ */
+export const ErrorCode = {
+  /** Bytes on the wire that break the packet grammar (MQTT 5 reason 0x81). */
+  MalformedPacket: 'MALFORMED_PACKET',
+  /** A well-formed packet that the protocol forbids here (MQTT 5 reason 0x82). */
+  ProtocolError: 'PROTOCOL_ERROR',
+  /** A packet over the negotiated maximum packet size (MQTT 5 reason 0x95). */
+  PacketTooLarge: 'PACKET_TOO_LARGE',
+  /** A topic name or filter that breaks the topic rules. */
+  InvalidTopic: 'INVALID_TOPIC',
+  /** A value the caller passed that the protocol cannot carry. */
+  InvalidArgument: 'INVALID_ARGUMENT',
+  /** The transport could not be opened (refused, unreachable, no such socket...). */
+  ConnectFailed: 'CONNECT_FAILED',
+  /** The server answered CONNECT with a refusal; reasonCode holds the CONNACK code. */
+  ConnectionRefused: 'CONNECTION_REFUSED',
+  /** The transport closed while the session was open. */
+  ConnectionLost: 'CONNECTION_LOST',
+  /** The server sent DISCONNECT; reasonCode holds its reason. */
+  ServerDisconnect: 'SERVER_DISCONNECT',
+  /** No PINGRESP (or CONNACK) came back in time. */
+  KeepaliveTimeout: 'KEEPALIVE_TIMEOUT',
+  /** The server refused a PUBLISH (PUBACK/PUBREC reason >= 0x80). */
+  PublishRefused: 'PUBLISH_REFUSED',
+  /** Every filter of a SUBSCRIBE was refused. */
+  SubscribeRefused: 'SUBSCRIBE_REFUSED',
+  /** The client was closed before the operation finished. */
+  ClientClosed: 'CLIENT_CLOSED',
+  /** An operation did not finish before its deadline. */
+  Timeout: 'TIMEOUT',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface MqttErrorOptions {
+  /** The MQTT reason code that belongs on the wire or came from it. */
+  reasonCode?: number;
+  /** A short suggestion for the user, e.g. which flag to try. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class MqttError extends Error {
+  readonly code: ErrorCode;
+  readonly reasonCode: number | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: MqttErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MqttError';
+    this.code = code;
+    this.reasonCode = options.reasonCode;
+    this.hint = options.hint;
+  }
+}
+
+export function isMqttError(value: unknown): value is MqttError {
+  return value instanceof MqttError;
+}
