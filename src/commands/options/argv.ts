@@ -1,0 +1,77 @@
+import { UsageError } from '../ui/usage-error.js';
+import type { OptionGroup, OptionSpec } from './spec.js';
+
+/** What the argv reader found: values per key in the order given, and -D tuples. */
+export interface ParsedArgs {
+  readonly values: Map<string, string[]>;
+  readonly properties: string[][];
+}
+
+export function lastValue(args: ParsedArgs, key: string): string | undefined {
+  const list = args.values.get(key);
+  return list === undefined ? undefined : list[list.length - 1];
+}
+
+export function allValues(args: ParsedArgs, key: string): string[] {
+  return args.values.get(key) ?? [];
+}
+
+export function hasFlag(args: ParsedArgs, key: string): boolean {
+  return args.values.has(key);
+}
+
+export function indexFlags(groups: readonly OptionGroup[]): Map<string, OptionSpec> {
+  const byFlag = new Map<string, OptionSpec>();
+  for (const group of groups) for (const spec of group.options) for (const flag of spec.flags) byFlag.set(flag, spec);
+  return byFlag;
+}
+
+/**
+ * Reads argv the way mosquitto's clients do, so scripts behave the same: each flag is matched
+ * exactly (no clustering), and a flag's value is the next argument whatever it looks like
+ * (`-m -d` publishes "-d"). Added over mosquitto: `--flag=value` for long flags.
+ */
+export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, OptionSpec>): ParsedArgs {
+  const values = new Map<string, string[]>();
+  const properties: string[][] = [];
+  const add = (key: string, value: string): void => {
+    const list = values.get(key);
+    if (list === undefined) values.set(key, [value]);
+    else list.push(value);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    let inline: string | undefined;
+    let spec = byFlag.get(arg);
+    if (spec === undefined && arg.startsWith('--') && arg.includes('=')) {
+      const eq = arg.indexOf('=');
+      spec = byFlag.get(arg.slice(0, eq));
+      if (spec !== undefined && spec.arity === 1) {
+        inline = arg.slice(eq + 1);
+        arg = arg.slice(0, eq);
+      } else {
+        spec = undefined;
+      }
+    }
+    if (spec === undefined) throw new UsageError(`Unknown option '${arg}'.`);
+    if (spec.arity === 0) {
+      add(spec.key, '');
+    } else if (spec.arity === 1) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`${arg} argument given but no ${spec.noun ?? 'value'} specified.`);
+      add(spec.key, value);
+    } else {
+      const command = argv[i + 1];
+      const name = argv[i + 2];
+      const count = name?.toLowerCase() === 'user-property' ? 4 : 3;
+      const tuple = argv.slice(i + 1, i + 1 + count);
+      if (command === undefined || tuple.length < count) {
+        throw new UsageError('--property argument given but not enough arguments specified.');
+      }
+      properties.push(tuple);
+      add(spec.key, '');
+      i += count;
+    }
+  }
+  return { values, properties };
+}

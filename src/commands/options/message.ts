@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import type { QoS } from '../../lib/protocol/packets.js';
+import { isValidTopicName } from '../../lib/topic.js';
+import { UsageError } from '../ui/usage-error.js';
+import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
+import { parseQos } from './connect.js';
+import { parseDecimal, parseInteger } from './numbers.js';
+import type { OptionGroup } from './spec.js';
+
+export const messageOptions: OptionGroup = {
+  title: 'Message',
+  options: [
+    { key: 'topic', flags: ['-t', '--topic'], arity: 1, noun: 'topic', valueName: 'TOPIC', describe: 'topic to publish to' },
+    { key: 'message', flags: ['-m', '--message'], arity: 1, noun: 'message', valueName: 'TEXT', describe: 'send TEXT as the message' },
+    { key: 'file', flags: ['-f', '--file'], arity: 1, noun: 'file', valueName: 'FILE', describe: 'send the whole file as one message' },
+    { key: 'stdinFile', flags: ['-s', '--stdin-file'], arity: 0, describe: 'send all of stdin as one message' },
+    {
+      key: 'stdinLine',
+      flags: ['-l', '--stdin-line'],
+      arity: 0,
+      describe: 'send each line of stdin as a message (lossless, with backpressure)',
+    },
+    { key: 'null', flags: ['-n', '--null-message'], arity: 0, describe: 'send a zero-length message' },
+    { key: 'qos', flags: ['-q', '--qos'], arity: 1, noun: 'QoS', valueName: 'QOS', describe: 'quality of service: 0, 1 or 2 (default 0)' },
+    { key: 'retain', flags: ['-r', '--retain'], arity: 0, describe: 'ask the broker to retain the message' },
+    { key: 'repeat', flags: ['--repeat'], arity: 1, noun: 'count', valueName: 'N', describe: 'publish the message N times' },
+    {
+      key: 'repeatDelay',
+      flags: ['--repeat-delay'],
+      arity: 1,
+      noun: 'seconds',
+      valueName: 'SECS',
+      describe: 'wait SECS (decimal) after each acknowledged repeat',
+    },
+  ],
+};
+
+/** Where the payload comes from: a fixed payload, or one message per stdin line. */
+export type MessageSource = { kind: 'fixed'; load: () => Promise<Buffer> } | { kind: 'lines' };
+
+export interface MessageSettings {
+  topic: string;
+  qos: QoS;
+  retain: boolean;
+  source: MessageSource;
+  repeat: number;
+  repeatDelayMs: number;
+}
+
+const MODES = ['message', 'file', 'stdinFile', 'stdinLine', 'null'] as const;
+
+export function resolveMessage(args: ParsedArgs): MessageSettings {
+  const modes = MODES.filter((m) => hasFlag(args, m));
+  const extraMessages = (args.values.get('message')?.length ?? 0) + (args.values.get('file')?.length ?? 0);
+  if (modes.length > 1 || extraMessages > 1) throw new UsageError('Only one type of message can be sent at once.');
+  const topic = lastValue(args, 'topic');
+  if (topic === undefined || modes.length === 0) throw new UsageError('Both topic and message must be supplied.');
+  if (topic === '') throw new UsageError(`Invalid publish topic '', a topic must not be empty.`);
+  if (!isValidTopicName(topic)) throw new UsageError(`Invalid publish topic '${topic}', does it contain '+' or '#'?`);
+
+  const qosText = lastValue(args, 'qos');
+  const repeatText = lastValue(args, 'repeat');
+  const delayText = lastValue(args, 'repeatDelay');
+  const repeat = repeatText === undefined ? 1 : parseInteger(repeatText, 1, 2 ** 31, () => '--repeat argument must be >0.');
+  const delay =
+    delayText === undefined ? 0 : parseDecimal(delayText, 0, 2 ** 31, () => '--repeat-delay argument must be >=0.0.');
+  const mode = modes[0]!;
+  if (mode === 'stdinLine' && (repeatText !== undefined || delayText !== undefined)) {
+    throw new UsageError('--repeat and --repeat-delay cannot be used with -l.');
+  }
+  return {
+    topic,
+    qos: qosText === undefined ? 0 : parseQos(qosText, (t) => `Invalid QoS given: ${t}`),
+    retain: hasFlag(args, 'retain'),
+    source: sourceFor(mode, args),
+    repeat,
+    repeatDelayMs: delay * 1000,
+  };
+}
+
+/** The largest payload MQTT can carry in one PUBLISH. */
+const MAX_PAYLOAD = 268_435_455;
+
+function sourceFor(mode: (typeof MODES)[number], args: ParsedArgs): MessageSource {
+  switch (mode) {
+    case 'message': {
+      const payload = Buffer.from(lastValue(args, 'message') ?? '');
+      if (payload.length >= MAX_PAYLOAD) throw new UsageError(`Message length must be less than ${MAX_PAYLOAD} bytes.`);
+      return { kind: 'fixed', load: () => Promise.resolve(payload) };
+    }
+    case 'file': {
+      const path = lastValue(args, 'file') ?? '';
+      return { kind: 'fixed', load: () => loadFile(path) };
+    }
+    case 'stdinFile':
+      return { kind: 'fixed', load: loadStdin };
+    case 'null':
+      return { kind: 'fixed', load: () => Promise.resolve(Buffer.alloc(0)) };
+    case 'stdinLine':
+      return { kind: 'lines' };
+  }
+}
+
+async function loadFile(path: string): Promise<Buffer> {
+  try {
+    const data = await readFile(path);
+    if (data.length >= MAX_PAYLOAD) throw new UsageError(`File must be less than ${MAX_PAYLOAD} bytes.`);
+    return data;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
+    throw new UsageError(`Unable to read file "${path}": ${reason}.`);
+  }
+}
+
+async function loadStdin(): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = chunk as Buffer;
+    size += bytes.length;
+    if (size >= MAX_PAYLOAD) throw new UsageError(`Message length must be less than ${MAX_PAYLOAD} bytes.`);
+    parts.push(bytes);
+  }
+  if (size === 0) throw new UsageError('Zero length input on stdin (use -n to send an empty message).');
+  return Buffer.concat(parts);
+}

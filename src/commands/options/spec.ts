@@ -1,0 +1,28 @@
+/**
+ * One row per flag. The argv reader, the help text and the man pages are all written from these
+ * rows, so a flag is declared once.
+ */
+export interface OptionSpec {
+  /** Key in the parsed result. */
+  readonly key: string;
+  /** Every spelling, short first: ['-t', '--topic']. */
+  readonly flags: readonly string[];
+  /**
+   * How many values follow the flag: 0 for switches; 'property' for -D, which takes
+   * "command name value" or "command user-property key value".
+   */
+  readonly arity: 0 | 1 | 'property';
+  /** The noun of mosquitto's "-t argument given but no topic specified" message. */
+  readonly noun?: string;
+  /** Placeholder for the value in help text. */
+  readonly valueName?: string;
+  /** Values accumulate instead of the last one winning (sub's -t, -T, -U). */
+  readonly repeat?: boolean;
+  readonly describe: string;
+}
+
+/** A titled list of flags; a command is a sum of groups. */
+export interface OptionGroup {
+  readonly title: string;
+  readonly options: readonly OptionSpec[];
+}

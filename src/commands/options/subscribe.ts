@@ -1,0 +1,102 @@
+import type { QoS, Subscription } from '../../lib/protocol/packets.js';
+import { isValidTopicFilter } from '../../lib/topic.js';
+import { UsageError } from '../ui/usage-error.js';
+import { allValues, hasFlag, lastValue, type ParsedArgs } from './argv.js';
+import { parseQos } from './connect.js';
+import { parseDecimal, parseInteger } from './numbers.js';
+import type { OptionGroup } from './spec.js';
+
+export const subscribeOptions: OptionGroup = {
+  title: 'Subscription',
+  options: [
+    { key: 'topic', flags: ['-t', '--topic'], arity: 1, repeat: true, noun: 'topic', valueName: 'FILTER', describe: 'topic filter to subscribe to (repeatable; + and # wildcards)' },
+    { key: 'filterOut', flags: ['-T', '--filter-out'], arity: 1, repeat: true, noun: 'topic', valueName: 'FILTER', describe: 'drop messages whose topic matches FILTER (repeatable; not counted by -C)' },
+    { key: 'unsubscribe', flags: ['-U', '--unsubscribe'], arity: 1, repeat: true, noun: 'topic', valueName: 'FILTER', describe: 'unsubscribe from FILTER after subscribing (repeatable; for persistent sessions)' },
+    { key: 'qos', flags: ['-q', '--qos'], arity: 1, noun: 'QoS', valueName: 'QOS', describe: 'QoS of the subscriptions: 0, 1 or 2 (default 0)' },
+    { key: 'retainAsPublished', flags: ['--retain-as-published'], arity: 0, describe: 'v5: keep the retain flag of messages as published' },
+  ],
+};
+
+export const receiveOptions: OptionGroup = {
+  title: 'When to stop, what to print',
+  options: [
+    { key: 'count', flags: ['-C', '--count'], arity: 1, noun: 'count', valueName: 'N', describe: 'exit after N messages' },
+    { key: 'timeout', flags: ['-W', '--timeout'], arity: 1, noun: 'timeout', valueName: 'SECS', describe: 'exit with code 27 after SECS seconds' },
+    { key: 'exitAfterSubscribe', flags: ['-E', '--exit-after-subscribe'], arity: 0, describe: 'exit once subscribed, after the retained messages the broker sends at once' },
+    { key: 'noRetained', flags: ['-R', '--no-retained'], arity: 0, describe: 'ignore retained messages (stale data)' },
+    { key: 'retainedOnly', flags: ['--retained-only'], arity: 0, describe: 'print only retained messages; exit at the first live one' },
+    { key: 'removeRetained', flags: ['--remove-retained'], arity: 0, describe: 'clear each retained message received (publishes an empty retained message)' },
+    { key: 'verbose', flags: ['-v', '--verbose'], arity: 0, describe: "print 'topic payload' instead of the payload alone" },
+    { key: 'noEol', flags: ['-N', '--no-eol'], arity: 0, describe: 'no newline after each message' },
+    { key: 'randomFilter', flags: ['--random-filter'], arity: 1, noun: 'chance', valueName: 'PERCENT', describe: 'print only PERCENT % of messages, chosen at random (0.1-100)' },
+  ],
+};
+
+export interface SubscribeSettings {
+  subscriptions: Subscription[];
+  unsubscribe: string[];
+  filterOut: string[];
+  count: number | undefined;
+  timeoutSeconds: number | undefined;
+  exitAfterSubscribe: boolean;
+  noRetained: boolean;
+  retainedOnly: boolean;
+  removeRetained: boolean;
+  verbose: boolean;
+  eol: boolean;
+  /** Probability in 0..1 that a message is printed. */
+  printChance: number;
+}
+
+function checkFilters(filters: string[], kind: string): void {
+  for (const filter of filters) {
+    if (!isValidTopicFilter(filter)) {
+      throw new UsageError(`Invalid ${kind} topic '${filter}', are all '+' and '#' wildcards correct?`);
+    }
+  }
+}
+
+export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
+  const topics = allValues(args, 'topic');
+  const unsubscribe = allValues(args, 'unsubscribe');
+  const filterOut = allValues(args, 'filterOut');
+  if (topics.length === 0 && unsubscribe.length === 0) {
+    throw new UsageError('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
+  }
+  checkFilters(topics, 'subscription');
+  checkFilters(filterOut, 'filter');
+  checkFilters(unsubscribe, 'unsubscribe');
+  const noRetained = hasFlag(args, 'noRetained');
+  const retainedOnly = hasFlag(args, 'retainedOnly');
+  if (noRetained && retainedOnly) throw new UsageError("Combining '-R' and '--retained-only' makes no sense.");
+
+  const qosText = lastValue(args, 'qos');
+  const qos: QoS = qosText === undefined ? 0 : parseQos(qosText, (t) => `Invalid QoS given: ${t}`);
+  const countText = lastValue(args, 'count');
+  const timeoutText = lastValue(args, 'timeout');
+  const chanceText = lastValue(args, 'randomFilter');
+  const retainAsPublished = hasFlag(args, 'retainAsPublished');
+  return {
+    subscriptions: topics.map((topicFilter) => ({
+      topicFilter,
+      qos,
+      ...(retainAsPublished ? { retainAsPublished } : {}),
+      ...(noRetained ? { retainHandling: 2 as const } : {}),
+    })),
+    unsubscribe,
+    filterOut,
+    count: countText === undefined ? undefined : parseInteger(countText, 1, 2 ** 31, (t) => `Invalid message count "${t}".`),
+    timeoutSeconds:
+      timeoutText === undefined ? undefined : parseInteger(timeoutText, 1, 2 ** 31 / 1000, (t) => `Invalid timeout "${t}".`),
+    exitAfterSubscribe: hasFlag(args, 'exitAfterSubscribe'),
+    noRetained,
+    retainedOnly,
+    removeRetained: hasFlag(args, 'removeRetained'),
+    verbose: hasFlag(args, 'verbose'),
+    eol: !hasFlag(args, 'noEol'),
+    printChance:
+      chanceText === undefined
+        ? 1
+        : parseDecimal(chanceText, 0.1, 100, () => '--random-filter chance must be between 0.1-100.0') / 100,
+  };
+}

@@ -1,0 +1,129 @@
+import { MqttClient, type OutgoingMessage } from '../lib/client/client.js';
+import { connectClient } from '../lib/client/connect.js';
+import { MqttError } from '../lib/errors.js';
+import { readArgv, indexFlags, hasFlag } from './options/argv.js';
+import { commonOptions } from './options/common.js';
+import { connectOptions, resolveConnect, willOptions, type ConnectSettings } from './options/connect.js';
+import { messageOptions, resolveMessage, type MessageSettings } from './options/message.js';
+import { propertyOptions } from './options/properties.js';
+import type { OptionGroup } from './options/spec.js';
+import { attachDebugLog } from './ui/debug-log.js';
+import { ExitCode } from './ui/exit-codes.js';
+import { Output } from './ui/output.js';
+import { exitCodeFor, printWarning, reportError } from './ui/report.js';
+import { forEachLine } from './ui/stdin-lines.js';
+import { onTerminate } from './ui/signals.js';
+
+export const pubOptionGroups: readonly OptionGroup[] = [messageOptions, connectOptions, willOptions, propertyOptions, commonOptions];
+
+const byFlag = indexFlags(pubOptionGroups);
+
+/** `mqt pub`: mosquitto_pub's flags, output and exit codes. Resolves to the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  let settings: ConnectSettings;
+  let message: MessageSettings;
+  try {
+    const args = readArgv(argv, byFlag);
+    if (hasFlag(args, 'help') || hasFlag(args, 'version')) {
+      const { showCommandHelp } = await import('./ui/help.js');
+      return showCommandHelp('pub', hasFlag(args, 'version'));
+    }
+    settings = resolveConnect(args, { invalidIdText: 'Invalid id.' });
+    message = resolveMessage(args);
+  } catch (err) {
+    return reportError(err, 'pub');
+  }
+  const out = new Output();
+  const client = new MqttClient(settings.client);
+  if (settings.debug && !settings.quiet) await attachDebugLog(client, out);
+  let interrupted = false;
+  const stopSignals = onTerminate(() => {
+    interrupted = true;
+    process.stdin.destroy();
+    void client.disconnect(0, settings.properties.disconnect);
+  });
+  try {
+    const payload = message.source.kind === 'fixed' ? await message.source.load() : undefined;
+    await connectClient(client, settings.target);
+    const code =
+      payload === undefined ? await publishLines(client, settings, message) : await publishFixed(client, settings, message, payload);
+    await client.disconnect(0, settings.properties.disconnect);
+    await out.flush();
+    return code;
+  } catch (err) {
+    client.destroy();
+    await out.flush();
+    return interrupted ? ExitCode.Ok : reportError(err, 'pub', settings.quiet);
+  } finally {
+    stopSignals();
+  }
+}
+
+/**
+ * With `-D publish topic-alias N` the first PUBLISH carries the topic and later ones only the
+ * alias, as mosquitto_pub does.
+ */
+function messageMaker(settings: ConnectSettings, message: MessageSettings): (payload: Buffer) => OutgoingMessage {
+  const properties = settings.properties.publish;
+  let topic = message.topic;
+  const usesAlias = properties?.topicAlias !== undefined;
+  return (payload) => {
+    const next: OutgoingMessage = {
+      topic,
+      payload,
+      qos: message.qos,
+      retain: message.retain,
+      ...(properties === undefined ? {} : { properties }),
+    };
+    if (usesAlias) topic = '';
+    return next;
+  };
+}
+
+/** -m, -f, -s, -n: the same payload --repeat times, each waiting for its ack and the delay. */
+async function publishFixed(
+  client: MqttClient,
+  settings: ConnectSettings,
+  message: MessageSettings,
+  payload: Buffer,
+): Promise<number> {
+  const make = messageMaker(settings, message);
+  for (let i = 0; i < message.repeat; i++) {
+    if (i > 0 && message.repeatDelayMs > 0) await sleep(message.repeatDelayMs);
+    try {
+      await client.publish(make(payload));
+    } catch (err) {
+      if (!(err instanceof MqttError) || err.reasonCode === undefined) throw err;
+      printWarning(err.message, settings.quiet);
+      return exitCodeFor(err);
+    }
+  }
+  await client.drain();
+  return ExitCode.Ok;
+}
+
+/**
+ * -l: one message per stdin line. stdin is paused whenever the in-flight window or the socket is
+ * full, so a million piped lines never pile up in memory, and every line is sent before exit.
+ */
+async function publishLines(client: MqttClient, settings: ConnectSettings, message: MessageSettings): Promise<number> {
+  const make = messageMaker(settings, message);
+  let failure: MqttError | undefined;
+  const onFailure = (err: unknown): void => {
+    if (err instanceof MqttError && err.reasonCode !== undefined && failure === undefined) {
+      failure = err;
+      printWarning(err.message, settings.quiet);
+    }
+  };
+  await forEachLine(process.stdin, (line) => {
+    client.publish(make(line)).catch(onFailure);
+    return client.ready ? undefined : client.whenReady();
+  });
+  await client.drain();
+  if (!client.isConnected) throw new MqttError('CONNECTION_LOST', 'The connection was lost before every message was sent.');
+  return failure === undefined ? ExitCode.Ok : exitCodeFor(failure);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

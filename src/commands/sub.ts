@@ -1,0 +1,225 @@
+import { MqttClient } from '../lib/client/client.js';
+import { connectClient } from '../lib/client/connect.js';
+import { ErrorCode, MqttError } from '../lib/errors.js';
+import { renderPlain } from '../lib/output/plain.js';
+import type { PublishPacket } from '../lib/protocol/packets.js';
+import { ReasonCode } from '../lib/protocol/reason-codes.js';
+import { topicMatches } from '../lib/topic.js';
+import { hasFlag, indexFlags, lastValue, readArgv } from './options/argv.js';
+import { commonOptions } from './options/common.js';
+import { connectOptions, resolveConnect, willOptions, type ConnectSettings } from './options/connect.js';
+import { propertyOptions } from './options/properties.js';
+import type { OptionGroup } from './options/spec.js';
+import { receiveOptions, resolveSubscribe, subscribeOptions, type SubscribeSettings } from './options/subscribe.js';
+import { attachDebugLog } from './ui/debug-log.js';
+import { ExitCode } from './ui/exit-codes.js';
+import { Output } from './ui/output.js';
+import { exitCodeFor, reportError } from './ui/report.js';
+import { onTerminate } from './ui/signals.js';
+
+export const subOptionGroups: readonly OptionGroup[] = [
+  subscribeOptions,
+  receiveOptions,
+  connectOptions,
+  willOptions,
+  propertyOptions,
+  commonOptions,
+];
+
+const byFlag = indexFlags(subOptionGroups);
+
+/** mosquitto_sub waits this long before reconnecting after a lost connection. */
+const RECONNECT_DELAY_MS = 1000;
+
+/** Errors after which a subscriber reconnects, as mosquitto_sub does; anything else ends it. */
+const RECOVERABLE: ReadonlySet<string> = new Set([ErrorCode.ConnectionLost, ErrorCode.KeepaliveTimeout]);
+
+/** Below this -C count, mosquitto_sub lowers the v5 receive maximum to the count. */
+const DEFAULT_RECEIVE_MAXIMUM = 20;
+
+/** `mqt sub`: mosquitto_sub's flags, output and exit codes. Resolves to the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  let settings: ConnectSettings;
+  let sub: SubscribeSettings;
+  try {
+    const args = readArgv(argv, byFlag);
+    if (hasFlag(args, 'help') || hasFlag(args, 'version')) {
+      const { showCommandHelp } = await import('./ui/help.js');
+      return showCommandHelp('sub', hasFlag(args, 'version'));
+    }
+    sub = resolveSubscribe(args);
+    const countText = lastValue(args, 'count');
+    const receiveMaximum = sub.count !== undefined && sub.count < DEFAULT_RECEIVE_MAXIMUM ? sub.count : undefined;
+    settings = resolveConnect(args, {
+      invalidIdText: 'Invalid id and/or clean_session.',
+      ...(countText === undefined || receiveMaximum === undefined ? {} : { receiveMaximum }),
+    });
+  } catch (err) {
+    return reportError(err, 'sub');
+  }
+  const session = new SubscriberSession(settings, sub);
+  await session.start();
+  return session.exitCode;
+}
+
+/**
+ * One mqt sub run: connect, subscribe, print, and stop on -C, -W, -E, --retained-only, a signal
+ * or a fatal error. A lost connection is retried every second and the filters subscribed again.
+ */
+class SubscriberSession {
+  private readonly client: MqttClient;
+  private readonly out: Output;
+  private received = 0;
+  private pendingRemovals = 0;
+  private countReached = false;
+  private exiting = false;
+  private code: number = ExitCode.Ok;
+  private done: () => void = () => undefined;
+  private readonly finished = new Promise<void>((resolve) => (this.done = resolve));
+  private timeout: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private stopSignals: () => void = () => undefined;
+
+  constructor(
+    private readonly settings: ConnectSettings,
+    private readonly sub: SubscribeSettings,
+  ) {
+    this.client = new MqttClient(settings.client);
+    this.out = new Output(process.stdout, () => void this.finish(ExitCode.Ok, ReasonCode.Success, false));
+  }
+
+  get exitCode(): number {
+    return this.code;
+  }
+
+  async start(): Promise<void> {
+    if (this.settings.debug && !this.settings.quiet) await attachDebugLog(this.client, this.out);
+    this.client.on('message', this.onMessage);
+    this.client.on('close', this.onClose);
+    this.stopSignals = onTerminate(() => {
+      void this.finish(this.client.isConnected ? ExitCode.Ok : ExitCode.Failure, ReasonCode.DisconnectWithWillMessage);
+    });
+    if (this.sub.timeoutSeconds !== undefined) {
+      this.timeout = setTimeout(() => {
+        if (!this.settings.quiet) process.stderr.write('Timed out\n');
+        void this.finish(ExitCode.Timeout, ReasonCode.DisconnectWithWillMessage);
+      }, this.sub.timeoutSeconds * 1000);
+    }
+    void this.connect(true);
+    await this.finished;
+  }
+
+  private async connect(first: boolean): Promise<void> {
+    try {
+      await connectClient(this.client, this.settings.target);
+    } catch (err) {
+      if (this.exiting) return;
+      if (!first && err instanceof MqttError && err.code === ErrorCode.ConnectFailed) {
+        this.scheduleReconnect();
+        return;
+      }
+      await this.fail(err);
+      return;
+    }
+    await this.subscribe();
+  }
+
+  private async subscribe(): Promise<void> {
+    const { client, sub, settings } = this;
+    try {
+      const suback = sub.subscriptions.length > 0 ? client.subscribe(sub.subscriptions, settings.properties.subscribe) : undefined;
+      const unsubacks = sub.unsubscribe.map((filter) => client.unsubscribe([filter], settings.properties.unsubscribe));
+      if (suback !== undefined) {
+        const packet = await suback;
+        if (settings.debug && !settings.quiet) {
+          this.out.line(`Subscribed (mid: ${packet.packetId}): ${packet.reasonCodes.join(', ')}`);
+        }
+        const refused = packet.reasonCodes.find((rc) => rc >= 0x80);
+        if (refused !== undefined && packet.reasonCodes.every((rc) => rc >= 0x80)) {
+          throw new MqttError(ErrorCode.SubscribeRefused, 'All subscription requests were denied.', { reasonCode: refused });
+        }
+      }
+      await Promise.all(unsubacks);
+      if (sub.exitAfterSubscribe) {
+        // The broker sends retained messages before it answers a later packet: one PINGREQ
+        // round trip collects them all (mosquitto_sub -E exits at SUBACK and loses them).
+        await client.ping();
+        await this.finish(ExitCode.Ok, ReasonCode.Success);
+      }
+    } catch (err) {
+      if (this.exiting || (err instanceof MqttError && RECOVERABLE.has(err.code))) return;
+      await this.fail(err);
+    }
+  }
+
+  private readonly onMessage = (message: PublishPacket): void => {
+    const { sub } = this;
+    if (this.exiting || this.countReached) return;
+    if (sub.retainedOnly && !message.retain) {
+      void this.finish(ExitCode.Ok, ReasonCode.Success);
+      return;
+    }
+    if (sub.noRetained && message.retain) return;
+    if (sub.filterOut.length > 0 && sub.filterOut.some((filter) => topicMatches(filter, message.topic))) return;
+    if (sub.removeRetained && message.retain && message.payload.length > 0) this.removeRetained(message.topic);
+    if (sub.printChance >= 1 || Math.random() < sub.printChance) renderPlain(message, sub, this.out.pending());
+    if (sub.count !== undefined && ++this.received >= sub.count) {
+      this.countReached = true;
+      this.finishIfSettled();
+    }
+  };
+
+  private removeRetained(topic: string): void {
+    this.pendingRemovals++;
+    const settle = (): void => {
+      this.pendingRemovals--;
+      this.finishIfSettled();
+    };
+    this.client.publish({ topic, payload: Buffer.alloc(0), qos: 1, retain: true }).then(settle, settle);
+  }
+
+  /** -C with --remove-retained waits for the removals to be acknowledged (mosquitto never exits). */
+  private finishIfSettled(): void {
+    if (this.countReached && this.pendingRemovals === 0) void this.finish(ExitCode.Ok, ReasonCode.Success);
+  }
+
+  private readonly onClose = (err: MqttError | undefined): void => {
+    if (this.exiting) return;
+    if (err !== undefined && RECOVERABLE.has(err.code)) {
+      if (!this.settings.quiet) process.stderr.write(`Error: ${err.message}\n`);
+      this.scheduleReconnect();
+      return;
+    }
+    void this.fail(err ?? new MqttError(ErrorCode.ConnectionLost, 'The connection was closed.'));
+  };
+
+  private scheduleReconnect(): void {
+    this.reconnectTimer = setTimeout(() => void this.connect(false), RECONNECT_DELAY_MS);
+  }
+
+  private async fail(err: unknown): Promise<void> {
+    if (this.exiting) return;
+    if (err instanceof MqttError && err.code === ErrorCode.SubscribeRefused) {
+      if (!this.settings.quiet) process.stderr.write(`${err.message}\n`);
+      await this.finish(exitCodeFor(err), ReasonCode.Success);
+      return;
+    }
+    await this.finish(await reportError(err, 'sub', this.settings.quiet), ReasonCode.Success);
+  }
+
+  private async finish(code: number, reason: number, flush = true): Promise<void> {
+    if (this.exiting) return;
+    this.exiting = true;
+    this.code = code;
+    clearTimeout(this.timeout);
+    clearTimeout(this.reconnectTimer);
+    this.stopSignals();
+    if (this.client.isConnected) {
+      await this.client.disconnect(this.settings.client.protocolVersion === 5 ? reason : 0, this.settings.properties.disconnect);
+    } else {
+      this.client.destroy();
+    }
+    if (flush) await this.out.flush();
+    this.done();
+  }
+}

@@ -1,0 +1,12 @@
+import type { ChalkInstance } from 'chalk';
+
+/** Colour only for a person at a terminal: never in pipes or files, never with NO_COLOR set. */
+export function wantsColour(stream: NodeJS.WriteStream): boolean {
+  return stream.isTTY && (process.env.NO_COLOR ?? '') === '' && process.env.TERM !== 'dumb';
+}
+
+/** chalk costs start-up time, so it is loaded only when something will be coloured. */
+export async function loadChalk(): Promise<ChalkInstance> {
+  const { default: chalk } = await import('chalk');
+  return chalk;
+}

@@ -1,0 +1,12 @@
+/**
+ * Exit codes, as mosquitto's clients use them so scripts keep working. A refused CONNACK exits
+ * with its return code (v3: 1-5) or reason code (v5: 128-162); a refused PUBLISH or SUBSCRIBE
+ * with the reason code of the ack.
+ */
+export const ExitCode = {
+  Ok: 0,
+  /** Bad arguments, unreadable files, network errors. */
+  Failure: 1,
+  /** mosquitto's MOSQ_ERR_TIMEOUT: -W ran out. */
+  Timeout: 27,
+} as const;

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv } from 'yargs';
+import { COMMANDS } from '../../command-list.js';
+import type { OptionGroup } from '../options/spec.js';
+
+/** Per-command examples, from the classroom flow. */
+const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
+  pub: [
+    ['mqt pub -V mqttv311 -t PV/sunshine -m yes -d', 'publish "yes" and show each packet'],
+    ['mqt pub -h 192.168.1.10 -u btsiot1 -P secret -t PV/data -m 3.2 -q 1', 'QoS 1 with a password'],
+    ['seq 1000 | mqt pub -t counter -l -q 1', 'one message per line, lossless'],
+  ],
+  sub: [
+    ['mqt sub -V mqttv311 -t PV/sunshine -d', 'print what arrives on PV/sunshine, with each packet'],
+    ["mqt sub -t 'PV/#' -v", 'everything under PV/, as "topic payload"'],
+    ["mqt sub -t 'sensors/+/temp' -C 1 -W 10", 'wait up to 10 s for one message (exit 27 on timeout)'],
+  ],
+};
+
+/** The version from our package.json, found by walking up from this module (bundle or not). */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'mqt' && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // Not here: keep walking up.
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+async function loadYargs(argv: readonly string[]): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
+  return yargs([...argv])
+    .scriptName('mqt')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .version(false)
+    .help(false)
+    .locale('en');
+}
+
+/** Declares a command's flags to yargs from the same rows the argv reader uses. */
+function describeOptions(y: Argv, groups: readonly OptionGroup[]): Argv {
+  for (const group of groups) {
+    const keys: string[] = [];
+    for (const spec of group.options) {
+      const long = spec.flags.find((f) => f.startsWith('--')) ?? spec.flags[0]!;
+      const key = long.replace(/^-+/, '');
+      const aliases = spec.flags.filter((f) => f !== long).map((f) => f.replace(/^-+/, ''));
+      keys.push(key);
+      y.option(key, {
+        alias: aliases,
+        describe: spec.describe,
+        type: spec.arity === 0 ? 'boolean' : 'string',
+        ...(spec.valueName === undefined ? {} : { requiresArg: true }),
+      });
+    }
+    y.group(keys, `${group.title}:`);
+  }
+  return y;
+}
+
+/** `mqt pub --help` / `--version`. */
+export async function showCommandHelp(name: string, version: boolean): Promise<number> {
+  if (version) {
+    process.stdout.write(`mqt version ${packageVersion()}\n`);
+    return 0;
+  }
+  const groups = await optionGroupsOf(name);
+  const y = describeOptions(await loadYargs([]), groups).usage(`mqt ${name} [flags]\n\n${COMMANDS[name]?.summary ?? ''}`);
+  for (const [cmd, text] of EXAMPLES[name] ?? []) y.example(cmd, text);
+  y.epilog(`Exit codes, differences from mosquitto and more examples: man mqt-${name}`);
+  process.stdout.write(`${await y.getHelp()}\n`);
+  return 0;
+}
+
+async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
+  switch (name) {
+    case 'pub':
+      return (await import('../pub.js')).pubOptionGroups;
+    case 'sub':
+      return (await import('../sub.js')).subOptionGroups;
+    default:
+      return [];
+  }
+}
+
+/** `mqt`, `mqt --help`, `mqt --version` and unknown commands. */
+export async function runRoot(argv: readonly string[]): Promise<number> {
+  const y = (await loadYargs(argv)).usage('mqt <command> [flags]\n\nOne MQTT toolkit: drop-in mosquitto clients and more.');
+  for (const [name, entry] of Object.entries(COMMANDS)) y.command(name, entry.summary);
+  y.option('help', { type: 'boolean', describe: 'show help (also: mqt <command> --help)' });
+  y.option('version', { type: 'boolean', describe: 'print the mqt version' });
+  y.epilog('Run "mqt <command> --help" for the flags of a command, or "man mqt".');
+  const [first] = argv;
+  if (first === '--version') {
+    process.stdout.write(`mqt version ${packageVersion()}\n`);
+    return 0;
+  }
+  if (first === '--help') {
+    process.stdout.write(`${await y.getHelp()}\n`);
+    return 0;
+  }
+  process.stderr.write(`${await y.getHelp()}\n\n`);
+  process.stderr.write(
+    first === undefined ? 'Error: no command given.\n' : `Error: Unknown command '${first}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\n`,
+  );
+  return 1;
+}

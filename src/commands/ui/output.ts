@@ -1,0 +1,61 @@
+/**
+ * Batched stdout: a subscriber receiving thousands of messages a second writes once per burst,
+ * not once per message (mosquitto_sub's per-message flush is its bottleneck). Order is kept
+ * between debug lines and messages because both go through here.
+ */
+export class Output {
+  private parts: Buffer[] = [];
+  private scheduled = false;
+  private broken = false;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream = process.stdout,
+    private readonly onBrokenPipe: () => void = () => undefined,
+  ) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      this.broken = true;
+      if (err.code === 'EPIPE') this.onBrokenPipe();
+    });
+  }
+
+  /** True once the reader went away (e.g. `| head -1`). */
+  get isBroken(): boolean {
+    return this.broken;
+  }
+
+  write(bytes: Buffer): void {
+    if (this.broken) return;
+    this.parts.push(bytes);
+    this.schedule();
+  }
+
+  /** Hands out the pending list so a renderer can append several pieces without copies. */
+  pending(): Buffer[] {
+    this.schedule();
+    return this.parts;
+  }
+
+  private schedule(): void {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  line(text: string): void {
+    this.write(Buffer.from(`${text}\n`));
+  }
+
+  /** Writes what is pending and resolves when the stream has taken it. */
+  readonly flush = (): Promise<void> => {
+    this.scheduled = false;
+    if (this.parts.length === 0 || this.broken) return Promise.resolve();
+    const data = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    return new Promise((resolve) => {
+      this.stream.write(data, () => {
+        resolve();
+      });
+    });
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * Runs `handler` on the first SIGINT or SIGTERM instead of Node's default of dying mid-packet,
+ * so commands can DISCONNECT cleanly. Returns a function that removes the handlers.
+ */
+export function onTerminate(handler: (signal: NodeJS.Signals) => void): () => void {
+  const listener = (signal: NodeJS.Signals): void => {
+    remove();
+    handler(signal);
+  };
+  const remove = (): void => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
+  process.once('SIGINT', listener);
+  process.once('SIGTERM', listener);
+  return remove;
+}

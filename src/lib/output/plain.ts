@@ -1,0 +1,34 @@
+import type { PublishPacket } from '../protocol/packets.js';
+
+export interface PlainFormat {
+  /** -v: "topic payload". */
+  verbose: boolean;
+  /** -N turns the newline off. */
+  eol: boolean;
+}
+
+const SPACE = Buffer.from(' ');
+const NEWLINE = Buffer.from('\n');
+const NULL_TEXT = Buffer.from(' (null)');
+
+/**
+ * mosquitto_sub's output without -F: the payload bytes as they are, or "topic payload" with -v.
+ * An empty payload prints nothing, or "topic (null)" with -v (and nothing with -v -N), exactly as
+ * mosquitto does, so scripts that parse its output keep working.
+ */
+export function renderPlain(message: PublishPacket, format: PlainFormat, into: Buffer[]): void {
+  const empty = message.payload.length === 0;
+  if (!format.verbose) {
+    if (empty) return;
+    into.push(message.payload);
+    if (format.eol) into.push(NEWLINE);
+    return;
+  }
+  if (empty) {
+    if (!format.eol) return;
+    into.push(Buffer.from(message.topic), NULL_TEXT, NEWLINE);
+    return;
+  }
+  into.push(Buffer.from(message.topic), SPACE, message.payload);
+  if (format.eol) into.push(NEWLINE);
+}
