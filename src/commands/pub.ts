@@ -33,9 +33,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch (err) {
     return reportError(err, 'pub');
   }
-  const out = new Output();
+  // Only -d writes to stdout; creating process.stdout costs start-up time otherwise.
+  const out = settings.debug && !settings.quiet ? new Output() : undefined;
   const client = new MqttClient(settings.client);
-  if (settings.debug && !settings.quiet) await attachDebugLog(client, out);
+  if (out !== undefined) await attachDebugLog(client, out);
   let interrupted = false;
   const stopSignals = onTerminate(() => {
     interrupted = true;
@@ -48,11 +49,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     const code =
       payload === undefined ? await publishLines(client, settings, message) : await publishFixed(client, settings, message, payload);
     await client.disconnect(0, settings.properties.disconnect);
-    await out.flush();
+    await out?.flush();
     return code;
   } catch (err) {
     client.destroy();
-    await out.flush();
+    await out?.flush();
     return interrupted ? ExitCode.Ok : reportError(err, 'pub', settings.quiet);
   } finally {
     stopSignals();

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { QoS } from '../../lib/protocol/packets.js';
 import { isValidTopicName } from '../../lib/topic.js';
 import { UsageError } from '../ui/usage-error.js';
@@ -103,6 +102,7 @@ function sourceFor(mode: (typeof MODES)[number], args: ParsedArgs): MessageSourc
 
 async function loadFile(path: string): Promise<Buffer> {
   try {
+    const { readFile } = await import('node:fs/promises');
     const data = await readFile(path);
     if (data.length >= MAX_PAYLOAD) throw new UsageError(`File must be less than ${MAX_PAYLOAD} bytes.`);
     return data;

@@ -13,7 +13,7 @@ export async function reportError(err: unknown, command: string, quiet = false):
     return ExitCode.Failure;
   }
   if (!quiet) {
-    const hint = err instanceof MqttError && err.hint !== undefined ? `Hint: ${err.hint}.` : undefined;
+    const hint = err instanceof MqttError && err.hint !== undefined ? `Hint: ${err.hint}${/[.?!]$/.test(err.hint) ? "" : "."}` : undefined;
     await printLines(errorText(err), hint);
   }
   return exitCodeFor(err);
