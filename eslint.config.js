@@ -16,6 +16,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/prefer-literal-enum-member': 'off',
       'no-console': 'error',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
   {

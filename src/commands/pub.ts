@@ -26,12 +26,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     const args = readArgv(argv, byFlag);
     if (hasFlag(args, 'help') || hasFlag(args, 'version')) {
       const { showCommandHelp } = await import('./ui/help.js');
-      return showCommandHelp('pub', hasFlag(args, 'version'));
+      return await showCommandHelp('pub', hasFlag(args, 'version'));
     }
     settings = resolveConnect(args, { invalidIdText: 'Invalid id.' });
     message = resolveMessage(args);
   } catch (err) {
-    return reportError(err, 'pub');
+    return await reportError(err, 'pub');
   }
   // Only -d writes to stdout; creating process.stdout costs start-up time otherwise.
   const out = settings.debug && !settings.quiet ? new Output() : undefined;
@@ -54,7 +54,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch (err) {
     client.destroy();
     await out?.flush();
-    return interrupted ? ExitCode.Ok : reportError(err, 'pub', settings.quiet);
+    return interrupted ? ExitCode.Ok : await reportError(err, 'pub', settings.quiet);
   } finally {
     stopSignals();
   }

@@ -45,7 +45,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const args = readArgv(argv, byFlag);
     if (hasFlag(args, 'help') || hasFlag(args, 'version')) {
       const { showCommandHelp } = await import('./ui/help.js');
-      return showCommandHelp('sub', hasFlag(args, 'version'));
+      return await showCommandHelp('sub', hasFlag(args, 'version'));
     }
     sub = resolveSubscribe(args);
     const countText = lastValue(args, 'count');
@@ -55,7 +55,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       ...(countText === undefined || receiveMaximum === undefined ? {} : { receiveMaximum }),
     });
   } catch (err) {
-    return reportError(err, 'sub');
+    return await reportError(err, 'sub');
   }
   const session = new SubscriberSession(settings, sub);
   await session.start();

@@ -61,3 +61,8 @@ export class MqttError extends Error {
 export function isMqttError(value: unknown): value is MqttError {
   return value instanceof MqttError;
 }
+
+/** Narrows a caught value to an Error, for rejecting promises with it. */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

@@ -1,7 +1,6 @@
 import {
   PROPERTY_BY_NAME,
   type Properties,
-  type PropertyScope,
   type PropertySpec,
 } from '../../lib/protocol/properties.js';
 import { UsageError } from '../ui/usage-error.js';
@@ -65,7 +64,7 @@ export function resolveProperties(tuples: readonly string[][]): CommandPropertie
     if (CLIENT_REFUSED[cmd]?.includes(name)) {
       throw new UsageError(`${name} property not supported for ${command} in --property argument.`);
     }
-    if (!spec.in.includes(cmd as PropertyScope)) {
+    if (!spec.in.includes(cmd)) {
       throw new UsageError(`${name} property not allowed for ${command} in --property argument.`);
     }
     const props = (result[cmd] ??= {});

@@ -8,7 +8,7 @@ import type { Output } from './output.js';
  * direction is coloured so a student can follow the exchange; in a pipe the bytes match mosquitto.
  */
 export async function attachDebugLog(client: MqttClient, out: Output): Promise<void> {
-  let paint = (text: string, _direction: 'sending' | 'received'): string => text;
+  let paint: (text: string, direction: 'sending' | 'received') => string = (text) => text;
   if (wantsColour(process.stdout)) {
     const chalk = await loadChalk();
     paint = (text, direction) => (direction === 'sending' ? chalk.cyan(text) : chalk.green(text));

@@ -38,7 +38,7 @@ export class Output {
   private schedule(): void {
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      setImmediate(() => void this.flush());
     }
   }
 

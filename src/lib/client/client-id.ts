@@ -10,7 +10,7 @@ const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 export function generateV31ClientId(): string {
   let id = 'mosq-';
   // Math.random is enough for uniqueness here and spares loading node:crypto at start-up.
-  for (let i = 0; i < 18; i++) id += ID_ALPHABET[Math.floor(Math.random() * ID_ALPHABET.length)];
+  for (let i = 0; i < 18; i++) id += ID_ALPHABET.charAt(Math.floor(Math.random() * ID_ALPHABET.length));
   return id;
 }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ErrorCode, MqttError } from '../errors.js';
+import { ErrorCode, MqttError, asError } from '../errors.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
 import { PacketReader } from '../protocol/framer.js';
@@ -217,7 +217,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       try {
         this.send(this.publishPacket(message, undefined), this.ids.skip());
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(asError(err));
       }
       return Promise.resolve({ packetId: undefined, reasonCode: ReasonCode.Success });
     }
@@ -306,7 +306,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       } catch (err) {
         table.delete(packetId);
         this.ids.release(packetId);
-        reject(err as Error);
+        reject(asError(err));
       }
     });
   }
@@ -392,7 +392,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
         this.send({ type: 'pingreq' });
       } catch (err) {
         this.pingWaiters.pop();
-        reject(err as Error);
+        reject(asError(err));
       }
     });
   }
@@ -468,7 +468,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       });
       this.closing = true;
       this.stream?.end();
-      pending.reject(err);
+      pending.reject(asError(err));
       return;
     }
     const props = packet.properties;
