@@ -69,13 +69,7 @@ function messageMaker(settings: ConnectSettings, message: MessageSettings): (pay
   let topic = message.topic;
   const usesAlias = properties?.topicAlias !== undefined;
   return (payload) => {
-    const next: OutgoingMessage = {
-      topic,
-      payload,
-      qos: message.qos,
-      retain: message.retain,
-      ...(properties === undefined ? {} : { properties }),
-    };
+    const next: OutgoingMessage = { topic, payload, qos: message.qos, retain: message.retain, properties };
     if (usesAlias) topic = '';
     return next;
   };
@@ -117,7 +111,8 @@ async function publishLines(client: MqttClient, settings: ConnectSettings, messa
     }
   };
   await forEachLine(process.stdin, (line) => {
-    client.publish(make(line)).catch(onFailure);
+    if (message.qos === 0) client.publishQos0(make(line));
+    else client.publish(make(line)).catch(onFailure);
     return client.ready ? undefined : client.whenReady();
   });
   await client.drain();

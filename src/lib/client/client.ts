@@ -23,6 +23,9 @@ import { PacketIdAllocator } from './packet-ids.js';
 
 export type { PublishOutcome } from './outgoing.js';
 
+/** Every QoS 0 publish settles the same way; one shared promise spares an allocation per message. */
+const QOS0_OUTCOME: Promise<PublishOutcome> = Promise.resolve({ packetId: undefined, reasonCode: ReasonCode.Success });
+
 export interface ClientOptions {
   protocolVersion: ProtocolVersion;
   /** May be empty: v3.1.1 with a clean session and v5 let the server choose. */
@@ -97,7 +100,9 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   private connackTimer: NodeJS.Timeout | undefined;
   private closeWaiters: (() => void)[] = [];
   private keepalive: Keepalive | undefined;
-  private corked = false;
+  /** Packets encoded this tick, written together at the end of it. */
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
   private closing = false;
   private connected = false;
   private assignedId: string | undefined;
@@ -211,16 +216,16 @@ export class MqttClient extends EventEmitter<ClientEvents> {
    * window slot first. A failure reason in PUBACK/PUBREC rejects with PublishRefused.
    */
   publish(message: OutgoingMessage): Promise<PublishOutcome> {
-    const refusal = this.checkPublishable(message);
-    if (refusal !== undefined) return Promise.reject(refusal);
     if (message.qos === 0) {
       try {
-        this.send(this.publishPacket(message, undefined), this.ids.skip());
+        this.publishQos0(message);
       } catch (err) {
         return Promise.reject(asError(err));
       }
-      return Promise.resolve({ packetId: undefined, reasonCode: ReasonCode.Success });
+      return QOS0_OUTCOME;
     }
+    const refusal = this.checkPublishable(message);
+    if (refusal !== undefined) return Promise.reject(refusal);
     return new Promise<PublishOutcome>((resolve, reject) => {
       const pending = { resolve, reject };
       if (this.queued.length > 0 || this.outgoing.size >= this.inflightLimit || !this.connected) {
@@ -229,6 +234,16 @@ export class MqttClient extends EventEmitter<ClientEvents> {
         this.startFlight(message, pending);
       }
     });
+  }
+
+  /**
+   * Writes a QoS 0 message at once and throws if it cannot: no promise, no ack to wait for, which
+   * is what lets `pub -l` send hundreds of thousands of lines a second.
+   */
+  publishQos0(message: OutgoingMessage): void {
+    const refusal = this.checkPublishable(message);
+    if (refusal !== undefined) throw refusal;
+    this.send(this.publishPacket(message, undefined), this.ids.skip());
   }
 
   private checkPublishable(message: OutgoingMessage): MqttError | undefined {
@@ -247,6 +262,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   }
 
   private publishPacket(message: OutgoingMessage, packetId: number | undefined): PublishPacket {
+    // One literal of one shape (no spreads): this runs once per message on the hot path.
     return {
       type: 'publish',
       topic: message.topic,
@@ -254,8 +270,8 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       qos: message.qos,
       retain: message.retain,
       dup: false,
-      ...(packetId === undefined ? {} : { packetId }),
-      ...(message.properties === undefined ? {} : { properties: message.properties }),
+      packetId,
+      properties: message.properties,
     };
   }
 
@@ -329,6 +345,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     }
     this.closing = true;
     this.keepalive?.stop();
+    this.flushBatch();
     stream.end();
     return closed;
   }
@@ -353,18 +370,24 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       });
     }
     this.emit('packetsend', packet, mid);
-    if (!this.corked) {
-      this.corked = true;
-      stream.cork();
-      process.nextTick(this.uncork);
-    }
-    stream.write(bytes);
-    this.keepalive?.sent();
+    if (this.batch.length === 0) process.nextTick(this.flushBatch);
+    this.batch.push(bytes);
+    this.batchBytes += bytes.length;
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.stream?.uncork();
+  /**
+   * The packets of one tick leave in one write: `pub -l` encodes thousands of lines per stdin
+   * chunk, and one copy into one buffer is far cheaper than thousands of stream writes.
+   */
+  private readonly flushBatch = (): void => {
+    const batch = this.batch;
+    const size = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    const stream = this.stream;
+    if (stream === undefined || stream.destroyed || batch.length === 0) return;
+    stream.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size));
+    this.keepalive?.sent();
   };
 
   private readonly onData = (chunk: Buffer): void => {
