@@ -1,0 +1,159 @@
+/**
+ * Stream bytes → whole packets. A transport pushes chunks as they arrive, cut anywhere; the reader
+ * keeps only what a partial fixed header or a packet that spans chunks needs, and hands each whole
+ * packet to decodePacket.
+ */
+import { Buffer } from 'node:buffer';
+import { ErrorCode, MqttError } from '../errors.js';
+import { MAX_VARINT, type ProtocolVersion } from './constants.js';
+import { checkFixedHeader, decodeRange } from './decode.js';
+import type { Packet } from './packets.js';
+import { ReasonCode } from './reason-codes.js';
+import { malformed } from './wire.js';
+
+/** The largest packet MQTT can frame: a type byte, four length bytes, MAX_VARINT of body. */
+export const MAX_PACKET_SIZE = 1 + 4 + MAX_VARINT;
+
+export interface PacketReaderOptions {
+  /** How to read every packet but CONNECT; a server sets `reader.version` once CONNECT is in. */
+  version: ProtocolVersion;
+  /**
+   * Largest whole packet accepted (fixed header included), e.g. the Maximum Packet Size this
+   * side announced. Default: MAX_PACKET_SIZE.
+   */
+  maxPacketSize?: number;
+}
+
+export type PacketHandler = (packet: Packet) => void;
+
+/**
+ * Splits a byte stream into packets. Usage: `reader.push(chunk, onPacket)` for every chunk, in
+ * order; onPacket runs synchronously once per complete packet, in stream order, before push
+ * returns. Changing `version` inside onPacket applies from the next packet on, even within the
+ * same chunk, which is how a server switches to the level its peer's CONNECT announced.
+ *
+ * Limits are enforced before bytes pile up: a bad first byte fails as soon as it arrives, and a
+ * packet over maxPacketSize fails (PacketTooLarge, reason 0x95) as soon as its length is known,
+ * before any of its body is buffered.
+ *
+ * Packets and their payloads are views of the pushed chunks whenever a packet lies inside one
+ * chunk; only a packet that spans chunks is copied (once, into a buffer of its exact size, when its
+ * last byte arrives). Until then the reader holds views of the chunks it spans, so a chunk's
+ * memory must not be reused after it is pushed (Node's socket 'data' chunks never are).
+ *
+ * After push throws, whether from a bad packet or from onPacket, the reader is unusable: the rest
+ * of that chunk was never read, so the stream has lost its framing. Every later push throws the
+ * same error; the connection has to be closed.
+ */
+export class PacketReader {
+  version: ProtocolVersion;
+  maxPacketSize: number;
+
+  /** First byte of the packet being framed, or -1 between packets. */
+  private header = -1;
+  private remaining = 0;
+  private lengthBytes = 0;
+  private multiplier = 1;
+  /**
+   * The pieces of a body that spans chunks, or null. They are joined once the last byte is in, so
+   * memory follows the bytes that actually arrived, not the length a peer announced.
+   */
+  private parts: Buffer[] | null = null;
+  private partsLength = 0;
+  private bodyLength = 0;
+  private failure: unknown = undefined;
+  private failed = false;
+
+  constructor(options: PacketReaderOptions) {
+    this.version = options.version;
+    const max = options.maxPacketSize ?? MAX_PACKET_SIZE;
+    if (!Number.isInteger(max) || max < 2) {
+      throw new MqttError(ErrorCode.InvalidArgument, `maxPacketSize must be an integer >= 2, got ${max}`);
+    }
+    this.maxPacketSize = max;
+  }
+
+  /** True while part of a packet is held: a stream that ends now ends mid-packet. */
+  get midPacket(): boolean {
+    return this.header !== -1;
+  }
+
+  push(chunk: Buffer, onPacket: PacketHandler): void {
+    if (this.failed) throw this.failure;
+    try {
+      this.consume(chunk, onPacket);
+    } catch (error) {
+      this.failed = true;
+      this.failure = error;
+      throw error;
+    }
+  }
+
+  private consume(chunk: Buffer, onPacket: PacketHandler): void {
+    const end = chunk.length;
+    let pos = 0;
+    const parts = this.parts;
+    if (parts !== null) {
+      const missing = this.bodyLength - this.partsLength;
+      if (end < missing) {
+        if (end > 0) parts.push(chunk);
+        this.partsLength += end;
+        return;
+      }
+      const body = Buffer.allocUnsafe(this.bodyLength);
+      let offset = 0;
+      for (const part of parts) {
+        body.set(part, offset);
+        offset += part.length;
+      }
+      chunk.copy(body, offset, 0, missing);
+      this.parts = null;
+      pos = missing;
+      this.emit(body, 0, body.length, onPacket);
+    }
+    while (pos < end) {
+      const byte = chunk[pos++]!;
+      if (this.header === -1) {
+        checkFixedHeader(byte, this.version);
+        this.header = byte;
+        this.remaining = 0;
+        this.lengthBytes = 0;
+        this.multiplier = 1;
+        continue;
+      }
+      this.remaining += (byte & 0x7f) * this.multiplier;
+      this.lengthBytes++;
+      if ((byte & 0x80) !== 0) {
+        if (this.lengthBytes === 4) throw malformed('remaining length longer than four bytes');
+        this.multiplier *= 128;
+        continue;
+      }
+      const length = this.remaining;
+      const size = 1 + this.lengthBytes + length;
+      if (size > this.maxPacketSize) throw tooLarge(size, this.maxPacketSize);
+      if (end - pos >= length) {
+        const start = pos;
+        pos += length;
+        this.emit(chunk, start, pos, onPacket);
+      } else {
+        this.parts = [chunk.subarray(pos, end)];
+        this.partsLength = end - pos;
+        this.bodyLength = length;
+        return;
+      }
+    }
+  }
+
+  private emit(buf: Buffer, start: number, end: number, onPacket: PacketHandler): void {
+    const header = this.header;
+    // Reset before decoding so the reader is between packets when onPacket runs.
+    this.header = -1;
+    onPacket(decodeRange(header, buf, start, end, this.version));
+  }
+}
+
+function tooLarge(size: number, max: number): MqttError {
+  return new MqttError(ErrorCode.PacketTooLarge, `Packet of ${size} bytes exceeds the maximum of ${max}`, {
+    reasonCode: ReasonCode.PacketTooLarge,
+  });
+}

@@ -1,0 +1,208 @@
+/**
+ * The MQTT 5 properties block (5.0 §2.2.2): a Variable Byte Integer length, then (identifier,
+ * value) rows. Decoding and encoding both walk the PROPERTIES table; nothing here names a property
+ * except the value ranges the spec sets beyond the wire type.
+ */
+import { MAX_VARINT } from './constants.js';
+import {
+  PROPERTY_BY_ID,
+  PROPERTY_BY_KEY,
+  type Properties,
+  type PropertyScope,
+  type PropertySpec,
+} from './properties.js';
+import {
+  binaryFieldLength,
+  invalidArgument,
+  malformed,
+  protocolError,
+  utf8FieldLength,
+  varintLength,
+  writeBinary,
+  writeU16,
+  writeU32,
+  writeUtf8,
+  writeVarint,
+  type Reader,
+} from './wire.js';
+
+/** The Properties object seen as one bag, so a single table-driven loop can fill any field. */
+type PropertyBag = { [K in keyof Properties]?: unknown };
+
+const WIRE_MAX = { byte: 0xff, u16: 0xffff, u32: 0xffff_ffff, varint: MAX_VARINT } as const;
+
+/**
+ * Values the wire type could carry but the spec calls a Protocol Error (5.0 §3.1.2.11, §3.2.2.3,
+ * §3.3.2.3): flags that must be 0 or 1, and fields where 0 would be meaningless.
+ */
+const VALUE_RANGE: ReadonlyMap<number, readonly [number, number]> = new Map([
+  [0x01, [0, 1]], // payload format indicator
+  [0x0b, [1, MAX_VARINT]], // subscription identifier
+  [0x17, [0, 1]], // request problem information
+  [0x19, [0, 1]], // request response information
+  [0x21, [1, 0xffff]], // receive maximum
+  [0x23, [1, 0xffff]], // topic alias
+  [0x24, [0, 1]], // maximum QoS
+  [0x25, [0, 1]], // retain available
+  [0x27, [1, 0xffff_ffff]], // maximum packet size
+  [0x28, [0, 1]], // wildcard subscription available
+  [0x29, [0, 1]], // subscription identifier available
+  [0x2a, [0, 1]], // shared subscription available
+]);
+
+/** Repeating properties are always arrays, but a subscription identifier repeats only in PUBLISH. */
+function mayRepeat(spec: PropertySpec, scope: PropertyScope): boolean {
+  return spec.repeats === true && (spec.id !== 0x0b || scope === 'publish');
+}
+
+function inRange(spec: PropertySpec, value: number): boolean {
+  const range = VALUE_RANGE.get(spec.id);
+  return range === undefined || (value >= range[0] && value <= range[1]);
+}
+
+/**
+ * Reads a properties block at the reader's position. Returns undefined for an empty block so that
+ * packets without properties carry no `properties` field at all.
+ */
+export function readProperties(r: Reader, scope: PropertyScope): Properties | undefined {
+  const length = r.varint('property length');
+  if (length === 0) return undefined;
+  if (length > r.remaining()) throw malformed('property length overruns the packet');
+  const outerEnd = r.end;
+  // Narrowing the reader makes a value that runs past the block a truncation error.
+  r.end = r.pos + length;
+  const props: Properties = {};
+  const bag: PropertyBag = props;
+  while (r.pos < r.end) {
+    const id = r.varint('property identifier');
+    const spec = PROPERTY_BY_ID.get(id);
+    if (spec === undefined) throw malformed(`unknown property identifier 0x${id.toString(16)}`);
+    if (!spec.in.includes(scope)) throw malformed(`property ${spec.name} is not allowed in ${scope}`);
+    const value = readValue(r, spec);
+    if (typeof value === 'number' && !inRange(spec, value)) {
+      throw protocolError(`property ${spec.name} has invalid value ${value}`);
+    }
+    const previous = bag[spec.key];
+    if (previous === undefined) {
+      bag[spec.key] = spec.repeats === true ? [value] : value;
+    } else if (mayRepeat(spec, scope)) {
+      (previous as unknown[]).push(value);
+    } else {
+      throw protocolError(`property ${spec.name} appears more than once`);
+    }
+  }
+  r.end = outerEnd;
+  return props;
+}
+
+function readValue(r: Reader, spec: PropertySpec): number | string | Buffer | [string, string] {
+  switch (spec.type) {
+    case 'byte':
+      return r.u8(spec.name);
+    case 'u16':
+      return r.u16(spec.name);
+    case 'u32':
+      return r.u32(spec.name);
+    case 'varint':
+      return r.varint(spec.name);
+    case 'string':
+      return r.utf8(spec.name);
+    case 'binary':
+      return r.binary(spec.name);
+    case 'pair':
+      return r.pair(spec.name);
+  }
+}
+
+/**
+ * The byte count of a properties block's rows (not its length prefix). It is also where every
+ * value is checked, so writeProperties can trust what it is given.
+ */
+export function propertiesLength(props: Properties | undefined, scope: PropertyScope): number {
+  if (props === undefined) return 0;
+  const bag: PropertyBag = props;
+  let size = 0;
+  for (const key in bag) {
+    const value = bag[key as keyof Properties];
+    if (value === undefined) continue;
+    const spec = PROPERTY_BY_KEY.get(key as keyof Properties);
+    if (spec === undefined) throw invalidArgument(`unknown property ${key}`);
+    if (!spec.in.includes(scope)) throw invalidArgument(`property ${spec.name} is not allowed in ${scope}`);
+    if (spec.repeats !== true) {
+      size += rowLength(spec, value);
+      continue;
+    }
+    if (!Array.isArray(value)) throw invalidArgument(`property ${key} must be an array`);
+    if (value.length > 1 && !mayRepeat(spec, scope)) {
+      throw invalidArgument(`property ${spec.name} may appear only once in ${scope}`);
+    }
+    for (const item of value as unknown[]) size += rowLength(spec, item);
+  }
+  return size;
+}
+
+/** Identifier plus value; every identifier in the table fits one byte. */
+function rowLength(spec: PropertySpec, value: unknown): number {
+  switch (spec.type) {
+    case 'byte':
+    case 'u16':
+    case 'u32':
+    case 'varint': {
+      const max = WIRE_MAX[spec.type];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max || !inRange(spec, value)) {
+        throw invalidArgument(`property ${spec.name} cannot carry ${String(value)}`);
+      }
+      const bytes = spec.type === 'byte' ? 1 : spec.type === 'u16' ? 2 : spec.type === 'u32' ? 4 : varintLength(value);
+      return 1 + bytes;
+    }
+    case 'string':
+      return 1 + utf8FieldLength(value, `property ${spec.name}`);
+    case 'binary':
+      return 1 + binaryFieldLength(value, `property ${spec.name}`);
+    case 'pair':
+      if (!Array.isArray(value) || value.length !== 2) {
+        throw invalidArgument(`property ${spec.name} must be a [name, value] pair`);
+      }
+      return 1 + utf8FieldLength(value[0], `property ${spec.name} name`) + utf8FieldLength(value[1], `property ${spec.name} value`);
+  }
+}
+
+/** Writes the rows measured by propertiesLength (same iteration order), without the prefix. */
+export function writeProperties(buf: Buffer, off: number, props: Properties | undefined): number {
+  if (props === undefined) return off;
+  const bag: PropertyBag = props;
+  for (const key in bag) {
+    const value = bag[key as keyof Properties];
+    if (value === undefined) continue;
+    const spec = PROPERTY_BY_KEY.get(key as keyof Properties)!;
+    if (spec.repeats === true) {
+      for (const item of value as unknown[]) off = writeRow(buf, off, spec, item);
+    } else {
+      off = writeRow(buf, off, spec, value);
+    }
+  }
+  return off;
+}
+
+function writeRow(buf: Buffer, off: number, spec: PropertySpec, value: unknown): number {
+  buf[off++] = spec.id;
+  switch (spec.type) {
+    case 'byte':
+      buf[off] = value as number;
+      return off + 1;
+    case 'u16':
+      return writeU16(buf, off, value as number);
+    case 'u32':
+      return writeU32(buf, off, value as number);
+    case 'varint':
+      return writeVarint(buf, off, value as number);
+    case 'string':
+      return writeUtf8(buf, off, value as string);
+    case 'binary':
+      return writeBinary(buf, off, value as Uint8Array);
+    case 'pair': {
+      const [name, text] = value as [string, string];
+      return writeUtf8(buf, writeUtf8(buf, off, name), text);
+    }
+  }
+}
