@@ -1,0 +1,52 @@
+import { ErrorCode, MqttError } from '../errors.js';
+import type { ProtocolVersion } from '../protocol/constants.js';
+import { encode } from '../protocol/encode.js';
+import type { Packet } from '../protocol/packets.js';
+import { ReasonCode } from '../protocol/reason-codes.js';
+import type { TransportStream } from '../transport/types.js';
+
+/**
+ * Encodes packets and writes those of one tick together: `pub -l` encodes thousands of lines per
+ * stdin chunk, and one copy into one buffer costs far less than thousands of stream writes.
+ */
+export class PacketWriter {
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  /** The server's maximum packet size (v5 CONNACK); larger packets are refused before sending. */
+  maxPacketSize = Infinity;
+
+  constructor(
+    private readonly stream: TransportStream,
+    private readonly version: ProtocolVersion,
+    private readonly onFlush: () => void,
+  ) {}
+
+  get needsDrain(): boolean {
+    return this.stream.writableNeedDrain;
+  }
+
+  write(packet: Packet): void {
+    if (this.stream.destroyed) throw new MqttError(ErrorCode.ClientClosed, 'Client not connected.');
+    const bytes = encode(packet, this.version);
+    if (bytes.length > this.maxPacketSize) {
+      throw new MqttError(ErrorCode.PacketTooLarge, 'Message payload is too large.', {
+        reasonCode: ReasonCode.PacketTooLarge,
+        hint: `the broker accepts packets up to ${this.maxPacketSize} bytes`,
+      });
+    }
+    if (this.batch.length === 0) process.nextTick(this.flush);
+    this.batch.push(bytes);
+    this.batchBytes += bytes.length;
+  }
+
+  readonly flush = (): void => {
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    const size = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.stream.destroyed) return;
+    this.stream.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size));
+    this.onFlush();
+  };
+}
