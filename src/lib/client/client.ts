@@ -234,7 +234,9 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     this.closing = true;
     this.keepalive?.stop();
     this.writer?.flush();
-    stream.end();
+    // Once DISCONNECT is handed to the kernel we are done, as mosquitto_pub is: waiting for the
+    // broker to close its side would make `pub -l` wait for the broker's whole backlog.
+    stream.end(() => stream.destroy());
     return closed;
   }
 

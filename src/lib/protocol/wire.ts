@@ -162,6 +162,8 @@ export class Reader {
 /** Bytes a UTF-8 string field takes (length prefix included), after checking it can be sent. */
 export function utf8FieldLength(s: unknown, what: string): number {
   if (typeof s !== 'string') throw invalidArgument(`${what} must be a string`);
+  const ascii = shortAsciiLength(s);
+  if (ascii !== -1) return 2 + ascii;
   const n = Buffer.byteLength(s, 'utf8');
   if (n > MAX_FIELD_LENGTH) throw invalidArgument(`${what} is ${n} bytes; MQTT strings hold at most ${MAX_FIELD_LENGTH}`);
   // The peer must treat U+0000 as malformed, so sending it would only get us disconnected.
@@ -203,9 +205,36 @@ export function writeU32(buf: Buffer, off: number, n: number): number {
   return off + 4;
 }
 
-/** The caller has sized the buffer with Buffer.byteLength, so the write is never cut short. */
+/**
+ * Topics and client ids are short and almost always ASCII; for those a plain loop beats the
+ * native UTF-8 calls, which cost more to enter than to run. Returns -1 for anything else,
+ * U+0000 included, so the general path can check and measure it.
+ */
+const SHORT_STRING = 64;
+
+function shortAsciiLength(s: string): number {
+  const n = s.length;
+  if (n > SHORT_STRING) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c >= 0x80) return -1;
+  }
+  return n;
+}
+
+/** The caller has sized the buffer with utf8FieldLength, so the write is never cut short. */
 export function writeUtf8(buf: Buffer, off: number, s: string): number {
-  const n = s.length === 0 ? 0 : buf.write(s, off + 2, 'utf8');
+  const len = s.length;
+  if (len <= SHORT_STRING) {
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[off + 2 + i] = c;
+    }
+    if (i === len) return writeU16(buf, off, len) + len;
+  }
+  const n = len === 0 ? 0 : buf.write(s, off + 2, 'utf8');
   writeU16(buf, off, n);
   return off + 2 + n;
 }
