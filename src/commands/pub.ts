@@ -12,7 +12,7 @@ import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { exitCodeFor, printWarning, reportError } from './ui/report.js';
 import { forEachLine } from './ui/stdin-lines.js';
-import { onTerminate } from './ui/signals.js';
+import { onTerminate, signalExitCode } from './ui/signals.js';
 
 export const pubOptionGroups: readonly OptionGroup[] = [messageOptions, connectOptions, willOptions, propertyOptions, commonOptions];
 
@@ -34,12 +34,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     return await reportError(err, 'pub');
   }
   // Only -d writes to stdout; creating process.stdout costs start-up time otherwise.
-  const out = settings.debug && !settings.quiet ? new Output() : undefined;
+  const out = settings.debug ? new Output() : undefined;
   const client = new MqttClient(settings.client);
   if (out !== undefined) await attachDebugLog(client, out);
-  let interrupted = false;
-  const stopSignals = onTerminate(() => {
-    interrupted = true;
+  let interrupted: NodeJS.Signals | undefined;
+  const stopSignals = onTerminate((signal) => {
+    interrupted = signal;
     process.stdin.destroy();
     void client.disconnect(0, settings.properties.disconnect);
   });
@@ -50,11 +50,11 @@ export async function run(argv: readonly string[]): Promise<number> {
       payload === undefined ? await publishLines(client, settings, message) : await publishFixed(client, settings, message, payload);
     await client.disconnect(0, settings.properties.disconnect);
     await out?.flush();
-    return code;
+    return interrupted === undefined ? code : signalExitCode(interrupted);
   } catch (err) {
     client.destroy();
     await out?.flush();
-    return interrupted ? ExitCode.Ok : await reportError(err, 'pub', settings.quiet);
+    return interrupted === undefined ? await reportError(err, 'pub', settings.quiet) : signalExitCode(interrupted);
   } finally {
     stopSignals();
   }

@@ -2,7 +2,7 @@ import { MqttClient } from '../lib/client/client.js';
 import { connectClient } from '../lib/client/connect.js';
 import { ErrorCode, MqttError } from '../lib/errors.js';
 import { renderPlain } from '../lib/output/plain.js';
-import type { PublishPacket } from '../lib/protocol/packets.js';
+import type { Packet, PublishPacket } from '../lib/protocol/packets.js';
 import { ReasonCode } from '../lib/protocol/reason-codes.js';
 import { topicMatches } from '../lib/topic.js';
 import { hasFlag, indexFlags, lastValue, readArgv } from './options/argv.js';
@@ -85,7 +85,7 @@ class SubscriberSession {
     private readonly sub: SubscribeSettings,
   ) {
     this.client = new MqttClient(settings.client);
-    this.out = new Output(process.stdout, () => void this.finish(ExitCode.Ok, ReasonCode.Success, false));
+    this.out = new Output(process.stdout, (err) => void this.onOutputError(err));
   }
 
   get exitCode(): number {
@@ -93,7 +93,7 @@ class SubscriberSession {
   }
 
   async start(): Promise<void> {
-    if (this.settings.debug && !this.settings.quiet) await attachDebugLog(this.client, this.out);
+    if (this.settings.debug) await attachDebugLog(this.client, this.out);
     this.client.on('message', this.onMessage);
     this.client.on('close', this.onClose);
     this.stopSignals = onTerminate(() => {
@@ -127,7 +127,10 @@ class SubscriberSession {
   private async subscribe(): Promise<void> {
     const { client, sub, settings } = this;
     try {
-      const suback = sub.subscriptions.length > 0 ? client.subscribe(sub.subscriptions, settings.properties.subscribe) : undefined;
+      // Subscription options exist only in v5; a v3 SUBSCRIBE carries the QoS alone.
+      const subscriptions =
+        settings.client.protocolVersion === 5 ? sub.subscriptions : sub.subscriptions.map(({ topicFilter, qos }) => ({ topicFilter, qos }));
+      const suback = subscriptions.length > 0 ? client.subscribe(subscriptions, settings.properties.subscribe) : undefined;
       const unsubacks = sub.unsubscribe.map((filter) => client.unsubscribe([filter], settings.properties.unsubscribe));
       if (suback !== undefined) {
         const packet = await suback;
@@ -140,16 +143,33 @@ class SubscriberSession {
         }
       }
       await Promise.all(unsubacks);
-      if (sub.exitAfterSubscribe) {
-        // The broker sends retained messages before it answers a later packet: one PINGREQ
-        // round trip collects them all (mosquitto_sub -E exits at SUBACK and loses them).
-        await client.ping();
-        await this.finish(ExitCode.Ok, ReasonCode.Success);
-      }
+      if (sub.exitAfterSubscribe) await this.exitAfterRetained();
     } catch (err) {
       if (this.exiting || (err instanceof MqttError && RECOVERABLE.has(err.code))) return;
       await this.fail(err);
     }
+  }
+
+  /**
+   * -E: the broker sends retained messages right after SUBACK, and answers a later PINGREQ only
+   * after them. At QoS 1/2 it sends no more than its in-flight window before our acks come back,
+   * so ping until a round trip brings nothing new (mosquitto_sub -E exits at SUBACK and loses them).
+   */
+  private async exitAfterRetained(): Promise<void> {
+    // Count packets, not delivered messages: a QoS 2 message is delivered only at its PUBREL,
+    // which may come a round trip after its PUBLISH.
+    let progress = 0;
+    const onPacket = (packet: Packet): void => {
+      if (packet.type === 'publish' || packet.type === 'pubrel') progress++;
+    };
+    this.client.on('packetreceive', onPacket);
+    let before: number;
+    do {
+      before = progress;
+      await this.client.ping();
+    } while (progress !== before && !this.exiting);
+    this.client.off('packetreceive', onPacket);
+    await this.finish(ExitCode.Ok, ReasonCode.Success);
   }
 
   private readonly onMessage = (message: PublishPacket): void => {
@@ -195,6 +215,16 @@ class SubscriberSession {
 
   private scheduleReconnect(): void {
     this.reconnectTimer = setTimeout(() => void this.connect(false), RECONNECT_DELAY_MS);
+  }
+
+  /** A reader that went away (`| head -1`) ends us quietly; any other write error is reported. */
+  private async onOutputError(err: NodeJS.ErrnoException): Promise<void> {
+    if (err.code === 'EPIPE') {
+      await this.finish(ExitCode.Ok, ReasonCode.Success, false);
+      return;
+    }
+    if (!this.settings.quiet) process.stderr.write(`Error: cannot write to stdout: ${err.message}\n`);
+    await this.finish(ExitCode.Failure, ReasonCode.Success, false);
   }
 
   private async fail(err: unknown): Promise<void> {

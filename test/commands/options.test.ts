@@ -96,6 +96,7 @@ describe('pub settings', () => {
     const v5 = pub(['-t', 't', '-n', '-c', '-V', '5', '-i', 'me']).connect.client;
     assert.equal(v5.clean, false);
     assert.equal(v5.connectProperties?.sessionExpiryInterval, 4294967295);
+    usageError(() => pub(['-t', 't', '-n', '-x', '120', '-V', '311']), '-x/--session-expiry needs MQTT v5: drop -V or use -V 5.');
     const expiry = pub(['-t', 't', '-n', '-x', '120']).connect.client;
     assert.equal(expiry.protocolVersion, 5, '-x implies MQTT 5');
     assert.equal(expiry.connectProperties?.sessionExpiryInterval, 120);
@@ -126,6 +127,7 @@ describe('pub settings', () => {
     usageError(() => pub(['-t', 't', '-n', '--will-retain']), 'Will retain given, but no will topic given.');
     usageError(() => pub(['-t', 't', '-n', '--will-topic', 'w/#']), "Invalid will topic 'w/#', does it contain '+' or '#'?");
     usageError(() => pub(['-t', 't', '-n', '--will-topic', 'w', '--will-qos', '3']), 'Invalid will QoS 3.');
+    usageError(() => pub(['-t', 't', '-n', '--will-qos', '7']), 'Invalid will QoS 7.');
     const will = pub(['-t', 't', '-n', '--will-topic', 'w', '--will-payload', 'gone', '--will-qos', '1', '--will-retain']).connect.client.will;
     assert.deepEqual(will, { topic: 'w', payload: Buffer.from('gone'), qos: 1, retain: true });
   });
@@ -158,6 +160,8 @@ describe('pub settings', () => {
     usageError(() => pub(['-t', 't', '-n', '-D', 'publish', 'nope', 'x']), 'Invalid property name nope given in --property argument.');
     usageError(() => pub(['-t', 't', '-n', '-D', 'connect', 'request-problem-information', '256']), 'Property value (256) out of range for property request-problem-information.');
     usageError(() => pub(['-t', 't', '-n', '-D', 'publish', 'content-type', 'a', '-V', '311']), '-D/--property needs MQTT v5: drop -V or use -V 5.');
+    usageError(() => pub(['-t', 't', '-n', '-D', 'publish', 'content-type', 'a', '-D', 'publish', 'content-type', 'b']), 'Duplicate content-type property in --property argument.');
+    usageError(() => pub(['-t', 't', '-n', '-D', 'subscribe', 'subscription-identifier', '1', '-D', 'subscribe', 'subscription-identifier', '2']), 'Duplicate subscription-identifier property in --property argument.');
   });
 });
 

@@ -103,14 +103,14 @@ function resolveClientId(args: ParsedArgs, version: ProtocolVersion, invalidIdTe
 function resolveWill(args: ParsedArgs, properties: CommandProperties): Will | undefined {
   const topic = lastValue(args, 'willTopic');
   const payload = lastValue(args, 'willPayload');
+  const qosText = lastValue(args, 'willQos');
+  const qos = qosText === undefined ? 0 : parseQos(qosText, (t) => `Invalid will QoS ${t}.`);
   if (topic === undefined) {
     if (payload !== undefined) throw new UsageError('Will payload given, but no will topic given.');
     if (hasFlag(args, 'willRetain')) throw new UsageError('Will retain given, but no will topic given.');
     return undefined;
   }
   if (!isValidTopicName(topic)) throw new UsageError(`Invalid will topic '${topic}', does it contain '+' or '#'?`);
-  const qosText = lastValue(args, 'willQos');
-  const qos = qosText === undefined ? 0 : parseQos(qosText, (t) => `Invalid will QoS ${t}.`);
   return {
     topic,
     payload: Buffer.from(payload ?? ''),
@@ -135,6 +135,9 @@ export function resolveConnect(args: ParsedArgs, options: ConnectResolveOptions)
   const version = resolveVersion(args, wantsV5);
   if (args.properties.length > 0 && version !== 5) {
     throw new UsageError('-D/--property needs MQTT v5: drop -V or use -V 5.');
+  }
+  if (expiryText !== undefined && version !== 5) {
+    throw new UsageError('-x/--session-expiry needs MQTT v5: drop -V or use -V 5.');
   }
   const will = resolveWill(args, properties);
   const clean = !hasFlag(args, 'noClean');

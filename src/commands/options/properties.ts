@@ -80,7 +80,7 @@ function addProperty(props: Properties, spec: PropertySpec, values: string[]): v
     (props.userProperties ??= []).push([value, second]);
     return;
   }
-  if (target[spec.key] !== undefined && spec.key !== 'subscriptionIdentifiers') {
+  if (target[spec.key] !== undefined) {
     throw new UsageError(`Duplicate ${spec.name} property in --property argument.`);
   }
   if (spec.type === 'string') {

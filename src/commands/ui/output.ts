@@ -10,15 +10,15 @@ export class Output {
 
   constructor(
     private readonly stream: NodeJS.WritableStream = process.stdout,
-    private readonly onBrokenPipe: () => void = () => undefined,
+    private readonly onError: (err: NodeJS.ErrnoException) => void = () => undefined,
   ) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       this.broken = true;
-      if (err.code === 'EPIPE') this.onBrokenPipe();
+      this.onError(err);
     });
   }
 
-  /** True once the reader went away (e.g. `| head -1`). */
+  /** True once writing failed, e.g. the reader went away (`| head -1`, EPIPE). */
   get isBroken(): boolean {
     return this.broken;
   }

@@ -15,3 +15,8 @@ export function onTerminate(handler: (signal: NodeJS.Signals) => void): () => vo
   process.once('SIGTERM', listener);
   return remove;
 }
+
+/** The shell's convention for a process ended by a signal: 128 + its number (130 for SIGINT). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
