@@ -1,18 +1,28 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './command-list.js';
+import { compileCacheDir, loadBundle } from './lib/runtime/load-bundle.js';
+
+interface CommandBundle {
+  run: (argv: readonly string[]) => Promise<number>;
+}
+
+const BUNDLES = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 
 /**
- * The launcher's only job: find the subcommand and load just its module, so `mqt pub` does not pay
- * for yargs, chalk or any other command. Help, --version and unknown commands go to yargs.
+ * The launcher's only job: load the bundle of the subcommand that runs and nothing else, so
+ * `mqt pub` does not pay for yargs, chalk or any other command. Help, --version and unknown
+ * commands go to the help bundle (yargs).
  */
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name === undefined ? undefined : COMMANDS[name];
-  if (command !== undefined) {
-    const module = await command.load();
-    return module.run(rest);
-  }
-  const { runRoot } = await import('./commands/ui/help.js');
-  return runRoot(argv);
+  const isCommand = name !== undefined && Object.hasOwn(COMMANDS, name);
+  const file = isCommand ? join(BUNDLES, `${name}.cjs`) : join(BUNDLES, 'ui', 'help.cjs');
+  const bundle = loadBundle<CommandBundle>(file, compileCacheDir(process.env));
+  const code = await bundle.exports.run(isCommand ? rest : argv);
+  // A failed run compiled only part of the bundle; the cache is kept from a full one.
+  if (code === 0) bundle.saveCompileCache();
+  return code;
 }
 
 main(process.argv.slice(2)).then(

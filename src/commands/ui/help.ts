@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { COMMANDS } from '../../command-list.js';
 import type { OptionGroup } from '../options/spec.js';
@@ -19,10 +18,10 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
   ],
 };
 
-/** The version from our package.json, found by walking up from this module (bundle or not). */
+/** The version from our package.json, found by walking up from the running script (bin/mqt.js). */
 export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
+  let dir = dirname(realpathSync(process.argv[1] ?? '.'));
+  for (let i = 0; i < 8; i++) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'mqt' && pkg.version !== undefined) return pkg.version;
@@ -73,7 +72,7 @@ export async function showCommandHelp(name: string, version: boolean): Promise<n
     return 0;
   }
   const groups = await optionGroupsOf(name);
-  const y = describeOptions(await loadYargs([]), groups).usage(`mqt ${name} [flags]\n\n${COMMANDS[name]?.summary ?? ''}`);
+  const y = describeOptions(await loadYargs([]), groups).usage(`mqt ${name} [flags]\n\n${COMMANDS[name] ?? ''}`);
   for (const [cmd, text] of EXAMPLES[name] ?? []) y.example(cmd, text);
   y.epilog(`Exit codes, differences from mosquitto and more examples: man mqt-${name}`);
   process.stdout.write(`${await y.getHelp()}\n`);
@@ -94,7 +93,7 @@ async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
 /** `mqt`, `mqt --help`, `mqt --version` and unknown commands. */
 export async function runRoot(argv: readonly string[]): Promise<number> {
   const y = (await loadYargs(argv)).usage('mqt <command> [flags]\n\nOne MQTT toolkit: drop-in mosquitto clients and more.');
-  for (const [name, entry] of Object.entries(COMMANDS)) y.command(name, entry.summary);
+  for (const [name, summary] of Object.entries(COMMANDS)) y.command(name, summary);
   y.option('help', { type: 'boolean', describe: 'show help (also: mqt <command> --help)' });
   y.option('version', { type: 'boolean', describe: 'print the mqt version' });
   y.epilog('Run "mqt <command> --help" for the flags of a command, or "man mqt".');
@@ -113,3 +112,6 @@ export async function runRoot(argv: readonly string[]): Promise<number> {
   );
   return 1;
 }
+
+/** The help bundle's entry point, as the launcher calls every bundle. */
+export const run = runRoot;
