@@ -1,7 +1,7 @@
 import { MqttClient, type OutgoingMessage } from '../lib/client/client.js';
 import { connectClient } from '../lib/client/connect.js';
 import { MqttError } from '../lib/errors.js';
-import { readArgv, indexFlags, hasFlag } from './options/argv.js';
+import { indexFlags } from './options/argv.js';
 import { commonOptions } from './options/common.js';
 import { connectOptions, resolveConnect, willOptions, type ConnectSettings } from './options/connect.js';
 import { messageOptions, resolveMessage, type MessageSettings } from './options/message.js';
@@ -10,6 +10,7 @@ import type { OptionGroup } from './options/spec.js';
 import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
+import { settingsFromArgv } from './ui/command-args.js';
 import { exitCodeFor, printWarning, reportError } from './ui/report.js';
 import { forEachLine } from './ui/stdin-lines.js';
 import { onTerminate, signalExitCode } from './ui/signals.js';
@@ -20,19 +21,12 @@ const byFlag = indexFlags(pubOptionGroups);
 
 /** `mqt pub`: mosquitto_pub's flags, output and exit codes. Resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
-  let settings: ConnectSettings;
-  let message: MessageSettings;
-  try {
-    const args = readArgv(argv, byFlag);
-    if (hasFlag(args, 'help') || hasFlag(args, 'version')) {
-      const { showCommandHelp } = await import('./ui/help.js');
-      return await showCommandHelp('pub', hasFlag(args, 'version'));
-    }
-    settings = resolveConnect(args, { invalidIdText: 'Invalid id.' });
-    message = resolveMessage(args);
-  } catch (err) {
-    return await reportError(err, 'pub');
-  }
+  const parsed = await settingsFromArgv('pub', argv, byFlag, (args) => ({
+    settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }),
+    message: resolveMessage(args),
+  }));
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { settings, message } = parsed.settings;
   // Only -d writes to stdout; creating process.stdout costs start-up time otherwise.
   const out = settings.debug ? new Output() : undefined;
   const client = new MqttClient(settings.client);

@@ -5,7 +5,7 @@ import { renderPlain } from '../lib/output/plain.js';
 import type { Packet, PublishPacket } from '../lib/protocol/packets.js';
 import { ReasonCode } from '../lib/protocol/reason-codes.js';
 import { topicMatches } from '../lib/topic.js';
-import { hasFlag, indexFlags, lastValue, readArgv } from './options/argv.js';
+import { indexFlags } from './options/argv.js';
 import { commonOptions } from './options/common.js';
 import { connectOptions, resolveConnect, willOptions, type ConnectSettings } from './options/connect.js';
 import { propertyOptions } from './options/properties.js';
@@ -14,6 +14,7 @@ import { receiveOptions, resolveSubscribe, subscribeOptions, type SubscribeSetti
 import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
+import { settingsFromArgv } from './ui/command-args.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
 
@@ -39,24 +40,17 @@ const DEFAULT_RECEIVE_MAXIMUM = 20;
 
 /** `mqt sub`: mosquitto_sub's flags, output and exit codes. Resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
-  let settings: ConnectSettings;
-  let sub: SubscribeSettings;
-  try {
-    const args = readArgv(argv, byFlag);
-    if (hasFlag(args, 'help') || hasFlag(args, 'version')) {
-      const { showCommandHelp } = await import('./ui/help.js');
-      return await showCommandHelp('sub', hasFlag(args, 'version'));
-    }
-    sub = resolveSubscribe(args);
-    const countText = lastValue(args, 'count');
+  const parsed = await settingsFromArgv('sub', argv, byFlag, (args) => {
+    const sub = resolveSubscribe(args);
     const receiveMaximum = sub.count !== undefined && sub.count < DEFAULT_RECEIVE_MAXIMUM ? sub.count : undefined;
-    settings = resolveConnect(args, {
+    const settings = resolveConnect(args, {
       invalidIdText: 'Invalid id and/or clean_session.',
-      ...(countText === undefined || receiveMaximum === undefined ? {} : { receiveMaximum }),
+      ...(receiveMaximum === undefined ? {} : { receiveMaximum }),
     });
-  } catch (err) {
-    return await reportError(err, 'sub');
-  }
+    return { settings, sub };
+  });
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { settings, sub } = parsed.settings;
   const session = new SubscriberSession(settings, sub);
   await session.start();
   return session.exitCode;

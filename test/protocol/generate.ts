@@ -2,28 +2,12 @@
  * Random valid packets of every type for a protocol version, in the canonical shape the decoder
  * produces (so encode → decode must give back a deep-equal packet).
  */
-import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
+import { PacketType, type ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import type { AuthPacket, ConnectPacket, DisconnectPacket, Packet, PubAckFamilyPacket, QoS, Subscription } from '../../src/lib/protocol/packets.js';
 import { PROPERTIES, type Properties, type PropertyScope, type PropertySpec } from '../../src/lib/protocol/properties.js';
 import type { Prng } from './helpers.js';
 
-export const ALL_TYPES: readonly Packet['type'][] = [
-  'connect',
-  'connack',
-  'publish',
-  'puback',
-  'pubrec',
-  'pubrel',
-  'pubcomp',
-  'subscribe',
-  'suback',
-  'unsubscribe',
-  'unsuback',
-  'pingreq',
-  'pingresp',
-  'disconnect',
-  'auth',
-];
+export const ALL_TYPES = Object.keys(PacketType) as readonly Packet['type'][];
 
 export function typesFor(version: ProtocolVersion): readonly Packet['type'][] {
   return version === 5 ? ALL_TYPES : ALL_TYPES.filter((t) => t !== 'auth');
