@@ -1,6 +1,6 @@
 /**
- * One row per flag. The argv reader, the help text and the man pages are all written from these
- * rows, so a flag is declared once.
+ * One row per flag. The argv reader and the --help text are both built from these rows, so a flag
+ * is declared once (the man pages describe the same rows in prose).
  */
 export interface OptionSpec {
   /** Key in the parsed result. */

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pubOptionGroups } from '../../src/commands/pub.js';
+import { subOptionGroups } from '../../src/commands/sub.js';
+import type { OptionGroup } from '../../src/commands/options/spec.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The man pages are prose, so this keeps them from falling behind the option tables. */
+describe('man pages', () => {
+  const pages: [string, readonly OptionGroup[]][] = [
+    ['mqt-pub.1', pubOptionGroups],
+    ['mqt-sub.1', subOptionGroups],
+  ];
+  for (const [page, groups] of pages) {
+    it(`man/${page} documents every flag of the command`, () => {
+      const text = readFileSync(join(ROOT, 'man', page), 'utf8').replace(/\\-/g, '-');
+      const missing = groups.flatMap((g) => g.options.flatMap((o) => o.flags)).filter((flag) => !text.includes(`\\fB${flag}\\fR`));
+      assert.deepEqual(missing, []);
+    });
+  }
+
+  it('package.json lists every page in man/', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };
+    assert.deepEqual([...pkg.man].sort(), ['man/mqt-pub.1', 'man/mqt-sub.1', 'man/mqt.1']);
+  });
+});
