@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { mosquittoPub, mqt, startMqt, type ToolHandle } from '../support/spawn.js';
+import { useBroker, unique } from '../support/hooks.js';
+import { mqt } from '../support/spawn.js';
 import { ScriptedServer } from '../client/scripted-server.js';
 
 /**
@@ -11,19 +11,7 @@ import { ScriptedServer } from '../client/scripted-server.js';
  */
 describe('interop: mqt sub where mosquitto_sub has bugs', function () {
   this.timeout(20_000);
-  const { broker, hp } = useBroker();
-
-  async function publish(topic: string, args: string[], input?: string): Promise<void> {
-    const result = await mosquittoPub([...hp(), '-t', topic, ...args], input === undefined ? {} : { input });
-    assert.equal(result.code, 0, result.stderr);
-  }
-
-  async function subscribe(args: string[]): Promise<ToolHandle> {
-    const id = unique('fix-sub');
-    const tool = startMqt(['sub', ...hp(), '-i', id, ...args]);
-    await brokerSubscribed(broker(), id);
-    return tool;
-  }
+  const { hp, publish, subscribeMqt: subscribe } = useBroker();
 
   it('--remove-retained -C 2 prints, clears and exits', async () => {
     const base = unique('remove');

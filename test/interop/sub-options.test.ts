@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { mosquittoPub, mosquittoSub, mqt, startMosquittoSub, startMqt, type ToolHandle } from '../support/spawn.js';
+import { mosquittoSub, mqt, startMosquittoSub } from '../support/spawn.js';
 
 /**
  * What mqt sub prints and how it exits with -C, -W, -E, -R, -T, --retained-only, -N and -v,
@@ -9,21 +9,7 @@ import { mosquittoPub, mosquittoSub, mqt, startMosquittoSub, startMqt, type Tool
  */
 describe('interop: mqt sub options and retained messages', function () {
   this.timeout(15_000);
-  const { broker, hp } = useBroker();
-
-  /** mosquitto_pub -t TOPIC ARGS, optionally with stdin (for -l: one message per line). */
-  async function publish(topic: string, args: string[], input?: string): Promise<void> {
-    const result = await mosquittoPub([...hp(), '-t', topic, ...args], input === undefined ? {} : { input });
-    assert.equal(result.code, 0, result.stderr);
-  }
-
-  /** Starts `mqt sub` with a fresh client id and waits until the broker has subscribed it. */
-  async function subscribe(args: string[]): Promise<ToolHandle> {
-    const id = unique('sub');
-    const tool = startMqt(['sub', ...hp(), '-i', id, ...args]);
-    await brokerSubscribed(broker(), id);
-    return tool;
-  }
+  const { broker, hp, publish, subscribeMqt: subscribe } = useBroker();
 
   const sortLines = (text: string): string[] => text.split('\n').filter((l) => l !== '').sort();
 

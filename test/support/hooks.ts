@@ -1,5 +1,6 @@
 import { type Mosquitto, requireMosquitto, startMosquitto } from './mosquitto.js';
-import { stopAllTools } from './spawn.js';
+import assert from 'node:assert/strict';
+import { mosquittoPub, startMqt, stopAllTools, type ToolHandle } from './spawn.js';
 
 /**
  * Registers the hooks of an interop suite: a private broker started in `before` (the suite is
@@ -10,7 +11,7 @@ import { stopAllTools } from './spawn.js';
  */
 export function useBroker(
   extraConfigLines: string[] | (() => Promise<string[]>) = [],
-): { broker: () => Mosquitto; hp: () => string[] } {
+): BrokerFixture {
   let current: Mosquitto | undefined;
   before(async function () {
     requireMosquitto(this);
@@ -30,7 +31,31 @@ export function useBroker(
     if (current === undefined) throw new Error('the broker is not running (before hook failed?)');
     return current;
   };
-  return { broker, hp: () => ['-h', '127.0.0.1', '-p', String(broker().port)] };
+  const hp = (): string[] => ['-h', '127.0.0.1', '-p', String(broker().port)];
+  return {
+    broker,
+    hp,
+    publish: async (topic, args, input) => {
+      const result = await mosquittoPub([...hp(), '-t', topic, ...args], input === undefined ? {} : { input });
+      assert.equal(result.code, 0, result.stderr);
+    },
+    subscribeMqt: async (args) => {
+      const id = unique('sub');
+      const tool = startMqt(['sub', ...hp(), '-i', id, ...args]);
+      await brokerSubscribed(broker(), id);
+      return tool;
+    },
+  };
+}
+
+export interface BrokerFixture {
+  broker: () => Mosquitto;
+  /** `-h 127.0.0.1 -p PORT` of the broker. */
+  hp: () => string[];
+  /** mosquitto_pub -t TOPIC ARGS (stdin for -l), asserting it succeeded. */
+  publish: (topic: string, args: string[], input?: string) => Promise<void>;
+  /** Starts `mqt sub` with a fresh client id and resolves once the broker has subscribed it. */
+  subscribeMqt: (args: string[]) => Promise<ToolHandle>;
 }
 
 let counter = 0;

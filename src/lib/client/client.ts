@@ -11,7 +11,7 @@ import { Keepalive } from './keepalive.js';
 import { OutgoingWindow, publishPacket, type OutgoingMessage, type PublishOutcome } from './outgoing-window.js';
 import { PacketIdAllocator } from './packet-ids.js';
 import { PacketWriter } from './packet-writer.js';
-import { RequestTable } from './requests.js';
+import { RequestTable, type Pending } from './requests.js';
 import { ServerLimits } from './server-limits.js';
 
 export type { OutgoingMessage, PublishOutcome } from './outgoing-window.js';
@@ -19,11 +19,6 @@ export type { ClientEvents, ClientOptions } from './client-options.js';
 
 /** Every QoS 0 publish settles the same way; one shared promise spares an allocation per message. */
 const QOS0_OUTCOME: Promise<PublishOutcome> = Promise.resolve({ packetId: undefined, reasonCode: ReasonCode.Success });
-
-interface Pending<T> {
-  resolve: (value: T) => void;
-  reject: (err: Error) => void;
-}
 
 /**
  * One MQTT client session, over one transport at a time. It speaks the protocol (CONNECT, QoS

@@ -1,6 +1,7 @@
 import type { PacketIdAllocator } from './packet-ids.js';
 
-interface Pending<T> {
+/** A promise's settle functions, kept until the answer arrives. */
+export interface Pending<T> {
   resolve: (value: T) => void;
   reject: (err: Error) => void;
 }

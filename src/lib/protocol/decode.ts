@@ -271,7 +271,7 @@ function decodeSuback(r: Reader, version: ProtocolVersion): SubackPacket {
   while (r.remaining() > 0) {
     const code = r.u8();
     // 3.1.1 §3.9.3 allows only 0x80 as a failure, but some brokers send v5 codes such as 0x87 to
-    // 3.1.1 clients whose subscription is denied: any code >= 0x80 is read as a failure.
+    // 3.1.1 clients whose subscription is denied: every code >= 0x80 is read as a failure.
     if (version !== 5 && code > 2 && code < SUBACK_FAILURE_V3) throw malformed(`SUBACK return code 0x${code.toString(16)}`);
     packet.reasonCodes.push(code);
   }
