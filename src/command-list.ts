@@ -2,4 +2,5 @@
 export const COMMANDS: Readonly<Record<string, string>> = {
   pub: 'publish messages (drop-in for mosquitto_pub)',
   sub: 'subscribe and print messages (drop-in for mosquitto_sub)',
+  passwd: 'create and update password files for the broker (drop-in for mosquitto_passwd)',
 };

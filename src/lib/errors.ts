@@ -32,6 +32,14 @@ export const ErrorCode = {
   ClientClosed: 'CLIENT_CLOSED',
   /** An operation did not finish before its deadline. */
   Timeout: 'TIMEOUT',
+  /** A file that had to exist does not. */
+  FileNotFound: 'FILE_NOT_FOUND',
+  /** A file that was not to be replaced exists already. */
+  FileExists: 'FILE_EXISTS',
+  /** Any other failure to read or write a file; the message gives the system's reason. */
+  FileError: 'FILE_ERROR',
+  /** Another process kept a file locked past the wait. */
+  FileLocked: 'FILE_LOCKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

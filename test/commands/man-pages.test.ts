@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pubOptionGroups } from '../../src/commands/pub.js';
 import { subOptionGroups } from '../../src/commands/sub.js';
+import { passwdOptionGroups } from '../../src/commands/options/passwd.js';
 import type { OptionGroup } from '../../src/commands/options/spec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -13,6 +14,7 @@ describe('man pages', () => {
   const pages: [string, readonly OptionGroup[]][] = [
     ['mqt-pub.1', pubOptionGroups],
     ['mqt-sub.1', subOptionGroups],
+    ['mqt-passwd.1', passwdOptionGroups],
   ];
   for (const [page, groups] of pages) {
     it(`man/${page} documents every flag of the command`, () => {
@@ -24,6 +26,6 @@ describe('man pages', () => {
 
   it('package.json lists every page in man/', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };
-    assert.deepEqual([...pkg.man].sort(), ['man/mqt-pub.1', 'man/mqt-sub.1', 'man/mqt.1']);
+    assert.deepEqual([...pkg.man].sort(), ['man/mqt-passwd.1', 'man/mqt-pub.1', 'man/mqt-sub.1', 'man/mqt.1']);
   });
 });

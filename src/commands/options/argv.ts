@@ -1,10 +1,21 @@
 import { UsageError } from '../ui/usage-error.js';
 import type { OptionGroup, OptionSpec } from './spec.js';
 
-/** What the argv reader found: values per key in the order given, and -D tuples. */
+/** What the argv reader found: values per key in the order given, -D tuples, and positionals. */
 export interface ParsedArgs {
   readonly values: Map<string, string[]>;
   readonly properties: string[][];
+  /** The arguments after the options, when the reader was asked to collect them. */
+  readonly positionals: string[];
+}
+
+export interface ReadArgvOptions {
+  /**
+   * Options first, then positional arguments (mosquitto_passwd FILE USER): the first argument
+   * that does not start with '-', and everything after it, is positional; so is everything after
+   * '--'. Without this, positionals are refused as unknown options (pub, sub).
+   */
+  readonly positionals?: boolean;
 }
 
 export function lastValue(args: ParsedArgs, key: string): string | undefined {
@@ -31,9 +42,10 @@ export function indexFlags(groups: readonly OptionGroup[]): Map<string, OptionSp
  * exactly (no clustering), and a flag's value is the next argument whatever it looks like
  * (`-m -d` publishes "-d"). Added over mosquitto: `--flag=value` for long flags.
  */
-export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, OptionSpec>): ParsedArgs {
+export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, OptionSpec>, options: ReadArgvOptions = {}): ParsedArgs {
   const values = new Map<string, string[]>();
   const properties: string[][] = [];
+  const positionals: string[] = [];
   const add = (key: string, value: string): void => {
     const list = values.get(key);
     if (list === undefined) values.set(key, [value]);
@@ -41,6 +53,10 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
   };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
+    if (options.positionals === true && (arg === '--' || arg === '-' || !arg.startsWith('-'))) {
+      positionals.push(...argv.slice(arg === '--' ? i + 1 : i));
+      break;
+    }
     let inline: string | undefined;
     let spec = byFlag.get(arg);
     if (spec === undefined && arg.startsWith('--') && arg.includes('=')) {
@@ -58,7 +74,7 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
       add(spec.key, '');
     } else if (spec.arity === 1) {
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`${arg} argument given but no ${spec.noun ?? 'value'} specified.`);
+      if (value === undefined) throw new UsageError(spec.missingValue ?? `${arg} argument given but no ${spec.noun ?? 'value'} specified.`);
       add(spec.key, value);
     } else {
       const command = argv[i + 1];
@@ -73,5 +89,5 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
       i += count;
     }
   }
-  return { values, properties };
+  return { values, properties, positionals };
 }

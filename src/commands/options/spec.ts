@@ -14,6 +14,8 @@ export interface OptionSpec {
   readonly arity: 0 | 1 | 'property';
   /** The noun of mosquitto's "-t argument given but no topic specified" message. */
   readonly noun?: string;
+  /** The whole message for a missing value, where the tool words it otherwise (mosquitto_passwd). */
+  readonly missingValue?: string;
   /** Placeholder for the value in help text. */
   readonly valueName?: string;
   /** Values accumulate instead of the last one winning (sub's -t, -T, -U). */

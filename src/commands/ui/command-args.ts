@@ -1,4 +1,4 @@
-import { hasFlag, readArgv, type ParsedArgs } from '../options/argv.js';
+import { hasFlag, readArgv, type ParsedArgs, type ReadArgvOptions } from '../options/argv.js';
 import type { OptionSpec } from '../options/spec.js';
 import { reportError } from './report.js';
 
@@ -13,9 +13,10 @@ export async function settingsFromArgv<T>(
   argv: readonly string[],
   byFlag: ReadonlyMap<string, OptionSpec>,
   resolve: (args: ParsedArgs) => T,
+  options: ReadArgvOptions = {},
 ): Promise<ArgvOutcome<T>> {
   try {
-    const args = readArgv(argv, byFlag);
+    const args = readArgv(argv, byFlag, options);
     if (hasFlag(args, 'help') || hasFlag(args, 'version')) {
       const { showCommandHelp } = await import('./help.js');
       return { exitCode: await showCommandHelp(command, hasFlag(args, 'version')) };

@@ -7,6 +7,8 @@ export const ExitCode = {
   Ok: 0,
   /** Bad arguments, unreadable files, network errors. */
   Failure: 1,
+  /** mosquitto_passwd: the password and its confirmation differ. */
+  PasswordMismatch: 2,
   /** mosquitto's MOSQ_ERR_TIMEOUT: -W ran out. */
   Timeout: 27,
 } as const;

@@ -16,6 +16,22 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
     ["mqt sub -t 'PV/#' -v", 'everything under PV/, as "topic payload"'],
     ["mqt sub -t 'sensors/+/temp' -C 1 -W 10", 'wait up to 10 s for one message (exit 27 on timeout)'],
   ],
+  passwd: [
+    ['mqt passwd -c -b mosqui_passfile btsiot1 btsiotpass1', 'create the file with one user (then: password_file in mosquitto.conf)'],
+    ['mqt passwd mosqui_passfile btsiot2', 'add a user or change a password, typed twice, hidden'],
+    ['mqt passwd --check mosqui_passfile btsiot1', 'exit 0 if the password typed is right, 1 if not'],
+  ],
+};
+
+/** Synopses of commands that take more than flags. */
+const USAGE: Readonly<Record<string, string>> = {
+  passwd: [
+    'mqt passwd [-H sha512|sha512-pbkdf2] [-I N] [-c | -D] FILE USER',
+    'mqt passwd [-H sha512|sha512-pbkdf2] [-I N] [-c] -b FILE USER PASSWORD',
+    'mqt passwd [-H sha512|sha512-pbkdf2] [-I N] -U FILE',
+    'mqt passwd --check [-b] FILE USER [PASSWORD]',
+    'mqt passwd --list FILE',
+  ].join('\n'),
 };
 
 /** The version from our package.json, found by walking up from the running script (bin/mqt.js). */
@@ -72,7 +88,7 @@ export async function showCommandHelp(name: string, version: boolean): Promise<n
     return 0;
   }
   const groups = await optionGroupsOf(name);
-  const y = describeOptions(await loadYargs([]), groups).usage(`mqt ${name} [flags]\n\n${COMMANDS[name] ?? ''}`);
+  const y = describeOptions(await loadYargs([]), groups).usage(`${USAGE[name] ?? `mqt ${name} [flags]`}\n\n${COMMANDS[name] ?? ''}`);
   for (const [cmd, text] of EXAMPLES[name] ?? []) y.example(cmd, text);
   y.epilog(`Exit codes, differences from mosquitto and more examples: man mqt-${name}`);
   process.stdout.write(`${await y.getHelp()}\n`);
@@ -85,6 +101,8 @@ async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
       return (await import('../pub.js')).pubOptionGroups;
     case 'sub':
       return (await import('../sub.js')).subOptionGroups;
+    case 'passwd':
+      return (await import('../options/passwd.js')).passwdOptionGroups;
     default:
       return [];
   }

@@ -1,6 +1,7 @@
 import { ErrorCode, MqttError } from '../../lib/errors.js';
 import { loadChalk, wantsColour } from './colour.js';
 import { ExitCode } from './exit-codes.js';
+import { InputError } from './input-error.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -11,6 +12,10 @@ export async function reportError(err: unknown, command: string, quiet = false):
   if (err instanceof UsageError) {
     await printLines(`Error: ${err.message}`, `Use 'mqt ${command} --help' to see usage.`);
     return ExitCode.Failure;
+  }
+  if (err instanceof InputError) {
+    await printLines(`Error: ${err.message}`);
+    return err.exitCode;
   }
   if (!quiet) {
     const hint = err instanceof MqttError && err.hint !== undefined ? `Hint: ${err.hint}${/[.?!]$/.test(err.hint) ? "" : "."}` : undefined;

@@ -1,0 +1,159 @@
+import { ErrorCode, MqttError } from '../lib/errors.js';
+import { resolveTarget, writeFileAtomic } from '../lib/fs/atomic-write.js';
+import { withFileLock } from '../lib/fs/lock-file.js';
+import {
+  deleteUser,
+  findProblems,
+  findUser,
+  hashPlainPasswords,
+  listUsers,
+  readPasswdFile,
+  serializePasswdFile,
+  setPassword,
+  type PasswdLine,
+} from '../lib/passwd/file.js';
+import { hashPassword, verifyPassword } from '../lib/passwd/hash.js';
+import { indexFlags } from './options/argv.js';
+import { passwdOptionGroups, resolvePasswd, type PasswdSettings } from './options/passwd.js';
+import { settingsFromArgv } from './ui/command-args.js';
+import { ExitCode } from './ui/exit-codes.js';
+import { InputError } from './ui/input-error.js';
+import type { PasswordInput } from './ui/prompt.js';
+import { printWarning, reportError } from './ui/report.js';
+import { onTerminate, signalExitCode } from './ui/signals.js';
+
+export { passwdOptionGroups };
+
+const byFlag = indexFlags(passwdOptionGroups);
+
+const NO_FILE_HINT = 'no such file — use -c to create it';
+
+/** `mqt passwd`: mosquitto_passwd's flags, messages and exit codes, without its data-loss bugs. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const parsed = await settingsFromArgv('passwd', argv, byFlag, resolvePasswd, { positionals: true });
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const settings = parsed.settings;
+  try {
+    return await runMode(settings);
+  } catch (err) {
+    const missing = err instanceof MqttError && err.code === ErrorCode.FileNotFound && settings.mode === 'add';
+    return reportError(missing ? new MqttError(err.code, err.message, { hint: NO_FILE_HINT, cause: err }) : err, 'passwd');
+  }
+}
+
+async function runMode(settings: PasswdSettings): Promise<number> {
+  const { mode, file, user } = settings;
+  switch (mode) {
+    case 'list': {
+      const users = listUsers(await loadChecked(file));
+      process.stdout.write(users.map((name) => `${name}\n`).join(''));
+      return ExitCode.Ok;
+    }
+    case 'check':
+      return check(settings, await loadChecked(file));
+    case 'delete':
+      return updateFile(file, (lines) => {
+        const result = deleteUser(lines, user);
+        if (result.removed > 0) return result.lines;
+        printWarning(`User ${user} not found in password file.`, false);
+        return 'failed';
+      });
+    case 'update':
+      return updateFile(file, (lines) => {
+        const result = hashPlainPasswords(lines, (plain) => hashPassword(plain, settings.hashType, settings.iterations));
+        return result.hashed > 0 ? result.lines : 'unchanged';
+      });
+    case 'add':
+    case 'create': {
+      // As mosquitto_passwd: a missing file is reported before anyone types a password.
+      if (mode === 'add') await readPasswdFile(file);
+      const input = await passwordOf(settings, true);
+      if ('interrupted' in input) return signalExitCode('SIGINT');
+      // Hashed before the lock is taken: with a high -I, other writers need not wait for it.
+      const field = hashPassword(input.password, settings.hashType, settings.iterations);
+      if (mode === 'create') {
+        return locked(file, () => writeFileAtomic(file, `${user}:${field}\n`, { overwrite: true }));
+      }
+      return updateFile(file, (lines) => setPassword(lines, user, field).lines);
+    }
+  }
+}
+
+/**
+ * Read, change, write back, all under the file's lock, so that concurrent runs never lose each
+ * other's change. `change` returns the new lines, 'unchanged' (nothing to write), or 'failed'
+ * for a failure it has reported (exit 1, file untouched).
+ */
+async function updateFile(file: string, change: (lines: PasswdLine[]) => PasswdLine[] | 'unchanged' | 'failed'): Promise<number> {
+  let failed = false;
+  const code = await locked(file, async () => {
+    const next = change(await loadChecked(file));
+    failed = next === 'failed';
+    if (typeof next !== 'string') await writeFileAtomic(file, serializePasswdFile(next), { overwrite: true });
+  });
+  return code === ExitCode.Ok && failed ? ExitCode.Failure : code;
+}
+
+/**
+ * Holds the lock on the file (after symlinks) while `work` runs. SIGINT and SIGTERM wait for it
+ * to finish, so that an interrupted run leaves neither a temporary file nor a lock behind.
+ */
+async function locked(file: string, work: () => Promise<void>): Promise<number> {
+  let signal: NodeJS.Signals | undefined;
+  const stopSignals = onTerminate((received) => {
+    signal = received;
+  });
+  try {
+    await withFileLock(await resolveTarget(file), work);
+  } finally {
+    stopSignals();
+  }
+  return signal === undefined ? ExitCode.Ok : signalExitCode(signal);
+}
+
+/** Reads the file and warns about every line a broker will trip over; those lines are kept. */
+async function loadChecked(file: string): Promise<PasswdLine[]> {
+  const lines = await readPasswdFile(file);
+  for (const problem of findProblems(lines)) {
+    switch (problem.kind) {
+      case 'corrupt':
+        printWarning(`Line ${problem.line} of ${file} is corrupt (${problem.reason}); kept unchanged.`, false);
+        break;
+      case 'malformed':
+        printWarning(`Line ${problem.line} of ${file} (user ${problem.user}): ${problem.reason}; brokers refuse this user.`, false);
+        break;
+      case 'duplicate':
+        printWarning(
+          `User ${problem.user} is on lines ${problem.lines.join(', ')} of ${file}: mosquitto 2.0 uses the last, 2.1 refuses the file.`,
+          false,
+        );
+        break;
+    }
+  }
+  return lines;
+}
+
+async function check(settings: PasswdSettings, lines: readonly PasswdLine[]): Promise<number> {
+  const { user } = settings;
+  const line = findUser(lines, user);
+  if (line === undefined) throw new InputError(`User ${user} not found in password file.`, ExitCode.Failure);
+  const input = await passwordOf(settings, false);
+  if ('interrupted' in input) return signalExitCode('SIGINT');
+  const verdict = verifyPassword(input.password, line.entry.password);
+  switch (verdict.result) {
+    case 'match':
+      process.stdout.write(`The password of user ${user} matches.\n`);
+      return ExitCode.Ok;
+    case 'mismatch':
+      throw new InputError(`The password of user ${user} does not match.`, ExitCode.Failure);
+    case 'unverifiable':
+      throw new InputError(`Cannot check the password of user ${user}: ${verdict.reason}.`, ExitCode.Failure);
+  }
+}
+
+/** -b's password, or the prompts (the prompt code, and inquirer with it, loads only here). */
+async function passwordOf(settings: PasswdSettings, confirm: boolean): Promise<PasswordInput> {
+  if (settings.password !== undefined) return { password: settings.password };
+  const { readNewPassword, readPassword } = await import('./ui/prompt.js');
+  return confirm ? readNewPassword() : readPassword();
+}

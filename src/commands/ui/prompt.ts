@@ -1,0 +1,84 @@
+import { createInterface } from 'node:readline';
+import { ExitCode } from './exit-codes.js';
+import { InputError } from './input-error.js';
+
+/** A password, or Ctrl-C at the prompt (which mosquitto_passwd answered with exit 0). */
+export type PasswordInput = { readonly password: string } | { readonly interrupted: true };
+
+type PasswordPrompt = typeof import('@inquirer/password').default;
+
+const PROMPT = 'Password: ';
+const CONFIRM = 'Reenter password: ';
+
+/** mosquitto_passwd's "Password: " and "Reenter password: ": mismatch exits 2, an empty password 1. */
+export async function readNewPassword(): Promise<PasswordInput> {
+  const answers = await ask([PROMPT, CONFIRM]);
+  if (answers === undefined) return { interrupted: true };
+  const [password, again] = answers;
+  if (password === undefined || again === undefined) throw new InputError('Empty password.', ExitCode.Failure);
+  if (password !== again) throw new InputError('Passwords do not match.', ExitCode.PasswordMismatch);
+  return { password };
+}
+
+/** One "Password: " prompt, for checking a password rather than setting it. */
+export async function readPassword(): Promise<PasswordInput> {
+  const answers = await ask([PROMPT]);
+  if (answers === undefined) return { interrupted: true };
+  const [password] = answers;
+  if (password === undefined) throw new InputError('Empty password.', ExitCode.Failure);
+  return { password };
+}
+
+/**
+ * On a terminal each answer is typed hidden; otherwise the answers are the next lines of stdin,
+ * after the same prompts on stdout (as mosquitto_passwd, which reads with fgets), so that
+ * `printf 'pw\npw\n' | mqt passwd FILE USER` keeps the password out of argv and `ps`. Asking
+ * stops at the first empty answer or the end of input, which mosquitto_passwd calls an empty
+ * password, so fewer answers come back; none at all after Ctrl-C.
+ */
+async function ask(prompts: readonly string[]): Promise<string[] | undefined> {
+  if (process.stdin.isTTY) return askTerminal(prompts);
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  const next = lines[Symbol.asyncIterator]();
+  const answers: string[] = [];
+  try {
+    for (const prompt of prompts) {
+      process.stdout.write(prompt);
+      const line = await next.next();
+      if (line.done === true || line.value === '') break;
+      process.stdout.write('\n');
+      answers.push(line.value);
+    }
+  } finally {
+    lines.close();
+    // An open pipe (say, `yes |`) would keep the process alive.
+    process.stdin.destroy();
+  }
+  return answers;
+}
+
+async function askTerminal(prompts: readonly string[]): Promise<string[] | undefined> {
+  const prompt = await loadPasswordPrompt();
+  const answers: string[] = [];
+  try {
+    for (const message of prompts) {
+      const answer = await prompt({ message: message.trimEnd() });
+      if (answer === '') break;
+      answers.push(answer);
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitPromptError') return undefined;
+    throw err;
+  }
+  return answers;
+}
+
+/**
+ * Loaded only when a terminal prompt is shown, so that no other path pays for it. The command
+ * bundles load this ES module with require(), whose result esbuild's interop wraps once more as
+ * `default`; the tests import it natively.
+ */
+async function loadPasswordPrompt(): Promise<PasswordPrompt> {
+  const loaded: unknown = (await import('@inquirer/password')).default;
+  return (typeof loaded === 'function' ? loaded : (loaded as { default: unknown }).default) as PasswordPrompt;
+}

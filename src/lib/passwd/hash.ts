@@ -1,0 +1,113 @@
+import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * mosquitto's password hashes, as stored after "user:" in a password_file:
+ *
+ *   $6$<base64 salt>$<base64 sha512(password || salt)>
+ *   $7$<iterations>$<base64 salt>$<base64 PBKDF2-HMAC-SHA512(password, salt, iterations, 64)>
+ *
+ * The salt is 12 random bytes, base64-encoded for storage only (the raw bytes are hashed); the
+ * hash is 64 bytes. A mosquitto 2.0 broker decodes only 12-byte salts, so that is all we write.
+ * mosquitto 2.1 also writes `$7$` with 64-byte salts and `$argon2id$`: such lines are recognised,
+ * kept, and reported as not verifiable here. This is the only copy of these rules: the writer
+ * (mqt passwd) and any checker of password_file lines share it.
+ */
+
+/** mosquitto_passwd's -H names. */
+export type HashType = 'sha512' | 'sha512-pbkdf2';
+
+export const HASH_TYPES: readonly HashType[] = ['sha512', 'sha512-pbkdf2'];
+
+/** mosquitto 2.0's count; 2.1 writes 1000, and brokers of both accept any count from 1. */
+export const DEFAULT_ITERATIONS = 101;
+
+const SALT_BYTES = 12;
+/** mosquitto 2.1's salt size, which 2.0 brokers refuse. */
+const LONG_SALT_BYTES = 64;
+const HASH_BYTES = 64;
+const MAX_ITERATIONS = 2 ** 31 - 1;
+
+/** A stored password field, decoded. */
+export type StoredPassword =
+  | { readonly kind: 'sha512'; readonly salt: Buffer; readonly hash: Buffer }
+  | { readonly kind: 'pbkdf2'; readonly iterations: number; readonly salt: Buffer; readonly hash: Buffer }
+  /** A format of a newer mosquitto that this version does not check. */
+  | { readonly kind: 'unverifiable'; readonly reason: string }
+  /** Looks like a hash but does not decode: every broker refuses this user. */
+  | { readonly kind: 'malformed'; readonly reason: string }
+  /** Not hashed at all (a file for `mosquitto_passwd -U`). */
+  | { readonly kind: 'plain' };
+
+export type Verdict =
+  | { readonly result: 'match' }
+  | { readonly result: 'mismatch' }
+  | { readonly result: 'unverifiable'; readonly reason: string };
+
+/** Hashes `password` with a fresh salt into the field mosquitto stores after "user:". */
+export function hashPassword(password: string, type: HashType, iterations = DEFAULT_ITERATIONS): string {
+  const salt = randomBytes(SALT_BYTES);
+  if (type === 'sha512') return `$6$${salt.toString('base64')}$${sha512(password, salt).toString('base64')}`;
+  return `$7$${iterations}$${salt.toString('base64')}$${pbkdf2(password, salt, iterations).toString('base64')}`;
+}
+
+export function parseStoredPassword(field: string): StoredPassword {
+  if (field.startsWith('$argon2')) {
+    return { kind: 'unverifiable', reason: 'an argon2id hash (mosquitto 2.1): not verifiable by this version' };
+  }
+  const parts = field.split('$');
+  if (field.startsWith('$6$')) {
+    if (parts.length !== 4) return { kind: 'malformed', reason: 'a $6$ hash needs $6$salt$hash' };
+    return decodeSaltAndHash(parts[2]!, parts[3]!, (salt, hash) => ({ kind: 'sha512', salt, hash }));
+  }
+  if (field.startsWith('$7$')) {
+    if (parts.length !== 5) return { kind: 'malformed', reason: 'a $7$ hash needs $7$iterations$salt$hash' };
+    const text = parts[2]!;
+    const iterations = /^\d{1,10}$/.test(text) ? Number(text) : 0;
+    if (iterations < 1 || iterations > MAX_ITERATIONS) return { kind: 'malformed', reason: `invalid iteration count '${text}'` };
+    return decodeSaltAndHash(parts[3]!, parts[4]!, (salt, hash) => ({ kind: 'pbkdf2', iterations, salt, hash }));
+  }
+  return { kind: 'plain' };
+}
+
+/** Checks `password` against a stored field, comparing the 64-byte hashes in constant time. */
+export function verifyPassword(password: string, field: string): Verdict {
+  const stored = parseStoredPassword(field);
+  switch (stored.kind) {
+    case 'sha512':
+    case 'pbkdf2': {
+      const computed = stored.kind === 'sha512' ? sha512(password, stored.salt) : pbkdf2(password, stored.salt, stored.iterations);
+      return timingSafeEqual(computed, stored.hash) ? { result: 'match' } : { result: 'mismatch' };
+    }
+    case 'unverifiable':
+    case 'malformed':
+      return { result: 'unverifiable', reason: stored.reason };
+    case 'plain':
+      return { result: 'unverifiable', reason: 'the password is not hashed, and brokers refuse such lines (hash the file with -U)' };
+  }
+}
+
+function decodeSaltAndHash(saltText: string, hashText: string, make: (salt: Buffer, hash: Buffer) => StoredPassword): StoredPassword {
+  const salt = decodeBase64(saltText);
+  const hash = decodeBase64(hashText);
+  if (salt === undefined || hash === undefined) return { kind: 'malformed', reason: 'the salt or hash is not base64' };
+  if (salt.length === LONG_SALT_BYTES) {
+    return { kind: 'unverifiable', reason: 'a 64-byte salt (mosquitto 2.1, refused by 2.0 brokers): not verifiable by this version' };
+  }
+  if (salt.length !== SALT_BYTES) return { kind: 'malformed', reason: `the salt is ${salt.length} bytes, not ${SALT_BYTES}` };
+  if (hash.length !== HASH_BYTES) return { kind: 'malformed', reason: `the hash is ${hash.length} bytes, not ${HASH_BYTES}` };
+  return make(salt, hash);
+}
+
+/** Strict base64: Buffer.from() would silently skip stray characters that OpenSSL refuses. */
+function decodeBase64(text: string): Buffer | undefined {
+  if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
+  return Buffer.from(text, 'base64');
+}
+
+function sha512(password: string, salt: Buffer): Buffer {
+  return createHash('sha512').update(password, 'utf8').update(salt).digest();
+}
+
+function pbkdf2(password: string, salt: Buffer, iterations: number): Buffer {
+  return pbkdf2Sync(password, salt, iterations, HASH_BYTES, 'sha512');
+}
