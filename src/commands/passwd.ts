@@ -22,8 +22,6 @@ import type { PasswordInput } from './ui/prompt.js';
 import { printWarning, reportError } from './ui/report.js';
 import { onTerminate, signalExitCode } from './ui/signals.js';
 
-export { passwdOptionGroups };
-
 const byFlag = indexFlags(passwdOptionGroups);
 
 const NO_FILE_HINT = 'no such file — use -c to create it';
