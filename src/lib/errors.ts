@@ -40,6 +40,8 @@ export const ErrorCode = {
   FileError: 'FILE_ERROR',
   /** Another process kept a file locked past the wait. */
   FileLocked: 'FILE_LOCKED',
+  /** A certificate or key that cannot be read or used for the job (wrong type, not a CA, mismatched). */
+  InvalidCertificate: 'INVALID_CERTIFICATE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -16,6 +16,11 @@ export interface ReadArgvOptions {
    * '--'. Without this, positionals are refused as unknown options (pub, sub).
    */
   readonly positionals?: boolean;
+  /**
+   * With `positionals`: positional arguments may also stand between options (gen-psk's
+   * `dev1 --file psk.txt dev2`); '--' still makes everything after it positional.
+   */
+  readonly interleaved?: boolean;
 }
 
 export function lastValue(args: ParsedArgs, key: string): string | undefined {
@@ -54,6 +59,10 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     if (options.positionals === true && (arg === '--' || arg === '-' || !arg.startsWith('-'))) {
+      if (options.interleaved === true && arg !== '--') {
+        positionals.push(arg);
+        continue;
+      }
       positionals.push(...argv.slice(arg === '--' ? i + 1 : i));
       break;
     }

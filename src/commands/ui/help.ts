@@ -21,6 +21,15 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
     ['mqt passwd mosqui_passfile btsiot2', 'add a user or change a password, typed twice, hidden'],
     ['mqt passwd --check mosqui_passfile btsiot1', 'exit 0 if the password typed is right, 1 if not'],
   ],
+  'gen-ca': [
+    ['mqt gen-ca', 'CA and broker certificate for this machine in ./certs, with the mosquitto.conf lines'],
+    ['mqt gen-ca --host broker.lan --ip 192.168.1.10 --client esp1 --arduino', 'names boards use, a client certificate, C for the sketch'],
+    ['mqt gen-ca --check certs/server.crt --host 192.168.1.10', 'will mosquitto clients, ESP32 and ESP8266 accept it?'],
+  ],
+  'gen-psk': [
+    ['mqt gen-psk btsiot1 --file mosqui_pskfile', 'add a random key for btsiot1 to the psk_file'],
+    ['mqt gen-psk esp1 esp2 --bytes 32 --arduino', 'two keys, and the ESP32 setPreSharedKey() lines'],
+  ],
 };
 
 /** Synopses of commands that take more than flags. */
@@ -103,6 +112,10 @@ async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
       return (await import('../sub.js')).subOptionGroups;
     case 'passwd':
       return (await import('../options/passwd.js')).passwdOptionGroups;
+    case 'gen-ca':
+      return (await import('../gen-ca.js')).genCaOptionGroups;
+    case 'gen-psk':
+      return (await import('../gen-psk.js')).genPskOptionGroups;
     default:
       return [];
   }

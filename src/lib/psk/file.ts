@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { ErrorCode, MqttError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { errnoOf, fileError } from '../fs/file-errors.js';
+
+export interface PskEntry {
+  readonly identity: string;
+  readonly key: string;
+}
+
+export interface PskUpdate {
+  readonly added: readonly string[];
+  readonly replaced: readonly string[];
+  /** Given with the key the file already had. */
+  readonly unchanged: readonly string[];
+  /** Identities in the file after the update. */
+  readonly total: number;
+  readonly created: boolean;
+}
+
+/**
+ * The identity of a psk_file line as mosquitto reads it (security_default.c): trimmed, up to
+ * the first ':'; comments and blank lines have none.
+ */
+function identityOf(line: string): string | undefined {
+  const text = line.trim();
+  if (text === '' || text.startsWith('#')) return undefined;
+  const colon = text.indexOf(':');
+  return colon < 0 ? undefined : text.slice(0, colon).trim();
+}
+
+function keyOf(line: string): string {
+  return line.slice(line.indexOf(':') + 1).trim();
+}
+
+/**
+ * Puts `entries` into psk_file text: an identity already there gets its line replaced in place
+ * (only with `replace`), new ones are appended; comments and every other line stay as they were.
+ */
+export function updatePskText(text: string, entries: readonly PskEntry[], replace: boolean): { text: string; update: Omit<PskUpdate, 'created'> } {
+  const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const added: string[] = [];
+  const replaced: string[] = [];
+  const unchanged: string[] = [];
+  for (const entry of entries) {
+    const at = lines.findIndex((line) => identityOf(line) === entry.identity);
+    const line = `${entry.identity}:${entry.key}`;
+    if (at < 0) {
+      lines.push(line);
+      added.push(entry.identity);
+    } else if (keyOf(lines[at]!).toLowerCase() === entry.key) {
+      unchanged.push(entry.identity);
+    } else if (!replace) {
+      throw new MqttError(ErrorCode.FileExists, `The psk_file already has a different key for '${entry.identity}'.`, {
+        hint: 'use --force to replace it (the device must then get the new key)',
+      });
+    } else {
+      lines[at] = line;
+      replaced.push(entry.identity);
+    }
+  }
+  const total = new Set(lines.map(identityOf).filter((id) => id !== undefined)).size;
+  return { text: `${lines.join('\n')}\n`, update: { added, replaced, unchanged, total } };
+}
+
+/** Reads, updates and atomically rewrites a psk_file; a new one is created 0600, an existing one keeps its mode. */
+export async function updatePskFile(path: string, entries: readonly PskEntry[], replace: boolean): Promise<PskUpdate> {
+  let text = '';
+  let created = false;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT') throw fileError(err, `Unable to read psk_file ${path}`);
+    created = true;
+  }
+  const result = updatePskText(text, entries, replace);
+  if (created || result.update.added.length > 0 || result.update.replaced.length > 0) {
+    await writeFileAtomic(path, result.text, { mode: 0o600, overwrite: !created });
+  }
+  return { ...result.update, created };
+}
