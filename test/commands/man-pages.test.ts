@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { pubOptionGroups } from '../../src/commands/pub.js';
 import { subOptionGroups } from '../../src/commands/sub.js';
 import { passwdOptionGroups } from '../../src/commands/options/passwd.js';
+import { genCaOptionGroups } from '../../src/commands/gen-ca.js';
+import { genPskOptionGroups } from '../../src/commands/gen-psk.js';
 import type { OptionGroup } from '../../src/commands/options/spec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -15,6 +17,8 @@ describe('man pages', () => {
     ['mqt-pub.1', pubOptionGroups],
     ['mqt-sub.1', subOptionGroups],
     ['mqt-passwd.1', passwdOptionGroups],
+    ['mqt-gen-ca.1', genCaOptionGroups],
+    ['mqt-gen-psk.1', genPskOptionGroups],
   ];
   for (const [page, groups] of pages) {
     it(`man/${page} documents every flag of the command`, () => {
@@ -26,6 +30,6 @@ describe('man pages', () => {
 
   it('package.json lists every page in man/', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };
-    assert.deepEqual([...pkg.man].sort(), ['man/mqt-passwd.1', 'man/mqt-pub.1', 'man/mqt-sub.1', 'man/mqt.1']);
+    assert.deepEqual([...pkg.man].sort(), ['man/mqt-gen-ca.1', 'man/mqt-gen-psk.1', 'man/mqt-passwd.1', 'man/mqt-pub.1', 'man/mqt-sub.1', 'man/mqt.1']);
   });
 });

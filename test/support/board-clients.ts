@@ -30,7 +30,7 @@ export function skipOrFail(ctx: Mocha.Context, message: string): void {
 }
 
 /** Call in a `before` hook; remove the returned folder in `after`. */
-export async function buildBoardClients(ctx: Mocha.Context): Promise<BoardClients> {
+async function buildBoardClients(ctx: Mocha.Context): Promise<BoardClients> {
   const gcc = which('gcc') ?? which('cc');
   if (gcc === undefined) {
     skipOrFail(ctx, 'the board-client tests need a C compiler (apt-get install gcc)');
@@ -49,6 +49,21 @@ export async function buildBoardClients(ctx: Mocha.Context): Promise<BoardClient
     }
   }
   return { mbed: join(dir, 'mbedcli'), bear: join(dir, 'brcli'), dir };
+}
+
+/** Registers hooks that build the clients for a suite (or skip it) and remove them afterwards. */
+export function useBoardClients(): () => BoardClients {
+  let clients: BoardClients | undefined;
+  before(async function () {
+    clients = await buildBoardClients(this);
+  });
+  after(async () => {
+    if (clients !== undefined) await rm(clients.dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (clients === undefined) throw new Error('the board clients were not built (before hook failed?)');
+    return clients;
+  };
 }
 
 /** Runs one client and returns its `RESULT …` line (or everything it printed, when there is none). */
