@@ -100,9 +100,9 @@ async function generate(flags: GenerateSettings): Promise<number> {
 /** This machine's IPv4 addresses on the network, which boards use when there is no DNS. */
 function lanAddresses(): string[] {
   return Object.values(networkInterfaces())
-    .flat()
-    .filter((a) => a !== undefined && a.family === 'IPv4' && !a.internal)
-    .map((a) => a!.address);
+    .flatMap((addresses) => addresses ?? [])
+    .filter((a) => a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
 }
 
 async function check(settings: CheckSettings): Promise<number> {

@@ -41,7 +41,14 @@ describe('psk_file updates', () => {
     assert.deepEqual([updated.created, updated.total], [false, 2]);
     assert.equal(await readFile(file, 'utf8'), 'dev1:00112233\ndev2:4455\n');
     assert.equal((await stat(file)).mode & 0o777, 0o640);
-    assert.deepEqual(await readdir(dir), ['psk.txt']);
+    assert.deepEqual(await readdir(dir), ['psk.txt'], 'no temporary or lock file');
+  });
+
+  it('lose no identity when several updates run at once', async () => {
+    const file = join(dir, 'busy.txt');
+    const ids = Array.from({ length: 8 }, (_, i) => `dev${i}`);
+    await Promise.all(ids.map((identity) => updatePskFile(file, [{ identity, key: '00' }], false)));
+    assert.deepEqual((await readFile(file, 'utf8')).trim().split('\n').sort(), ids.map((id) => `${id}:00`));
   });
 
   it('leave the file untouched when refusing', async () => {

@@ -59,7 +59,7 @@ export const genCaOutputOptions = genOutputOptions(
 
 export const DEFAULT_DAYS = 825;
 export const DEFAULT_CA_DAYS = 3650;
-export const MAX_DAYS = 36500;
+const MAX_DAYS = 36500;
 
 export interface GenerateSettings {
   readonly mode: 'generate';

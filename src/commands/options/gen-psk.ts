@@ -24,7 +24,7 @@ export const pskKeyOptions: OptionGroup = {
 export const genPskOutputOptions = genOutputOptions("also print the ESP32 sketch's setPreSharedKey() line");
 
 /** The identity when none is given, as in mosquitto's and the boards' examples. */
-export const DEFAULT_IDENTITY = 'device1';
+const DEFAULT_IDENTITY = 'device1';
 
 export interface GenPskSettings {
   readonly identities: readonly string[];

@@ -10,7 +10,7 @@ export interface Spinner {
 const SILENT: Spinner = { text: () => undefined, stop: () => undefined };
 
 /** Never in pipes, files, CI logs or dumb terminals, where the frames would be noise. */
-export function wantsSpinner(stream: NodeJS.WriteStream): boolean {
+function wantsSpinner(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY && (process.env.CI ?? '') === '' && process.env.TERM !== 'dumb';
 }
 

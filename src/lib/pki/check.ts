@@ -218,7 +218,7 @@ function matchesBoard(facts: CertificateFacts, host: string): boolean {
 }
 
 /** Case-insensitive; `*.example.com` stands for exactly one more label, never for an address. */
-export function dnsMatches(pattern: string, host: string): boolean {
+function dnsMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   const h = host.toLowerCase().replace(/\.$/, '');
   if (!p.startsWith('*.')) return p === h;

@@ -29,7 +29,7 @@ export class DerError extends Error {
 }
 
 /** The TLVs that follow each other in `data` (the contents of a SEQUENCE, or a whole DER file). */
-export function readTlvs(data: Buffer): Tlv[] {
+function readTlvs(data: Buffer): Tlv[] {
   const items: Tlv[] = [];
   let offset = 0;
   while (offset < data.length) {

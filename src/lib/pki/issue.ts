@@ -52,7 +52,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * 16 random bytes, positive and without a leading zero byte: forge writes the hex as the raw
  * INTEGER, so a first nibble of 8 or more would make a negative serial (RFC 5280 forbids it).
  */
-export function newSerialHex(): string {
+function newSerialHex(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
   return bytes.toString('hex');
@@ -88,7 +88,7 @@ function authorityKeyId(signer: Signer): Extension {
  * Every DNS name as a DNS entry, every IP address both as an IP entry and as a DNS entry:
  * mbedTLS 2.x (ESP32) and BearSSL (ESP8266) compare the host string with DNS entries only.
  */
-export function subjectAltNames(names: readonly HostName[]): AltName[] {
+function subjectAltNames(names: readonly HostName[]): AltName[] {
   return names.flatMap((name): AltName[] =>
     name.kind === 'dns' ? [{ type: 2, value: name.text }] : [{ type: 2, value: name.text }, { type: 7, ip: name.text }],
   );

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ErrorCode, MqttError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { errnoOf, fileError } from '../fs/file-errors.js';
+import { withFileLock } from '../fs/lock-file.js';
 
 export interface PskEntry {
   readonly identity: string;
@@ -63,8 +64,16 @@ export function updatePskText(text: string, entries: readonly PskEntry[], replac
   return { text: `${lines.join('\n')}\n`, update: { added, replaced, unchanged, total } };
 }
 
-/** Reads, updates and atomically rewrites a psk_file; a new one is created 0600, an existing one keeps its mode. */
-export async function updatePskFile(path: string, entries: readonly PskEntry[], replace: boolean): Promise<PskUpdate> {
+/**
+ * Reads, updates and atomically rewrites a psk_file under its lock; a new one is created 0600,
+ * an existing one keeps its mode.
+ */
+export function updatePskFile(path: string, entries: readonly PskEntry[], replace: boolean): Promise<PskUpdate> {
+  // Two runs at once (two terminals, a script) must not lose each other's identities.
+  return withFileLock(path, () => rewrite(path, entries, replace));
+}
+
+async function rewrite(path: string, entries: readonly PskEntry[], replace: boolean): Promise<PskUpdate> {
   let text = '';
   let created = false;
   try {
