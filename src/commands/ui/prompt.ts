@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { ExitCode } from './exit-codes.js';
 import { InputError } from './input-error.js';
+import { defaultExport } from './esm-default.js';
 
 /** A password, or Ctrl-C at the prompt (which mosquitto_passwd answered with exit 0). */
 export type PasswordInput = { readonly password: string } | { readonly interrupted: true };
@@ -73,12 +74,7 @@ async function askTerminal(prompts: readonly string[]): Promise<string[] | undef
   return answers;
 }
 
-/**
- * Loaded only when a terminal prompt is shown, so that no other path pays for it. The command
- * bundles load this ES module with require(), whose result esbuild's interop wraps once more as
- * `default`; the tests import it natively.
- */
+/** Loaded only when a terminal prompt is shown, so that no other path pays for it. */
 async function loadPasswordPrompt(): Promise<PasswordPrompt> {
-  const loaded: unknown = (await import('@inquirer/password')).default;
-  return (typeof loaded === 'function' ? loaded : (loaded as { default: unknown }).default) as PasswordPrompt;
+  return defaultExport<PasswordPrompt>(await import('@inquirer/password'));
 }
