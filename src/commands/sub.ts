@@ -176,12 +176,23 @@ class SubscriberSession {
     if (sub.noRetained && message.retain) return;
     if (sub.filterOut.length > 0 && sub.filterOut.some((filter) => topicMatches(filter, message.topic))) return;
     if (sub.removeRetained && message.retain && message.payload.length > 0) this.removeRetained(message.topic);
-    if (sub.printChance >= 1 || Math.random() < sub.printChance) renderPlain(message, sub, this.out.pending());
+    if (sub.printChance >= 1 || Math.random() < sub.printChance) this.print(message);
     if (sub.count !== undefined && ++this.received >= sub.count) {
       this.countReached = true;
       this.finishIfSettled();
     }
   };
+
+  /** -F/--json, or mosquitto's plain output. Complaints (%J, %d, %f) go to stderr unless --quiet, as mosquitto's err_printf. */
+  private print(message: PublishPacket): void {
+    const { format } = this.sub;
+    if (format === undefined) {
+      renderPlain(message, this.sub, this.out.pending());
+      return;
+    }
+    const problems = format.render(message, this.out.pending());
+    if (!this.settings.quiet) for (const problem of problems) process.stderr.write(`${problem}\n`);
+  }
 
   private removeRetained(topic: string): void {
     this.pendingRemovals++;

@@ -1,3 +1,5 @@
+import { ErrorCode, MqttError } from '../../lib/errors.js';
+import { MessageFormat } from '../../lib/output/format.js';
 import type { QoS, Subscription } from '../../lib/protocol/packets.js';
 import { isValidTopicFilter } from '../../lib/topic.js';
 import { UsageError } from '../ui/usage-error.js';
@@ -28,6 +30,9 @@ export const receiveOptions: OptionGroup = {
     { key: 'removeRetained', flags: ['--remove-retained'], arity: 0, describe: 'clear each retained message received (publishes an empty retained message)' },
     { key: 'verbose', flags: ['-v', '--verbose'], arity: 0, describe: "print 'topic payload' instead of the payload alone" },
     { key: 'noEol', flags: ['-N', '--no-eol'], arity: 0, describe: 'no newline after each message' },
+    { key: 'format', flags: ['-F', '--format'], arity: 1, noun: 'format', valueName: 'FMT', describe: 'print each message as FMT: %t topic, %p payload, %x hex, %j JSON, @H:@M time... (see the man page)' },
+    { key: 'json', flags: ['--json'], arity: 0, describe: 'print each message as one JSON object per line; binary payloads as payload_base64' },
+    { key: 'pretty', flags: ['--pretty'], arity: 0, describe: 'indent JSON output (--json, %j, %J); alone it means --json --pretty' },
     { key: 'randomFilter', flags: ['--random-filter'], arity: 1, noun: 'chance', valueName: 'PERCENT', describe: 'print only PERCENT % of messages, chosen at random (0.1-100)' },
   ],
 };
@@ -44,6 +49,8 @@ export interface SubscribeSettings {
   removeRetained: boolean;
   verbose: boolean;
   eol: boolean;
+  /** -F or --json, compiled before connecting; undefined for the plain output (default, -v). */
+  format: MessageFormat | undefined;
   /** Probability in 0..1 that a message is printed. */
   printChance: number;
 }
@@ -56,7 +63,31 @@ function checkFilters(filters: string[], kind: string): void {
   }
 }
 
+/**
+ * -F, --json and --pretty. -F wins over -v, which mosquitto ignores then; --json excludes both.
+ * --pretty alone means --json --pretty (mosquitto ignores --pretty without %j or %J in -F).
+ */
+function resolveFormat(args: ParsedArgs, eol: boolean): MessageFormat | undefined {
+  const text = lastValue(args, 'format');
+  const pretty = hasFlag(args, 'pretty');
+  const verbose = hasFlag(args, 'verbose');
+  let json = hasFlag(args, 'json');
+  if (json && text !== undefined) throw new UsageError('-F and --json cannot be used together.');
+  if (json && verbose) throw new UsageError('-v and --json cannot be used together.');
+  if (pretty && text === undefined && !verbose) json = true;
+  try {
+    if (text !== undefined) return MessageFormat.compile(text, { eol, pretty });
+    return json ? MessageFormat.json({ eol, pretty }) : undefined;
+  } catch (err) {
+    if (err instanceof MqttError && err.code === ErrorCode.InvalidArgument) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
+  // mosquitto checks -F as it reads it, before the topic checks.
+  const eol = !hasFlag(args, 'noEol');
+  const format = resolveFormat(args, eol);
   const topics = allValues(args, 'topic');
   const unsubscribe = allValues(args, 'unsubscribe');
   const filterOut = allValues(args, 'filterOut');
@@ -93,7 +124,8 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
     retainedOnly,
     removeRetained: hasFlag(args, 'removeRetained'),
     verbose: hasFlag(args, 'verbose'),
-    eol: !hasFlag(args, 'noEol'),
+    eol,
+    format,
     printChance:
       chanceText === undefined
         ? 1
