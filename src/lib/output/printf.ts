@@ -15,8 +15,6 @@ export interface Field {
   readonly separator: string;
 }
 
-export const PLAIN_FIELD: Field = { left: false, zero: false, width: 0, precision: -1, separator: ' ' };
-
 const SPACES = Buffer.alloc(256, ' ');
 const ZEROS = Buffer.alloc(256, '0');
 

@@ -70,7 +70,7 @@ const CONVERSIONS: Readonly<Record<string, Conversion>> = {
 };
 
 /** strftime's %z: +hhmm or -hhmm. */
-export function utcOffset(minutes: number): string {
+function utcOffset(minutes: number): string {
   const abs = Math.abs(minutes);
   return `${minutes < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}${two(abs % 60)}`;
 }
