@@ -8,21 +8,17 @@ import { defaultHostNames, uniqueHostNames } from '../lib/pki/names.js';
 import { indexFlags } from './options/argv.js';
 import {
   DEFAULT_CA_DAYS,
-  certificateOptions,
-  checkOptions,
-  genCaOutputOptions,
+  genCaOptionGroups,
   resolveGenCa,
   type CheckSettings,
   type GenerateSettings,
 } from './options/gen-ca.js';
-import type { OptionGroup } from './options/spec.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { printWarning, reportError } from './ui/report.js';
 import { startSpinner } from './ui/spinner.js';
 import { UsageError } from './ui/usage-error.js';
 
-export const genCaOptionGroups: readonly OptionGroup[] = [certificateOptions, checkOptions, genCaOutputOptions];
 
 const byFlag = indexFlags(genCaOptionGroups);
 

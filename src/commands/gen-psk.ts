@@ -4,14 +4,12 @@ import { PSK_PORT, pskListenerLines } from '../lib/output/broker-config.js';
 import { updatePskFile, type PskEntry, type PskUpdate } from '../lib/psk/file.js';
 import { ESP32_MAX_PSK_BYTES, randomKeyHex } from '../lib/psk/generate.js';
 import { indexFlags } from './options/argv.js';
-import { genPskOutputOptions, pskKeyOptions, resolveGenPsk, type GenPskSettings } from './options/gen-psk.js';
-import type { OptionGroup } from './options/spec.js';
+import { genPskOptionGroups, resolveGenPsk, type GenPskSettings } from './options/gen-psk.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { printWarning, reportError } from './ui/report.js';
 import { shellWord } from './ui/shell-word.js';
 
-export const genPskOptionGroups: readonly OptionGroup[] = [pskKeyOptions, genPskOutputOptions];
 
 const byFlag = indexFlags(genPskOptionGroups);
 

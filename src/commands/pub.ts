@@ -2,11 +2,9 @@ import { MqttClient, type OutgoingMessage } from '../lib/client/client.js';
 import { connectClient } from '../lib/client/connect.js';
 import { MqttError } from '../lib/errors.js';
 import { indexFlags } from './options/argv.js';
-import { commonOptions } from './options/common.js';
-import { connectOptions, resolveConnect, willOptions, type ConnectSettings } from './options/connect.js';
-import { messageOptions, resolveMessage, type MessageSettings } from './options/message.js';
-import { propertyOptions } from './options/properties.js';
-import type { OptionGroup } from './options/spec.js';
+import { resolveConnect, type ConnectSettings } from './options/connect.js';
+import { resolveMessage, type MessageSettings } from './options/message.js';
+import { pubOptionGroups } from './options/pub.js';
 import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
@@ -14,8 +12,6 @@ import { settingsFromArgv } from './ui/command-args.js';
 import { exitCodeFor, printWarning, reportError } from './ui/report.js';
 import { forEachLine } from './ui/stdin-lines.js';
 import { onTerminate, signalExitCode } from './ui/signals.js';
-
-export const pubOptionGroups: readonly OptionGroup[] = [messageOptions, connectOptions, willOptions, propertyOptions, commonOptions];
 
 const byFlag = indexFlags(pubOptionGroups);
 

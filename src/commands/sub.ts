@@ -6,26 +6,15 @@ import type { Packet, PublishPacket } from '../lib/protocol/packets.js';
 import { ReasonCode } from '../lib/protocol/reason-codes.js';
 import { topicMatches } from '../lib/topic.js';
 import { indexFlags } from './options/argv.js';
-import { commonOptions } from './options/common.js';
-import { connectOptions, resolveConnect, willOptions, type ConnectSettings } from './options/connect.js';
-import { propertyOptions } from './options/properties.js';
-import type { OptionGroup } from './options/spec.js';
-import { receiveOptions, resolveSubscribe, subscribeOptions, type SubscribeSettings } from './options/subscribe.js';
+import { resolveConnect, type ConnectSettings } from './options/connect.js';
+import { subOptionGroups } from './options/sub.js';
+import { resolveSubscribe, type SubscribeSettings } from './options/subscribe.js';
 import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
-
-export const subOptionGroups: readonly OptionGroup[] = [
-  subscribeOptions,
-  receiveOptions,
-  connectOptions,
-  willOptions,
-  propertyOptions,
-  commonOptions,
-];
 
 const byFlag = indexFlags(subOptionGroups);
 

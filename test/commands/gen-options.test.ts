@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { indexFlags, readArgv } from '../../src/commands/options/argv.js';
 import { DEFAULT_CA_DAYS, DEFAULT_DAYS, resolveGenCa } from '../../src/commands/options/gen-ca.js';
 import { resolveGenPsk } from '../../src/commands/options/gen-psk.js';
-import { genCaOptionGroups } from '../../src/commands/gen-ca.js';
-import { genPskOptionGroups } from '../../src/commands/gen-psk.js';
+import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
+import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
 import { UsageError } from '../../src/commands/ui/usage-error.js';
 
 const caFlags = indexFlags(genCaOptionGroups);

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pubOptionGroups } from '../../src/commands/pub.js';
-import { subOptionGroups } from '../../src/commands/sub.js';
+import { pubOptionGroups } from '../../src/commands/options/pub.js';
+import { subOptionGroups } from '../../src/commands/options/sub.js';
 import { passwdOptionGroups } from '../../src/commands/options/passwd.js';
-import { genCaOptionGroups } from '../../src/commands/gen-ca.js';
-import { genPskOptionGroups } from '../../src/commands/gen-psk.js';
+import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
+import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
 import type { OptionGroup } from '../../src/commands/options/spec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -3,8 +3,8 @@ import { indexFlags, lastValue, readArgv } from '../../src/commands/options/argv
 import { resolveConnect } from '../../src/commands/options/connect.js';
 import { resolveMessage } from '../../src/commands/options/message.js';
 import { resolveSubscribe } from '../../src/commands/options/subscribe.js';
-import { pubOptionGroups } from '../../src/commands/pub.js';
-import { subOptionGroups } from '../../src/commands/sub.js';
+import { pubOptionGroups } from '../../src/commands/options/pub.js';
+import { subOptionGroups } from '../../src/commands/options/sub.js';
 import { UsageError } from '../../src/commands/ui/usage-error.js';
 
 const pubFlags = indexFlags(pubOptionGroups);

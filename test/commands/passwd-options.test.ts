@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { indexFlags, readArgv } from '../../src/commands/options/argv.js';
 import { passwdOptionGroups, resolvePasswd } from '../../src/commands/options/passwd.js';
-import { pubOptionGroups } from '../../src/commands/pub.js';
+import { pubOptionGroups } from '../../src/commands/options/pub.js';
 import { UsageError } from '../../src/commands/ui/usage-error.js';
 
 const flags = indexFlags(passwdOptionGroups);

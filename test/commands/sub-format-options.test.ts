@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { indexFlags, readArgv } from '../../src/commands/options/argv.js';
 import { resolveSubscribe } from '../../src/commands/options/subscribe.js';
-import { subOptionGroups } from '../../src/commands/sub.js';
+import { subOptionGroups } from '../../src/commands/options/sub.js';
 import { UsageError } from '../../src/commands/ui/usage-error.js';
 import type { PublishPacket } from '../../src/lib/protocol/packets.js';
 

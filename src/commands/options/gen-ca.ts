@@ -145,3 +145,6 @@ function bits(text: string | undefined): RsaBits {
   if (found === undefined) throw new UsageError(`--bits must be ${RSA_BITS.slice(0, -1).join(', ')} or ${RSA_BITS[RSA_BITS.length - 1]}.`);
   return found;
 }
+
+/** mqt gen-ca's flags, in the order --help lists them. */
+export const genCaOptionGroups: readonly OptionGroup[] = [certificateOptions, checkOptions, genCaOutputOptions];

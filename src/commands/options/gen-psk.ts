@@ -59,3 +59,6 @@ function bytes(text: string | undefined): PskBytes {
   if (found === undefined) throw new UsageError(`--bytes must be ${PSK_BYTES.join(' or ')}.`);
   return found;
 }
+
+/** mqt gen-psk's flags, in the order --help lists them. */
+export const genPskOptionGroups: readonly OptionGroup[] = [pskKeyOptions, genPskOutputOptions];

@@ -107,15 +107,15 @@ export async function showCommandHelp(name: string, version: boolean): Promise<n
 async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
   switch (name) {
     case 'pub':
-      return (await import('../pub.js')).pubOptionGroups;
+      return (await import('../options/pub.js')).pubOptionGroups;
     case 'sub':
-      return (await import('../sub.js')).subOptionGroups;
+      return (await import('../options/sub.js')).subOptionGroups;
     case 'passwd':
       return (await import('../options/passwd.js')).passwdOptionGroups;
     case 'gen-ca':
-      return (await import('../gen-ca.js')).genCaOptionGroups;
+      return (await import('../options/gen-ca.js')).genCaOptionGroups;
     case 'gen-psk':
-      return (await import('../gen-psk.js')).genPskOptionGroups;
+      return (await import('../options/gen-psk.js')).genPskOptionGroups;
     default:
       return [];
   }

@@ -1,0 +1,15 @@
+import { commonOptions } from './common.js';
+import { connectOptions, willOptions } from './connect.js';
+import { propertyOptions } from './properties.js';
+import type { OptionGroup } from './spec.js';
+import { receiveOptions, subscribeOptions } from './subscribe.js';
+
+/** mqt sub's flags, in the order --help lists them. */
+export const subOptionGroups: readonly OptionGroup[] = [
+  subscribeOptions,
+  receiveOptions,
+  connectOptions,
+  willOptions,
+  propertyOptions,
+  commonOptions,
+];
