@@ -7,8 +7,8 @@ import { isoLocalTimeMicroseconds } from './strftime.js';
 
 /**
  * One message as one JSON object: --json, and -F's %j and %J. The keys come in mosquitto's
- * order: tst, topic, qos, retain, payloadlen, mid (QoS 1 and 2 only), properties (only if the
- * message has any), then the payload. Unlike mosquitto's, every byte survives: a payload (or
+ * order: tst, topic, qos, retain, payloadlen, mid (QoS 1 and 2 only), properties (only when the
+ * message carries some), then the payload. Unlike mosquitto's, every byte survives: a payload (or
  * correlation data) that is valid UTF-8 is a JSON string, anything else is base64 under a key with
  * "_base64" appended, so a binary payload is "payload_base64" and there is no "payload" key.
  */

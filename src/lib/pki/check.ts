@@ -211,7 +211,7 @@ function matchesOpenSsl(facts: CertificateFacts, host: string): boolean {
   return facts.commonName !== undefined && dnsMatches(facts.commonName, host);
 }
 
-/** mbedTLS 2.x and BearSSL: any SAN extension means its DNS entries only, compared as text; else the CN. */
+/** mbedTLS 2.x and BearSSL: with a SAN extension only its DNS entries count, compared as text; else the CN. */
 function matchesBoard(facts: CertificateFacts, host: string): boolean {
   if (facts.altNames !== undefined) return facts.altNames.dns.some((name) => dnsMatches(name, host));
   return facts.commonName !== undefined && dnsMatches(facts.commonName, host);
