@@ -13,6 +13,7 @@ import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { settingsFromArgv } from './ui/command-args.js';
+import { readSecret } from './ui/secrets.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
 
@@ -87,6 +88,13 @@ class SubscriberSession {
         if (!this.settings.quiet) process.stderr.write('Timed out\n');
         void this.finish(ExitCode.Timeout, ReasonCode.DisconnectWithWillMessage);
       }, this.sub.timeoutSeconds * 1000);
+    }
+    try {
+      const password = await readSecret(this.settings.passwordSource);
+      if (password !== undefined) this.client.options.password = password;
+    } catch (err) {
+      await this.fail(err);
+      return;
     }
     void this.connect(true);
     await this.finished;

@@ -102,6 +102,16 @@ describe('pub settings', () => {
     assert.equal(expiry.connectProperties?.sessionExpiryInterval, 120);
   });
 
+  it('takes the password from -P, --pw-env or --pw-file, and -P alone means a prompt', () => {
+    assert.deepEqual(pub(['-t', 't', '-n', '-P', 'pw']).connect.passwordSource, { kind: 'value', value: 'pw' });
+    assert.deepEqual(pub(['-t', 't', '-n', '--pw-env', 'PW']).connect.passwordSource, { kind: 'env', name: 'PW' });
+    assert.deepEqual(pub(['-t', 't', '-n', '--pw-file', 'f']).connect.passwordSource, { kind: 'file', path: 'f' });
+    assert.deepEqual(pub(['-t', 't', '-n', '-P']).connect.passwordSource, { kind: 'prompt' });
+    assert.equal(pub(['-t', 't', '-n']).connect.passwordSource, undefined);
+    usageError(() => pub(['-t', 't', '-n', '-P', 'a', '--pw-file', 'f']), 'Only one of -P, --pw-env and --pw-file may be given.');
+    usageError(() => pub(['-t', 't', '-n', '--pw-env']), '--pw-env argument given but no variable name specified.');
+  });
+
   it('validates numbers instead of turning junk into 0', () => {
     usageError(() => pub(['-t', 't', '-n', '-q', 'abc']), 'Invalid QoS given: abc');
     usageError(() => pub(['-t', 't', '-n', '-q', '3']), 'Invalid QoS given: 3');

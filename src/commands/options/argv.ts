@@ -7,6 +7,8 @@ export interface ParsedArgs {
   readonly properties: string[][];
   /** The arguments after the options, when the reader was asked to collect them. */
   readonly positionals: string[];
+  /** Keys of flags that ended the command line without their value (see valueMayBeLeftOut). */
+  readonly leftOut: Set<string>;
 }
 
 export interface ReadArgvOptions {
@@ -51,6 +53,7 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
   const values = new Map<string, string[]>();
   const properties: string[][] = [];
   const positionals: string[] = [];
+  const leftOut = new Set<string>();
   const add = (key: string, value: string): void => {
     const list = values.get(key);
     if (list === undefined) values.set(key, [value]);
@@ -83,6 +86,10 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
       add(spec.key, '');
     } else if (spec.arity === 1) {
       const value = inline ?? argv[++i];
+      if (value === undefined && spec.valueMayBeLeftOut === true) {
+        leftOut.add(spec.key);
+        continue;
+      }
       if (value === undefined) throw new UsageError(spec.missingValue ?? `${arg} argument given but no ${spec.noun ?? 'value'} specified.`);
       add(spec.key, value);
     } else {
@@ -98,5 +105,5 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
       i += count;
     }
   }
-  return { values, properties, positionals };
+  return { values, properties, positionals, leftOut };
 }

@@ -52,7 +52,31 @@ export const connectOptions: OptionGroup = {
       describe: 'most QoS 1/2 messages in flight at once (default 20)',
     },
     { key: 'username', flags: ['-u', '--username'], arity: 1, noun: 'username', valueName: 'USER', describe: 'username' },
-    { key: 'password', flags: ['-P', '--pw'], arity: 1, noun: 'password', valueName: 'PASS', describe: 'password' },
+    {
+      key: 'password',
+      flags: ['-P', '--pw'],
+      arity: 1,
+      noun: 'password',
+      valueName: 'PASS',
+      valueMayBeLeftOut: true,
+      describe: 'password; -P last on the line, without a value, asks for it on the terminal (hidden)',
+    },
+    {
+      key: 'passwordEnv',
+      flags: ['--pw-env'],
+      arity: 1,
+      noun: 'variable name',
+      valueName: 'VAR',
+      describe: 'take the password from environment variable VAR (keeps it out of ps and shell history)',
+    },
+    {
+      key: 'passwordFile',
+      flags: ['--pw-file'],
+      arity: 1,
+      noun: 'file',
+      valueName: 'FILE',
+      describe: 'take the password from the first line of FILE',
+    },
   ],
 };
 
@@ -66,10 +90,19 @@ export const willOptions: OptionGroup = {
   ],
 };
 
+/** Where the password comes from; read just before connecting (the prompt and the file are async). */
+export type PasswordSource =
+  | { kind: 'value'; value: string }
+  | { kind: 'env'; name: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'prompt' };
+
 /** Everything a command needs to open a session, resolved once from the flags. */
 export interface ConnectSettings {
   target: TransportTarget;
+  /** The password, once passwordSource has been read, goes into client.password. */
   client: ClientOptions;
+  passwordSource: PasswordSource | undefined;
   properties: CommandProperties;
   debug: boolean;
   quiet: boolean;
@@ -180,7 +213,6 @@ export function resolveConnect(args: ParsedArgs, options: ConnectResolveOptions)
   }
 
   const username = lastValue(args, 'username');
-  const password = lastValue(args, 'password');
   return {
     target: resolveTarget(args),
     client: {
@@ -190,14 +222,28 @@ export function resolveConnect(args: ParsedArgs, options: ConnectResolveOptions)
       keepalive,
       maxInflight,
       ...(username === undefined ? {} : { username }),
-      ...(password === undefined ? {} : { password: Buffer.from(password) }),
       ...(will === undefined ? {} : { will }),
       ...(Object.keys(connectProperties).length === 0 ? {} : { connectProperties }),
     },
+    passwordSource: resolvePasswordSource(args),
     properties,
     debug: hasFlag(args, 'debug'),
     quiet: hasFlag(args, 'quiet'),
   };
+}
+
+/** At most one of -P, --pw-env and --pw-file; -P alone asks, which needs a terminal. */
+function resolvePasswordSource(args: ParsedArgs): PasswordSource | undefined {
+  const value = lastValue(args, 'password');
+  const name = lastValue(args, 'passwordEnv');
+  const path = lastValue(args, 'passwordFile');
+  const prompt = args.leftOut.has('password');
+  const given = [value !== undefined || prompt, name !== undefined, path !== undefined].filter(Boolean).length;
+  if (given > 1) throw new UsageError('Only one of -P, --pw-env and --pw-file may be given.');
+  if (name !== undefined) return { kind: 'env', name };
+  if (path !== undefined) return { kind: 'file', path };
+  if (prompt) return { kind: 'prompt' };
+  return value === undefined ? undefined : { kind: 'value', value };
 }
 
 function resolveTarget(args: ParsedArgs): TransportTarget {

@@ -16,6 +16,8 @@ export interface OptionSpec {
   readonly noun?: string;
   /** The whole message for a missing value, where the tool words it otherwise (mosquitto_passwd). */
   readonly missingValue?: string;
+  /** The flag may end the command line without its value: `-P` alone then prompts for it. */
+  readonly valueMayBeLeftOut?: boolean;
   /** Placeholder for the value in help text. */
   readonly valueName?: string;
   /** Values accumulate instead of the last one winning (sub's -t, -T, -U). */

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useBroker } from '../support/hooks.js';
+import { passwordFile } from '../support/mosquitto.js';
+import { MQT_BIN, mqt, startTool, which } from '../support/spawn.js';
+
+/** Passwords that stay off argv: --pw-env and --pw-file, and -P alone outside a terminal. */
+describe('interop: passwords off the command line', function () {
+  this.timeout(15_000);
+  let dir = '';
+  const { hp } = useBroker(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mqt-secrets-'));
+    const file = await passwordFile(dir, { btsiot1: 'btsiotpass1' });
+    return ['allow_anonymous false', `password_file ${file}`];
+  });
+  after(async () => {
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  });
+
+  const pub = (args: string[], env: Record<string, string> = {}) =>
+    mqt(['pub', ...hp(), '-u', 'btsiot1', '-t', 'PV/sunshine', '-m', 'yes', ...args], { env });
+
+  it('--pw-env reads the password from the environment', async () => {
+    assert.equal((await pub(['--pw-env', 'MQT_TEST_PW'], { MQT_TEST_PW: 'btsiotpass1' })).code, 0);
+    const wrong = await pub(['--pw-env', 'MQT_TEST_PW'], { MQT_TEST_PW: 'nope' });
+    assert.equal(wrong.code, 5, wrong.stderr);
+  });
+
+  it('--pw-env names a variable that is not set', async () => {
+    const result = await pub(['--pw-env', 'MQT_TEST_UNSET']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^Error: --pw-env: the environment variable MQT_TEST_UNSET is not set\.$/m);
+  });
+
+  it('--pw-file reads the first line of a file', async () => {
+    const file = join(dir, 'pw.txt');
+    await writeFile(file, 'btsiotpass1\r\nignored\n', { mode: 0o600 });
+    assert.equal((await pub(['--pw-file', file])).code, 0);
+    const missing = await pub(['--pw-file', join(dir, 'none')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Error: Unable to read password file ".*none": No such file or directory\.$/m);
+  });
+
+  it('-P alone asks on a terminal, and says what to use instead when there is none', async () => {
+    const result = await pub(['-P']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^Error: -P without a value asks on a terminal, and stdin is not one: use --pw-env VAR or --pw-file FILE\.$/m);
+  });
+
+  it('-P alone on a terminal asks without echo, and the password works', async function () {
+    const script = which('script');
+    if (script === undefined) this.skip();
+    const command = [process.execPath, MQT_BIN, 'pub', ...hp(), '-u', 'btsiot1', '-t', 'PV/sunshine', '-m', 'yes', '-P']
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const tool = startTool(script, ['-qefc', command, '/dev/null']);
+    await tool.waitForOutput(/Password:/, 10_000, 'stdout');
+    tool.write('btsiotpass1\r');
+    const result = await tool.waitForExit(10_000);
+    assert.equal(result.code, 0, result.stdout);
+    assert.ok(!result.stdout.includes('btsiotpass1'), 'the password is not echoed');
+  });
+
+  it('refuses two password sources', async () => {
+    const result = await pub(['-P', 'x', '--pw-env', 'HOME']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^Error: Only one of -P, --pw-env and --pw-file may be given\.$/m);
+  });
+});
