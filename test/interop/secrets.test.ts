@@ -63,6 +63,17 @@ describe('interop: passwords off the command line', function () {
     assert.ok(!result.stdout.includes('btsiotpass1'), 'the password is not echoed');
   });
 
+  it('-L carries host, port, user, password and topic in one URL; -P given too wins', async () => {
+    const [, host, , port] = hp();
+    const url = `mqtt://btsiot1:btsiotpass1@${host}:${port}/PV/sunshine`;
+    assert.equal((await mqt(['pub', '-L', url, '-m', 'yes'])).code, 0);
+    const overridden = await mqt(['pub', '-L', url, '-P', 'wrong', '-m', 'yes']);
+    assert.equal(overridden.code, 5, overridden.stderr);
+    const noTopic = await mqt(['pub', '-L', `mqtt://${host}:${port}`, '-m', 'yes']);
+    assert.equal(noTopic.code, 1);
+    assert.match(noTopic.stderr, /^Error: Invalid URL for -L argument specified - topic missing\.$/m);
+  });
+
   it('refuses two password sources', async () => {
     const result = await pub(['-P', 'x', '--pw-env', 'HOME']);
     assert.equal(result.code, 1);

@@ -4,15 +4,18 @@ import type { ProtocolVersion } from '../../lib/protocol/constants.js';
 import type { QoS, Will } from '../../lib/protocol/packets.js';
 import { isValidTopicName } from '../../lib/topic.js';
 import type { TransportTarget } from '../../lib/transport/types.js';
+import type { BrokerUrl } from '../../lib/transport/url.js';
 import { UsageError } from '../ui/usage-error.js';
 import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { parseInteger } from './numbers.js';
 import { resolveProperties, type CommandProperties } from './properties.js';
 import type { OptionGroup } from './spec.js';
+import { brokerUrl, urlOption } from './url.js';
 
 export const connectOptions: OptionGroup = {
   title: 'Connection',
   options: [
+    urlOption,
     { key: 'host', flags: ['-h', '--host'], arity: 1, noun: 'host', valueName: 'HOST', describe: 'broker host (default localhost)' },
     { key: 'port', flags: ['-p', '--port'], arity: 1, noun: 'port', valueName: 'PORT', describe: 'broker port (default 1883)' },
     { key: 'unix', flags: ['--unix'], arity: 1, noun: 'socket path', valueName: 'PATH', describe: 'connect over a unix socket instead of TCP' },
@@ -212,9 +215,10 @@ export function resolveConnect(args: ParsedArgs, options: ConnectResolveOptions)
     }
   }
 
-  const username = lastValue(args, 'username');
+  const url = brokerUrl(args);
+  const username = lastValue(args, 'username') ?? url?.username;
   return {
-    target: resolveTarget(args),
+    target: resolveTarget(args, url),
     client: {
       protocolVersion: version,
       clientId,
@@ -225,7 +229,7 @@ export function resolveConnect(args: ParsedArgs, options: ConnectResolveOptions)
       ...(will === undefined ? {} : { will }),
       ...(Object.keys(connectProperties).length === 0 ? {} : { connectProperties }),
     },
-    passwordSource: resolvePasswordSource(args),
+    passwordSource: resolvePasswordSource(args, url?.password),
     properties,
     debug: hasFlag(args, 'debug'),
     quiet: hasFlag(args, 'quiet'),
@@ -233,7 +237,7 @@ export function resolveConnect(args: ParsedArgs, options: ConnectResolveOptions)
 }
 
 /** At most one of -P, --pw-env and --pw-file; -P alone asks, which needs a terminal. */
-function resolvePasswordSource(args: ParsedArgs): PasswordSource | undefined {
+function resolvePasswordSource(args: ParsedArgs, urlPassword: string | undefined): PasswordSource | undefined {
   const value = lastValue(args, 'password');
   const name = lastValue(args, 'passwordEnv');
   const path = lastValue(args, 'passwordFile');
@@ -243,23 +247,24 @@ function resolvePasswordSource(args: ParsedArgs): PasswordSource | undefined {
   if (name !== undefined) return { kind: 'env', name };
   if (path !== undefined) return { kind: 'file', path };
   if (prompt) return { kind: 'prompt' };
-  return value === undefined ? undefined : { kind: 'value', value };
+  const password = value ?? urlPassword;
+  return password === undefined ? undefined : { kind: 'value', value: password };
 }
 
-function resolveTarget(args: ParsedArgs): TransportTarget {
+function resolveTarget(args: ParsedArgs, url: BrokerUrl | undefined): TransportTarget {
   const unix = lastValue(args, 'unix');
   if (unix !== undefined) return { kind: 'unix', path: unix };
   const portText = lastValue(args, 'port');
   const port =
     portText === undefined
-      ? 1883
+      ? (url?.port ?? 1883)
       : parseInteger(portText, 1, 65535, (t) =>
           t.trim() === '0' ? 'Invalid port given: 0 (use --unix PATH for a unix socket)' : `Invalid port given: ${t}`,
         );
   const bindAddress = lastValue(args, 'bindAddress');
   return {
     kind: 'tcp',
-    host: lastValue(args, 'host') ?? 'localhost',
+    host: lastValue(args, 'host') ?? url?.host ?? 'localhost',
     port,
     ...(bindAddress === undefined ? {} : { bindAddress }),
     noDelay: hasFlag(args, 'nodelay'),

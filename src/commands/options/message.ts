@@ -5,6 +5,7 @@ import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { parseQos } from './connect.js';
 import { parseDecimal, parseInteger } from './numbers.js';
 import type { OptionGroup } from './spec.js';
+import { brokerUrl } from './url.js';
 
 export const messageOptions: OptionGroup = {
   title: 'Message',
@@ -52,7 +53,11 @@ export function resolveMessage(args: ParsedArgs): MessageSettings {
   const modes = MODES.filter((m) => hasFlag(args, m));
   const extraMessages = (args.values.get('message')?.length ?? 0) + (args.values.get('file')?.length ?? 0);
   if (modes.length > 1 || extraMessages > 1) throw new UsageError('Only one type of message can be sent at once.');
-  const topic = lastValue(args, 'topic');
+  const url = brokerUrl(args);
+  if (url !== undefined && url.topic === '' && lastValue(args, 'topic') === undefined) {
+    throw new UsageError('Invalid URL for -L argument specified - topic missing.');
+  }
+  const topic = lastValue(args, 'topic') ?? url?.topic;
   if (topic === undefined || modes.length === 0) throw new UsageError('Both topic and message must be supplied.');
   if (topic === '') throw new UsageError(`Invalid publish topic '', a topic must not be empty.`);
   if (!isValidTopicName(topic)) throw new UsageError(`Invalid publish topic '${topic}', does it contain '+' or '#'?`);

@@ -7,6 +7,7 @@ import { allValues, hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { parseQos } from './connect.js';
 import { parseDecimal, parseInteger } from './numbers.js';
 import type { OptionGroup } from './spec.js';
+import { brokerUrl } from './url.js';
 
 export const subscribeOptions: OptionGroup = {
   title: 'Subscription',
@@ -88,7 +89,8 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
   // mosquitto checks -F as it reads it, before the topic checks.
   const eol = !hasFlag(args, 'noEol');
   const format = resolveFormat(args, eol);
-  const topics = allValues(args, 'topic');
+  const urlTopic = brokerUrl(args)?.topic;
+  const topics = urlTopic === undefined || urlTopic === '' ? allValues(args, 'topic') : [urlTopic, ...allValues(args, 'topic')];
   const unsubscribe = allValues(args, 'unsubscribe');
   const filterOut = allValues(args, 'filterOut');
   if (topics.length === 0 && unsubscribe.length === 0) {
