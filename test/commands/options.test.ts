@@ -188,6 +188,14 @@ describe('sub settings', () => {
     ]);
   });
 
+  it('sets the v5 subscription options --nl, --rap and --rh', () => {
+    assert.deepEqual(sub(['-t', 'a', '--nl', '--rap', '--rh', 'new']).subscriptions, [
+      { topicFilter: 'a', qos: 0, retainAsPublished: true, noLocal: true, retainHandling: 1 },
+    ]);
+    assert.deepEqual(sub(['-t', 'a', '-R', '--rh', '0']).subscriptions, [{ topicFilter: 'a', qos: 0 }]);
+    usageError(() => sub(['-t', 'a', '--rh', '3']), "Unknown value '3' for --retain-handling.");
+  });
+
   it('validates filters and counts', () => {
     usageError(() => sub([]), 'You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
     usageError(() => sub(['-t', 'a/#/b']), "Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards correct?");

@@ -1,6 +1,6 @@
 import { ErrorCode, MqttError } from '../../lib/errors.js';
 import { MessageFormat } from '../../lib/output/format.js';
-import type { QoS, Subscription } from '../../lib/protocol/packets.js';
+import type { QoS, RetainHandling, Subscription } from '../../lib/protocol/packets.js';
 import { isValidTopicFilter } from '../../lib/topic.js';
 import { UsageError } from '../ui/usage-error.js';
 import { allValues, hasFlag, lastValue, type ParsedArgs } from './argv.js';
@@ -16,7 +16,16 @@ export const subscribeOptions: OptionGroup = {
     { key: 'filterOut', flags: ['-T', '--filter-out'], arity: 1, repeat: true, noun: 'topic', valueName: 'FILTER', describe: 'drop messages whose topic matches FILTER (repeatable; not counted by -C)' },
     { key: 'unsubscribe', flags: ['-U', '--unsubscribe'], arity: 1, repeat: true, noun: 'topic', valueName: 'FILTER', describe: 'unsubscribe from FILTER after subscribing (repeatable; for persistent sessions)' },
     { key: 'qos', flags: ['-q', '--qos'], arity: 1, noun: 'QoS', valueName: 'QOS', describe: 'QoS of the subscriptions: 0, 1 or 2 (default 0)' },
-    { key: 'retainAsPublished', flags: ['--retain-as-published'], arity: 0, describe: 'v5: keep the retain flag of messages as published' },
+    { key: 'retainAsPublished', flags: ['--retain-as-published', '--rap'], arity: 0, describe: 'v5: keep the retain flag of messages as published' },
+    { key: 'noLocal', flags: ['--nl', '--no-local'], arity: 0, describe: 'v5: do not receive the messages this client publishes' },
+    {
+      key: 'retainHandling',
+      flags: ['--rh', '--retain-handling'],
+      arity: 1,
+      noun: 'retain handling',
+      valueName: 'RH',
+      describe: 'v5: retained messages on subscribe: 0|always, 1|new (only for a new subscription), 2|never',
+    },
   ],
 };
 
@@ -109,12 +118,15 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
   const timeoutText = lastValue(args, 'timeout');
   const chanceText = lastValue(args, 'randomFilter');
   const retainAsPublished = hasFlag(args, 'retainAsPublished');
+  const noLocal = hasFlag(args, 'noLocal');
+  const retainHandling = resolveRetainHandling(lastValue(args, 'retainHandling'), noRetained);
   return {
     subscriptions: topics.map((topicFilter) => ({
       topicFilter,
       qos,
       ...(retainAsPublished ? { retainAsPublished } : {}),
-      ...(noRetained ? { retainHandling: 2 as const } : {}),
+      ...(noLocal ? { noLocal } : {}),
+      ...(retainHandling === 0 ? {} : { retainHandling }),
     })),
     unsubscribe,
     filterOut,
@@ -133,4 +145,12 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
         ? 1
         : parseDecimal(chanceText, 0.1, 100, () => '--random-filter chance must be between 0.1-100.0') / 100,
   };
+}
+
+/** --rh as a number or mosquitto 2.1's --retain-handling words; -R alone means "never" (2). */
+function resolveRetainHandling(text: string | undefined, noRetained: boolean): RetainHandling {
+  if (text === undefined) return noRetained ? 2 : 0;
+  const value = ({ '0': 0, always: 0, '1': 1, new: 1, '2': 2, never: 2 } as const)[text];
+  if (value === undefined) throw new UsageError(`Unknown value '${text}' for --retain-handling.`);
+  return value;
 }
