@@ -30,6 +30,7 @@ import type {
   UnsubscribePacket,
 } from './packets.js';
 import { readProperties } from './property-codec.js';
+import type { Properties, PropertyScope } from './properties.js';
 import { ReasonCode, SUBACK_FAILURE_V3 } from './reason-codes.js';
 import { malformed, protocolError, Reader } from './wire.js';
 
@@ -156,8 +157,7 @@ function decodeAck<T extends 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'>(
   if (version === 5 && r.remaining() > 0) {
     packet.reasonCode = r.u8();
     if (r.remaining() > 0) {
-      const properties = readProperties(r, type);
-      if (properties !== undefined) packet.properties = properties;
+      readPropertiesInto(r, type, packet);
     }
   }
   return packet;
@@ -217,8 +217,7 @@ function decodeConnack(r: Reader, version: ProtocolVersion): ConnackPacket {
   if ((flags & 0xfe) !== 0) throw malformed('CONNACK reserved flags set');
   const packet: ConnackPacket = { type: 'connack', sessionPresent: flags === 1, reasonCode: r.u8('CONNACK reason code') };
   if (version === 5) {
-    const properties = readProperties(r, 'connack');
-    if (properties !== undefined) packet.properties = properties;
+    readPropertiesInto(r, 'connack', packet);
   }
   return packet;
 }
@@ -226,8 +225,7 @@ function decodeConnack(r: Reader, version: ProtocolVersion): ConnackPacket {
 function decodeSubscribe(r: Reader, version: ProtocolVersion): SubscribePacket {
   const packet: SubscribePacket = { type: 'subscribe', packetId: readPacketId(r), subscriptions: [] };
   if (version === 5) {
-    const properties = readProperties(r, 'subscribe');
-    if (properties !== undefined) packet.properties = properties;
+    readPropertiesInto(r, 'subscribe', packet);
   }
   // MQTT-3.8.3-3: at least one filter.
   if (r.remaining() === 0) throw protocolError('SUBSCRIBE without topic filters');
@@ -263,8 +261,7 @@ function readSubscriptionOptions(topicFilter: string, options: number, version: 
 function decodeSuback(r: Reader, version: ProtocolVersion): SubackPacket {
   const packet: SubackPacket = { type: 'suback', packetId: readPacketId(r), reasonCodes: [] };
   if (version === 5) {
-    const properties = readProperties(r, 'suback');
-    if (properties !== undefined) packet.properties = properties;
+    readPropertiesInto(r, 'suback', packet);
   }
   // A SUBACK answers a SUBSCRIBE, which has at least one filter, with one code per filter.
   if (r.remaining() === 0) throw protocolError('SUBACK without reason codes');
@@ -281,8 +278,7 @@ function decodeSuback(r: Reader, version: ProtocolVersion): SubackPacket {
 function decodeUnsubscribe(r: Reader, version: ProtocolVersion): UnsubscribePacket {
   const packet: UnsubscribePacket = { type: 'unsubscribe', packetId: readPacketId(r), topicFilters: [] };
   if (version === 5) {
-    const properties = readProperties(r, 'unsubscribe');
-    if (properties !== undefined) packet.properties = properties;
+    readPropertiesInto(r, 'unsubscribe', packet);
   }
   // MQTT-3.10.3-2: at least one filter.
   if (r.remaining() === 0) throw protocolError('UNSUBSCRIBE without topic filters');
@@ -293,8 +289,7 @@ function decodeUnsubscribe(r: Reader, version: ProtocolVersion): UnsubscribePack
 function decodeUnsuback(r: Reader, version: ProtocolVersion): UnsubackPacket {
   const packet: UnsubackPacket = { type: 'unsuback', packetId: readPacketId(r), reasonCodes: [] };
   if (version !== 5) return packet;
-  const properties = readProperties(r, 'unsuback');
-  if (properties !== undefined) packet.properties = properties;
+  readPropertiesInto(r, 'unsuback', packet);
   if (r.remaining() === 0) throw protocolError('UNSUBACK without reason codes');
   while (r.remaining() > 0) packet.reasonCodes.push(r.u8());
   return packet;
@@ -306,8 +301,7 @@ function decodeDisconnect(r: Reader, version: ProtocolVersion): DisconnectPacket
   if (version === 5 && r.remaining() > 0) {
     packet.reasonCode = r.u8();
     if (r.remaining() > 0) {
-      const properties = readProperties(r, 'disconnect');
-      if (properties !== undefined) packet.properties = properties;
+      readPropertiesInto(r, 'disconnect', packet);
     }
   }
   return packet;
@@ -319,9 +313,14 @@ function decodeAuth(r: Reader): AuthPacket {
   if (r.remaining() > 0) {
     packet.reasonCode = r.u8();
     if (r.remaining() > 0) {
-      const properties = readProperties(r, 'auth');
-      if (properties !== undefined) packet.properties = properties;
+      readPropertiesInto(r, 'auth', packet);
     }
   }
   return packet;
+}
+
+/** Reads a v5 property block and attaches it only when it holds something, so decoded packets compare equal to built ones. */
+function readPropertiesInto(r: Reader, scope: PropertyScope, packet: { properties?: Properties }): void {
+  const properties = readProperties(r, scope);
+  if (properties !== undefined) packet.properties = properties;
 }
