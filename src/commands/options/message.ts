@@ -6,6 +6,7 @@ import { parseQos } from './connect.js';
 import { parseDecimal, parseInteger } from './numbers.js';
 import type { OptionGroup } from './spec.js';
 import { brokerUrl } from './url.js';
+import { errnoText } from '../../lib/errno-text.js';
 
 export const messageOptions: OptionGroup = {
   title: 'Message',
@@ -113,7 +114,7 @@ async function loadFile(path: string): Promise<Buffer> {
     return data;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
+    const reason = errnoText(err);
     throw new UsageError(`Unable to read file "${path}": ${reason}.`);
   }
 }

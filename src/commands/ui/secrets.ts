@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { PasswordSource } from '../options/connect.js';
 import { UsageError } from './usage-error.js';
+import { errnoText } from '../../lib/errno-text.js';
 
 /**
  * Reads the password where the flags said it is. The environment and a file keep it off argv,
@@ -21,7 +22,7 @@ export async function readSecret(source: PasswordSource | undefined): Promise<Bu
       try {
         text = await readFile(source.path, 'utf8');
       } catch (err) {
-        const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
+        const reason = errnoText(err);
         throw new UsageError(`Unable to read password file "${source.path}": ${reason}.`);
       }
       return Buffer.from(text.split(/\r?\n/, 1)[0] ?? '');

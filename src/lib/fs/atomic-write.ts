@@ -3,7 +3,8 @@ import type { Stats } from 'node:fs';
 import { link, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ErrorCode, MqttError } from '../errors.js';
-import { errnoOf, fileError } from './file-errors.js';
+import { errnoOf } from '../errno-text.js';
+import { fileError } from './file-errors.js';
 
 export interface AtomicWriteOptions {
   /** Replace the file if it exists; without it an existing file is refused (FileExists). */

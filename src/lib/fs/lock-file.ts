@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ErrorCode, MqttError } from '../errors.js';
-import { errnoOf, fileError } from './file-errors.js';
+import { errnoOf } from '../errno-text.js';
+import { fileError } from './file-errors.js';
 
 export interface LockOptions {
   /** How long to wait while another process holds the lock (default 10 s). */

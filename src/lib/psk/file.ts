@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, MqttError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-import { errnoOf, fileError } from '../fs/file-errors.js';
+import { errnoOf } from '../errno-text.js';
+import { fileError } from '../fs/file-errors.js';
 import { withFileLock } from '../fs/lock-file.js';
 
 export interface PskEntry {

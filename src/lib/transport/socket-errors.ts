@@ -1,19 +1,5 @@
+import { errnoText } from '../errno-text.js';
 import { ErrorCode, MqttError } from '../errors.js';
-
-/** The wording mosquitto's clients use for the errno values users meet most. */
-const ERRNO_TEXT: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'Connection refused',
-  ECONNRESET: 'Connection reset by peer',
-  EHOSTUNREACH: 'No route to host',
-  ENETUNREACH: 'Network is unreachable',
-  ETIMEDOUT: 'Connection timed out',
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-  EADDRINUSE: 'Address already in use',
-  ENOTSOCK: 'Socket operation on non-socket',
-  EPIPE: 'Broken pipe',
-};
 
 /** DNS failures, which mosquitto reports as "Lookup error." */
 const LOOKUP_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
@@ -27,7 +13,7 @@ export function connectError(err: unknown, where: string): MqttError {
       hint: `the host name in ${where} could not be resolved`,
     });
   }
-  const text = ERRNO_TEXT[code] ?? (err instanceof Error ? err.message : String(err));
+  const text = errnoText(err);
   return new MqttError(ErrorCode.ConnectFailed, text, {
     cause: err,
     ...(code === 'ECONNREFUSED' ? { hint: `is a broker listening on ${where}?` } : {}),
