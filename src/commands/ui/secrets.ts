@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { PasswordSource } from '../options/connect.js';
 import { UsageError } from './usage-error.js';
 import { errnoText } from '../../lib/errno-text.js';
@@ -20,6 +19,8 @@ export async function readSecret(source: PasswordSource | undefined): Promise<Bu
     case 'file': {
       let text: string;
       try {
+        // Loaded here, not at start-up: `mqt pub` without --pw-file must not pay for it.
+        const { readFile } = await import('node:fs/promises');
         text = await readFile(source.path, 'utf8');
       } catch (err) {
         const reason = errnoText(err);

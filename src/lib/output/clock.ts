@@ -66,7 +66,7 @@ export function momentAt(epochNanoseconds: bigint, utcOffsetMinutes: number, zon
  * monotonic high-resolution clock counts from there: @N never goes backwards within a run. If the
  * wall clock is set (NTP, by hand) by more than a second, the anchor follows it.
  */
-let anchor = wallClockAnchor();
+let anchor: bigint | undefined;
 
 function wallClockAnchor(): bigint {
   const epochMicroseconds = Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -74,6 +74,8 @@ function wallClockAnchor(): bigint {
 }
 
 function epochNanosecondsNow(): bigint {
+  // Anchored on first use, not at load: `performance` costs start-up time (perf_hooks).
+  anchor ??= wallClockAnchor();
   const now = anchor + process.hrtime.bigint();
   if (Math.abs(Number(now / 1_000_000n) - Date.now()) > 1000) {
     anchor = wallClockAnchor();
