@@ -280,15 +280,9 @@ export class MqttClient extends EventEmitter<ClientEvents> {
         this.onPublish(this.aliases.resolve(packet));
         return;
       case 'puback':
-        this.window.onPuback(packet.packetId, packet.reasonCode ?? 0, packet.properties);
-        this.afterAck();
-        return;
       case 'pubrec':
-        this.window.onPubrec(packet.packetId, packet.reasonCode ?? 0, packet.properties);
-        this.afterAck();
-        return;
       case 'pubcomp':
-        this.window.onPubcomp(packet.packetId, packet.reasonCode ?? 0, packet.properties);
+        this.window.onAck(packet);
         this.afterAck();
         return;
       case 'pubrel':

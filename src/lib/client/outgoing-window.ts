@@ -1,5 +1,5 @@
 import { ErrorCode, MqttError, asError } from '../errors.js';
-import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
+import type { Packet, PubackPacket, PubcompPacket, PubrecPacket, PublishPacket, QoS } from '../protocol/packets.js';
 import type { Properties } from '../protocol/properties.js';
 import { ReasonCode, reasonText } from '../protocol/reason-codes.js';
 import type { PacketIdAllocator } from './packet-ids.js';
@@ -112,15 +112,16 @@ export class OutgoingWindow {
     }
   }
 
-  onPuback(packetId: number, reasonCode: number, properties: Properties | undefined): void {
-    this.settle(packetId, 'publish', reasonCode, 'PUBACK', properties);
+  /** PUBACK settles a QoS 1 flight, PUBCOMP a QoS 2 one; PUBREC moves QoS 2 on to PUBREL. */
+  onAck(packet: PubackPacket | PubrecPacket | PubcompPacket): void {
+    const { packetId, properties } = packet;
+    const reasonCode = packet.reasonCode ?? 0;
+    if (packet.type === 'puback') this.settle(packetId, 'publish', reasonCode, 'PUBACK', properties);
+    else if (packet.type === 'pubcomp') this.settle(packetId, 'pubrel', reasonCode, 'PUBCOMP', properties);
+    else this.onPubrec(packetId, reasonCode, properties);
   }
 
-  onPubcomp(packetId: number, reasonCode: number, properties: Properties | undefined): void {
-    this.settle(packetId, 'pubrel', reasonCode, 'PUBCOMP', properties);
-  }
-
-  onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {
+  private onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {
     const flight = this.flights.get(packetId);
     if (flight?.stage !== 'publish') {
       this.send({
