@@ -3,6 +3,38 @@ import type { Duplex } from 'node:stream';
 /** A byte stream the client speaks MQTT over; every transport produces one. */
 export type TransportStream = Duplex & { setNoDelay?: (noDelay?: boolean) => unknown };
 
+/**
+ * How to wrap a connection in TLS (certificate based or TLS-PSK). Built from the command's flags
+ * once; the TLS, WebSocket (wss) and broker listener code read it.
+ */
+export interface TlsSettings {
+  /** CA certificates (PEM) to trust instead of Node's bundled roots; undefined = Node's roots. */
+  ca?: Buffer[];
+  /** Client certificate chain and key (PEM), for brokers that require_certificate. */
+  cert?: Buffer;
+  key?: Buffer;
+  passphrase?: string;
+  /** Name sent in SNI and checked against the certificate; default: the host connected to. */
+  servername?: string;
+  /** false skips the server certificate checks (--insecure). */
+  verify: boolean;
+  /** e.g. 'TLSv1.2'; undefined lets Node negotiate. */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  ciphers?: string;
+  alpn?: string[];
+  /** TLS-PSK instead of certificates: the identity and the key bytes (from --psk HEX). */
+  psk?: { identity: string; key: Buffer };
+}
+
+/** A SOCKS5 proxy the connection goes through (--proxy socks5h://...). */
+export interface ProxySettings {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+}
+
 export interface TcpTarget {
   kind: 'tcp';
   host: string;
@@ -10,6 +42,9 @@ export interface TcpTarget {
   /** Local address to bind the outgoing socket to (mosquitto's -A). */
   bindAddress?: string;
   noDelay?: boolean;
+  /** Present: the TCP stream is wrapped in TLS (mqtts). */
+  tls?: TlsSettings;
+  proxy?: ProxySettings;
 }
 
 export interface UnixTarget {
@@ -17,5 +52,19 @@ export interface UnixTarget {
   path: string;
 }
 
-/** Where to connect. TLS, PSK, WebSocket and SOCKS targets join this union. */
-export type TransportTarget = TcpTarget | UnixTarget;
+export interface WebSocketTarget {
+  kind: 'websocket';
+  host: string;
+  port: number;
+  /** Request path, '/mqtt' by default (--ws-path or the URL's path). */
+  path: string;
+  /** Extra request headers (--ws-header "Name: value"). */
+  headers?: Record<string, string>;
+  /** Present: wss:// */
+  tls?: TlsSettings;
+  proxy?: ProxySettings;
+  bindAddress?: string;
+}
+
+/** Where to connect. */
+export type TransportTarget = TcpTarget | UnixTarget | WebSocketTarget;

@@ -1,0 +1,105 @@
+import type { ProtocolVersion } from '../protocol/constants.js';
+import type { TransportStream } from '../transport/types.js';
+
+/**
+ * The contract between the broker core (src/lib/broker) and what feeds it connections and reads
+ * its log (src/commands/serve.ts, listeners, config). The core never opens sockets or prints.
+ */
+
+/** Where a connection came in; log lines and per-listener settings use it. */
+export interface ListenerInfo {
+  /** TCP port, or 0 for a unix socket. */
+  port: number;
+  /** Bound address, or the socket path for unix listeners. */
+  address: string;
+  protocol: 'mqtt' | 'websockets';
+  /** Per-listener settings of mosquitto.conf (per_listener_settings, allow_anonymous...). */
+  settings: ListenerSettings;
+}
+
+export interface ListenerSettings {
+  allowAnonymous: boolean;
+  /** Most connections at once on this listener; -1 = no limit. */
+  maxConnections: number;
+  /** Only these protocol versions are accepted when set. */
+  protocolVersions?: ProtocolVersion[];
+  /** clientid_prefixes: a client id must start with this when set. */
+  clientIdPrefix?: string;
+}
+
+export interface ConnectionInfo {
+  remoteAddress: string;
+  remotePort: number;
+  listener: ListenerInfo;
+}
+
+/**
+ * The limits mosquitto configures with directives of the same names. 0 where mosquitto uses 0 for
+ * "no limit".
+ */
+export interface BrokerLimits {
+  /** Largest PUBLISH payload accepted; 0 = the protocol maximum. */
+  messageSizeLimit: number;
+  /** Largest packet accepted from clients; 0 = no limit beyond the protocol's. */
+  maxPacketSize: number;
+  /** Outgoing QoS 1/2 in flight per client (v5: the client's receive maximum caps it). */
+  maxInflightMessages: number;
+  /** Messages queued per client beyond those in flight; 0 = no limit. */
+  maxQueuedMessages: number;
+  /** Bytes queued per client; 0 = no limit. */
+  maxQueuedBytes: number;
+  /** Keepalive the broker accepts at most; v5 clients asking more get Server Keep Alive. */
+  maxKeepalive: number;
+  retainAvailable: boolean;
+  maximumQos: 0 | 1 | 2;
+  /** Topic Alias Maximum in the v5 CONNACK (mosquitto: 10). */
+  maxTopicAlias: number;
+  /** Receive Maximum in the v5 CONNACK (mosquitto: 20). */
+  receiveMaximum: number;
+}
+
+export const DEFAULT_LIMITS: BrokerLimits = {
+  messageSizeLimit: 0,
+  maxPacketSize: 0,
+  maxInflightMessages: 20,
+  maxQueuedMessages: 1000,
+  maxQueuedBytes: 0,
+  maxKeepalive: 65535,
+  retainAvailable: true,
+  maximumQos: 2,
+  maxTopicAlias: 10,
+  receiveMaximum: 20,
+};
+
+/** Hooks the security layer (password_file, acl_file, certificates) plugs in; absent = allow. */
+export interface BrokerAuth {
+  /** true to accept the login. Called only when a username or password was given, or to refuse anonymous ones. */
+  authenticate?(login: { clientId: string; username?: string; password?: Buffer; connection: ConnectionInfo }): boolean;
+  canRead?(client: { clientId: string; username?: string }, topic: string): boolean;
+  canWrite?(client: { clientId: string; username?: string }, topic: string): boolean;
+}
+
+export interface BrokerOptions {
+  limits: BrokerLimits;
+  /** Seconds between $SYS updates; 0 turns $SYS off (mosquitto's sys_interval). */
+  sysInterval: number;
+  /** The version string $SYS/broker/version publishes. */
+  version: string;
+  auth?: BrokerAuth;
+}
+
+/** mosquitto's log types; `mqt serve -v` shows all, as `mosquitto -v` does. */
+export type LogLevel = 'error' | 'warning' | 'notice' | 'information' | 'debug' | 'subscribe' | 'unsubscribe';
+
+export interface BrokerEvents {
+  /** One log line in mosquitto's words, without the timestamp (serve adds it, as log_timestamp says). */
+  log: [level: LogLevel, text: string];
+}
+
+/** What serve drives; implemented by src/lib/broker/broker.ts. */
+export interface BrokerHandle {
+  /** Takes over an accepted connection: reads CONNECT, runs the session, closes it. */
+  handleConnection(stream: TransportStream, info: ConnectionInfo): void;
+  /** Sends v5 clients DISCONNECT 0x8B, closes every connection, stops timers. */
+  close(): Promise<void>;
+}
