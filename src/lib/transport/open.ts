@@ -1,12 +1,14 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connectError } from './socket-errors.js';
-import type { TransportStream, TransportTarget } from './types.js';
+import { ErrorCode, MqttError } from '../errors.js';
+import type { TcpTarget, TransportStream, TransportTarget, UnixTarget } from './types.js';
 
 /**
  * Opens the byte stream for a target and resolves once it is connected. The only place that knows
  * every kind of transport; the client never asks which one it got.
  */
 export async function openTransport(target: TransportTarget): Promise<TransportStream> {
+  if (target.kind === 'websocket') throw new MqttError(ErrorCode.ConnectFailed, 'WebSocket connections are not built yet.');
   if (target.kind === 'tcp' && target.host === 'localhost') {
     // Trying the loopback addresses in turn skips Node's IPv6-literal check of a host name, whose
     // regular expression costs ~7 ms at start-up: a tenth of `mqt pub`'s whole budget.
@@ -19,7 +21,7 @@ export async function openTransport(target: TransportTarget): Promise<TransportS
   return openOne(target);
 }
 
-function openOne(target: TransportTarget, displayHost?: string): Promise<TransportStream> {
+function openOne(target: TcpTarget | UnixTarget, displayHost?: string): Promise<TransportStream> {
   return new Promise((resolve, reject) => {
     let socket: Socket;
     let where: string;
