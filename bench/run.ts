@@ -6,10 +6,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, median, report, timeProcess } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MQT = join(ROOT, 'bin', 'mqt.js');
@@ -18,29 +19,6 @@ const STARTUP_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const THROUGHPUT_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 5);
 const MESSAGES = 100_000;
 const RUN_LIMIT_MS = 60_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Wall time of one whole process, in ms. */
-function timeProcess(cmd: string, args: string[], input?: Buffer): number {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(cmd, args, { input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], timeout: RUN_LIMIT_MS });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`);
-  return ms;
-}
 
 interface Subscriber {
   /** Resolves with the time the subscriber exited (hrtime ms) and the bytes it printed. */
@@ -107,14 +85,6 @@ async function startBroker(): Promise<{ port: number; stop: () => void }> {
   };
 }
 
-function report(name: string, mqt: number, reference: number, unit: string, goal: string, higherIsBetter: boolean): void {
-  const ratio = mqt / reference;
-  console.log(
-    `${name.padEnd(44)} mqt ${mqt.toFixed(1).padStart(9)} ${unit}   reference ${reference.toFixed(1).padStart(9)} ${unit}   ` +
-      `ratio ${ratio.toFixed(2)} (goal ${goal}${higherIsBetter ? ', higher is better' : ', lower is better'})`,
-  );
-}
-
 async function main(): Promise<void> {
   if (spawnSync('mosquitto', ['-h']).error !== undefined) {
     console.error('bench needs mosquitto and mosquitto-clients (apt-get install mosquitto mosquitto-clients)');
@@ -179,4 +149,9 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// `npm run bench -- --clients` or `-- --broker` runs one half.
+if (!process.argv.includes('--broker')) await main();
+if (!process.argv.includes('--clients')) {
+  const { runBrokerBench } = await import('./broker.js');
+  await runBrokerBench();
+}

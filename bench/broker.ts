@@ -1,0 +1,202 @@
+/**
+ * Broker benchmarks: mqt serve, mosquitto and aedes side by side in one run, driven by the same
+ * clients so the broker is what is measured: mosquitto's C clients for message rates, and one raw
+ * Node connection loop (pre-encoded CONNECT, no MQTT library) for connection rate and idle memory.
+ * Every broker gets the same mosquitto.conf; each scenario alternates the order of the brokers
+ * from round to round, and the ratios are of medians.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, median, timeProcess, waitForListener } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 3);
+const LIMIT_MS = 60_000;
+const QOS0_MESSAGES = 200_000;
+const QOS1_MESSAGES = 50_000;
+const FANOUT_MESSAGES = 20_000;
+const FANOUT_SUBSCRIBERS = 10;
+const CONNECTIONS = 2000;
+const IDLE_CONNECTIONS = 1000;
+
+type BrokerName = 'mqt' | 'mosquitto' | 'aedes';
+
+interface RunningBroker {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function startBroker(name: BrokerName, dir: string): Promise<RunningBroker> {
+  const port = await freePort();
+  const conf = join(dir, `${name}-${port}.conf`);
+  // max_queued_messages 0: mosquitto would otherwise drop QoS 1 for a subscriber that falls behind,
+  // and a rate bought with loss is not comparable.
+  writeFileSync(
+    conf,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n${process.getuid?.() === 0 ? 'user root\n' : ''}`,
+  );
+  let child: ChildProcess;
+  if (name === 'mosquitto') child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  else if (name === 'aedes') child = spawn(process.execPath, [join(ROOT, 'build/bench/aedes-server.js'), String(port)], { stdio: 'ignore' });
+  else child = spawn(process.execPath, [join(ROOT, 'bin/mqt.js'), 'serve', '-c', conf], { stdio: 'ignore' });
+  await waitForListener(port);
+  return {
+    port,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(killer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A mosquitto_sub that exits after `count` messages; resolves `ready` once it has subscribed. */
+function counter(port: number, topic: string, count: number, qos: number): { ready: Promise<void>; done: Promise<number> } {
+  timeProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-r', '-m', 'ready']);
+  const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-C', String(count + 1)], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS);
+  let seen = '';
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (seen === 'done') return;
+    seen += chunk.toString();
+    if (seen.includes('ready')) {
+      seen = 'done';
+      onReady();
+    }
+  });
+  const done = new Promise<number>((resolve, reject) =>
+    child.once('exit', (code) => {
+      clearTimeout(killer);
+      if (code === 0) resolve(performance.now());
+      else reject(new Error(`mosquitto_sub on ${topic} did not receive ${count} messages within ${LIMIT_MS} ms`));
+    }),
+  );
+  return { ready, done };
+}
+
+/** Delivered msgs/s: `subscribers` counters, one mosquitto_pub -l publishing `messages` lines. */
+async function messageRate(port: number, topic: string, messages: number, subscribers: number, qos: number): Promise<number> {
+  const counters = Array.from({ length: subscribers }, () => counter(port, topic, messages, qos));
+  await Promise.all(counters.map((c) => c.ready));
+  const lines = Buffer.from(Array.from({ length: messages }, (_, i) => `message ${i + 1}`).join('\n') + '\n');
+  const start = performance.now();
+  timeProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS);
+  const ends = await Promise.all(counters.map((c) => c.done));
+  return (messages * subscribers) / ((Math.max(...ends) - start) / 1000);
+}
+
+const CONNECT_V311 = (id: string): Buffer => {
+  const body = Buffer.concat([Buffer.from([0, 4]), Buffer.from('MQTT'), Buffer.from([4, 2, 0, 60, 0, id.length]), Buffer.from(id)]);
+  return Buffer.concat([Buffer.from([0x10, body.length]), body]);
+};
+const DISCONNECT = Buffer.from([0xe0, 0]);
+
+/** Opens one connection and resolves with the socket once CONNACK is in. */
+function handshake(port: number, id: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(CONNECT_V311(id)));
+    socket.once('data', () => resolve(socket));
+  });
+}
+
+/** Connections/s: CONNECT, CONNACK, DISCONNECT, `CONNECTIONS` times, 100 handshakes in flight. */
+async function connectionRate(port: number, round: number): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  const lane = async (): Promise<void> => {
+    while (next < CONNECTIONS) {
+      const socket = await handshake(port, `c${round}-${next++}`);
+      socket.end(DISCONNECT);
+    }
+  };
+  await Promise.all(Array.from({ length: 100 }, lane));
+  return CONNECTIONS / ((performance.now() - start) / 1000);
+}
+
+function rssKiB(pid: number): number {
+  const line = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(line?.[1] ?? 0);
+}
+
+/** Broker memory per idle connection, KiB: RSS growth over IDLE_CONNECTIONS open connections. */
+async function idleMemory(broker: RunningBroker): Promise<number> {
+  const before = rssKiB(broker.pid);
+  const sockets: Socket[] = [];
+  for (let i = 0; i < IDLE_CONNECTIONS; i += 50) {
+    sockets.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => handshake(broker.port, `idle-${i + j}`)))));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const after = rssKiB(broker.pid);
+  for (const socket of sockets) socket.destroy();
+  return (after - before) / IDLE_CONNECTIONS;
+}
+
+interface Scenario {
+  name: string;
+  unit: string;
+  higherIsBetter: boolean;
+  run(broker: RunningBroker, round: number): Promise<number>;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'QoS 0, 1 -> 1 (delivered msgs/s)', unit: '/s', higherIsBetter: true, run: (b, r) => messageRate(b.port, `b/q0/${r}`, QOS0_MESSAGES, 1, 0) },
+  {
+    name: `fan-out 1 -> ${FANOUT_SUBSCRIBERS} (delivered msgs/s)`,
+    unit: '/s',
+    higherIsBetter: true,
+    run: (b, r) => messageRate(b.port, `b/fan/${r}`, FANOUT_MESSAGES, FANOUT_SUBSCRIBERS, 0),
+  },
+  { name: 'QoS 1, 1 -> 1, lossless (msgs/s)', unit: '/s', higherIsBetter: true, run: (b, r) => messageRate(b.port, `b/q1/${r}`, QOS1_MESSAGES, 1, 1) },
+  { name: 'connections/s (CONNECT..DISCONNECT)', unit: '/s', higherIsBetter: true, run: (b, r) => connectionRate(b.port, r) },
+  { name: 'memory per idle connection (KiB)', unit: 'KiB', higherIsBetter: false, run: (b) => idleMemory(b) },
+];
+
+export async function runBrokerBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'mqt-bench-broker-'));
+  // BENCH_BROKERS=mosquitto,aedes narrows the set, e.g. to calibrate the machine.
+  const brokers = (process.env.BENCH_BROKERS ?? 'mqt,mosquitto,aedes').split(',') as BrokerName[];
+  const results = new Map<string, number[]>();
+  try {
+    console.log(`\nbrokers (mqt serve, mosquitto, aedes), same clients, median of ${ROUNDS} rounds:`);
+    for (const scenario of SCENARIOS) {
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? brokers : [...brokers].reverse();
+        for (const name of order) {
+          const broker = await startBroker(name, dir);
+          try {
+            const value = await scenario.run(broker, round);
+            const key = `${scenario.name}/${name}`;
+            results.set(key, [...(results.get(key) ?? []), value]);
+          } finally {
+            await broker.stop();
+          }
+        }
+      }
+      const value = (name: BrokerName): number => median(results.get(`${scenario.name}/${name}`) ?? [NaN]);
+      const [mqt, mosquitto, aedes] = [value('mqt'), value('mosquitto'), value('aedes')];
+      console.log(
+        `${scenario.name.padEnd(40)} mqt ${mqt.toFixed(1).padStart(9)}  mosquitto ${mosquitto.toFixed(1).padStart(9)}  ` +
+          `aedes ${aedes.toFixed(1).padStart(9)} ${scenario.unit}   ratio to mosquitto ${(mqt / mosquitto).toFixed(2)}, ` +
+          `to aedes ${(mqt / aedes).toFixed(2)} (${scenario.higherIsBetter ? 'higher' : 'lower'} is better)`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
