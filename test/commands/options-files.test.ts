@@ -83,7 +83,9 @@ describe('options file under the command line', () => {
     const withUrl = layered('-h lab\n-p 1884\n-t file/topic\n', ['-L', 'mqtt://other:1999/url/topic', '-m', 'x']).args;
     assert.deepEqual(resolveConnect(withUrl, { invalidIdText: 'Invalid id.' }).target, { kind: 'tcp', host: 'other', port: 1999, noDelay: false });
     assert.equal(resolveMessage(withUrl).topic, 'url/topic');
-    assert.equal(resolveMessage(layered('-m x\n', ['-t', 'a', '-n']).args).source.kind, 'fixed');
+    const withNull = layered('-m x\n', ['-t', 'a', '-n']).args;
+    assert.deepEqual([...withNull.values.keys()].sort(), ['null', 'topic']);
+    resolveMessage(withNull);
   });
 
   it("adds sub's topics from the file to the command line's, as mosquitto_sub does", () => {
