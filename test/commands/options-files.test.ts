@@ -6,7 +6,7 @@ import { resolveMessage } from '../../src/commands/options/message.js';
 import { optionLines, profileSections } from '../../src/commands/options/options-files.js';
 import { pubOptionGroups } from '../../src/commands/options/pub.js';
 import { subOptionGroups } from '../../src/commands/options/sub.js';
-import { UsageError } from '../../src/commands/ui/usage-error.js';
+import { assertUsageError as usageError } from '../support/usage-error.js';
 
 const pubFlags = indexFlags(pubOptionGroups);
 const subFlags = indexFlags(subOptionGroups);
@@ -18,14 +18,6 @@ function fileLayer(text: string, flags = pubFlags, file = '/cfg/mqt_pub'): Layer
 /** The options file under the command line, as `mqt pub` layers them. */
 function layered(text: string, argv: string[], flags = pubFlags): LayeredArgs {
   return overlay(fileLayer(text, flags), commandLineLayer(readArgv(argv, flags)), flags);
-}
-
-function usageError(fn: () => unknown, message: string): void {
-  assert.throws(fn, (err: Error) => {
-    assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`);
-    assert.equal(err.message, message);
-    return true;
-  });
 }
 
 describe('options file lines (mosquitto format)', () => {
