@@ -25,7 +25,8 @@ describe('options file lines (mosquitto format)', () => {
     assert.deepEqual(optionLines('-m hello world  \n', pubFlags), [{ number: 1, words: ['-m', 'hello world  '] }]);
   });
 
-  it('skips comments, blank lines and leading spaces, and accepts CR LF', () => {
+  it('skips comments, blank lines, leading spaces and a byte-order mark, and accepts CR LF', () => {
+    assert.deepEqual(optionLines('\uFEFF-d\n', pubFlags), [{ number: 1, words: ['-d'] }]);
     const lines = optionLines('# broker\r\n\r\n   \n  -d\r\n-h lab\r\n  # indented comment\n', pubFlags);
     assert.deepEqual(lines, [
       { number: 4, words: ['-d'] },

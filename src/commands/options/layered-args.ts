@@ -26,7 +26,7 @@ export function readOptionLines(
   file: string,
   refusedKeys: readonly string[],
 ): LayeredArgs {
-  let layer = commandLineLayer(emptyArgs());
+  let layer = emptyLayer();
   for (const line of lines) {
     const where = `${file}:${line.number}`;
     let args: ParsedArgs;
@@ -89,8 +89,9 @@ function appendLayer(lower: LayeredArgs, upper: LayeredArgs): LayeredArgs {
   };
 }
 
-function emptyArgs(): ParsedArgs {
-  return { values: new Map(), properties: [], positionals: [], leftOut: new Set() };
+/** No options at all: where there is no options file. */
+export function emptyLayer(): LayeredArgs {
+  return { args: { values: new Map(), properties: [], positionals: [], leftOut: new Set() }, origins: new Map() };
 }
 
 /** A values map that remembers the last key asked for, to tell which flag a check was about. */

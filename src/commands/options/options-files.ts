@@ -80,7 +80,8 @@ export function profileSections(text: string, byFlag: ReadonlyMap<string, Option
 }
 
 function textLines(text: string): string[] {
-  return text.split('\n').map((line) => line.replace(/\r+$/, ''));
+  // A byte-order mark, as some Windows editors write, is not part of the first option.
+  return text.replace(/^\uFEFF/, '').split('\n').map((line) => line.replace(/\r+$/, ''));
 }
 
 function lineWords(line: string, byFlag: ReadonlyMap<string, OptionSpec>): string[] | undefined {

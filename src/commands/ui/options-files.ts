@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf, errnoText } from '../../lib/errno-text.js';
 import { allValues, lastValue, type ParsedArgs } from '../options/argv.js';
-import { commandLineLayer, overlay, readOptionLines, type LayeredArgs } from '../options/layered-args.js';
+import { commandLineLayer, emptyLayer, overlay, readOptionLines, type LayeredArgs } from '../options/layered-args.js';
 import { optionLines, profileSections } from '../options/options-files.js';
 import type { OptionSpec } from '../options/spec.js';
 import { ExitCode } from './exit-codes.js';
@@ -28,7 +28,7 @@ export function withOptionsFiles(toolName: string, commandLine: ParsedArgs, byFl
   const configDir = configHome(process.env);
   const path = given[0] ?? (configDir === undefined ? undefined : join(configDir, toolName));
   const text = path === undefined ? undefined : readOptionsText(path, given.length > 0);
-  let layered = commandLineLayer({ values: new Map(), properties: [], positionals: [], leftOut: new Set() });
+  let layered = emptyLayer();
   if (path !== undefined && text !== undefined) {
     layered = readOptionLines(optionLines(text, byFlag), byFlag, path, ['optionsFile']);
     warnIfExposed(path, layered, byFlag, warnings);
