@@ -56,7 +56,6 @@ export interface MessageSettings {
   repeatDelayMs: number;
 }
 
-
 export function resolveMessage(args: ParsedArgs): MessageSettings {
   const modes = MODES.filter((m) => hasFlag(args, m));
   const extraMessages = (args.values.get('message')?.length ?? 0) + (args.values.get('file')?.length ?? 0);
