@@ -1,7 +1,7 @@
 import { MqttClient, type OutgoingMessage } from '../lib/client/client.js';
 import { connectClient } from '../lib/client/connect.js';
 import { MqttError } from '../lib/errors.js';
-import { indexFlags } from './options/argv.js';
+import { indexFlags, type ParsedArgs } from './options/argv.js';
 import { resolveConnect, type ConnectSettings } from './options/connect.js';
 import { resolveMessage, type MessageSettings } from './options/message.js';
 import { pubOptionGroups } from './options/pub.js';
@@ -18,10 +18,7 @@ const byFlag = indexFlags(pubOptionGroups);
 
 /** `mqt pub`: mosquitto_pub's flags, output and exit codes. Resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('pub', argv, byFlag, (args) => ({
-    settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }),
-    message: resolveMessage(args),
-  }));
+  const parsed = await settingsFromArgv('pub', argv, byFlag, resolvePub, { optionsFiles: true });
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, message } = parsed.settings;
   // Only -d writes to stdout; creating process.stdout costs start-up time otherwise.
@@ -51,6 +48,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   } finally {
     stopSignals();
   }
+}
+
+function resolvePub(args: ParsedArgs): { settings: ConnectSettings; message: MessageSettings } {
+  return { settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }), message: resolveMessage(args) };
 }
 
 /**

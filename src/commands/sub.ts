@@ -5,7 +5,7 @@ import { renderPlain } from '../lib/output/plain.js';
 import type { Packet, PublishPacket } from '../lib/protocol/packets.js';
 import { ReasonCode } from '../lib/protocol/reason-codes.js';
 import { topicMatches } from '../lib/topic.js';
-import { indexFlags } from './options/argv.js';
+import { indexFlags, type ParsedArgs } from './options/argv.js';
 import { resolveConnect, type ConnectSettings } from './options/connect.js';
 import { subOptionGroups } from './options/sub.js';
 import { resolveSubscribe, type SubscribeSettings } from './options/subscribe.js';
@@ -28,17 +28,19 @@ const RECOVERABLE: ReadonlySet<string> = new Set([ErrorCode.ConnectionLost, Erro
 /** Below this -C count, mosquitto_sub lowers the v5 receive maximum to the count. */
 const DEFAULT_RECEIVE_MAXIMUM = 20;
 
+function resolveSub(args: ParsedArgs): { settings: ConnectSettings; sub: SubscribeSettings } {
+  const sub = resolveSubscribe(args);
+  const receiveMaximum = sub.count !== undefined && sub.count < DEFAULT_RECEIVE_MAXIMUM ? sub.count : undefined;
+  const settings = resolveConnect(args, {
+    invalidIdText: 'Invalid id and/or clean_session.',
+    ...(receiveMaximum === undefined ? {} : { receiveMaximum }),
+  });
+  return { settings, sub };
+}
+
 /** `mqt sub`: mosquitto_sub's flags, output and exit codes. Resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('sub', argv, byFlag, (args) => {
-    const sub = resolveSubscribe(args);
-    const receiveMaximum = sub.count !== undefined && sub.count < DEFAULT_RECEIVE_MAXIMUM ? sub.count : undefined;
-    const settings = resolveConnect(args, {
-      invalidIdText: 'Invalid id and/or clean_session.',
-      ...(receiveMaximum === undefined ? {} : { receiveMaximum }),
-    });
-    return { settings, sub };
-  });
+  const parsed = await settingsFromArgv('sub', argv, byFlag, resolveSub, { optionsFiles: true });
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, sub } = parsed.settings;
   const session = new SubscriberSession(settings, sub);

@@ -4,22 +4,13 @@ import { DEFAULT_CA_DAYS, DEFAULT_DAYS, resolveGenCa } from '../../src/commands/
 import { resolveGenPsk } from '../../src/commands/options/gen-psk.js';
 import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
 import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
-import { UsageError } from '../../src/commands/ui/usage-error.js';
+import { assertUsageError as usageError } from '../support/usage-error.js';
 
 const caFlags = indexFlags(genCaOptionGroups);
 const pskFlags = indexFlags(genPskOptionGroups);
 
 const genCa = (argv: string[]) => resolveGenCa(readArgv(argv, caFlags));
 const genPsk = (argv: string[]) => resolveGenPsk(readArgv(argv, pskFlags, { positionals: true, interleaved: true }));
-
-function usageError(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
 
 describe('gen-ca settings', () => {
   it('default to ./certs, the names of this machine, 825-day leaves and RSA-2048', () => {

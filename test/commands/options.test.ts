@@ -5,7 +5,7 @@ import { resolveMessage } from '../../src/commands/options/message.js';
 import { resolveSubscribe } from '../../src/commands/options/subscribe.js';
 import { pubOptionGroups } from '../../src/commands/options/pub.js';
 import { subOptionGroups } from '../../src/commands/options/sub.js';
-import { UsageError } from '../../src/commands/ui/usage-error.js';
+import { assertUsageError as usageError } from '../support/usage-error.js';
 
 const pubFlags = indexFlags(pubOptionGroups);
 const subFlags = indexFlags(subOptionGroups);
@@ -13,14 +13,6 @@ const subFlags = indexFlags(subOptionGroups);
 function pub(argv: string[]) {
   const args = readArgv(argv, pubFlags);
   return { connect: resolveConnect(args, { invalidIdText: 'Invalid id.' }), message: resolveMessage(args) };
-}
-
-function usageError(fn: () => unknown, message: string): void {
-  assert.throws(fn, (err: Error) => {
-    assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`);
-    assert.equal(err.message, message);
-    return true;
-  });
 }
 
 describe('argv reader (mosquitto rules)', () => {

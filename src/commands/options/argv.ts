@@ -44,6 +44,11 @@ export function indexFlags(groups: readonly OptionGroup[]): Map<string, OptionSp
   return byFlag;
 }
 
+/** How many words follow -D: "command name value", or "command user-property key value". */
+export function propertyWordCount(name: string | undefined): 3 | 4 {
+  return name?.toLowerCase() === 'user-property' ? 4 : 3;
+}
+
 /**
  * Reads argv the way mosquitto's clients do, so scripts behave the same: each flag is matched
  * exactly (no clustering), and a flag's value is the next argument whatever it looks like
@@ -95,7 +100,7 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
     } else {
       const command = argv[i + 1];
       const name = argv[i + 2];
-      const count = name?.toLowerCase() === 'user-property' ? 4 : 3;
+      const count = propertyWordCount(name);
       const tuple = argv.slice(i + 1, i + 1 + count);
       if (command === undefined || tuple.length < count) {
         throw new UsageError('--property argument given but not enough arguments specified.');

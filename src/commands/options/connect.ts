@@ -16,8 +16,8 @@ export const connectOptions: OptionGroup = {
   title: 'Connection',
   options: [
     urlOption,
-    { key: 'host', flags: ['-h', '--host'], arity: 1, noun: 'host', valueName: 'HOST', describe: 'broker host (default localhost)' },
-    { key: 'port', flags: ['-p', '--port'], arity: 1, noun: 'port', valueName: 'PORT', describe: 'broker port (default 1883)' },
+    { key: 'host', flags: ['-h', '--host'], arity: 1, noun: 'host', valueName: 'HOST', replaces: ['unix'], describe: 'broker host (default localhost)' },
+    { key: 'port', flags: ['-p', '--port'], arity: 1, noun: 'port', valueName: 'PORT', replaces: ['unix'], describe: 'broker port (default 1883)' },
     { key: 'unix', flags: ['--unix'], arity: 1, noun: 'socket path', valueName: 'PATH', describe: 'connect over a unix socket instead of TCP' },
     { key: 'bindAddress', flags: ['-A', '--bind-address'], arity: 1, noun: 'address', valueName: 'ADDR', describe: 'local address to bind the connection to' },
     { key: 'nodelay', flags: ['--nodelay'], arity: 0, describe: 'disable Nagle (TCP_NODELAY): lower latency, more packets' },
@@ -29,8 +29,8 @@ export const connectOptions: OptionGroup = {
       valueName: 'VER',
       describe: 'MQTT version: mqttv5|5, mqttv311|311 (default) or mqttv31|31',
     },
-    { key: 'id', flags: ['-i', '--id'], arity: 1, noun: 'id', valueName: 'ID', describe: 'client id (default: none; the broker assigns one in v5)' },
-    { key: 'idPrefix', flags: ['-I', '--id-prefix'], arity: 1, noun: 'id prefix', valueName: 'PREFIX', describe: 'client id = PREFIX + process id' },
+    { key: 'id', flags: ['-i', '--id'], arity: 1, noun: 'id', valueName: 'ID', replaces: ['idPrefix'], describe: 'client id (default: none; the broker assigns one in v5)' },
+    { key: 'idPrefix', flags: ['-I', '--id-prefix'], arity: 1, noun: 'id prefix', valueName: 'PREFIX', replaces: ['id'], describe: 'client id = PREFIX + process id' },
     { key: 'keepalive', flags: ['-k', '--keepalive'], arity: 1, noun: 'keepalive', valueName: 'SECS', describe: 'keepalive in seconds, 5-65535 (default 60)' },
     {
       key: 'noClean',
@@ -62,6 +62,8 @@ export const connectOptions: OptionGroup = {
       noun: 'password',
       valueName: 'PASS',
       valueMayBeLeftOut: true,
+      secret: true,
+      replaces: ['passwordEnv', 'passwordFile'],
       describe: 'password; -P last on the line, without a value, asks for it on the terminal (hidden)',
     },
     {
@@ -70,6 +72,7 @@ export const connectOptions: OptionGroup = {
       arity: 1,
       noun: 'variable name',
       valueName: 'VAR',
+      replaces: ['password', 'passwordFile'],
       describe: 'take the password from environment variable VAR (keeps it out of ps and shell history)',
     },
     {
@@ -78,6 +81,7 @@ export const connectOptions: OptionGroup = {
       arity: 1,
       noun: 'file',
       valueName: 'FILE',
+      replaces: ['password', 'passwordEnv'],
       describe: 'take the password from the first line of FILE',
     },
   ],

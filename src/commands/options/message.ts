@@ -8,20 +8,28 @@ import type { OptionGroup } from './spec.js';
 import { brokerUrl } from './url.js';
 import { errnoText } from '../../lib/errno-text.js';
 
+const MODES = ['message', 'file', 'stdinFile', 'stdinLine', 'null'] as const;
+
+/** Only one message source may be given: one on the command line sets aside any from a file. */
+function otherModes(mode: (typeof MODES)[number]): string[] {
+  return MODES.filter((m) => m !== mode);
+}
+
 export const messageOptions: OptionGroup = {
   title: 'Message',
   options: [
     { key: 'topic', flags: ['-t', '--topic'], arity: 1, noun: 'topic', valueName: 'TOPIC', describe: 'topic to publish to' },
-    { key: 'message', flags: ['-m', '--message'], arity: 1, noun: 'message', valueName: 'TEXT', describe: 'send TEXT as the message' },
-    { key: 'file', flags: ['-f', '--file'], arity: 1, noun: 'file', valueName: 'FILE', describe: 'send the whole file as one message' },
-    { key: 'stdinFile', flags: ['-s', '--stdin-file'], arity: 0, describe: 'send all of stdin as one message' },
+    { key: 'message', flags: ['-m', '--message'], arity: 1, noun: 'message', valueName: 'TEXT', replaces: otherModes('message'), describe: 'send TEXT as the message' },
+    { key: 'file', flags: ['-f', '--file'], arity: 1, noun: 'file', valueName: 'FILE', replaces: otherModes('file'), describe: 'send the whole file as one message' },
+    { key: 'stdinFile', flags: ['-s', '--stdin-file'], arity: 0, replaces: otherModes('stdinFile'), describe: 'send all of stdin as one message' },
     {
       key: 'stdinLine',
       flags: ['-l', '--stdin-line'],
       arity: 0,
+      replaces: otherModes('stdinLine'),
       describe: 'send each line of stdin as a message (lossless, with backpressure)',
     },
-    { key: 'null', flags: ['-n', '--null-message'], arity: 0, describe: 'send a zero-length message' },
+    { key: 'null', flags: ['-n', '--null-message'], arity: 0, replaces: otherModes('null'), describe: 'send a zero-length message' },
     { key: 'qos', flags: ['-q', '--qos'], arity: 1, noun: 'QoS', valueName: 'QOS', describe: 'quality of service: 0, 1 or 2 (default 0)' },
     { key: 'retain', flags: ['-r', '--retain'], arity: 0, describe: 'ask the broker to retain the message' },
     { key: 'repeat', flags: ['--repeat'], arity: 1, noun: 'count', valueName: 'N', describe: 'publish the message N times' },
@@ -47,8 +55,6 @@ export interface MessageSettings {
   repeat: number;
   repeatDelayMs: number;
 }
-
-const MODES = ['message', 'file', 'stdinFile', 'stdinLine', 'null'] as const;
 
 export function resolveMessage(args: ParsedArgs): MessageSettings {
   const modes = MODES.filter((m) => hasFlag(args, m));

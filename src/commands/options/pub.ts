@@ -1,8 +1,9 @@
 import { commonOptions } from './common.js';
 import { connectOptions, willOptions } from './connect.js';
 import { messageOptions } from './message.js';
+import { optionsFileOptions } from './options-files.js';
 import { propertyOptions } from './properties.js';
 import type { OptionGroup } from './spec.js';
 
 /** mqt pub's flags, in the order --help lists them. */
-export const pubOptionGroups: readonly OptionGroup[] = [messageOptions, connectOptions, willOptions, propertyOptions, commonOptions];
+export const pubOptionGroups: readonly OptionGroup[] = [messageOptions, connectOptions, willOptions, propertyOptions, optionsFileOptions, commonOptions];

@@ -22,6 +22,13 @@ export interface OptionSpec {
   readonly valueName?: string;
   /** Values accumulate instead of the last one winning (sub's -t, -T, -U). */
   readonly repeat?: boolean;
+  /** The value is a secret: an options file holding it should be readable by its owner only. */
+  readonly secret?: boolean;
+  /**
+   * Keys of the flags this one is an alternative to (-P for --pw-env, -L for -h): given on the
+   * command line, it sets aside what options files gave for them as well as for itself.
+   */
+  readonly replaces?: readonly string[];
   readonly describe: string;
 }
 

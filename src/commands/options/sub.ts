@@ -1,5 +1,6 @@
 import { commonOptions } from './common.js';
 import { connectOptions, willOptions } from './connect.js';
+import { optionsFileOptions } from './options-files.js';
 import { propertyOptions } from './properties.js';
 import type { OptionGroup } from './spec.js';
 import { receiveOptions, subscribeOptions } from './subscribe.js';
@@ -11,5 +12,6 @@ export const subOptionGroups: readonly OptionGroup[] = [
   connectOptions,
   willOptions,
   propertyOptions,
+  optionsFileOptions,
   commonOptions,
 ];

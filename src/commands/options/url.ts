@@ -10,6 +10,7 @@ export const urlOption: OptionSpec = {
   arity: 1,
   noun: 'URL',
   valueName: 'URL',
+  replaces: ['host', 'port', 'unix', 'username', 'password', 'passwordEnv', 'passwordFile', 'topic'],
   describe: 'mqtt://[user[:pass]@]host[:port]/topic in one flag; -h, -p, -u, -P and -t given too win',
 };
 
