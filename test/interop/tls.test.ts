@@ -7,14 +7,8 @@ import { brokerSubscribed, unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { makeOpensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
+import { failedWith } from '../support/failures.js';
 import { mqt, startMqt, stopAllTools, type ToolResult } from '../support/spawn.js';
-
-/** The run failed with exactly this one line on stderr, nothing on stdout, and status 1. */
-function failedWith(result: ToolResult, line: string): void {
-  assert.equal(result.stderr, `${line}\n`);
-  assert.equal(result.stdout, '');
-  assert.equal(result.code, 1);
-}
 
 /**
  * mqt pub and sub over TLS to a real mosquitto whose certificates openssl made, as in the
@@ -115,6 +109,13 @@ describe('interop: TLS with openssl certificates', function () {
     failedWith(
       await pub(['--cafile', pki.ca, '-h', 'localhost', '-p', String(broker!.port)]),
       'Error: TLS: the broker closed the connection during the TLS handshake: no TLS on this port? (plain MQTT is usually on 1883, TLS on 8883)',
+    );
+  });
+
+  it('says when a PSK client reaches a certificate port', async () => {
+    failedWith(
+      await pub(['--psk', '00112233', '--psk-identity', 'dev1', '-h', 'localhost', '-p', String(port.tls)]),
+      "Error: TLS-PSK: this port answered with a certificate, not PSK (mosquitto ignores psk_hint on a listener with certfile): use the PSK listener's port.",
     );
   });
 

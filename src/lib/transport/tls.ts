@@ -11,6 +11,10 @@ import type { TlsSettings, TransportStream } from './types.js';
  */
 const PSK_CIPHERS = 'PSK:!eNULL:!aRSA';
 
+/** Bounds of the wait for a TLS 1.3 broker's session ticket: twice the handshake's time, within these. */
+const MIN_TICKET_WAIT_MS = 20;
+const MAX_TICKET_WAIT_MS = 1000;
+
 /**
  * Node's options for a TLS client with these settings. `host` is the host typed by the user:
  * the certificate must cover it (or the --sni name). Certificate checks are left to
@@ -69,6 +73,7 @@ export function handshakeContext(settings: TlsSettings, host: string): Handshake
  */
 export function startTls(socket: Duplex, settings: TlsSettings, host: string): Promise<TransportStream> {
   return new Promise((resolve, reject) => {
+    const started = Date.now();
     let secure: TLSSocket;
     try {
       secure = tlsConnect({ ...tlsConnectOptions(settings, host), socket });
@@ -78,25 +83,46 @@ export function startTls(socket: Duplex, settings: TlsSettings, host: string): P
       return;
     }
     const context = handshakeContext(settings, host);
+    let settled = false;
+    let ticketWait: NodeJS.Timeout | undefined;
     const onError = (err: Error): void => {
+      settled = true;
+      clearTimeout(ticketWait);
       secure.destroy();
       reject(tlsError(handshakeProblem(err, context), err));
     };
+    const ready = (): void => {
+      if (settled) return;
+      settled = true;
+      secure.off('error', onError);
+      // A TLS alert arriving later (say, in a broker that sends no session ticket) is still named.
+      const explainError = (err: Error): MqttError | undefined =>
+        ((err as NodeJS.ErrnoException).code ?? '').startsWith('ERR_SSL_') ? tlsError(handshakeProblem(err, context), err) : undefined;
+      resolve(Object.assign(secure, { explainError }));
+    };
     secure.once('error', onError);
     secure.once('secureConnect', () => {
-      secure.off('error', onError);
       const problem = peerProblem(secure, settings, host);
       if (problem !== undefined) {
+        settled = true;
+        secure.off('error', onError);
         secure.once('error', () => undefined);
         secure.destroy();
         reject(tlsError(problem));
         return;
       }
-      // In TLS 1.3 the broker judges the client certificate after our side has finished: its
-      // refusal arrives as the first thing read.
-      const explainError = (err: Error): MqttError | undefined =>
-        ((err as NodeJS.ErrnoException).code ?? '').startsWith('ERR_SSL_') ? tlsError(handshakeProblem(err, context), err) : undefined;
-      resolve(Object.assign(secure, { explainError }));
+      if (secure.getProtocol() !== 'TLSv1.3') {
+        ready();
+        return;
+      }
+      // In TLS 1.3 our side finishes before the broker has judged our certificate (or its
+      // absence); its session ticket, or its refusal, follows one trip later. Written before
+      // that, CONNECT would meet a connection reset instead of the refusal.
+      ticketWait = setTimeout(ready, Math.min(MAX_TICKET_WAIT_MS, Math.max(MIN_TICKET_WAIT_MS, 2 * (Date.now() - started))));
+      secure.once('session', () => {
+        clearTimeout(ticketWait);
+        ready();
+      });
     });
   });
 }
