@@ -8,7 +8,7 @@ import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mos
 import { makeOpensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
 import { failedWith } from '../support/failures.js';
-import { mqt, startMqt, stopAllTools, type ToolResult } from '../support/spawn.js';
+import { MQT_BIN, mqt, startMqt, startTool, stopAllTools, which, type ToolResult } from '../support/spawn.js';
 
 /**
  * mqt pub and sub over TLS to a real mosquitto whose certificates openssl made, as in the
@@ -142,6 +142,19 @@ describe('interop: TLS with openssl certificates', function () {
     const piped = await pub([...args, '--key', pki.clientEncryptedKey]);
     assert.equal(piped.code, 1);
     assert.match(piped.stderr, /^Error: Key file .*client-encrypted\.key is encrypted: give its passphrase with --keypass \(stdin is not a terminal to ask on\)\.$/m);
+  });
+
+  it('asks for the passphrase of an encrypted key on a terminal, without echoing it', async function () {
+    const script = which('script');
+    if (script === undefined) this.skip();
+    const args = ['pub', '--cafile', pki.ca, '-h', 'localhost', '-p', String(port.mutual), '--cert', pki.client.cert, '--key', pki.clientEncryptedKey, '-t', 'tls/t', '-m', 'x'];
+    const command = [process.execPath, MQT_BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const tool = startTool(script, ['-qefc', `stty rows 24 cols 100; exec ${command}`, '/dev/null'], { env: { CI: '', TERM: 'xterm' } });
+    await tool.waitForOutput(/Passphrase for .*client-encrypted\.key/, 10_000, 'stdout');
+    tool.write('sesame\r');
+    const result = await tool.waitForExit(10_000);
+    assert.equal(result.code, 0, tool.describe());
+    assert.ok(!result.stdout.includes('sesame'), 'the passphrase is not echoed');
   });
 
   it('reads only PEM files, and says what is wrong with the others', async () => {
