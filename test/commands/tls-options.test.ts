@@ -13,7 +13,7 @@ const subFlags = indexFlags(subOptionGroups);
 function target(argv: string[]): TcpTarget {
   const resolved = resolveConnect(readArgv(argv, subFlags), { invalidIdText: 'Invalid id.' }).target;
   assert.equal(resolved.kind, 'tcp');
-  return resolved as TcpTarget;
+  return resolved;
 }
 
 function usageError(argv: string[], message: string): void {
