@@ -49,7 +49,7 @@ interface GenPskOutput {
 
 function describe(settings: GenPskSettings, entries: readonly PskEntry[], update: PskUpdate | undefined): GenPskOutput {
   const [first] = entries;
-  const test = `mosquitto_sub -h localhost -p ${PSK_PORT} --psk-identity ${shellWord(first?.identity ?? '')} --psk ${first?.key ?? ''} -t '#' -d`;
+  const test = `mqt sub --psk ${first?.key ?? ''} --psk-identity ${shellWord(first?.identity ?? '')} -h localhost -p ${PSK_PORT} -t '#' -d`;
   return {
     entries,
     file: settings.file,

@@ -9,7 +9,7 @@ import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { settingsFromArgv } from './ui/command-args.js';
-import { readSecret } from './ui/secrets.js';
+import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, printWarning, reportError } from './ui/report.js';
 import { forEachLine } from './ui/stdin-lines.js';
 import { onTerminate, signalExitCode } from './ui/signals.js';
@@ -33,8 +33,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   });
   try {
     const payload = message.source.kind === 'fixed' ? await message.source.load() : undefined;
-    const password = await readSecret(settings.passwordSource);
-    if (password !== undefined) client.options.password = password;
+    await readConnectSecrets(settings, client);
     await connectClient(client, settings.target);
     const code =
       payload === undefined ? await publishLines(client, settings, message) : await publishFixed(client, settings, message, payload);

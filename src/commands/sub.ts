@@ -13,7 +13,7 @@ import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { settingsFromArgv } from './ui/command-args.js';
-import { readSecret } from './ui/secrets.js';
+import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
 
@@ -92,8 +92,7 @@ class SubscriberSession {
       }, this.sub.timeoutSeconds * 1000);
     }
     try {
-      const password = await readSecret(this.settings.passwordSource);
-      if (password !== undefined) this.client.options.password = password;
+      await readConnectSecrets(this.settings, this.client);
     } catch (err) {
       await this.fail(err);
       return;

@@ -42,6 +42,8 @@ export const ErrorCode = {
   FileLocked: 'FILE_LOCKED',
   /** A certificate or key that cannot be read or used for the job (wrong type, not a CA, mismatched). */
   InvalidCertificate: 'INVALID_CERTIFICATE',
+  /** The TLS handshake failed, or the broker's certificate was not accepted; see TlsError.problem. */
+  TlsFailed: 'TLS_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -65,6 +67,50 @@ export class MqttError extends Error {
     this.code = code;
     this.reasonCode = options.reasonCode;
     this.hint = options.hint;
+  }
+}
+
+/**
+ * Why a TLS connection was not made, as facts (names, dates, the file or flag involved); the
+ * command puts them in words.
+ */
+export type TlsProblem =
+  /** The certificate is valid but names other hosts; `names` are the DNS and IP names it has. */
+  | { readonly kind: 'wrong-name'; readonly host: string; readonly names: readonly string[] }
+  /** Signed by a CA that is not trusted; `issuer` is the signer's name. */
+  | { readonly kind: 'unknown-ca'; readonly issuer: string }
+  /** The broker's own certificate signed itself (no CA). */
+  | { readonly kind: 'self-signed'; readonly subject: string }
+  | { readonly kind: 'expired'; readonly notAfter: Date }
+  | { readonly kind: 'not-yet-valid'; readonly notBefore: Date }
+  /** Any other verification failure; `reason` is OpenSSL's code, e.g. CERT_REVOKED. */
+  | { readonly kind: 'untrusted'; readonly reason: string }
+  /** TLS-PSK: the broker did not accept the identity or the key. */
+  | { readonly kind: 'psk-refused'; readonly identity: string }
+  /** TLS-PSK asked for, and the broker answered with a certificate instead. */
+  | { readonly kind: 'psk-not-offered' }
+  /** No TLS version in common; `version` is the one asked for, if any. */
+  | { readonly kind: 'version'; readonly version: string | undefined }
+  /** The peer closed or answered with something that is not TLS. */
+  | { readonly kind: 'not-tls' }
+  /** The broker wants a client certificate and none was sent. */
+  | { readonly kind: 'client-cert-required' }
+  /** The broker refused the client certificate that was sent. */
+  | { readonly kind: 'client-cert-refused' }
+  /** The handshake failed without a more precise reason (no common cipher, a missing client certificate...). */
+  | { readonly kind: 'handshake-refused'; readonly clientCert: boolean }
+  /** None of the protocols asked for with ALPN is spoken by the broker. */
+  | { readonly kind: 'alpn-refused'; readonly protocols: readonly string[] }
+  | { readonly kind: 'other'; readonly reason: string };
+
+/** A failed TLS connection: ErrorCode.TlsFailed, with the facts the command words. */
+export class TlsError extends MqttError {
+  readonly problem: TlsProblem;
+
+  constructor(problem: TlsProblem, message: string, cause?: unknown) {
+    super(ErrorCode.TlsFailed, message, cause === undefined ? {} : { cause });
+    this.name = 'TlsError';
+    this.problem = problem;
   }
 }
 

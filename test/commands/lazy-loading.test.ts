@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../support/ports.js';
 import { MQT_BIN, runTool } from '../support/spawn.js';
 
 /**
- * node-forge, ora and inquirer cost start-up time: only gen-ca loads forge, and only when it
- * makes certificates; ora and inquirer only on a terminal. A preloaded hook reports every
- * require() of them.
+ * node-forge, ora, inquirer and node:tls cost start-up time: only gen-ca loads forge, and only
+ * when it makes certificates; ora and inquirer only on a terminal; node:tls only when a TLS flag
+ * is given. A preloaded hook reports every require() of them.
  */
 describe('lazy loading of the gen-ca dependencies', function () {
   this.timeout(20_000);
@@ -23,7 +24,7 @@ describe('lazy loading of the gen-ca dependencies', function () {
       `const Module = require('node:module');
 const load = Module._load;
 Module._load = function (request, ...rest) {
-  if (/^(node-forge|ora|@inquirer\\/)/.test(request)) process.stderr.write('LOADED ' + request + '\\n');
+  if (/^(node-forge|ora|@inquirer\\/|(node:)?tls$)/.test(request)) process.stderr.write('LOADED ' + request + '\\n');
   return load.call(this, request, ...rest);
 };
 `,
@@ -42,6 +43,20 @@ Module._load = function (request, ...rest) {
     assert.deepEqual(await loaded(['sub', '--help']), []);
     assert.deepEqual(await loaded(['gen-psk', 'dev1']), []);
     assert.deepEqual(await loaded(['gen-ca', '--help']), []);
+  });
+
+  it('pub and sub load node:tls only for TLS flags', async () => {
+    // A port that accepts and hangs up: the TLS handshake starts, then fails.
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = String((server.address() as AddressInfo).port);
+    try {
+      assert.deepEqual(await loaded(['pub', '-h', '127.0.0.1', '-p', port, '--insecure', '-t', 't', '-m', 'x']), ['node:tls']);
+      assert.deepEqual(await loaded(['sub', '-h', '127.0.0.1', '-p', port, '--psk', '00ff', '--psk-identity', 'a', '-t', 't']), ['node:tls']);
+      assert.deepEqual(await loaded(['pub', '-h', '127.0.0.1', '-p', port, '-t', 't', '-m', 'x']), []);
+    } finally {
+      server.close();
+    }
   });
 
   it('gen-ca loads node-forge only to make certificates, and no spinner or prompt when piped', async () => {

@@ -125,7 +125,7 @@ describe('interop: gen-ca with mosquitto, openssl and board clients', function (
     assert.match(out, /^Client {3}.*device2\.crt, key .*device2\.key \(username "device2"/m);
     assert.match(out, /^ {2}listener 8883\n {2}cafile \/.*\n {2}certfile \/.*\n {2}keyfile \/.*\n {2}require_certificate true\n {2}use_identity_as_username true$/m);
     assert.match(out, /A mosquitto started as root reads the key files as user mosquitto/);
-    assert.match(out, /^ {2}mosquitto_sub --cafile \S+ca\.crt -h localhost -p 8883 -t '#' -d --cert \S+device2\.crt --key \S+device2\.key$/m);
+    assert.match(out, /^ {2}mqt sub --cafile \S+ca\.crt -h localhost -p 8883 -t '#' -d --cert \S+device2\.crt --key \S+device2\.key$/m);
     const pem = caBefore.trim();
     assert.ok(out.includes(`const char caCert[] PROGMEM = R"EOF(\n${pem}\n)EOF";`), 'the CA as a raw string literal');
     const bytes = summary.server.sha1.split(':').map((b) => `0x${b}`).join(',');

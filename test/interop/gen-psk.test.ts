@@ -58,7 +58,7 @@ describe('interop: gen-psk with mosquitto', function () {
     assert.equal((await stat(pskFile)).mode & 0o777, 0o600);
     assert.deepEqual(await readdir(dir), ['psk.txt']);
     assert.deepEqual(output.mosquittoConf, ['listener 8884', 'psk_hint mqt', `psk_file ${resolve(pskFile)}`, 'use_identity_as_username true']);
-    assert.equal(output.test, `mosquitto_sub -h localhost -p 8884 --psk-identity dev1 --psk ${key('dev1')} -t '#' -d`);
+    assert.equal(output.test, `mqt sub --psk ${key('dev1')} --psk-identity dev1 -h localhost -p 8884 -t '#' -d`);
   });
 
   it('lets mosquitto_pub --psk --psk-identity in, as the identity; old lines still work', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
-import { checkIdentity, parseKeyHex, randomKeyHex } from '../../src/lib/psk/generate.js';
+import { randomKeyHex } from '../../src/lib/psk/generate.js';
+import { checkIdentity, parseKeyHex } from '../../src/lib/psk/validate.js';
 
 function refused(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (err: unknown) => err instanceof MqttError && err.code === ErrorCode.InvalidArgument && pattern.test(err.message));

@@ -10,6 +10,7 @@ import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { parseInteger } from './numbers.js';
 import { resolveProperties, type CommandProperties } from './properties.js';
 import type { OptionGroup } from './spec.js';
+import { TLS_DEFAULT_PORT, resolveTls, wantsTls } from './tls.js';
 import { brokerUrl, urlOption } from './url.js';
 
 export const connectOptions: OptionGroup = {
@@ -17,7 +18,15 @@ export const connectOptions: OptionGroup = {
   options: [
     urlOption,
     { key: 'host', flags: ['-h', '--host'], arity: 1, noun: 'host', valueName: 'HOST', replaces: ['unix'], describe: 'broker host (default localhost)' },
-    { key: 'port', flags: ['-p', '--port'], arity: 1, noun: 'port', valueName: 'PORT', replaces: ['unix'], describe: 'broker port (default 1883)' },
+    {
+      key: 'port',
+      flags: ['-p', '--port'],
+      arity: 1,
+      noun: 'port',
+      valueName: 'PORT',
+      replaces: ['unix'],
+      describe: 'broker port (default 1883, 8883 with TLS; 8883 turns TLS on)',
+    },
     { key: 'unix', flags: ['--unix'], arity: 1, noun: 'socket path', valueName: 'PATH', describe: 'connect over a unix socket instead of TCP' },
     { key: 'bindAddress', flags: ['-A', '--bind-address'], arity: 1, noun: 'address', valueName: 'ADDR', describe: 'local address to bind the connection to' },
     { key: 'nodelay', flags: ['--nodelay'], arity: 0, describe: 'disable Nagle (TCP_NODELAY): lower latency, more packets' },
@@ -261,16 +270,19 @@ function resolveTarget(args: ParsedArgs, url: BrokerUrl | undefined): TransportT
   const portText = lastValue(args, 'port');
   const port =
     portText === undefined
-      ? (url?.port ?? 1883)
+      ? (url?.port ?? (wantsTls(args) ? TLS_DEFAULT_PORT : 1883))
       : parseInteger(portText, 1, 65535, (t) =>
           t.trim() === '0' ? 'Invalid port given: 0 (use --unix PATH for a unix socket)' : `Invalid port given: ${t}`,
         );
   const bindAddress = lastValue(args, 'bindAddress');
+  // mosquitto's rule: port 8883 means TLS even without a TLS flag.
+  const tls = resolveTls(args, port === TLS_DEFAULT_PORT);
   return {
     kind: 'tcp',
     host: lastValue(args, 'host') ?? url?.host ?? 'localhost',
     port,
     ...(bindAddress === undefined ? {} : { bindAddress }),
     noDelay: hasFlag(args, 'nodelay'),
+    ...(tls === undefined ? {} : { tls }),
   };
 }

@@ -1,4 +1,5 @@
-import { PSK_BYTES, checkIdentity, parseKeyHex, type PskBytes } from '../../lib/psk/generate.js';
+import { PSK_BYTES, type PskBytes } from '../../lib/psk/generate.js';
+import { checkIdentity, parseKeyHex } from '../../lib/psk/validate.js';
 import { UsageError, fromCommandLine } from '../ui/usage-error.js';
 import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { genOutputOptions } from './gen-output.js';

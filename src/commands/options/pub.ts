@@ -4,6 +4,15 @@ import { messageOptions } from './message.js';
 import { optionsFileOptions } from './options-files.js';
 import { propertyOptions } from './properties.js';
 import type { OptionGroup } from './spec.js';
+import { tlsOptions } from './tls.js';
 
 /** mqt pub's flags, in the order --help lists them. */
-export const pubOptionGroups: readonly OptionGroup[] = [messageOptions, connectOptions, willOptions, propertyOptions, optionsFileOptions, commonOptions];
+export const pubOptionGroups: readonly OptionGroup[] = [
+  messageOptions,
+  connectOptions,
+  tlsOptions,
+  willOptions,
+  propertyOptions,
+  optionsFileOptions,
+  commonOptions,
+];

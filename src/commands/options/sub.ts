@@ -3,6 +3,7 @@ import { connectOptions, willOptions } from './connect.js';
 import { optionsFileOptions } from './options-files.js';
 import { propertyOptions } from './properties.js';
 import type { OptionGroup } from './spec.js';
+import { tlsOptions } from './tls.js';
 import { receiveOptions, subscribeOptions } from './subscribe.js';
 
 /** mqt sub's flags, in the order --help lists them. */
@@ -10,6 +11,7 @@ export const subOptionGroups: readonly OptionGroup[] = [
   subscribeOptions,
   receiveOptions,
   connectOptions,
+  tlsOptions,
   willOptions,
   propertyOptions,
   optionsFileOptions,

@@ -25,7 +25,7 @@ export function summarize(dir: string, set: GeneratedSet, warnings: readonly str
   const names = namesIn(server);
   const [firstClient] = set.clients;
   const test = [
-    'mosquitto_sub --cafile',
+    'mqt sub --cafile',
     shellWord(set.ca.certFile),
     `-h ${shellWord(names[0] ?? 'localhost')} -p ${TLS_PORT} -t '#' -d`,
     ...(firstClient === undefined ? [] : [`--cert ${shellWord(firstClient.certFile)} --key ${shellWord(firstClient.keyFile)}`]),

@@ -21,9 +21,9 @@ export async function readNewPassword(): Promise<PasswordInput> {
   return { password };
 }
 
-/** One "Password: " prompt, for checking a password rather than setting it. */
-export async function readPassword(): Promise<PasswordInput> {
-  const answers = await ask([PROMPT]);
+/** One "Password: " prompt (or another question), for checking a password rather than setting it. */
+export async function readPassword(prompt = PROMPT): Promise<PasswordInput> {
+  const answers = await ask([prompt]);
   if (answers === undefined) return { interrupted: true };
   const [password] = answers;
   if (password === undefined) throw new InputError('Empty password.', ExitCode.Failure);

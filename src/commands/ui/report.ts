@@ -1,4 +1,4 @@
-import { ErrorCode, MqttError } from '../../lib/errors.js';
+import { ErrorCode, MqttError, TlsError, type TlsProblem } from '../../lib/errors.js';
 import { loadChalk, wantsColour } from './colour.js';
 import { ExitCode } from './exit-codes.js';
 import { InputError } from './input-error.js';
@@ -27,9 +27,57 @@ export async function reportError(err: unknown, command: string, quiet = false):
 /** mosquitto's wording: "Connection error: ..." for refusals, bare "Timed out", "Error: ..." otherwise. */
 function errorText(err: unknown): string {
   if (!(err instanceof MqttError)) return `Error: ${err instanceof Error ? err.message : String(err)}`;
+  if (err instanceof TlsError) return `Error: ${tlsText(err.problem)}`;
   if (err.code === ErrorCode.ConnectionRefused) return `Connection error: ${err.message}`;
   if (err.code === ErrorCode.Timeout || err.message.startsWith('Unable to connect')) return err.message;
   return `Error: ${err.message}`;
+}
+
+/** A failed TLS connection in one line a student can act on: what is wrong, and which flag helps. */
+function tlsText(problem: TlsProblem): string {
+  const cert = "TLS: the broker's certificate";
+  switch (problem.kind) {
+    case 'wrong-name':
+      return problem.names.length === 0
+        ? `${cert} names no host at all, so it cannot cover "${problem.host}".`
+        : `${cert} does not cover "${problem.host}"; it covers ${problem.names.join(', ')} (connect with one of those names, or --sni NAME).`;
+    case 'unknown-ca':
+      return `${cert} is signed by "${problem.issuer}", a CA mqt does not trust: pass that CA's certificate with --cafile FILE.`;
+    case 'self-signed':
+      return `${cert} ("${problem.subject}") is self-signed, no CA vouches for it: trust it with --cafile FILE (the certificate itself), or skip the checks with --insecure.`;
+    case 'expired':
+      return `${cert} expired on ${day(problem.notAfter)}: the broker needs a new one (or this computer's clock is wrong).`;
+    case 'not-yet-valid':
+      return `${cert} is not valid before ${day(problem.notBefore)}: is this computer's clock right?`;
+    case 'untrusted':
+      return `${cert} was not accepted (${problem.reason}); --insecure skips the checks.`;
+    case 'psk-refused':
+      return `TLS-PSK: the broker refused identity "${problem.identity}" with this key: check --psk-identity and --psk against the broker's psk_file.`;
+    case 'psk-not-offered':
+      return 'TLS-PSK: this port answered with a certificate, not PSK (mosquitto ignores psk_hint on a listener with certfile): use the PSK listener\'s port.';
+    case 'version':
+      return problem.version === undefined
+        ? 'TLS: the broker and mqt have no TLS version in common (mqt speaks TLS 1.2 and 1.3).'
+        : `TLS: the broker does not speak ${problem.version.replace('TLSv', 'TLS ')}: try the other --tls-version, or leave it out.`;
+    case 'not-tls':
+      return 'TLS: the broker closed the connection during the TLS handshake: no TLS on this port? (plain MQTT is usually on 1883, TLS on 8883)';
+    case 'client-cert-required':
+      return 'TLS: the broker wants a client certificate (require_certificate): pass --cert FILE --key FILE.';
+    case 'client-cert-refused':
+      return "TLS: the broker refused our client certificate: is it signed by the CA of the broker's cafile, and still valid?";
+    case 'handshake-refused':
+      return problem.clientCert
+        ? 'TLS: the broker refused the handshake: no cipher in common (see --ciphers)?'
+        : 'TLS: the broker refused the handshake: does it want a client certificate (--cert, --key), or share no cipher with mqt (--ciphers)?';
+    case 'alpn-refused':
+      return `TLS: the broker speaks none of the ALPN protocols asked for (${problem.protocols.join(', ')}).`;
+    case 'other':
+      return `TLS: the handshake failed: ${problem.reason}.`;
+  }
+}
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }
 
 export function exitCodeFor(err: unknown): number {

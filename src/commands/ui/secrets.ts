@@ -1,12 +1,41 @@
-import type { PasswordSource } from '../options/connect.js';
+import type { MqttClient } from '../../lib/client/client.js';
+import { checkKeyPair, isEncryptedKey } from '../../lib/transport/tls-files.js';
+import type { TlsSettings } from '../../lib/transport/types.js';
+import type { ConnectSettings, PasswordSource } from '../options/connect.js';
 import { UsageError } from './usage-error.js';
 import { errnoText } from '../../lib/errno-text.js';
+
+/**
+ * The secrets a connection needs, asked for before connecting: the password (into the client)
+ * and the passphrase of an encrypted client key, whose match with the certificate is checked.
+ */
+export async function readConnectSecrets(settings: ConnectSettings, client: MqttClient): Promise<void> {
+  const password = await readSecret(settings.passwordSource);
+  if (password !== undefined) client.options.password = password;
+  const { target } = settings;
+  if (target.kind !== 'unix' && target.tls !== undefined) await openClientKey(target.tls);
+}
+
+async function openClientKey(tls: TlsSettings): Promise<void> {
+  const { cert, key, clientFiles } = tls;
+  if (cert === undefined || key === undefined || clientFiles === undefined) return;
+  if (tls.passphrase === undefined && isEncryptedKey(key)) {
+    if (!process.stdin.isTTY) {
+      throw new UsageError(`Key file ${clientFiles.key} is encrypted: give its passphrase with --keypass (stdin is not a terminal to ask on).`);
+    }
+    const { readPassword } = await import('./prompt.js');
+    const answer = await readPassword(`Passphrase for ${clientFiles.key}: `);
+    if ('interrupted' in answer) throw new UsageError('No passphrase given.');
+    tls.passphrase = answer.password;
+  }
+  await checkKeyPair(clientFiles, cert, key, tls.passphrase);
+}
 
 /**
  * Reads the password where the flags said it is. The environment and a file keep it off argv,
  * where `ps` and shell history would show it; -P alone asks on the terminal.
  */
-export async function readSecret(source: PasswordSource | undefined): Promise<Buffer | undefined> {
+async function readSecret(source: PasswordSource | undefined): Promise<Buffer | undefined> {
   if (source === undefined) return undefined;
   switch (source.kind) {
     case 'value':

@@ -394,6 +394,11 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   };
 
   private readonly onStreamError = (err: Error): void => {
+    const explained = this.stream?.explainError?.(err);
+    if (explained !== undefined) {
+      this.fail(explained);
+      return;
+    }
     const code = (err as NodeJS.ErrnoException).code;
     const message = code === 'ECONNRESET' ? 'Connection reset by peer' : err.message;
     this.fail(new MqttError(ErrorCode.ConnectionLost, message, { cause: err }));

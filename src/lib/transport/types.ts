@@ -1,7 +1,12 @@
 import type { Duplex } from 'node:stream';
+import type { MqttError } from '../errors.js';
 
 /** A byte stream the client speaks MQTT over; every transport produces one. */
-export type TransportStream = Duplex & { setNoDelay?: (noDelay?: boolean) => unknown };
+export type TransportStream = Duplex & {
+  setNoDelay?: (noDelay?: boolean) => unknown;
+  /** The transport's own reading of a stream error (a TLS alert after the handshake), if it has one. */
+  explainError?: (err: Error) => MqttError | undefined;
+};
 
 /**
  * How to wrap a connection in TLS (certificate based or TLS-PSK). Built from the command's flags
@@ -14,6 +19,8 @@ export interface TlsSettings {
   cert?: Buffer;
   key?: Buffer;
   passphrase?: string;
+  /** Where cert and key were read from, to name them in messages. */
+  clientFiles?: { cert: string; key: string };
   /** Name sent in SNI and checked against the certificate; default: the host connected to. */
   servername?: string;
   /** false skips the server certificate checks (--insecure). */

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runTool } from './spawn.js';
+
+/** Files made the way the tutorials make them, with the openssl command. */
+export interface OpensslPki {
+  ca: string;
+  /** Another CA, which signed nothing here. */
+  otherCa: string;
+  /** SAN DNS:localhost, IP:127.0.0.1. */
+  server: { cert: string; key: string };
+  /** SAN DNS:broker.test only. */
+  elsewhere: { cert: string; key: string };
+  /** Valid in January 2020 only. */
+  expired: { cert: string; key: string };
+  /** Signed by its own key, CN=localhost. */
+  selfSigned: { cert: string; key: string };
+  /** CN=device7, the key also encrypted as clientEncryptedKey with the passphrase "sesame". */
+  client: { cert: string; key: string };
+  clientEncryptedKey: string;
+}
+
+/**
+ * A CA, server certificates (good, for another name, expired, self-signed) and a client
+ * certificate, made with openssl in `dir` (certificates issued with dates in the past need
+ * `openssl ca`, as OpenSSL 3.0's x509 cannot set them).
+ */
+export async function makeOpensslPki(openssl: string, dir: string): Promise<OpensslPki> {
+  const f = (name: string): string => join(dir, name);
+  const run = async (args: string[]): Promise<void> => {
+    const result = await runTool(openssl, args, { timeoutMs: 20_000 });
+    assert.equal(result.code, 0, `openssl ${args.join(' ')}: ${result.stderr}`);
+  };
+  const caExtensions = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
+  await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '30', '-subj', '/CN=Test CA', ...caExtensions]);
+  await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('other-ca.key'), '-out', f('other-ca.crt'), '-days', '30', '-subj', '/CN=Other CA', ...caExtensions]);
+
+  const issue = async (name: string, subject: string, extensions: string): Promise<void> => {
+    await run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', subject]);
+    await writeFile(f(`${name}.ext`), `${extensions}\n`);
+    await run(['x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${name}.crt`), '-days', '30', '-extfile', f(`${name}.ext`)]);
+  };
+  await issue('server', '/CN=localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth');
+  await issue('elsewhere', '/CN=broker.test', 'subjectAltName=DNS:broker.test\nextendedKeyUsage=serverAuth');
+  await issue('client', '/CN=device7', 'extendedKeyUsage=clientAuth');
+  await run(['pkey', '-in', f('client.key'), '-aes256', '-passout', 'pass:sesame', '-out', f('client-encrypted.key')]);
+
+  await mkdir(f('cadb'));
+  await writeFile(f('cadb/index.txt'), '');
+  await writeFile(
+    f('ca.cnf'),
+    [
+      '[ca]',
+      'default_ca = ca_default',
+      '[ca_default]',
+      `database = ${f('cadb/index.txt')}`,
+      `new_certs_dir = ${f('cadb')}`,
+      'default_md = sha256',
+      'policy = policy_any',
+      'rand_serial = yes',
+      '[policy_any]',
+      'commonName = supplied',
+      '[server]',
+      'subjectAltName = DNS:localhost,IP:127.0.0.1',
+      '',
+    ].join('\n'),
+  );
+  await run(['ca', '-batch', '-config', f('ca.cnf'), '-cert', f('ca.crt'), '-keyfile', f('ca.key'), '-in', f('server.csr'), '-out', f('expired.crt'),
+    '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-extensions', 'server', '-notext']);
+
+  await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('self.key'), '-out', f('self.crt'), '-days', '30', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+  return {
+    ca: f('ca.crt'),
+    otherCa: f('other-ca.crt'),
+    server: { cert: f('server.crt'), key: f('server.key') },
+    elsewhere: { cert: f('elsewhere.crt'), key: f('elsewhere.key') },
+    expired: { cert: f('expired.crt'), key: f('server.key') },
+    selfSigned: { cert: f('self.crt'), key: f('self.key') },
+    client: { cert: f('client.crt'), key: f('client.key') },
+    clientEncryptedKey: f('client-encrypted.key'),
+  };
+}
