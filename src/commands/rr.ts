@@ -73,7 +73,7 @@ async function converse(client: MqttClient, settings: ConnectSettings, rr: RrSet
       properties: settings.properties.publish,
       subscription: rr.subscription,
       subscribeProperties: settings.properties.subscribe,
-      ignoreRetained: rr.noRetained,
+      acceptRetained: rr.subscription.retainAsPublished === true && !rr.noRetained,
     },
     {
       ignored: (message, reason) => {

@@ -42,7 +42,7 @@ const responseOptions: OptionGroup = {
   options: [
     ...rows(receiveOptions, {
       timeout: 'give up after SECS seconds without a response: "Timed out", exit 27',
-      noRetained: 'do not take a retained message as the response',
+      noRetained: 'ask the broker not to send retained messages; none is taken as the response even with --rap',
     }),
     ...rows(subscribeOptions, { retainAsPublished: undefined, retainHandling: undefined }),
     ...rows(receiveOptions, {

@@ -20,8 +20,12 @@ export interface Request {
   /** v5 options of the response subscription (ignored in v3). */
   subscription?: Pick<Subscription, 'retainAsPublished' | 'retainHandling'>;
   subscribeProperties?: Properties | undefined;
-  /** Messages with the retain flag are stale, not answers (-R). */
-  ignoreRetained?: boolean;
+  /**
+   * A message with the retain flag comes from the broker's store, not from a responder: brokers
+   * clear the flag on live messages, unless the subscription asks to retain as published. Only
+   * then may a retained message be the answer, and this says whether it may (not with -R).
+   */
+  acceptRetained?: boolean;
 }
 
 export interface Response {
@@ -53,7 +57,7 @@ export function correlationFor(properties: Properties | undefined): Buffer {
  */
 export function notTheResponse(message: PublishPacket, request: Request, correlation: Buffer | undefined): string | undefined {
   if (message.topic !== request.responseTopic) return `it is on '${message.topic}', not the response topic`;
-  if (request.ignoreRetained === true && message.retain) return 'it is a retained message (-R)';
+  if (message.retain && request.acceptRetained !== true) return 'it is a retained message, not an answer';
   const theirs = message.properties?.correlationData;
   if (correlation !== undefined && theirs !== undefined && !theirs.equals(correlation)) {
     return `its correlation data '${printable(theirs)}' is not ours ('${printable(correlation)}')`;
@@ -69,8 +73,8 @@ function printable(bytes: Buffer): string {
 /**
  * Runs one request/response exchange on a connected client, as mosquitto_rr does: subscribe to
  * the response topic, publish the request once the SUBACK grants it, and resolve with the first
- * message that answers it. Messages that arrive before the request is sent (retained ones the
- * broker hands out on subscribing) are skipped. Rejects when the subscription or the publish is
+ * message that answers it: one that arrived before the request was sent, or a retained one
+ * (mosquitto_rr takes those), cannot be. Rejects when the subscription or the publish is
  * refused, or the connection closes first.
  */
 export async function request(client: MqttClient, req: Request, hooks: RequestHooks = {}): Promise<Response> {
