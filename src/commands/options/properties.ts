@@ -33,7 +33,9 @@ const NOT_SUPPORTED = new Set<string>(['connack', 'puback', 'pubrec', 'pubrel', 
 
 /**
  * Properties that the table allows in a packet but that the client must not set itself: the server
- * assigns subscription identifiers to PUBLISH, and a will's reason string is meaningless.
+ * assigns subscription identifiers to PUBLISH, a will's reason string is meaningless, and a server
+ * reference in DISCONNECT is the server's way to redirect a client (mosquitto_pub accepts the last
+ * two and sends them; the broker ignores them).
  */
 const CLIENT_REFUSED: Readonly<Partial<Record<PropertyCommand, readonly string[]>>> = {
   publish: ['subscription-identifier'],
