@@ -43,6 +43,9 @@ const CLIENT_REFUSED: Readonly<Partial<Record<PropertyCommand, readonly string[]
   disconnect: ['server-reference'],
 };
 
+/** Byte properties that are yes/no: any other value is a protocol error on the wire. */
+const FLAGS = new Set(['payload-format-indicator', 'request-problem-information', 'request-response-information']);
+
 const MAX_BY_TYPE: Readonly<Record<string, number>> = {
   byte: 255,
   u16: 65535,
@@ -103,6 +106,9 @@ function addProperty(props: Properties, spec: PropertySpec, values: string[]): v
   const number = Number(value);
   if (number === 0 && ['topic-alias', 'receive-maximum', 'maximum-packet-size', 'subscription-identifier'].includes(spec.name)) {
     throw new UsageError(`Property value (${value}) out of range for property ${spec.name}: 0 is not allowed.`);
+  }
+  if (number > 1 && FLAGS.has(spec.name)) {
+    throw new UsageError(`Property value (${value}) out of range for property ${spec.name}: only 0 or 1.`);
   }
   if (spec.key === 'subscriptionIdentifiers') {
     props.subscriptionIdentifiers = [number];
