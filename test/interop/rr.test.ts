@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { MqttClient, type OutgoingMessage } from '../../src/lib/client/client.js';
 import { connectClient } from '../../src/lib/client/connect.js';
 import type { PublishPacket } from '../../src/lib/protocol/packets.js';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { mqt, runTool, startMosquittoSub, startMqt, which } from '../support/spawn.js';
+import { MQT_BIN, mqt, runTool, startMosquittoSub, startMqt, which } from '../support/spawn.js';
 
 /**
  * mqt rr against a real mosquitto, answered by a responder written with our MqttClient (or with
@@ -99,6 +100,16 @@ describe('interop: mqt rr', function () {
     assert.equal(result.stdout.split('\n').length, 2);
   });
 
+  it('-s and -f send the bytes of stdin and of the file (mosquitto_rr 2.0 sent an empty request)', async () => {
+    const base = unique('rr');
+    const requests = await responder(`${base}/req`, (request) => [reply(request, `got ${request.payload.length} bytes`, request.properties?.correlationData)]);
+    const fromStdin = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-s', '-W', '5'], { input: 'from stdin\n' });
+    assert.equal(fromStdin.stdout, 'got 11 bytes\n', fromStdin.stderr);
+    const fromFile = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-f', MQT_BIN, '-W', '5']);
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    assert.deepEqual(requests[1]?.payload, await readFile(MQT_BIN));
+  });
+
   it('-W: "Timed out" on stderr and exit 27 when no response comes', async () => {
     const base = unique('rr');
     const started = Date.now();
@@ -165,6 +176,21 @@ describe('interop: mqt rr', function () {
     const expected = `${theirs.stdout.replaceAll('rr-debug-a', 'rr-debug-b')}Client rr-debug-b sending DISCONNECT\n`;
     assert.equal(ours.stdout, expected);
     assert.match(ours.stdout, /sending SUBSCRIBE \(Mid: 1, Topic: .*\/res, QoS: 1, Options: 0x00\)\n.*received SUBACK\n.*sending PUBLISH \(d0, q1, r0, m2,/);
+  });
+
+  it('SIGINT while waiting: DISCONNECT with reason 4, so the broker publishes the will; exit 130', async () => {
+    const base = unique('rr');
+    const watcherId = unique('will-watcher');
+    const watcher = startMosquittoSub([...hp(), '-i', watcherId, '-t', `${base}/will`, '-C', '1']);
+    await brokerSubscribed(broker(), watcherId);
+    const id = unique('rr-client');
+    const rr = startMqt(['rr', ...hp(), '-i', id, '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '--will-topic', `${base}/will`, '--will-payload', 'gone']);
+    await broker().waitForLog(new RegExp(`Received PUBLISH from ${id} .*'${base}/req'`), 5000);
+    rr.child.kill('SIGINT');
+    const result = await rr.waitForExit(5000);
+    assert.equal(result.code, 130, rr.describe());
+    await broker().waitForLog(new RegExp(`Received DISCONNECT from ${id}\\n`), 2000);
+    assert.equal((await watcher.waitForExit(5000)).stdout, 'gone\n');
   });
 
   describe('usage errors', () => {
