@@ -1,7 +1,6 @@
 import { MqttClient } from '../lib/client/client.js';
 import { connectClient } from '../lib/client/connect.js';
 import { ErrorCode, MqttError } from '../lib/errors.js';
-import { renderPlain } from '../lib/output/plain.js';
 import type { Packet, PublishPacket } from '../lib/protocol/packets.js';
 import { ReasonCode } from '../lib/protocol/reason-codes.js';
 import { topicMatches } from '../lib/topic.js';
@@ -12,6 +11,7 @@ import { resolveSubscribe, type SubscribeSettings } from './options/subscribe.js
 import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
+import { printMessage } from './ui/print-message.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, reportError } from './ui/report.js';
@@ -174,23 +174,12 @@ class SubscriberSession {
     if (sub.noRetained && message.retain) return;
     if (sub.filterOut.length > 0 && sub.filterOut.some((filter) => topicMatches(filter, message.topic))) return;
     if (sub.removeRetained && message.retain && message.payload.length > 0) this.removeRetained(message.topic);
-    if (sub.printChance >= 1 || Math.random() < sub.printChance) this.print(message);
+    if (sub.printChance >= 1 || Math.random() < sub.printChance) printMessage(message, this.sub, this.out, this.settings.quiet);
     if (sub.count !== undefined && ++this.received >= sub.count) {
       this.countReached = true;
       this.finishIfSettled();
     }
   };
-
-  /** -F/--json, or mosquitto's plain output. Complaints (%J, %d, %f) go to stderr unless --quiet, as mosquitto's err_printf. */
-  private print(message: PublishPacket): void {
-    const { format } = this.sub;
-    if (format === undefined) {
-      renderPlain(message, this.sub, this.out.pending());
-      return;
-    }
-    const problems = format.render(message, this.out.pending());
-    if (!this.settings.quiet) for (const problem of problems) process.stderr.write(`${problem}\n`);
-  }
 
   private removeRetained(topic: string): void {
     this.pendingRemovals++;

@@ -37,9 +37,10 @@ Module._load = function (request, ...rest) {
     return [...new Set([...result.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!))];
   };
 
-  it('pub, sub, gen-psk and gen-ca --help load none of them', async () => {
+  it('pub, sub, rr, gen-psk and gen-ca --help load none of them', async () => {
     const closed = String(await freePort());
     assert.deepEqual(await loaded(['pub', '-h', '127.0.0.1', '-p', closed, '-t', 't', '-m', 'x']), []);
+    assert.deepEqual(await loaded(['rr', '-h', '127.0.0.1', '-p', closed, '-t', 't', '-e', 'r', '-m', 'x']), []);
     assert.deepEqual(await loaded(['sub', '--help']), []);
     assert.deepEqual(await loaded(['gen-psk', 'dev1']), []);
     assert.deepEqual(await loaded(['gen-ca', '--help']), []);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pubOptionGroups } from '../../src/commands/options/pub.js';
 import { subOptionGroups } from '../../src/commands/options/sub.js';
+import { rrOptionGroups } from '../../src/commands/options/rr.js';
 import { passwdOptionGroups } from '../../src/commands/options/passwd.js';
 import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
 import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
@@ -16,6 +17,7 @@ describe('man pages', () => {
   const pages: [string, readonly OptionGroup[]][] = [
     ['mqt-pub.1', pubOptionGroups],
     ['mqt-sub.1', subOptionGroups],
+    ['mqt-rr.1', rrOptionGroups],
     ['mqt-passwd.1', passwdOptionGroups],
     ['mqt-gen-ca.1', genCaOptionGroups],
     ['mqt-gen-psk.1', genPskOptionGroups],
@@ -30,6 +32,6 @@ describe('man pages', () => {
 
   it('package.json lists every page in man/', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };
-    assert.deepEqual([...pkg.man].sort(), ['man/mqt-gen-ca.1', 'man/mqt-gen-psk.1', 'man/mqt-passwd.1', 'man/mqt-pub.1', 'man/mqt-sub.1', 'man/mqt.1']);
+    assert.deepEqual([...pkg.man].sort(), ['man/mqt-gen-ca.1', 'man/mqt-gen-psk.1', 'man/mqt-passwd.1', 'man/mqt-pub.1', 'man/mqt-rr.1', 'man/mqt-sub.1', 'man/mqt.1']);
   });
 });

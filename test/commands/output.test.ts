@@ -79,6 +79,15 @@ describe("sub's plain output", () => {
     assert.equal(plain(message('a/b', ''), true, true), 'a/b (null)\n');
     assert.equal(plain(message('a/b', ''), true, false), '');
   });
+
+  it('with -v, shows v5 properties between the topic and the payload; only -v, and only when there are some', () => {
+    const properties = { contentType: 'text/plain', userProperties: [['unit', 'C']] as [string, string][] };
+    assert.equal(plain(message('a/b', '21.5', { properties }), true, true), 'a/b [content-type=text/plain unit:C] 21.5\n');
+    assert.equal(plain(message('a/b', '', { properties }), true, true), 'a/b [content-type=text/plain unit:C] (null)\n');
+    assert.equal(plain(message('a/b', '', { properties }), true, false), '');
+    assert.equal(plain(message('a/b', '21.5', { properties }), false, true), '21.5\n');
+    assert.equal(plain(message('a/b', 'hi', { properties: {} }), true, true), 'a/b hi\n');
+  });
 });
 
 describe('stdin lines for pub -l', () => {

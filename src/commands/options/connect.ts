@@ -131,9 +131,9 @@ export function parseQos(text: string, message: (t: string) => string): QoS {
   return parseInteger(text, 0, 2, message) as QoS;
 }
 
-function resolveVersion(args: ParsedArgs, wantsV5: boolean): ProtocolVersion {
+function resolveVersion(args: ParsedArgs, defaultVersion: ProtocolVersion): ProtocolVersion {
   const text = lastValue(args, 'protocolVersion');
-  if (text === undefined) return wantsV5 ? 5 : 4;
+  if (text === undefined) return defaultVersion;
   const version = ({ mqttv31: 3, '31': 3, mqttv311: 4, '311': 4, mqttv5: 5, '5': 5 } as const)[text];
   if (version === undefined) throw new UsageError('Invalid protocol version argument given.');
   return version;
@@ -174,6 +174,8 @@ export interface ConnectResolveOptions {
   invalidIdText: string;
   /** sub's -C under 20 lowers the v5 receive maximum to it, as mosquitto_sub does. */
   receiveMaximum?: number;
+  /** Without -V: 4 (v3.1.1) for pub and sub, 5 for rr; -D and -x ask for 5 either way. */
+  defaultVersion?: ProtocolVersion;
 }
 
 /** Applies mosquitto's cross-flag rules, in mosquitto's order, and builds the session settings. */
@@ -181,7 +183,7 @@ export function resolveConnect(args: ParsedArgs, options: ConnectResolveOptions)
   const properties = resolveProperties(args.properties);
   const expiryText = lastValue(args, 'sessionExpiry');
   const wantsV5 = args.properties.length > 0 || expiryText !== undefined;
-  const version = resolveVersion(args, wantsV5);
+  const version = resolveVersion(args, wantsV5 ? 5 : (options.defaultVersion ?? 4));
   if (args.properties.length > 0 && version !== 5) {
     throw new UsageError('-D/--property needs MQTT v5: drop -V or use -V 5.');
   }

@@ -56,7 +56,8 @@ export interface MessageSettings {
   repeatDelayMs: number;
 }
 
-export function resolveMessage(args: ParsedArgs): MessageSettings {
+/** `missing` is the complaint when the topic or the message is not given (rr words it otherwise). */
+export function resolveMessage(args: ParsedArgs, missing = 'Both topic and message must be supplied.'): MessageSettings {
   const modes = MODES.filter((m) => hasFlag(args, m));
   const extraMessages = (args.values.get('message')?.length ?? 0) + (args.values.get('file')?.length ?? 0);
   if (modes.length > 1 || extraMessages > 1) throw new UsageError('Only one type of message can be sent at once.');
@@ -65,7 +66,7 @@ export function resolveMessage(args: ParsedArgs): MessageSettings {
     throw new UsageError('Invalid URL for -L argument specified - topic missing.');
   }
   const topic = lastValue(args, 'topic') ?? url?.topic;
-  if (topic === undefined || modes.length === 0) throw new UsageError('Both topic and message must be supplied.');
+  if (topic === undefined || modes.length === 0) throw new UsageError(missing);
   if (topic === '') throw new UsageError(`Invalid publish topic '', a topic must not be empty.`);
   if (!isValidTopicName(topic)) throw new UsageError(`Invalid publish topic '${topic}', does it contain '+' or '#'?`);
 

@@ -33,13 +33,18 @@ const NOT_SUPPORTED = new Set<string>(['connack', 'puback', 'pubrec', 'pubrel', 
 
 /**
  * Properties that the table allows in a packet but that the client must not set itself: the server
- * assigns subscription identifiers to PUBLISH, and a will's reason string is meaningless.
+ * assigns subscription identifiers to PUBLISH, a will's reason string is meaningless, and a server
+ * reference in DISCONNECT is the server's way to redirect a client (mosquitto_pub accepts the last
+ * two and sends them; the broker ignores them).
  */
 const CLIENT_REFUSED: Readonly<Partial<Record<PropertyCommand, readonly string[]>>> = {
   publish: ['subscription-identifier'],
   will: ['reason-string'],
   disconnect: ['server-reference'],
 };
+
+/** Byte properties that are yes/no: any other value is a protocol error on the wire. */
+const FLAGS = new Set(['payload-format-indicator', 'request-problem-information', 'request-response-information']);
 
 const MAX_BY_TYPE: Readonly<Record<string, number>> = {
   byte: 255,
@@ -101,6 +106,9 @@ function addProperty(props: Properties, spec: PropertySpec, values: string[]): v
   const number = Number(value);
   if (number === 0 && ['topic-alias', 'receive-maximum', 'maximum-packet-size', 'subscription-identifier'].includes(spec.name)) {
     throw new UsageError(`Property value (${value}) out of range for property ${spec.name}: 0 is not allowed.`);
+  }
+  if (number > 1 && FLAGS.has(spec.name)) {
+    throw new UsageError(`Property value (${value}) out of range for property ${spec.name}: only 0 or 1.`);
   }
   if (spec.key === 'subscriptionIdentifiers') {
     props.subscriptionIdentifiers = [number];

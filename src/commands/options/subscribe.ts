@@ -77,7 +77,7 @@ function checkFilters(filters: string[], kind: string): void {
  * -F, --json and --pretty. -F wins over -v, which mosquitto ignores then; --json excludes both.
  * --pretty alone means --json --pretty (mosquitto ignores --pretty without %j or %J in -F).
  */
-function resolveFormat(args: ParsedArgs, eol: boolean): MessageFormat | undefined {
+export function resolveFormat(args: ParsedArgs, eol: boolean): MessageFormat | undefined {
   const text = lastValue(args, 'format');
   const pretty = hasFlag(args, 'pretty');
   const verbose = hasFlag(args, 'verbose');
@@ -131,8 +131,7 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
     unsubscribe,
     filterOut,
     count: countText === undefined ? undefined : parseInteger(countText, 1, 2 ** 31, (t) => `Invalid message count "${t}".`),
-    timeoutSeconds:
-      timeoutText === undefined ? undefined : parseInteger(timeoutText, 1, 2 ** 31 / 1000, (t) => `Invalid timeout "${t}".`),
+    timeoutSeconds: timeoutText === undefined ? undefined : parseTimeout(timeoutText),
     exitAfterSubscribe: hasFlag(args, 'exitAfterSubscribe'),
     noRetained,
     retainedOnly,
@@ -147,8 +146,13 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
   };
 }
 
+/** -W: whole seconds, at least 1 (and within what a timer can wait). */
+export function parseTimeout(text: string): number {
+  return parseInteger(text, 1, 2 ** 31 / 1000, (t) => `Invalid timeout "${t}".`);
+}
+
 /** --rh as a number or mosquitto 2.1's --retain-handling words; -R alone means "never" (2). */
-function resolveRetainHandling(text: string | undefined, noRetained: boolean): RetainHandling {
+export function resolveRetainHandling(text: string | undefined, noRetained: boolean): RetainHandling {
   if (text === undefined) return noRetained ? 2 : 0;
   const value = ({ '0': 0, always: 0, '1': 1, new: 1, '2': 2, never: 2 } as const)[text];
   if (value === undefined) throw new UsageError(`Unknown value '${text}' for --retain-handling.`);

@@ -16,6 +16,11 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
     ["mqt sub -t 'PV/#' -v", 'everything under PV/, as "topic payload"'],
     ["mqt sub -t 'sensors/+/temp' -C 1 -W 10", 'wait up to 10 s for one message (exit 27 on timeout)'],
   ],
+  rr: [
+    ['mqt rr -t lamp/get -e lamp/reply -m state -W 5', 'ask and print the answer (exit 27 if none comes in 5 s)'],
+    ['mqt rr -t calc/add -e calc/out -m "1 2" -v --latency -d', 'with each packet, the topic, and the round-trip time'],
+    ['mqt rr -t svc/req -e svc/res -f request.json --json', 'the response as one JSON object'],
+  ],
   passwd: [
     ['mqt passwd -c -b mosqui_passfile btsiot1 btsiotpass1', 'create the file with one user (then: password_file in mosquitto.conf)'],
     ['mqt passwd mosqui_passfile btsiot2', 'add a user or change a password, typed twice, hidden'],
@@ -110,6 +115,8 @@ async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
       return (await import('../options/pub.js')).pubOptionGroups;
     case 'sub':
       return (await import('../options/sub.js')).subOptionGroups;
+    case 'rr':
+      return (await import('../options/rr.js')).rrOptionGroups;
     case 'passwd':
       return (await import('../options/passwd.js')).passwdOptionGroups;
     case 'gen-ca':

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { PublishPacket } from '../protocol/packets.js';
-import { PROPERTIES, type Properties } from '../protocol/properties.js';
+import { PUBLISH_PROPERTIES, type Properties } from '../protocol/properties.js';
 import type { Moment } from './clock.js';
 import { respaceJson } from './json-text.js';
 import { isoLocalTimeMicroseconds } from './strftime.js';
@@ -15,8 +15,6 @@ import { isoLocalTimeMicroseconds } from './strftime.js';
 
 /** --pretty indents by two spaces (mosquitto's cJSON uses tabs). */
 const PRETTY_INDENT = '  ';
-
-const PUBLISH_PROPERTIES = PROPERTIES.filter((spec) => spec.in.includes('publish'));
 
 /** The JSON text of a message, with the payload as text or base64 (%j, --json). */
 export function messageJson(message: PublishPacket, moment: Moment, pretty: boolean): string {

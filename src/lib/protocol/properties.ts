@@ -89,6 +89,9 @@ export const PROPERTIES: readonly PropertySpec[] = [
   { id: 0x2a, name: 'shared-subscription-available', key: 'sharedSubscriptionAvailable', type: 'byte', in: ['connack'] },
 ];
 
+/** The properties a PUBLISH may carry, in table order: what -v, -F and --json show of a message. */
+export const PUBLISH_PROPERTIES: readonly PropertySpec[] = PROPERTIES.filter((spec) => spec.in.includes('publish'));
+
 export const PROPERTY_BY_ID: ReadonlyMap<number, PropertySpec> = new Map(PROPERTIES.map((p) => [p.id, p]));
 export const PROPERTY_BY_NAME: ReadonlyMap<string, PropertySpec> = new Map(PROPERTIES.map((p) => [p.name, p]));
 export const PROPERTY_BY_KEY: ReadonlyMap<keyof Properties, PropertySpec> = new Map(PROPERTIES.map((p) => [p.key, p]));
