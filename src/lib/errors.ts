@@ -42,6 +42,8 @@ export const ErrorCode = {
   FileLocked: 'FILE_LOCKED',
   /** A certificate or key that cannot be read or used for the job (wrong type, not a CA, mismatched). */
   InvalidCertificate: 'INVALID_CERTIFICATE',
+  /** A file whose content cannot be used: a bad line of an acl_file, a damaged journal. */
+  InvalidFile: 'INVALID_FILE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
