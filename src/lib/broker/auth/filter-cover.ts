@@ -33,13 +33,18 @@ export function intersectFilters(a: Levels, b: Levels): Levels | undefined {
   for (let i = 0; ; i++) {
     const x = a[i];
     const y = b[i];
-    if (x === MULTI) return [...out, ...b.slice(i)];
-    if (y === MULTI) return [...out, ...a.slice(i)];
+    if (x === MULTI) return nonEmpty([...out, ...b.slice(i)]);
+    if (y === MULTI) return nonEmpty([...out, ...a.slice(i)]);
     if (x === undefined || y === undefined) return x === y ? out : undefined;
     if (x === SINGLE) out.push(y);
     else if (y === SINGLE || x === y) out.push(x);
     else return undefined;
   }
+}
+
+/** "+" ∩ "/#" would be the topic "", which does not exist. */
+function nonEmpty(levels: Levels): Levels | undefined {
+  return levels.length === 1 && levels[0] === '' ? undefined : levels;
 }
 
 /** A deny filter and how far it has matched the topic being built. */
@@ -65,13 +70,15 @@ const STEP_BUDGET = 20_000;
  */
 export function isCoveredBy(filter: Levels, covers: readonly Levels[]): boolean {
   let steps = 0;
-  const covered = (at: number, depth: number, cursors: readonly Cursor[]): boolean => {
+  const covered = (at: number, depth: number, cursors: readonly Cursor[], onlyEmpty: boolean): boolean => {
     if (++steps > STEP_BUDGET) return false;
-    if (cursors.length === 0) return false;
     const level = filter[at];
-    if (level === undefined) return cursors.some(endsHere);
-    // No topic is empty, so '#' as the first level cannot end the topic at once.
-    if (level === MULTI && depth > 0 && !cursors.some(endsHere)) return false;
+    // No topic is empty: '#' cannot end one before its first level, and a topic ending after
+    // one empty level ("" itself) does not exist, so it needs no cover.
+    const mayEnd = level === undefined || (level === MULTI && depth > 0);
+    if (mayEnd && !onlyEmpty && !cursors.some(endsHere)) return false;
+    if (level === undefined) return true;
+    if (cursors.length === 0) return false;
     const values = isWildcard(level) ? candidates(cursors, depth) : [level];
     const next = level === MULTI ? at : at + 1;
     return values.every((value) => {
@@ -83,13 +90,14 @@ export function isCoveredBy(filter: Levels, covers: readonly Levels[]): boolean 
         if (wanted === MULTI) return true;
         if (wanted === SINGLE || wanted === value) advanced.push({ levels: cursor.levels, at: cursor.at + 1 });
       }
-      return covered(next, depth + 1, advanced);
+      return covered(next, depth + 1, advanced, depth === 0 && value === '');
     });
   };
   return covered(
     0,
     0,
     covers.map((levels) => ({ levels, at: 0 })),
+    false,
   );
 }
 
