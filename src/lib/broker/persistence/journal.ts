@@ -2,7 +2,7 @@ import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs
 import { join } from 'node:path';
 import { asError, ErrorCode, MqttError } from '../../errors.js';
 import { errnoOf } from '../../errno-text.js';
-import { writeFileAtomic } from '../../fs/atomic-write.js';
+import { syncDirectory, writeFileAtomic } from '../../fs/atomic-write.js';
 import { fileError } from '../../fs/file-errors.js';
 import { lockFile, type FileLock } from '../../fs/lock-file.js';
 import { encodeFrame, scanFrames } from './frame.js';
@@ -345,15 +345,6 @@ async function removeFile(path: string): Promise<void> {
     await unlink(path);
   } catch (err) {
     if (errnoOf(err) !== 'ENOENT') throw fileError(err, `Unable to remove ${path}`);
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
