@@ -1,13 +1,20 @@
 /**
  * Child process of the kill -9 test: appends retained messages to the journal in argv[2] as fast
  * as it can, keeping many appends in flight, and prints the number of each one whose promise
- * resolved. The parent kills it with SIGKILL at some point and checks every printed number.
+ * resolved, and a line "compacted" after each snapshot. The parent kills it with SIGKILL at some
+ * point and checks every printed number.
  */
 import { Journal } from '../../../src/lib/broker/persistence/journal.js';
 
 const IN_FLIGHT = 256;
 
-const journal = await Journal.open(process.argv[2]!, { compactAfterBytes: 64 * 1024 });
+const journal = await Journal.open(process.argv[2]!, {
+  compactAfterBytes: 64 * 1024,
+  onCompactionStep: (step) => {
+    if (step === 'snapshot-written') process.stdout.write('compacted\n');
+    return Promise.resolve();
+  },
+});
 let next = 0;
 let acked: string[] = [];
 let flushScheduled = false;

@@ -162,6 +162,20 @@ describe('broker journal', () => {
     assert.deepEqual(await withJournal(dir, async (journal) => Promise.resolve(journal.state)), stateOf(HISTORY));
   });
 
+  it('compacts by itself once the journal outgrows the limit and the last snapshot', async () => {
+    const errors: Error[] = [];
+    const records: JournalRecord[] = Array.from({ length: 200 }, (_, i) => ({ type: 'retain', message: message(`t/${i % 20}`, `v${i}`) }));
+    const journal = await Journal.open(dir, { compactAfterBytes: 2048, onBackgroundError: (err) => errors.push(err) });
+    for (const record of records) await journal.append(record);
+    await journal.close();
+    assert.deepEqual(errors, []);
+    const names = await readdir(dir);
+    assert.ok(names.includes('snapshot'), names.join(' '));
+    const generation = Number(/journal-(\d+)\.log/.exec(names.join(' '))![1]);
+    assert.ok(generation > 2, `only ${generation - 1} compactions`);
+    assert.deepEqual(await withJournal(dir, async (j) => Promise.resolve(j.state)), stateOf(records));
+  });
+
   it('leaves a readable state when a crash stops the compaction at any step', async () => {
     const copies = new Map<string, string>();
     const copy = async (step: string, source: string): Promise<void> => {
@@ -198,6 +212,7 @@ describe('broker journal', () => {
     const writer = fileURLToPath(new URL('./journal-writer.js', import.meta.url));
     const child = spawn(process.execPath, [writer, db], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: number[] = [];
+    let compactions = 0;
     let stderr = '';
     let buffered = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -207,7 +222,10 @@ describe('broker journal', () => {
       child.stdout.on('data', (chunk: Buffer) => {
         const lines = (buffered + chunk.toString()).split('\n');
         buffered = lines.pop()!;
-        for (const line of lines) if (/^\d+$/.test(line)) acked.push(Number(line));
+        for (const line of lines) {
+          if (/^\d+$/.test(line)) acked.push(Number(line));
+          if (line === 'compacted') compactions++;
+        }
         // Past several compactions (64 KiB each), then kill it in the middle of whatever it does.
         if (acked.length >= 20_000) {
           clearTimeout(timer);
@@ -218,6 +236,7 @@ describe('broker journal', () => {
     });
     await exited;
     assert.equal(child.signalCode, 'SIGKILL');
+    assert.ok(compactions >= 2, `${compactions} compactions under load`);
     const state = await withJournal(db, async (journal) => Promise.resolve(journal.state));
     const missing = acked.filter((id) => state.retained.get(`load/${id}`)?.payload.toString() !== `message ${id}`);
     assert.deepEqual(missing.slice(0, 10), [], `${missing.length} of ${acked.length} acknowledged appends lost`);

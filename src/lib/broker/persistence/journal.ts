@@ -112,8 +112,8 @@ export class Journal {
 
   /** Resolves once `record` is on disk; rejects if the journal is closed or a write failed. */
   append(record: JournalRecord): Promise<void> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    if (this.#closed) return Promise.reject(new MqttError(ErrorCode.ClientClosed, `The journal in ${this.dir} is closed`));
+    const unusable = this.#unusable();
+    if (unusable !== undefined) return Promise.reject(unusable);
     return new Promise((resolve, reject) => {
       this.#queue.push({ record, resolve, reject });
       if (this.#flushing === undefined) this.#flushing = this.#flushSoon();
@@ -122,7 +122,8 @@ export class Journal {
 
   /** Writes a snapshot and drops the journal files it replaces; concurrent calls share one run. */
   compact(): Promise<void> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const unusable = this.#unusable();
+    if (unusable !== undefined) return Promise.reject(unusable);
     this.#compaction ??= this.#compact().finally(() => {
       this.#compaction = undefined;
     });
@@ -139,17 +140,23 @@ export class Journal {
     await this.#lock.release();
   }
 
+  #unusable(): MqttError | undefined {
+    if (this.#failure !== undefined) return this.#failure;
+    return this.#closed ? new MqttError(ErrorCode.ClientClosed, `The journal in ${this.dir} is closed`) : undefined;
+  }
+
   /** Lets the current event-loop turn add its appends before the batch is cut. */
   async #flushSoon(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
+    // Under steady load this loop never ends, so it is also where compaction starts.
     while (this.#failure === undefined && (this.#queue.length > 0 || this.#rotation !== undefined)) {
       if (this.#queue.length > 0) await this.#commit();
+      if (this.#shouldCompact()) {
+        this.compact().catch((err: unknown) => this.#options.onBackgroundError?.(asMqttError(err, this.dir)));
+      }
       if (this.#rotation !== undefined && this.#failure === undefined) await this.#rotate();
     }
     this.#flushing = undefined;
-    if (this.#shouldCompact()) {
-      this.compact().catch((err: unknown) => this.#options.onBackgroundError?.(asMqttError(err, this.dir)));
-    }
   }
 
   async #commit(): Promise<void> {
@@ -174,7 +181,7 @@ export class Journal {
     for (const pending of batch) pending.resolve();
   }
 
-  /** Between two commits: the next generation's file takes the appends; returns the snapshot of what came before. */
+  /** Between two commits: the next generation's file takes the appends, and the compaction gets the state of those before. */
   async #rotate(): Promise<void> {
     const rotation = this.#rotation!;
     this.#rotation = undefined;
@@ -182,7 +189,8 @@ export class Journal {
       const generation = this.#generation + 1;
       const file = await createJournalFile(this.dir, generation);
       const snapshot = encodeFrame(stringifyRecords({ generation, records: stateToRecords(this.#state) }));
-      await this.#file.close();
+      // Everything in it is fsynced already: a failing close loses nothing.
+      await this.#file.close().catch(() => undefined);
       this.#file = file;
       this.#generation = generation;
       this.#fileBytes = JOURNAL_MAGIC.length;
@@ -210,7 +218,7 @@ export class Journal {
 
   #shouldCompact(): boolean {
     const limit = this.#options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER;
-    return !this.#closed && this.#compaction === undefined && this.#fileBytes > limit && this.#fileBytes > this.#snapshotBytes;
+    return this.#failure === undefined && !this.#closed && this.#compaction === undefined && this.#fileBytes > limit && this.#fileBytes > this.#snapshotBytes;
   }
 }
 
