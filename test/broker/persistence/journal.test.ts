@@ -151,6 +151,20 @@ describe('broker journal', () => {
     assert.deepEqual(await withJournal(dir, async (journal) => Promise.resolve(journal.state)), stateOf(HISTORY.slice(0, 1)));
   });
 
+  it('refuses a damaged snapshot and a file that is not a journal', async () => {
+    await withJournal(dir, async (journal) => {
+      await journal.append(HISTORY[0]!);
+      await journal.compact();
+    });
+    const snapshot = join(dir, 'snapshot');
+    const data = await readFile(snapshot);
+    await writeFile(snapshot, data.subarray(0, data.length - 1));
+    await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.message === `${snapshot} is damaged: not a complete snapshot`);
+    await writeFile(snapshot, data);
+    await writeFile(await journalFile(dir), 'something else entirely');
+    await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.code === ErrorCode.InvalidFile && /is not a MQTJRNL1 file/.test(err.message));
+  });
+
   it('compacts to a snapshot and a fresh journal, keeping the state and taking appends meanwhile', async () => {
     await withJournal(dir, async (journal) => {
       for (const record of HISTORY.slice(0, 12)) await journal.append(record);
