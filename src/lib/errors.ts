@@ -44,6 +44,8 @@ export const ErrorCode = {
   InvalidCertificate: 'INVALID_CERTIFICATE',
   /** The TLS handshake failed, or the broker's certificate was not accepted; see TlsError.problem. */
   TlsFailed: 'TLS_FAILED',
+  /** A file whose content cannot be used: a bad line of an acl_file, a damaged journal. */
+  InvalidFile: 'INVALID_FILE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -77,6 +77,13 @@ export interface BrokerAuth {
   authenticate?(login: { clientId: string; username?: string; password?: Buffer; connection: ConnectionInfo }): boolean;
   canRead?(client: { clientId: string; username?: string }, topic: string): boolean;
   canWrite?(client: { clientId: string; username?: string }, topic: string): boolean;
+  /**
+   * false to refuse a SUBSCRIBE filter (SUBACK 0x80, v5 0x87). canRead alone cannot decide
+   * this: a filter is a set of topics, and it is refused only when the client may read none of
+   * them (an acl_file without a rule granting any of them). Absent = grant, and the messages are
+   * still filtered by canRead on delivery.
+   */
+  canSubscribe?(client: { clientId: string; username?: string }, filter: string): boolean;
 }
 
 export interface BrokerOptions {

@@ -85,8 +85,11 @@ async function keepOwner(handle: Awaited<ReturnType<typeof open>>, existing: Sta
   }
 }
 
-/** Makes the rename itself durable. Some file systems cannot sync a directory; the data is already safe. */
-async function syncDirectory(dir: string): Promise<void> {
+/**
+ * Makes a rename or a new name in `dir` durable. Some file systems cannot sync a directory; the
+ * data is already safe.
+ */
+export async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {

@@ -69,8 +69,11 @@ export function parseStoredPassword(field: string): StoredPassword {
   return { kind: 'plain' };
 }
 
-/** Checks `password` against a stored field, comparing the 64-byte hashes in constant time. */
-export function verifyPassword(password: string, field: string): Verdict {
+/**
+ * Checks `password` against a stored field, comparing the 64-byte hashes in constant time. A
+ * broker passes the CONNECT packet's bytes as they came: MQTT passwords are binary data.
+ */
+export function verifyPassword(password: string | Buffer, field: string): Verdict {
   const stored = parseStoredPassword(field);
   switch (stored.kind) {
     case 'sha512':
@@ -104,10 +107,10 @@ function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(text, 'base64');
 }
 
-function sha512(password: string, salt: Buffer): Buffer {
-  return createHash('sha512').update(password, 'utf8').update(salt).digest();
+function sha512(password: string | Buffer, salt: Buffer): Buffer {
+  return createHash('sha512').update(typeof password === 'string' ? Buffer.from(password, 'utf8') : password).update(salt).digest();
 }
 
-function pbkdf2(password: string, salt: Buffer, iterations: number): Buffer {
+function pbkdf2(password: string | Buffer, salt: Buffer, iterations: number): Buffer {
   return pbkdf2Sync(password, salt, iterations, HASH_BYTES, 'sha512');
 }

@@ -1,0 +1,106 @@
+import { ErrorCode, MqttError } from '../../errors.js';
+import { findProblems, findUser, listUsers, readPasswdFile, type PasswdLine } from '../../passwd/file.js';
+import { hashPassword, parseStoredPassword, verifyPassword } from '../../passwd/hash.js';
+
+/**
+ * A mosquitto password_file as the broker uses it. The lines are read by the same parser as
+ * `mqt passwd` (src/lib/passwd/file.ts) and checked by the same hasher (hash.ts).
+ *
+ * Like mosquitto 2.0, a bad line does not stop the broker: the line is left out and reported.
+ * mosquitto logs "Invalid password hash type for user X, removing entry." and skips lines without
+ * ':' silently; we report every such line, as an MqttError naming file and line, in `problems`.
+ *
+ * One deliberate difference: when a user appears on several lines, mosquitto 2.0 uses the last
+ * line it could decode, so a damaged newest line lets the previous password in again. Here the
+ * last line decides, as `mqt passwd` reads it, and a damaged last line refuses the user.
+ */
+export class PasswordFile {
+  readonly path: string;
+  #table: ReadonlyMap<string, string>;
+  #problems: readonly MqttError[];
+
+  private constructor(path: string, table: ReadonlyMap<string, string>, problems: readonly MqttError[]) {
+    this.path = path;
+    this.#table = table;
+    this.#problems = problems;
+  }
+
+  /** Reads the file; an unreadable file throws (mosquitto refuses to start), bad lines do not. */
+  static async load(path: string): Promise<PasswordFile> {
+    const { table, problems } = await readTable(path);
+    return new PasswordFile(path, table, problems);
+  }
+
+  /** Builds a table from lines already read, e.g. for tests or a file given inline. */
+  static fromLines(path: string, lines: readonly PasswdLine[]): PasswordFile {
+    const { table, problems } = buildTable(path, lines);
+    return new PasswordFile(path, table, problems);
+  }
+
+  /** The lines left out at the last successful (re)load, one error each, in file order. */
+  get problems(): readonly MqttError[] {
+    return this.#problems;
+  }
+
+  get users(): readonly string[] {
+    return [...this.#table.keys()];
+  }
+
+  /**
+   * Reads the file again (SIGHUP). On failure the old table stays in force and the error is
+   * thrown for the caller to log: a broker must not lock everyone out because an editor was
+   * half-way through saving.
+   */
+  async reload(): Promise<void> {
+    const { table, problems } = await readTable(this.path);
+    this.#table = table;
+    this.#problems = problems;
+  }
+
+  /**
+   * True when `username` is in the file and `password` matches its hash. The hashes are compared
+   * in constant time, and an unknown user costs a hash computation too, so that timing does not
+   * tell which user names exist.
+   */
+  check(username: string, password: Buffer | undefined): boolean {
+    const field = this.#table.get(username);
+    if (field === undefined || password === undefined) {
+      verifyPassword(password ?? Buffer.alloc(0), DECOY);
+      return false;
+    }
+    return verifyPassword(password, field).result === 'match';
+  }
+}
+
+/** A well-formed hash nobody knows the password of, checked when the user does not exist. */
+const DECOY = hashPassword('', 'sha512-pbkdf2');
+
+async function readTable(path: string): Promise<{ table: Map<string, string>; problems: MqttError[] }> {
+  return buildTable(path, await readPasswdFile(path));
+}
+
+function buildTable(path: string, lines: readonly PasswdLine[]): { table: Map<string, string>; problems: MqttError[] } {
+  const table = new Map<string, string>();
+  const problems: { line: number; message: string }[] = [];
+  for (const user of listUsers(lines)) {
+    const line = findUser(lines, user)!;
+    const stored = parseStoredPassword(line.entry.password);
+    if (stored.kind === 'sha512' || stored.kind === 'pbkdf2') {
+      table.set(user, line.entry.password);
+    } else if (stored.kind !== 'malformed') {
+      // Malformed hashes come from findProblems below; these are the readable-but-unusable ones.
+      const reason = stored.kind === 'plain' ? 'the password is not hashed (hash the file with mqt passwd -U)' : stored.reason;
+      problems.push({ line: lines.indexOf(line) + 1, message: `user ${user} removed: ${reason}` });
+    }
+  }
+  for (const problem of findProblems(lines)) {
+    if (problem.kind === 'corrupt') problems.push({ line: problem.line, message: `line ignored: ${problem.reason}` });
+    if (problem.kind === 'malformed') problems.push({ line: problem.line, message: `user ${problem.user} removed: ${problem.reason}` });
+    if (problem.kind === 'duplicate') {
+      const last = problem.lines[problem.lines.length - 1]!;
+      problems.push({ line: last, message: `user ${problem.user} is also on line ${problem.lines.slice(0, -1).join(', ')}: line ${last} is used` });
+    }
+  }
+  problems.sort((a, b) => a.line - b.line);
+  return { table, problems: problems.map((p) => new MqttError(ErrorCode.InvalidFile, `${path}:${p.line}: ${p.message}`)) };
+}
