@@ -42,6 +42,10 @@ export const ErrorCode = {
   FileLocked: 'FILE_LOCKED',
   /** A certificate or key that cannot be read or used for the job (wrong type, not a CA, mismatched). */
   InvalidCertificate: 'INVALID_CERTIFICATE',
+  /** A mosquitto.conf line mqt serve cannot use; the message names the file and line. */
+  ConfigError: 'CONFIG_ERROR',
+  /** A listener could not be opened (port in use, no permission, bad address). */
+  ListenFailed: 'LISTEN_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

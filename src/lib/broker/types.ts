@@ -25,6 +25,10 @@ export interface ListenerSettings {
   protocolVersions?: ProtocolVersion[];
   /** clientid_prefixes: a client id must start with this when set. */
   clientIdPrefix?: string;
+  /** maximum_qos of this listener (mosquitto sets it per listener); overrides limits.maximumQos. */
+  maximumQos?: 0 | 1 | 2;
+  /** max_topic_alias of this listener (per listener in mosquitto); overrides limits.maxTopicAlias. */
+  maxTopicAlias?: number;
 }
 
 export interface ConnectionInfo {
@@ -48,7 +52,7 @@ export interface BrokerLimits {
   maxQueuedMessages: number;
   /** Bytes queued per client; 0 = no limit. */
   maxQueuedBytes: number;
-  /** Keepalive the broker accepts at most; v5 clients asking more get Server Keep Alive. */
+  /** Keepalive the broker accepts at most; v5 clients asking more get Server Keep Alive. 0 = no limit (mosquitto). */
   maxKeepalive: number;
   retainAvailable: boolean;
   maximumQos: 0 | 1 | 2;
@@ -86,6 +90,8 @@ export interface BrokerOptions {
   /** The version string $SYS/broker/version publishes. */
   version: string;
   auth?: BrokerAuth;
+  /** connection_messages: log connects and disconnects (default true). */
+  connectionMessages?: boolean;
 }
 
 /** mosquitto's log types; `mqt serve -v` shows all, as `mosquitto -v` does. */
