@@ -80,6 +80,7 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
       sysInterval: conf.sysInterval ?? DEFAULT_SYS_INTERVAL,
       version: cli.version,
       connectionMessages: log.connectionMessages,
+      logDebug: log.types.includes('debug'),
     },
     logging: log,
     localOnly,
