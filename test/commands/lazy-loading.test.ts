@@ -3,7 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/ports.js';
-import { MQT_BIN, runTool } from '../support/spawn.js';
+import { MQT_BIN, runTool, startTool } from '../support/spawn.js';
+
+/** The modules the hook saw loaded. */
+function loadedIn(stderr: string): string[] {
+  return [...new Set([...stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!))];
+}
 
 /**
  * node-forge, ora and inquirer cost start-up time: only gen-ca loads forge, and only when it
@@ -23,7 +28,7 @@ describe('lazy loading of the gen-ca dependencies', function () {
       `const Module = require('node:module');
 const load = Module._load;
 Module._load = function (request, ...rest) {
-  if (/^(node-forge|ora|@inquirer\\/)/.test(request)) process.stderr.write('LOADED ' + request + '\\n');
+  if (/^(node-forge|ora|@inquirer\\/|ws$)/.test(request)) process.stderr.write('LOADED ' + request + '\\n');
   return load.call(this, request, ...rest);
 };
 `,
@@ -33,7 +38,7 @@ Module._load = function (request, ...rest) {
 
   const loaded = async (args: string[]): Promise<string[]> => {
     const result = await runTool(process.execPath, ['--require', hook, MQT_BIN, ...args], { timeoutMs: 15_000 });
-    return [...new Set([...result.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!))];
+    return loadedIn(result.stderr);
   };
 
   it('pub, sub, gen-psk and gen-ca --help load none of them', async () => {
@@ -42,6 +47,17 @@ Module._load = function (request, ...rest) {
     assert.deepEqual(await loaded(['sub', '--help']), []);
     assert.deepEqual(await loaded(['gen-psk', 'dev1']), []);
     assert.deepEqual(await loaded(['gen-ca', '--help']), []);
+  });
+
+  it('serve loads ws only when a WebSocket listener is asked for', async () => {
+    const served = async (extra: string[]): Promise<string[]> => {
+      const tool = startTool(process.execPath, ['--require', hook, MQT_BIN, 'serve', '-p', String(await freePort()), ...extra]);
+      await tool.waitForOutput(/^mqt serve: listening on /m, 10_000, 'stdout');
+      tool.kill('SIGTERM');
+      return loadedIn((await tool.waitForExit(5000)).stderr);
+    };
+    assert.deepEqual(await served([]), []);
+    assert.deepEqual(await served(['--ws-port', String(await freePort())]), ['ws']);
   });
 
   it('gen-ca loads node-forge only to make certificates, and no spinner or prompt when piped', async () => {

@@ -63,6 +63,6 @@ export function emptyConfState(): ConfState {
 
 /** mosquitto creates the default listener only when a listener setting was given before any `listener`. */
 export function hasListenerSettings(section: ListenerSection): boolean {
-  const { origin: _origin, security, ...settings } = section;
-  return Object.values(settings).some((v) => v !== undefined) || Object.values(security).some((v) => v !== undefined);
+  return Object.entries(section).some(([key, value]) => key !== 'origin' && key !== 'security' && value !== undefined) ||
+    Object.values(section.security).some((v) => v !== undefined);
 }
