@@ -88,6 +88,15 @@ describe('mosquitto.conf', () => {
       assert.deepEqual(first!.origin, { file: 'm.conf', line: 1 });
     });
 
+    it('settings before the first listener are every listener\'s defaults, unless port makes the default listener', () => {
+      const shared = load('max_connections 50\nprotocol websockets\nlistener 9001\nlistener 9002\nmax_connections 2\nprotocol mqtt\n');
+      assert.deepEqual(listeners(shared), ['*:9001 websockets', '*:9002 mqtt']);
+      assert.deepEqual(shared.listeners.map((l) => l.settings.maxConnections), [50, 2]);
+      const own = load('port 1884\nmax_connections 50\nlistener 9001\n');
+      assert.deepEqual(listeners(own), ['*:1884 mqtt', '*:9001 mqtt']);
+      assert.deepEqual(own.listeners.map((l) => l.settings.maxConnections), [50, -1]);
+    });
+
     it('--bind with a config that defines listeners is refused', () => {
       assert.throws(() => load('listener 1883\n', { bind: '0.0.0.0' }), /--bind cannot be used with a config file that defines listeners/);
     });

@@ -1,6 +1,6 @@
 import { ErrorCode, MqttError } from '../../errors.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
-import { emptyConfState, hasListenerSettings, type ConfState, type ListenerSection } from './state.js';
+import { emptyConfState, type ConfState, type ListenerSection } from './state.js';
 import type { ConfigNote, ListenerConfig, LoggingConfig, ServeConfig } from './types.js';
 
 /** The listeners and logging the command line asks for, mosquitto's flags and mqt's own. */
@@ -50,8 +50,16 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     if (cli.ports.length > 0) {
       notes.push({ level: 'warning', text: `Warning: -p ${cli.ports.join(', ')} ignored: the config file defines the listeners (as mosquitto does).` });
     }
-    if (hasListenerSettings(conf.defaultListener)) listeners.push(fromSection({ port: MQTT_PORT, ...conf.defaultListener }, settings(conf.defaultListener, false)));
-    for (const section of conf.listeners) listeners.push(fromSection(section, settings(section, false)));
+    const base = conf.defaultListener;
+    // `port`/`bind_address` make the default listener one of its own, as in mosquitto. Without them,
+    // settings written before the first `listener` are every listener's defaults; mosquitto would
+    // open an extra listener on 1883 for them.
+    const ownListener = base.port !== undefined || base.bindAddress !== undefined;
+    if (ownListener) listeners.push(fromSection({ port: MQTT_PORT, ...base }, settings(base, false)));
+    for (const own of conf.listeners) {
+      const section = ownListener ? own : { ...base, ...own };
+      listeners.push(fromSection(section, settings(section, false)));
+    }
   } else {
     const addresses = cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
     const ports = cli.ports.length > 0 ? cli.ports : [MQTT_PORT];

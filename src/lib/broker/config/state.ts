@@ -60,9 +60,3 @@ export function emptyConfState(): ConfState {
     notes: [],
   };
 }
-
-/** mosquitto creates the default listener only when a listener setting was given before any `listener`. */
-export function hasListenerSettings(section: ListenerSection): boolean {
-  return Object.entries(section).some(([key, value]) => key !== 'origin' && key !== 'security' && value !== undefined) ||
-    Object.values(section.security).some((v) => v !== undefined);
-}
