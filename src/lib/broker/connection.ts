@@ -125,7 +125,9 @@ export class Connection {
     if (this.state === 'closed') return;
     const code = isMqttError(error) ? error.reasonCode : undefined;
     if (this.state === 'new') {
-      this.close('lost');
+      // A CONNECT for a protocol level we do not speak gets CONNACK 1 in the v3 layout, which every version can read.
+      if (code === ReasonCode.UnsupportedProtocolVersion) this.write(Buffer.from([0x20, 2, 0, 1]));
+      this.close('protocol');
       return;
     }
     if (code === ReasonCode.PacketTooLarge) {
