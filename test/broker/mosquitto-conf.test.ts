@@ -97,6 +97,18 @@ describe('mosquitto.conf', () => {
       assert.deepEqual(own.listeners.map((l) => l.settings.maxConnections), [50, -1]);
     });
 
+    it('without a password file, a login is accepted exactly where anonymous clients are', () => {
+      const config = load('per_listener_settings true\nlistener 1883\nallow_anonymous true\nlistener 1884\n');
+      const verdicts = config.listeners.map((l) =>
+        config.brokerOptions.auth?.authenticate?.({
+          clientId: 'c',
+          username: 'student',
+          connection: { remoteAddress: '127.0.0.1', remotePort: 1, listener: { port: l.port, address: '', protocol: l.protocol, settings: l.settings } },
+        }),
+      );
+      assert.deepEqual(verdicts, [true, false]);
+    });
+
     it('--bind with a config that defines listeners is refused', () => {
       assert.throws(() => load('listener 1883\n', { bind: '0.0.0.0' }), /--bind cannot be used with a config file that defines listeners/);
     });

@@ -1,5 +1,5 @@
 import { ErrorCode, MqttError } from '../../errors.js';
-import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
+import { DEFAULT_LIMITS, type BrokerAuth, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
 import { emptyConfState, type ConfState, type ListenerSection } from './state.js';
 import type { ConfigNote, ListenerConfig, LoggingConfig, ServeConfig } from './types.js';
 
@@ -25,6 +25,14 @@ const ALL_LOG_TYPES: LogLevel[] = ['error', 'warning', 'notice', 'information', 
 const DEFAULT_LOG_TYPES: LogLevel[] = ['error', 'warning', 'notice', 'information'];
 /** mosquitto's $SYS update period. */
 const DEFAULT_SYS_INTERVAL = 10;
+
+/**
+ * With no password file a username proves nothing: mosquitto 2.0 then accepts a login exactly
+ * where anonymous clients are allowed, and refuses it (CONNACK 5) where they are not.
+ */
+const WITHOUT_PASSWORDS: BrokerAuth = {
+  authenticate: (login) => login.connection.listener.settings.allowAnonymous,
+};
 
 /**
  * Applies mosquitto 2.0's defaults and the command line to what the config said. Without a
@@ -85,6 +93,7 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     listeners,
     brokerOptions: {
       limits: limits(conf.limits),
+      auth: WITHOUT_PASSWORDS,
       sysInterval: conf.sysInterval ?? DEFAULT_SYS_INTERVAL,
       version: cli.version,
       connectionMessages: log.connectionMessages,
