@@ -67,6 +67,12 @@ describe('interop: mqt serve', function () {
     assert.doesNotMatch(result.stderr, /Opening|starting|running/);
   });
 
+  it('--bind opens the quick start on that address, still anonymous, and says so in its line', async () => {
+    const serve = await startServe((port) => ['--bind', '127.0.0.1', '-p', String(port)], LISTENING);
+    assert.equal(serve.tool.stdout, `mqt serve: listening on 127.0.0.1 port ${serve.port}, anonymous (clients need no username).\n`);
+    assert.equal(await roundTrip(serve.hp, ['-m', 'bound', '-u', 'any', '-P', 'thing']), 'bound');
+  });
+
   it('retained messages and QoS 2 go through mosquitto_pub and mosquitto_sub', async () => {
     const serve = await startServe((port) => ['-p', String(port)], LISTENING);
     const topic = unique('retained');

@@ -17,5 +17,5 @@ export function listeningSummary(endpoints: readonly Endpoint[], localOnly: bool
   if (localOnly) {
     return `mqt serve: listening on ${where}: this machine only, anonymous. For other machines: mqt serve --bind 0.0.0.0 (or -c FILE with a listener line).`;
   }
-  return `mqt serve: listening on ${where}${anonymous ? ': anyone who can reach this machine may connect, anonymous' : ''}.`;
+  return `mqt serve: listening on ${where}${anonymous ? ', anonymous (clients need no username)' : ''}.`;
 }
