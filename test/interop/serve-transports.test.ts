@@ -62,7 +62,8 @@ describe('interop: mqt serve listeners and log', function () {
 
   it('a plain HTTP request to the websockets port gets 426, not a hang', async () => {
     const wsPort = await freePort();
-    await startServe((port) => ['-p', String(port), '--ws-port', String(wsPort), '-v']);
+    const serve = await startServe((port) => ['-p', String(port), '--ws-port', String(wsPort), '-v']);
+    assert.equal(serve.tool.stderr.split(`Opening websockets listen socket on port ${wsPort}.`).length, 2, 'said once for both loopback addresses');
     const response = await fetch(`http://127.0.0.1:${wsPort}/`);
     assert.equal(response.status, 426);
     assert.match(await response.text(), /MQTT over WebSocket/);

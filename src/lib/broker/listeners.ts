@@ -47,6 +47,8 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
   const opened: Opened[] = [];
   const endpoints: Endpoint[] = [];
   let skipped: MqttError | undefined;
+  // mosquitto says it once per port; mqt's local-only mode has a listener per loopback address.
+  const webSocketPorts = new Set<number>();
   const close = async (): Promise<void> => {
     await Promise.all(opened.map(closeOne));
   };
@@ -59,7 +61,10 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
         settings: listener.settings,
       };
       const addresses = listener.unixPath === undefined ? await addressesOf(listener) : [listener.unixPath];
-      if (listener.protocol === 'websockets') options.log('information', `Opening websockets listen socket on port ${listener.port}.`);
+      if (listener.protocol === 'websockets' && !webSocketPorts.has(listener.port)) {
+        webSocketPorts.add(listener.port);
+        options.log('information', `Opening websockets listen socket on port ${listener.port}.`);
+      }
       for (const address of addresses) {
         if (listener.unixPath !== undefined) options.log('information', `Opening unix listen socket on path ${address}.`);
         else if (listener.protocol === 'mqtt') options.log('information', `Opening ${isIP(address) === 6 ? 'ipv6' : 'ipv4'} listen socket on port ${listener.port}.`);
