@@ -157,7 +157,7 @@ export class Connection {
     clearTimeout(this.keepaliveTimer);
     this.flush();
     const text = CLOSE_TEXT[why];
-    if (wasActive && text !== undefined) this.broker.log('notice', `Client ${this.name} ${text}`);
+    if (text !== undefined && (wasActive || why === 'auth')) this.broker.log('notice', `Client ${this.name} ${text}`);
     this.broker.connectionClosed(this);
     const session = this.session;
     if (session !== undefined && session.connection === this) {

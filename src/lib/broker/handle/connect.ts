@@ -56,6 +56,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
     clientId = `auto-${randomUUID().toUpperCase()}`;
     assigned = true;
   }
+  conn.clientId = clientId;
   const prefix = listener.settings.clientIdPrefix;
   if (prefix !== undefined && prefix !== '' && !clientId.startsWith(prefix)) {
     refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized);
@@ -108,7 +109,6 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
     serverKeepAlive = maxKeepalive;
   }
 
-  conn.clientId = clientId;
   conn.username = username;
   conn.maxInflight = Math.min(props?.receiveMaximum ?? 0xffff, limits.maxInflightMessages > 0 ? limits.maxInflightMessages : 0xffff);
   if (props?.maximumPacketSize !== undefined) conn.maxPacketOut = props.maximumPacketSize;
