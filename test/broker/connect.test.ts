@@ -31,6 +31,7 @@ describe('broker: CONNECT', function () {
     const v4 = await connected(tb.port, { clientId: '', clean: false }, 4);
     assert.equal(v4.connack.reasonCode, 2);
     await v4.client.waitClosed();
+    await tb.waitForLog(/Client <unknown> disconnected due to protocol error\./);
     const v3 = await connected(tb.port, { clientId: '', clean: true }, 3);
     assert.equal(v3.connack.reasonCode, 2);
     const clean = await connected(tb.port, { clientId: '', clean: true }, 4);

@@ -158,6 +158,7 @@ describe('broker: routing', function () {
     publish(pub, 'big', 'small', 1, false, 2);
     const msg = await sub.next('publish');
     assert.equal(msg.payload.toString(), 'small');
+    await tb.waitForLog(/Dropping too large outgoing PUBLISH for s \(208 bytes\)/);
   });
 
   it('answers v5 QoS 1 with 0x10 when nobody is subscribed', async () => {

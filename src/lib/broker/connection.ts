@@ -32,11 +32,14 @@ export type CloseReason =
   | 'not-supported'
   | 'takeover'
   | 'refused'
+  | 'payload-size'
   | 'shutdown';
 
 const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   disconnect: 'disconnected.',
   lost: 'closed its connection.',
+  refused: 'disconnected due to protocol error.',
+  'payload-size': 'disconnected due to oversize payload.',
   malformed: 'disconnected due to malformed packet.',
   protocol: 'disconnected due to protocol error.',
   keepalive: 'has exceeded timeout, disconnecting.',
@@ -152,12 +155,12 @@ export class Connection {
   /** Ends the connection: log line, will, session detached, socket closed after what is queued. */
   close(why: CloseReason): void {
     if (this.state === 'closed') return;
-    const wasActive = this.state === 'active';
     this.state = 'closed';
     clearTimeout(this.keepaliveTimer);
     this.flush();
     const text = CLOSE_TEXT[why];
-    if (wasActive && text !== undefined) this.broker.log('notice', `Client ${this.name} ${text}`);
+    // mosquitto names a client that never got as far as an id "<unknown>".
+    if (text !== undefined) this.broker.log('notice', `Client ${this.clientId === '' ? '<unknown>' : this.clientId} ${text}`);
     this.broker.connectionClosed(this);
     const session = this.session;
     if (session !== undefined && session.connection === this) {
@@ -238,7 +241,10 @@ export class Connection {
       bytes = encode(packet, this.version);
     }
     if (bytes.length > this.maxPacketOut) {
-      if (this.debug) this.broker.log('debug', `Dropped too large PUBLISH to ${this.name} ('${msg.topic}', ${bytes.length} bytes)`);
+      // An alias announced by a packet never sent would be unknown to the client.
+      if (!this.aliasKnown && this.aliasesOut.get(msg.topic) === this.aliasesOut.size) this.aliasesOut.delete(msg.topic);
+      this.broker.stats.dropped++;
+      this.broker.log('notice', `Dropping too large outgoing PUBLISH for ${this.clientId} (${remainingLength(bytes)} bytes)`);
       return false;
     }
     if (this.debug) {
@@ -342,4 +348,11 @@ export class Connection {
     this.waiting.clear();
     for (const conn of waiting) conn.resume();
   }
+}
+
+/** The Remaining Length of an encoded packet, as mosquitto's size messages count it. */
+function remainingLength(bytes: Buffer): number {
+  let i = 1;
+  while ((bytes[i]! & 0x80) !== 0) i++;
+  return bytes.length - i - 1;
 }

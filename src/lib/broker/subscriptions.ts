@@ -32,6 +32,9 @@ interface TreeNode {
 
 export type MatchVisitor = (session: Session, options: SubscriptionOptions, shared: boolean) => void;
 
+/** Topics whose plain matches are remembered; past this the cache starts over. */
+const CACHE_LIMIT = 10_000;
+
 function newNode(): TreeNode {
   return { children: new Map(), subs: undefined, shared: undefined };
 }
@@ -40,9 +43,17 @@ export class SubscriptionTree {
   private readonly root = newNode();
   count = 0;
   sharedCount = 0;
+  /**
+   * Plain matches by topic, so a busy topic is walked once, not once per message. Any subscription
+   * change empties it; topics that reach a shared group are not cached (each message picks anew).
+   */
+  private readonly cache = new Map<string, [Session, SubscriptionOptions][]>();
+  private collecting: [Session, SubscriptionOptions][] | undefined;
+  private sawShared = false;
 
   /** Adds or replaces a subscription; true when it did not exist before (v5 retain handling 1). */
   add(session: Session, filter: string, options: SubscriptionOptions): boolean {
+    this.cache.clear();
     const share = parseSharedSubscription(filter);
     const node = this.nodeFor(share === undefined ? filter : share.filter, true)!;
     if (share === undefined) {
@@ -70,6 +81,7 @@ export class SubscriptionTree {
 
   /** True when the subscription existed. */
   remove(session: Session, filter: string): boolean {
+    this.cache.clear();
     const share = parseSharedSubscription(filter);
     const node = this.nodeFor(share === undefined ? filter : share.filter, false);
     if (node === undefined) return false;
@@ -93,22 +105,33 @@ export class SubscriptionTree {
    * the member whose turn it is (connected members first).
    */
   match(topic: string, visit: MatchVisitor): void {
-    const levels = topic.split('/');
-    this.walk(this.root, levels, 0, topic.charCodeAt(0) === 0x24, visit);
+    const cached = this.cache.get(topic);
+    if (cached !== undefined) {
+      for (const [session, options] of cached) visit(session, options, false);
+      return;
+    }
+    const found: [Session, SubscriptionOptions][] = [];
+    this.collecting = found;
+    this.sawShared = false;
+    this.walk(this.root, topic.split('/'), 0, topic.charCodeAt(0) === 0x24, visit);
+    this.collecting = undefined;
+    if (this.sawShared) return;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(topic, found);
   }
 
   private walk(node: TreeNode, levels: string[], i: number, dollar: boolean, visit: MatchVisitor): void {
     const children = node.children;
     if (i === levels.length) {
-      visitNode(node, visit);
+      this.visitNode(node, visit);
       const hash = children.get('#');
-      if (hash !== undefined) visitNode(hash, visit);
+      if (hash !== undefined) this.visitNode(hash, visit);
       return;
     }
     if (children.size === 0) return;
     if (!(i === 0 && dollar)) {
       const hash = children.get('#');
-      if (hash !== undefined) visitNode(hash, visit);
+      if (hash !== undefined) this.visitNode(hash, visit);
       const plus = children.get('+');
       if (plus !== undefined) this.walk(plus, levels, i + 1, dollar, visit);
     }
@@ -147,28 +170,35 @@ export class SubscriptionTree {
       parent.children.delete(level);
     }
   }
-}
 
-function visitNode(node: TreeNode, visit: MatchVisitor): void {
-  const subs = node.subs;
-  if (subs !== undefined) for (const [session, options] of subs) visit(session, options, false);
-  const shared = node.shared;
-  if (shared === undefined) return;
-  for (const group of shared.values()) {
-    const members = group.members;
-    const n = members.length;
-    let chosen = members[group.next % n]!;
-    for (let k = 0; k < n; k++) {
-      const candidate = members[(group.next + k) % n]!;
-      if (candidate[0].connection !== undefined) {
-        chosen = candidate;
-        group.next = (group.next + k + 1) % n;
-        break;
+  private visitNode(node: TreeNode, visit: MatchVisitor): void {
+    const subs = node.subs;
+    if (subs !== undefined) {
+      for (const [session, options] of subs) {
+        this.collecting?.push([session, options]);
+        visit(session, options, false);
       }
-      if (k === n - 1) group.next = (group.next + 1) % n;
     }
-    visit(chosen[0], chosen[1], true);
+    const shared = node.shared;
+    if (shared === undefined || shared.size === 0) return;
+    this.sawShared = true;
+    for (const group of shared.values()) visitGroup(group, visit);
   }
 }
 
-export type { SharedGroup };
+/** Gives one member of a shared group the message: the next connected one in turn, else the next. */
+function visitGroup(group: SharedGroup, visit: MatchVisitor): void {
+  const members = group.members;
+  const n = members.length;
+  let chosen = members[group.next % n]!;
+  for (let k = 0; k < n; k++) {
+    const candidate = members[(group.next + k) % n]!;
+    if (candidate[0].connection !== undefined) {
+      chosen = candidate;
+      group.next = (group.next + k + 1) % n;
+      break;
+    }
+    if (k === n - 1) group.next = (group.next + 1) % n;
+  }
+  visit(chosen[0], chosen[1], true);
+}

@@ -6,24 +6,25 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectPacket } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
-import type { Connection } from '../connection.js';
+import type { CloseReason, Connection } from '../connection.js';
 import { NEVER_EXPIRES } from '../sessions.js';
 import { storeWill } from '../will.js';
 
-/** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close. */
-function refuse(conn: Connection, v3Code: number, v5Code: number): void {
+/** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
+function refuse(conn: Connection, v3Code: number, v5Code: number, why: CloseReason): void {
   const code = conn.version === 5 ? v5Code : v3Code;
   if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${code})`);
   conn.sendPacket({ type: 'connack', sessionPresent: false, reasonCode: code });
-  conn.close(v3Code === ConnackReturnCode.NotAuthorized || v3Code === ConnackReturnCode.BadUserNameOrPassword ? 'auth' : 'refused');
+  conn.close(why);
 }
 
 /** v5-only refusals: v3 has no code for them, so mosquitto just closes. */
 function refuseV5Only(conn: Connection, v5Code: number): void {
   if (conn.version === 5) {
+    if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${v5Code})`);
     conn.sendPacket({ type: 'connack', sessionPresent: false, reasonCode: v5Code });
   }
-  conn.close('refused');
+  conn.close('not-supported');
 }
 
 export function handleConnect(conn: Connection, packet: ConnectPacket): void {
@@ -41,7 +42,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   const allowed = listener.settings.protocolVersions;
   if (allowed !== undefined && !allowed.includes(version)) {
     broker.log('information', `Invalid protocol version ${version} in CONNECT from ${conn.info.remoteAddress}.`);
-    refuse(conn, ConnackReturnCode.UnacceptableProtocolVersion, ReasonCode.UnsupportedProtocolVersion);
+    refuse(conn, ConnackReturnCode.UnacceptableProtocolVersion, ReasonCode.UnsupportedProtocolVersion, 'refused');
     return;
   }
 
@@ -50,15 +51,16 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   if (clientId === '') {
     // 3.1 has no empty ids; 3.1.1 only with a clean session (MQTT-3.1.3-8); v5 always gets one.
     if (version === 3 || (version === 4 && !packet.clean)) {
-      refuse(conn, ConnackReturnCode.IdentifierRejected, ReasonCode.ClientIdentifierNotValid);
+      refuse(conn, ConnackReturnCode.IdentifierRejected, ReasonCode.ClientIdentifierNotValid, 'refused');
       return;
     }
     clientId = `auto-${randomUUID().toUpperCase()}`;
     assigned = true;
   }
+  conn.clientId = clientId;
   const prefix = listener.settings.clientIdPrefix;
   if (prefix !== undefined && prefix !== '' && !clientId.startsWith(prefix)) {
-    refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized);
+    refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
     return;
   }
 
@@ -68,7 +70,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
     if (will.qos > limits.maximumQos) return refuseV5Only(conn, ReasonCode.QoSNotSupported);
     if (limits.messageSizeLimit > 0 && will.payload.length > limits.messageSizeLimit) {
       broker.log('debug', `Client ${clientId} connected with too large Will payload`);
-      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.PacketTooLarge);
+      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.PacketTooLarge, 'payload-size');
       return;
     }
   }
@@ -84,14 +86,14 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   const username = packet.username;
   if (username === undefined && packet.password === undefined) {
     if (!listener.settings.allowAnonymous) {
-      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized);
+      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
       return;
     }
   } else {
     const auth = broker.options.auth;
     const login = { clientId, username, password: packet.password, connection: conn.info };
     if (auth?.authenticate !== undefined && !auth.authenticate(login)) {
-      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized);
+      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
       return;
     }
   }
@@ -101,14 +103,13 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   const maxKeepalive = limits.maxKeepalive;
   if (maxKeepalive > 0 && (keepalive > maxKeepalive || keepalive === 0)) {
     if (version !== 5) {
-      refuse(conn, ConnackReturnCode.IdentifierRejected, ReasonCode.ClientIdentifierNotValid);
+      refuse(conn, ConnackReturnCode.IdentifierRejected, ReasonCode.ClientIdentifierNotValid, 'refused');
       return;
     }
     keepalive = maxKeepalive;
     serverKeepAlive = maxKeepalive;
   }
 
-  conn.clientId = clientId;
   conn.username = username;
   conn.maxInflight = Math.min(props?.receiveMaximum ?? 0xffff, limits.maxInflightMessages > 0 ? limits.maxInflightMessages : 0xffff);
   if (props?.maximumPacketSize !== undefined) conn.maxPacketOut = props.maximumPacketSize;
