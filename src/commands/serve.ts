@@ -57,7 +57,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (quick) process.stdout.write(`${listeningSummary(listeners.endpoints, config.localOnly)}\n`);
 
   await untilTerminated(() => {
-    log.log('notice', 'Reloading config.');
+    log.log('information', 'Reloading config.');
     void log.reopen();
   });
   log.log('information', `mqt version ${version} terminating`);
