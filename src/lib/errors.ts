@@ -46,6 +46,10 @@ export const ErrorCode = {
   TlsFailed: 'TLS_FAILED',
   /** A file whose content cannot be used: a bad line of an acl_file, a damaged journal. */
   InvalidFile: 'INVALID_FILE',
+  /** A mosquitto.conf line mqt serve cannot use; the message names the file and line. */
+  ConfigError: 'CONFIG_ERROR',
+  /** A listener could not be opened (port in use, no permission, bad address). */
+  ListenFailed: 'LISTEN_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../support/ports.js';
-import { MQT_BIN, runTool } from '../support/spawn.js';
+import { MQT_BIN, runTool, startTool } from '../support/spawn.js';
+
+/** The modules the hook saw loaded. */
+function loadedIn(stderr: string): string[] {
+  return [...new Set([...stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!))];
+}
 
 /**
  * node-forge, ora, inquirer and node:tls cost start-up time: only gen-ca loads forge, and only
@@ -24,7 +29,7 @@ describe('lazy loading of the gen-ca dependencies', function () {
       `const Module = require('node:module');
 const load = Module._load;
 Module._load = function (request, ...rest) {
-  if (/^(node-forge|ora|@inquirer\\/|(node:)?tls$)/.test(request)) process.stderr.write('LOADED ' + request + '\\n');
+  if (/^(node-forge|ora|@inquirer\\/|(node:)?tls$|ws$)/.test(request)) process.stderr.write('LOADED ' + request + '\\n');
   return load.call(this, request, ...rest);
 };
 `,
@@ -34,7 +39,7 @@ Module._load = function (request, ...rest) {
 
   const loaded = async (args: string[]): Promise<string[]> => {
     const result = await runTool(process.execPath, ['--require', hook, MQT_BIN, ...args], { timeoutMs: 15_000 });
-    return [...new Set([...result.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!))];
+    return loadedIn(result.stderr);
   };
 
   it('pub, sub, rr, gen-psk and gen-ca --help load none of them', async () => {
@@ -58,6 +63,18 @@ Module._load = function (request, ...rest) {
     } finally {
       server.close();
     }
+  });
+
+  it('serve loads ws only when a WebSocket listener is asked for', async () => {
+    const served = async (extra: string[]): Promise<string[]> => {
+      const tool = startTool(process.execPath, ['--require', hook, MQT_BIN, 'serve', '-p', String(await freePort()), ...extra]);
+      await tool.waitForOutput(/^mqt serve: listening on /m, 10_000, 'stdout');
+      tool.kill('SIGTERM');
+      return loadedIn((await tool.waitForExit(5000)).stderr);
+    };
+    assert.deepEqual(await served([]), []);
+    // ws itself requires node:tls (for wss), which is fine once a WebSocket listener exists.
+    assert.deepEqual(await served(['--ws-port', String(await freePort())]), ['ws', 'tls']);
   });
 
   it('gen-ca loads node-forge only to make certificates, and no spinner or prompt when piped', async () => {

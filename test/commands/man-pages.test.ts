@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pubOptionGroups } from '../../src/commands/options/pub.js';
@@ -8,6 +8,7 @@ import { rrOptionGroups } from '../../src/commands/options/rr.js';
 import { passwdOptionGroups } from '../../src/commands/options/passwd.js';
 import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
 import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
+import { serveOptionGroups } from '../../src/commands/options/serve.js';
 import type { OptionGroup } from '../../src/commands/options/spec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -21,6 +22,7 @@ describe('man pages', () => {
     ['mqt-passwd.1', passwdOptionGroups],
     ['mqt-gen-ca.1', genCaOptionGroups],
     ['mqt-gen-psk.1', genPskOptionGroups],
+    ['mqt-serve.1', serveOptionGroups],
   ];
   for (const [page, groups] of pages) {
     it(`man/${page} documents every flag of the command`, () => {
@@ -32,6 +34,7 @@ describe('man pages', () => {
 
   it('package.json lists every page in man/', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };
-    assert.deepEqual([...pkg.man].sort(), ['man/mqt-gen-ca.1', 'man/mqt-gen-psk.1', 'man/mqt-passwd.1', 'man/mqt-pub.1', 'man/mqt-rr.1', 'man/mqt-sub.1', 'man/mqt.1']);
+    const pages = readdirSync(join(ROOT, 'man')).map((name) => `man/${name}`);
+    assert.deepEqual([...pkg.man].sort(), pages.sort());
   });
 });

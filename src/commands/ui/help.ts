@@ -31,6 +31,11 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
     ['mqt gen-ca --host broker.lan --ip 192.168.1.10 --client esp1 --arduino', 'names boards use, a client certificate, C for the sketch'],
     ['mqt gen-ca --check certs/server.crt --host 192.168.1.10', 'will mosquitto clients, ESP32 and ESP8266 accept it?'],
   ],
+  serve: [
+    ['mqt serve', 'a broker on port 1883 for this machine (anonymous)'],
+    ['mqt serve --bind 0.0.0.0', 'the same, open to the network: the lab broker'],
+    ['mqt serve -c mymosqui.conf -v', 'as mosquitto -c mymosqui.conf -v: listeners and limits from the file'],
+  ],
   'gen-psk': [
     ['mqt gen-psk btsiot1 --file mosqui_pskfile', 'add a random key for btsiot1 to the psk_file'],
     ['mqt gen-psk esp1 esp2 --bytes 32 --arduino', 'two keys, and the ESP32 setPreSharedKey() lines'],
@@ -123,6 +128,8 @@ async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
       return (await import('../options/gen-ca.js')).genCaOptionGroups;
     case 'gen-psk':
       return (await import('../options/gen-psk.js')).genPskOptionGroups;
+    case 'serve':
+      return (await import('../options/serve.js')).serveOptionGroups;
     default:
       return [];
   }

@@ -20,3 +20,12 @@ export function onTerminate(handler: (signal: NodeJS.Signals) => void): () => vo
 export function signalExitCode(signal: NodeJS.Signals): number {
   return signal === 'SIGINT' ? 130 : 143;
 }
+
+/**
+ * Runs `handler` on every SIGHUP (mosquitto reloads its files then) instead of Node's default of
+ * exiting. Returns a function that removes the handler.
+ */
+export function onHangup(handler: () => void): () => void {
+  process.on('SIGHUP', handler);
+  return () => process.off('SIGHUP', handler);
+}

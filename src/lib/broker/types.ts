@@ -25,6 +25,10 @@ export interface ListenerSettings {
   protocolVersions?: ProtocolVersion[];
   /** clientid_prefixes: a client id must start with this when set. */
   clientIdPrefix?: string;
+  /** maximum_qos of this listener (mosquitto sets it per listener); overrides limits.maximumQos. */
+  maximumQos?: 0 | 1 | 2;
+  /** max_topic_alias of this listener (per listener in mosquitto); overrides limits.maxTopicAlias. */
+  maxTopicAlias?: number;
 }
 
 export interface ConnectionInfo {
@@ -48,7 +52,10 @@ export interface BrokerLimits {
   maxQueuedMessages: number;
   /** Bytes queued per client; 0 = no limit. */
   maxQueuedBytes: number;
-  /** Keepalive the broker accepts at most; v5 clients asking more get Server Keep Alive. */
+  /**
+   * Keepalive the broker accepts at most; 0 = no limit (mosquitto 2.0's default). Above it, or 0,
+   * v5 clients get Server Keep Alive and v3 clients are refused (CONNACK 2), as mosquitto does.
+   */
   maxKeepalive: number;
   retainAvailable: boolean;
   maximumQos: 0 | 1 | 2;
@@ -64,7 +71,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxInflightMessages: 20,
   maxQueuedMessages: 1000,
   maxQueuedBytes: 0,
-  maxKeepalive: 65535,
+  maxKeepalive: 0,
   retainAvailable: true,
   maximumQos: 2,
   maxTopicAlias: 10,
@@ -93,6 +100,13 @@ export interface BrokerOptions {
   /** The version string $SYS/broker/version publishes. */
   version: string;
   auth?: BrokerAuth;
+  /** connection_messages: log connects and disconnects (default true). */
+  connectionMessages?: boolean;
+  /**
+   * Build the debug-level lines (one or more per packet, as `mosquitto -v` prints). Default true;
+   * serve without -v passes false, which spares their formatting on the hot path.
+   */
+  logDebug?: boolean;
 }
 
 /** mosquitto's log types; `mqt serve -v` shows all, as `mosquitto -v` does. */

@@ -93,3 +93,8 @@ export function isoLocalTimeMicroseconds(m: Moment): string {
   const micro = String(Math.floor(m.nanoseconds / 1000)).padStart(6, '0');
   return `${m.year}-${two(m.month)}-${two(m.day)}T${time(m)}.${micro}${utcOffset(m.utcOffsetMinutes)}`;
 }
+
+/** strftime(3) of a whole format (mosquitto's log_timestamp_format); unknown conversions stay as written. */
+export function strftime(format: string, m: Moment): string {
+  return format.replace(/%(.)/gsu, (sequence, letter: string) => strftimeConversion(letter)?.(m) ?? sequence);
+}

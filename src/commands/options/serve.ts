@@ -1,0 +1,78 @@
+import { UsageError } from '../ui/usage-error.js';
+import { allValues, hasFlag, lastValue, type ParsedArgs } from './argv.js';
+import { parseInteger } from './numbers.js';
+import type { OptionGroup } from './spec.js';
+
+/** The mosquitto broker's own flags, so `mosquitto -c x.conf -p 1884 -v` runs as `mqt serve ...`. */
+export const mosquittoBrokerOptions: OptionGroup = {
+  title: "mosquitto's flags",
+  options: [
+    { key: 'config', flags: ['-c', '--config-file'], arity: 1, noun: 'config file', valueName: 'FILE', describe: 'read this mosquitto.conf' },
+    {
+      key: 'port',
+      flags: ['-p', '--port'],
+      arity: 1,
+      noun: 'port',
+      valueName: 'PORT',
+      repeat: true,
+      describe: 'listen on PORT instead of 1883 (repeatable); ignored when the config file defines listeners, as in mosquitto',
+    },
+    { key: 'verbose', flags: ['-v', '--verbose'], arity: 0, describe: 'log everything (every log type), whatever the config says' },
+    { key: 'daemon', flags: ['-d', '--daemon'], arity: 0, describe: 'refused: run mqt serve under systemd, or in the background with &' },
+  ],
+};
+
+export const serveListenerOptions: OptionGroup = {
+  title: 'Listeners (mqt only)',
+  options: [
+    {
+      key: 'bind',
+      flags: ['--bind'],
+      arity: 1,
+      noun: 'address',
+      valueName: 'ADDR',
+      describe: 'listen on ADDR (0.0.0.0: every IPv4 interface) instead of this machine only; stays anonymous',
+    },
+    { key: 'unix', flags: ['--unix'], arity: 1, noun: 'socket path', valueName: 'PATH', repeat: true, describe: 'also listen on the unix socket PATH' },
+    { key: 'wsPort', flags: ['--ws-port'], arity: 1, noun: 'port', valueName: 'PORT', repeat: true, describe: 'also listen for MQTT over WebSocket on PORT' },
+  ],
+};
+
+export const serveHelpOptions: OptionGroup = {
+  title: 'Help',
+  options: [
+    { key: 'help', flags: ['-h', '--help'], arity: 0, describe: 'show this help (-h as in mosquitto)' },
+    { key: 'version', flags: ['--version'], arity: 0, describe: 'print the mqt version' },
+  ],
+};
+
+export interface ServeSettings {
+  readonly configFile: string | undefined;
+  readonly ports: number[];
+  readonly verbose: boolean;
+  readonly bind: string | undefined;
+  readonly unixPaths: string[];
+  readonly wsPorts: number[];
+}
+
+/** mosquitto's -p takes 1 to 65535: the broker's port cannot be left to the system. */
+const port = (text: string): number => parseInteger(text, 1, 65535, (t) => `Invalid port specified (${t}).`);
+
+export function resolveServe(args: ParsedArgs): ServeSettings {
+  if (hasFlag(args, 'daemon')) {
+    throw new UsageError('-d/--daemon is not supported: run mqt serve under systemd, or in the background with "mqt serve &".');
+  }
+  const bind = lastValue(args, 'bind');
+  if (bind?.trim() === '') throw new UsageError('--bind needs an address, e.g. --bind 0.0.0.0.');
+  return {
+    configFile: lastValue(args, 'config'),
+    ports: allValues(args, 'port').map(port),
+    verbose: hasFlag(args, 'verbose'),
+    bind,
+    unixPaths: allValues(args, 'unix'),
+    wsPorts: allValues(args, 'wsPort').map(port),
+  };
+}
+
+/** mqt serve's flags, in the order --help lists them. */
+export const serveOptionGroups: readonly OptionGroup[] = [mosquittoBrokerOptions, serveListenerOptions, serveHelpOptions];

@@ -1,0 +1,65 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { LoggingConfig } from '../../lib/broker/config/types.js';
+import type { LogLevel } from '../../lib/broker/types.js';
+import { fileError } from '../../lib/fs/file-errors.js';
+import { systemClock, type Clock } from '../../lib/output/clock.js';
+import { strftime } from '../../lib/output/strftime.js';
+
+export interface ServeLog {
+  /** Whether lines of this type are written anywhere (to skip building them). */
+  wants(level: LogLevel): boolean;
+  log(level: LogLevel, text: string): void;
+  /** Closes and opens the log file again (after logrotate moved it), as mosquitto does on SIGHUP. */
+  reopen(): Promise<void>;
+  /** Flushes and closes the log file, if any. */
+  close(): Promise<void>;
+}
+
+/**
+ * The broker's log as mosquitto writes it: "TIMESTAMP: text" (Unix seconds unless
+ * log_timestamp_format says otherwise), the log types configured, to every log_dest.
+ */
+export async function openServeLog(config: LoggingConfig, clock: Clock = systemClock): Promise<ServeLog> {
+  const types = new Set(config.types);
+  const path = config.destinations.includes('file') ? config.file : undefined;
+  let file = path === undefined ? undefined : await openLogFile(path);
+  const writers: ((line: string) => void)[] = [];
+  if (config.destinations.includes('stderr')) writers.push((line) => process.stderr.write(line));
+  if (config.destinations.includes('stdout')) writers.push((line) => process.stdout.write(line));
+  if (file !== undefined) writers.push((line) => file?.write(line));
+  const closeFile = (): Promise<void> => {
+    const closing = file;
+    file = undefined;
+    return closing === undefined ? Promise.resolve() : new Promise<void>((resolve) => closing.end(resolve));
+  };
+  const stamp = (): string => {
+    if (!config.timestamps) return '';
+    const moment = clock();
+    return `${config.timestampFormat === undefined ? moment.seconds : strftime(config.timestampFormat, moment)}: `;
+  };
+  return {
+    wants: (level) => types.has(level) && writers.length > 0,
+    log: (level, text) => {
+      if (!types.has(level) || writers.length === 0) return;
+      const line = `${stamp()}${text}\n`;
+      for (const write of writers) write(line);
+    },
+    reopen: async () => {
+      if (path === undefined) return;
+      await closeFile();
+      file = await openLogFile(path).catch((err: unknown) => {
+        process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+        return undefined;
+      });
+    },
+    close: closeFile,
+  };
+}
+
+function openLogFile(path: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createWriteStream(path, { flags: 'a' });
+    stream.once('open', () => resolve(stream));
+    stream.once('error', (err) => reject(fileError(err, `Unable to open log file ${path} for writing`)));
+  });
+}

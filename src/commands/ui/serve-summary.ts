@@ -1,0 +1,21 @@
+import { endpointName } from '../../lib/broker/listen-errors.js';
+import type { Endpoint } from '../../lib/broker/listeners.js';
+
+function describe(endpoint: Endpoint): string {
+  if (endpoint.listener.unixPath !== undefined) return `unix socket ${endpoint.address}`;
+  const where = endpointName(endpoint.address, endpoint.port);
+  return endpoint.listener.protocol === 'websockets' ? `${where} (WebSocket)` : where;
+}
+
+/**
+ * The one line `mqt serve` prints instead of mosquitto's start-up log: where it listens, who can
+ * connect, and how to open it up when only this machine can.
+ */
+export function listeningSummary(endpoints: readonly Endpoint[], localOnly: boolean): string {
+  const where = endpoints.map(describe).join(', ');
+  const anonymous = endpoints.some((e) => e.listener.settings.allowAnonymous);
+  if (localOnly) {
+    return `mqt serve: listening on ${where}: this machine only, anonymous. For other machines: mqt serve --bind 0.0.0.0 (or -c FILE with a listener line).`;
+  }
+  return `mqt serve: listening on ${where}${anonymous ? ', anonymous (clients need no username)' : ''}.`;
+}

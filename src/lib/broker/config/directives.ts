@@ -1,0 +1,296 @@
+import type { BrokerLimits, LogLevel } from '../types.js';
+import type { ConfState, ListenerSection, SecuritySection } from './state.js';
+import type { ConfigNote, LogDestination, Origin } from './types.js';
+import { DirectiveError, bool, int, oneOf, text, word } from './values.js';
+
+/** What a directive's apply() may change: the state, the current listener and security sections. */
+export interface DirectiveContext {
+  readonly conf: ConfState;
+  /** The last `listener` of this file, or the default listener before any. */
+  readonly listener: ListenerSection;
+  /** The current listener's security settings with per_listener_settings, the global ones without. */
+  readonly security: SecuritySection;
+  readonly origin: Origin;
+  startListener(section: ListenerSection): void;
+  includeDir(dir: string): void;
+  note(note: ConfigNote): void;
+}
+
+/**
+ * One mosquitto.conf directive. `global` directives set the broker; `listener` ones the current
+ * listener; `security` ones follow per_listener_settings (global unless it is true).
+ */
+export interface Directive {
+  readonly name: string;
+  readonly scope: 'global' | 'listener' | 'security';
+  /** The value as the man page shows it. */
+  readonly value: string;
+  apply(ctx: DirectiveContext, args: string): void;
+}
+
+const INT_MAX = 2_147_483_647;
+/** mosquitto's MQTT_MAX_PAYLOAD. */
+const MAX_PAYLOAD = 268_435_455;
+
+const LOG_TYPES: readonly LogLevel[] = ['error', 'warning', 'notice', 'information', 'debug', 'subscribe', 'unsubscribe'];
+/** Log types mosquitto knows that nothing in mqt logs under. */
+const SILENT_LOG_TYPES = ['websockets', 'internal'] as const;
+
+function limit<K extends keyof BrokerLimits>(name: string, key: K, read: (args: string) => BrokerLimits[K]): Directive {
+  return {
+    name,
+    scope: 'global',
+    value: 'N',
+    apply: (ctx, args) => {
+      ctx.conf.limits[key] = read(args);
+    },
+  };
+}
+
+/** mosquitto's "no limit" for negative values of the queue limits. */
+const atLeastZero = (name: string) => (args: string) => Math.max(0, int(name, args, -INT_MAX, INT_MAX));
+
+function listenerLine(ctx: DirectiveContext, args: string): void {
+  const [portText, where] = args.split(/\s+/).filter((w) => w !== '');
+  if (portText === undefined) throw new DirectiveError('Empty listener value in configuration.');
+  const port = int('port', portText, 0, 65535);
+  const target = where === undefined || where.startsWith('#') ? undefined : where;
+  if (port === 0 && target === undefined) throw new DirectiveError('A listener with port 0 must provide a Unix socket path.');
+  ctx.conf.listenerConfigured = true;
+  ctx.startListener({
+    origin: ctx.origin,
+    port,
+    ...(target === undefined ? {} : port === 0 ? { unixPath: target } : { bindAddress: target }),
+    security: {},
+  });
+}
+
+function logDest(ctx: DirectiveContext, args: string): void {
+  const [dest, ...rest] = args.trim().split(/\s+/);
+  const destinations = (ctx.conf.logDestinations ??= new Set<LogDestination>());
+  switch (dest) {
+    case 'none':
+      destinations.clear();
+      return;
+    case 'stdout':
+    case 'stderr':
+      destinations.add(dest);
+      return;
+    case 'file': {
+      if (ctx.conf.logFile !== undefined) throw new DirectiveError('Duplicate "log_dest file" value.');
+      const path = rest.join(' ');
+      if (path === '') throw new DirectiveError('Empty "log_dest file" value in configuration.');
+      ctx.conf.logFile = path;
+      destinations.add('file');
+      return;
+    }
+    case 'syslog':
+    case 'topic':
+    case 'dlt':
+      throw new DirectiveError(`log_dest ${dest} is not supported by mqt serve: use stderr, stdout or file.`);
+    case '':
+    case undefined:
+      throw new DirectiveError('Empty log_dest value in configuration.');
+    default:
+      throw new DirectiveError(`Invalid log_dest value (${dest}).`);
+  }
+}
+
+function logType(ctx: DirectiveContext, args: string): void {
+  const type = oneOf('log_type', args, [...LOG_TYPES, ...SILENT_LOG_TYPES, 'all', 'none']);
+  const types = (ctx.conf.logTypes ??= new Set<LogLevel>());
+  if (type === 'none') types.clear();
+  else if (type === 'all') for (const t of LOG_TYPES) types.add(t);
+  else if (type !== 'websockets' && type !== 'internal') types.add(type);
+}
+
+function deprecated(ctx: DirectiveContext, name: string, instead: string): void {
+  ctx.note({ level: 'notice', text: `The '${name}' option is now deprecated and will be removed in a future version. ${instead}` });
+}
+
+const DIRECTIVES: readonly Directive[] = [
+  { name: 'listener', scope: 'listener', value: 'PORT [ADDRESS | PATH]', apply: listenerLine },
+  {
+    name: 'port',
+    scope: 'listener',
+    value: 'PORT',
+    apply: (ctx, args) => {
+      deprecated(ctx, 'port', "Please use 'listener' instead.");
+      if (ctx.conf.defaultListener.port !== undefined) {
+        ctx.note({ level: 'warning', text: 'Warning: Default listener port specified multiple times. Only the latest will be used.' });
+      }
+      ctx.conf.defaultListener.port = int('port', args, 1, 65535);
+      ctx.conf.listenerConfigured = true;
+    },
+  },
+  {
+    name: 'bind_address',
+    scope: 'listener',
+    value: 'ADDRESS',
+    apply: (ctx, args) => {
+      deprecated(ctx, 'bind_address', "Please use 'listener' instead.");
+      ctx.conf.defaultListener.bindAddress = word('bind_address', args);
+      ctx.conf.listenerConfigured = true;
+    },
+  },
+  {
+    name: 'protocol',
+    scope: 'listener',
+    value: 'mqtt | websockets',
+    apply: (ctx, args) => {
+      ctx.listener.protocol = oneOf('protocol', args, ['mqtt', 'websockets'] as const);
+    },
+  },
+  {
+    name: 'socket_domain',
+    scope: 'listener',
+    value: 'ipv4 | ipv6',
+    apply: (ctx, args) => {
+      ctx.listener.socketDomain = oneOf('socket_domain', args, ['ipv4', 'ipv6'] as const);
+    },
+  },
+  {
+    name: 'max_connections',
+    scope: 'listener',
+    value: 'N',
+    apply: (ctx, args) => {
+      const n = int('max_connections', args, -INT_MAX, INT_MAX);
+      // mosquitto counts only limits above zero.
+      ctx.listener.maxConnections = n > 0 ? n : -1;
+    },
+  },
+  {
+    name: 'maximum_qos',
+    scope: 'listener',
+    value: '0 | 1 | 2',
+    apply: (ctx, args) => {
+      ctx.listener.maximumQos = int('maximum_qos', args, 0, 2) as 0 | 1 | 2;
+    },
+  },
+  {
+    name: 'max_topic_alias',
+    scope: 'listener',
+    value: 'N',
+    apply: (ctx, args) => {
+      ctx.listener.maxTopicAlias = int('max_topic_alias', args, 0, 65535);
+    },
+  },
+  {
+    name: 'allow_anonymous',
+    scope: 'security',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      ctx.security.allowAnonymous = bool('allow_anonymous', args);
+    },
+  },
+  {
+    name: 'per_listener_settings',
+    scope: 'global',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      const on = bool('per_listener_settings', args);
+      if (on && ctx.conf.securitySet) throw new DirectiveError('per_listener_settings must be set before any other security settings.');
+      ctx.conf.perListenerSettings = on;
+    },
+  },
+  {
+    name: 'message_size_limit',
+    scope: 'global',
+    value: 'BYTES',
+    apply: (ctx, args) => {
+      ctx.note({ level: 'notice', text: 'Note: It is recommended to replace `message_size_limit` with `max_packet_size`.' });
+      ctx.conf.limits.messageSizeLimit = int('message_size_limit', args, 0, MAX_PAYLOAD);
+    },
+  },
+  limit('max_packet_size', 'maxPacketSize', (args) => int('max_packet_size', args, 20, INT_MAX)),
+  limit('max_inflight_messages', 'maxInflightMessages', (args) => {
+    const n = int('max_inflight_messages', args, -INT_MAX, 65535);
+    return n < 0 || n === 65535 ? 0 : n;
+  }),
+  limit('max_queued_messages', 'maxQueuedMessages', atLeastZero('max_queued_messages')),
+  limit('max_queued_bytes', 'maxQueuedBytes', atLeastZero('max_queued_bytes')),
+  limit('max_keepalive', 'maxKeepalive', (args) => int('max_keepalive', args, 0, 65535)),
+  { ...limit('retain_available', 'retainAvailable', (args) => bool('retain_available', args)), value: 'true | false' },
+  {
+    name: 'sys_interval',
+    scope: 'global',
+    value: 'SECONDS',
+    apply: (ctx, args) => {
+      ctx.conf.sysInterval = int('sys_interval', args, 0, 65535);
+    },
+  },
+  {
+    name: 'set_tcp_nodelay',
+    scope: 'global',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      ctx.conf.tcpNoDelay = bool('set_tcp_nodelay', args);
+    },
+  },
+  { name: 'log_dest', scope: 'global', value: 'stderr | stdout | file PATH | none', apply: logDest },
+  { name: 'log_type', scope: 'global', value: 'TYPE', apply: logType },
+  {
+    name: 'log_timestamp',
+    scope: 'global',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      ctx.conf.logTimestamp = bool('log_timestamp', args);
+    },
+  },
+  {
+    name: 'log_timestamp_format',
+    scope: 'global',
+    value: 'FORMAT',
+    apply: (ctx, args) => {
+      if (ctx.conf.logTimestampFormat !== undefined) throw new DirectiveError('Duplicate log_timestamp_format value in configuration.');
+      ctx.conf.logTimestampFormat = text('log_timestamp_format', args);
+    },
+  },
+  {
+    name: 'connection_messages',
+    scope: 'global',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      ctx.conf.connectionMessages = bool('connection_messages', args);
+    },
+  },
+  {
+    name: 'include_dir',
+    scope: 'global',
+    value: 'DIR',
+    apply: (ctx, args) => {
+      ctx.includeDir(text('include_dir', args));
+    },
+  },
+  {
+    name: 'user',
+    scope: 'global',
+    value: 'USER',
+    apply: (ctx, args) => {
+      ctx.conf.user = text('user', args);
+    },
+  },
+  {
+    name: 'persistence',
+    scope: 'global',
+    value: 'false',
+    apply: (_ctx, args) => {
+      if (bool('persistence', args)) throw new DirectiveError('persistence true is not supported by mqt serve yet.');
+    },
+  },
+  {
+    name: 'allow_duplicate_messages',
+    scope: 'global',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      bool('allow_duplicate_messages', args);
+      deprecated(ctx, 'allow_duplicate_messages', 'The behaviour will default to true.');
+    },
+  },
+];
+
+/** The directives mqt serve reads, by name; the security issue adds its rows here. */
+export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
+  ...DIRECTIVES.map((d) => [d.name, d] as const),
+  ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
+]);

@@ -1,0 +1,62 @@
+import type { BrokerLimits, LogLevel } from '../types.js';
+import type { ConfigNote, ListenerProtocol, LogDestination, Origin } from './types.js';
+
+/**
+ * The security settings mosquitto keeps globally, or per listener with per_listener_settings.
+ * The security issue adds password_file, acl_file and psk_file here.
+ */
+export interface SecuritySection {
+  allowAnonymous?: boolean;
+}
+
+/** What a `listener` line and the directives after it set; unset fields take the defaults. */
+export interface ListenerSection {
+  /** Where its `listener` line is; undefined for the default listener (directives before any `listener`). */
+  origin?: Origin;
+  port?: number;
+  bindAddress?: string;
+  unixPath?: string;
+  protocol?: ListenerProtocol;
+  socketDomain?: 'ipv4' | 'ipv6';
+  maxConnections?: number;
+  maximumQos?: 0 | 1 | 2;
+  maxTopicAlias?: number;
+  security: SecuritySection;
+}
+
+/** The directives read so far, before defaults and the command line are applied. */
+export interface ConfState {
+  /** Listener settings written before any `listener` line, and the deprecated `port`/`bind_address`. */
+  defaultListener: ListenerSection;
+  listeners: ListenerSection[];
+  /** A `listener` or `port` line was read: mosquitto 2.0 leaves local-only mode. */
+  listenerConfigured: boolean;
+  perListenerSettings: boolean;
+  /** A security directive was read (per_listener_settings must come before any). */
+  securitySet: boolean;
+  security: SecuritySection;
+  limits: Partial<BrokerLimits>;
+  sysInterval?: number;
+  logDestinations?: Set<LogDestination>;
+  logFile?: string;
+  logTypes?: Set<LogLevel>;
+  logTimestamp?: boolean;
+  logTimestampFormat?: string;
+  connectionMessages?: boolean;
+  tcpNoDelay?: boolean;
+  user?: string;
+  notes: ConfigNote[];
+}
+
+export function emptyConfState(): ConfState {
+  return {
+    defaultListener: { security: {} },
+    listeners: [],
+    listenerConfigured: false,
+    perListenerSettings: false,
+    securitySet: false,
+    security: {},
+    limits: {},
+    notes: [],
+  };
+}

@@ -1,0 +1,59 @@
+import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
+
+/** Where in which file a directive was written: "mymosqui.conf:3". */
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+export type ListenerProtocol = 'mqtt' | 'websockets';
+
+/** One listener to open: a TCP port (on one address or on all) or a unix socket. */
+export interface ListenerConfig {
+  /** TCP port; 0 for a unix socket. */
+  port: number;
+  /** Address or host name to bind; undefined = every address (IPv4 and IPv6). */
+  bindAddress?: string;
+  /** mosquitto 2.0's `listener 0 /path/to/socket`. */
+  unixPath?: string;
+  protocol: ListenerProtocol;
+  /** socket_domain: only IPv4 or only IPv6 addresses of bindAddress. */
+  socketDomain?: 'ipv4' | 'ipv6';
+  settings: ListenerSettings;
+  /** Where the listener was declared; undefined for those the command line asked for. */
+  origin?: Origin;
+}
+
+export type LogDestination = 'stderr' | 'stdout' | 'file';
+
+export interface LoggingConfig {
+  destinations: LogDestination[];
+  /** With the 'file' destination. */
+  file?: string;
+  types: LogLevel[];
+  timestamps: boolean;
+  /** strftime(3) format of the timestamp; undefined = Unix seconds, as mosquitto prints them. */
+  timestampFormat?: string;
+  /** connection_messages: log each connection and disconnection. */
+  connectionMessages: boolean;
+}
+
+/** A line the broker logs at start-up about its configuration (a deprecated directive, an ignored one). */
+export interface ConfigNote {
+  level: LogLevel;
+  text: string;
+}
+
+/** Everything `mqt serve` needs to run, from mosquitto.conf and the command line. */
+export interface ServeConfig {
+  listeners: ListenerConfig[];
+  brokerOptions: BrokerOptions;
+  logging: LoggingConfig;
+  /** No listener was configured: only this machine can connect, as mosquitto 2.0 without a config. */
+  localOnly: boolean;
+  /** set_tcp_nodelay: disable Nagle's algorithm on accepted TCP connections. */
+  tcpNoDelay: boolean;
+  notes: ConfigNote[];
+  /** The main config file read, if any. */
+  configFile?: string;
+}

@@ -1,0 +1,358 @@
+/**
+ * One client connection: bytes in → PacketReader → one handler per packet type, strictly in order
+ * and synchronously; packets out → a batch per event-loop turn, written as one buffer. When this
+ * client's socket stops draining, the publishers feeding it are paused (they stop being read)
+ * until it drains, so a slow subscriber costs bounded memory instead of a growing buffer.
+ */
+import { Buffer } from 'node:buffer';
+import { isMqttError } from '../errors.js';
+import type { ProtocolVersion } from '../protocol/constants.js';
+import { encode } from '../protocol/encode.js';
+import { PacketReader } from '../protocol/framer.js';
+import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
+import type { Properties } from '../protocol/properties.js';
+import { ReasonCode } from '../protocol/reason-codes.js';
+import type { TransportStream } from '../transport/types.js';
+import type { Broker } from './broker.js';
+import { dispatch } from './handle/dispatch.js';
+import { remainingExpiry, type BrokerMessage } from './message.js';
+import type { Session } from './sessions.js';
+import type { ConnectionInfo } from './types.js';
+import { triggerWill } from './will.js';
+
+/** Why a connection ended; each has mosquitto's log line. */
+export type CloseReason =
+  | 'disconnect'
+  | 'lost'
+  | 'malformed'
+  | 'protocol'
+  | 'keepalive'
+  | 'oversize'
+  | 'auth'
+  | 'not-supported'
+  | 'takeover'
+  | 'refused'
+  | 'payload-size'
+  | 'shutdown';
+
+const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
+  disconnect: 'disconnected.',
+  lost: 'closed its connection.',
+  refused: 'disconnected due to protocol error.',
+  'payload-size': 'disconnected due to oversize payload.',
+  malformed: 'disconnected due to malformed packet.',
+  protocol: 'disconnected due to protocol error.',
+  keepalive: 'has exceeded timeout, disconnecting.',
+  oversize: 'disconnected due to oversize packet.',
+  auth: 'disconnected, not authorised.',
+  'not-supported':
+    'disconnected due to using not allowed feature (QoS too high, retain not supported, or bad AUTH method).',
+};
+
+/** Seconds a new connection has to send CONNECT. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
+export class Connection {
+  readonly reader: PacketReader;
+  version: ProtocolVersion = 4;
+  state: 'new' | 'active' | 'closed' = 'new';
+  session: Session | undefined;
+  /** The client id once CONNECT is read (mosquitto's log uses the address before that). */
+  clientId = '';
+  username: string | undefined;
+  /** Keepalive in ms (already × 1.5); 0 = none. */
+  keepaliveMs = 0;
+  lastSeen = Date.now();
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  /** Outgoing QoS 1/2 window: min(max_inflight_messages, the client's Receive Maximum). */
+  maxInflight = 20;
+  /** The client's Maximum Packet Size; larger packets are not sent to it. */
+  maxPacketOut = Infinity;
+  /** Topic aliases the broker may assign on PUBLISH to this client (its Topic Alias Maximum). */
+  aliasMax = 0;
+  private readonly aliasesOut = new Map<string, number>();
+  readonly aliasesIn = new Map<number, string>();
+  /** The v5 authentication method this connection started with, if any. */
+  authMethod: string | undefined;
+  /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
+  graceful = false;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  /** The socket's buffer is full: publishers sending here wait. */
+  congested = false;
+  private readonly waiting = new Set<Connection>();
+  private paused = false;
+
+  constructor(
+    readonly broker: Broker,
+    readonly stream: TransportStream,
+    readonly info: ConnectionInfo,
+  ) {
+    this.reader = new PacketReader({ version: 4, maxPacketSize: broker.maxPacketIn });
+    stream.setNoDelay?.(true);
+    stream.on('data', this.onData);
+    stream.on('error', this.onError);
+    stream.on('close', this.onClose);
+    stream.on('drain', this.onDrain);
+    this.keepaliveTimer = setTimeout(this.onConnectTimeout, CONNECT_TIMEOUT_MS);
+  }
+
+  /** The client id, or the address before CONNECT, as mosquitto's log names a client. */
+  get name(): string {
+    return this.clientId === '' ? this.info.remoteAddress : this.clientId;
+  }
+
+  get debug(): boolean {
+    return this.broker.logDebug;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.state === 'closed') return;
+    this.lastSeen = Date.now();
+    this.broker.stats.bytesReceived += chunk.length;
+    try {
+      this.reader.push(chunk, this.onPacket);
+    } catch (error) {
+      this.fail(error);
+    }
+  };
+
+  private readonly onPacket = (packet: Packet): void => {
+    if (this.state === 'closed') return;
+    this.broker.stats.messagesReceived++;
+    dispatch(this, packet);
+  };
+
+  /** A bad packet: v5 peers get a DISCONNECT with the reason first (mosquitto's read_handle.c). */
+  fail(error: unknown): void {
+    if (this.state === 'closed') return;
+    const code = isMqttError(error) ? error.reasonCode : undefined;
+    if (this.state === 'new') {
+      // A CONNECT for a protocol level we do not speak gets CONNACK 1 in the v3 layout, which every version can read.
+      if (code === ReasonCode.UnsupportedProtocolVersion) this.write(Buffer.from([0x20, 2, 0, 1]));
+      this.close('protocol');
+      return;
+    }
+    if (code === ReasonCode.PacketTooLarge) {
+      this.disconnect(ReasonCode.PacketTooLarge, 'oversize');
+    } else if (code === ReasonCode.MalformedPacket) {
+      this.disconnect(ReasonCode.MalformedPacket, 'malformed');
+    } else {
+      this.disconnect(code ?? ReasonCode.ProtocolError, 'protocol');
+    }
+  }
+
+  /** Sends a v5 DISCONNECT with `reasonCode` (nothing for v3, which has no server DISCONNECT), then closes. */
+  disconnect(reasonCode: number, why: CloseReason): void {
+    if (this.state === 'closed') return;
+    if (this.version === 5 && this.state === 'active') {
+      if (this.debug) this.broker.log('debug', `Sending DISCONNECT to ${this.name} (rc${reasonCode})`);
+      this.sendPacket({ type: 'disconnect', reasonCode });
+    }
+    this.close(why);
+  }
+
+  /** Ends the connection: log line, will, session detached, socket closed after what is queued. */
+  close(why: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.keepaliveTimer);
+    this.flush();
+    const text = CLOSE_TEXT[why];
+    // mosquitto names a client that never got as far as an id "<unknown>".
+    if (text !== undefined) this.broker.log('notice', `Client ${this.clientId === '' ? '<unknown>' : this.clientId} ${text}`);
+    this.broker.connectionClosed(this);
+    const session = this.session;
+    if (session !== undefined && session.connection === this) {
+      session.connection = undefined;
+      if (!this.graceful) triggerWill(this.broker, session);
+      this.broker.sessionDetached(session);
+    }
+    this.releaseWaiting();
+    this.stream.off('data', this.onData);
+    this.stream.end();
+    this.stream.once('finish', () => this.stream.destroy());
+    // A peer that never reads would keep the socket half open forever.
+    setTimeout(() => this.stream.destroy(), 2000).unref();
+  }
+
+  private readonly onError = (): void => {
+    this.close('lost');
+  };
+
+  private readonly onClose = (): void => {
+    this.close('lost');
+  };
+
+  private readonly onConnectTimeout = (): void => {
+    if (this.state === 'new') this.close('lost');
+  };
+
+  /** Starts the keepalive watch: 1.5 × the keepalive the session runs with (MQTT-3.1.2-24). */
+  startKeepalive(seconds: number): void {
+    clearTimeout(this.keepaliveTimer);
+    this.keepaliveTimer = undefined;
+    this.keepaliveMs = seconds * 1500;
+    if (seconds > 0) this.keepaliveTimer = setTimeout(this.onKeepalive, this.keepaliveMs);
+  }
+
+  private readonly onKeepalive = (): void => {
+    if (this.state === 'closed') return;
+    const idle = Date.now() - this.lastSeen;
+    if (idle >= this.keepaliveMs && !this.paused) {
+      this.disconnect(ReasonCode.KeepAliveTimeout, 'keepalive');
+      return;
+    }
+    this.keepaliveTimer = setTimeout(this.onKeepalive, this.paused ? this.keepaliveMs : this.keepaliveMs - idle);
+  };
+
+  sendPacket(packet: Packet): void {
+    this.write(encode(packet, this.version));
+  }
+
+  sendPubrel(packetId: number): void {
+    if (this.debug) this.broker.log('debug', `Sending PUBREL to ${this.name} (m${packetId})`);
+    this.write(encode({ type: 'pubrel', packetId }, this.version));
+  }
+
+  /**
+   * Sends one PUBLISH. The bytes of a QoS 0 message that needs nothing per client are encoded once
+   * and shared by every such subscriber. Returns false when the packet exceeds the client's
+   * Maximum Packet Size and was not sent.
+   */
+  sendPublish(
+    msg: BrokerMessage,
+    qos: QoS,
+    retain: boolean,
+    subIds: number[] | undefined,
+    packetId: number,
+    dup: boolean,
+  ): boolean {
+    if (this.state !== 'active') return false;
+    const v5 = this.version === 5;
+    let bytes: Buffer;
+    if (qos === 0 && subIds === undefined && msg.expiresAt === 0 && this.aliasMax === 0) {
+      const slot = (v5 ? 2 : 0) + (retain ? 1 : 0);
+      msg.encoded ??= [undefined, undefined, undefined, undefined];
+      bytes = msg.encoded[slot] ??= encode(this.publishPacket(msg, 0, retain, 0, false, msg.properties), this.version);
+    } else {
+      const packet = this.publishPacket(msg, qos, retain, packetId, dup, v5 ? this.hopProperties(msg, subIds) : undefined);
+      if (this.aliasKnown) packet.topic = '';
+      bytes = encode(packet, this.version);
+    }
+    if (bytes.length > this.maxPacketOut) {
+      // An alias announced by a packet never sent would be unknown to the client.
+      if (!this.aliasKnown && this.aliasesOut.get(msg.topic) === this.aliasesOut.size) this.aliasesOut.delete(msg.topic);
+      this.broker.stats.dropped++;
+      this.broker.log('notice', `Dropping too large outgoing PUBLISH for ${this.clientId} (${remainingLength(bytes)} bytes)`);
+      return false;
+    }
+    if (this.debug) {
+      this.broker.log(
+        'debug',
+        `Sending PUBLISH to ${this.name} (d${dup ? 1 : 0}, q${qos}, r${retain ? 1 : 0}, m${packetId}, '${msg.topic}', ... (${msg.payload.length} bytes))`,
+      );
+    }
+    const stats = this.broker.stats;
+    stats.publishSent++;
+    stats.publishBytesSent += msg.payload.length;
+    this.write(bytes);
+    return true;
+  }
+
+  private publishPacket(
+    msg: BrokerMessage,
+    qos: QoS,
+    retain: boolean,
+    packetId: number,
+    dup: boolean,
+    properties: Properties | undefined,
+  ): PublishPacket {
+    const packet: PublishPacket = { type: 'publish', topic: msg.topic, payload: msg.payload, qos, retain, dup };
+    if (qos > 0) packet.packetId = packetId;
+    if (properties !== undefined) packet.properties = properties;
+    return packet;
+  }
+
+  /** Set by hopProperties: the client knows the alias already, so the topic is left out. */
+  private aliasKnown = false;
+
+  /** The per-hop v5 properties: remaining expiry, subscription identifiers, a topic alias. */
+  private hopProperties(msg: BrokerMessage, subIds: number[] | undefined): Properties | undefined {
+    const expiry = remainingExpiry(msg, Date.now());
+    let alias: number | undefined;
+    this.aliasKnown = false;
+    if (this.aliasMax > 0) {
+      alias = this.aliasesOut.get(msg.topic);
+      if (alias !== undefined) {
+        this.aliasKnown = true;
+      } else if (this.aliasesOut.size < this.aliasMax) {
+        alias = this.aliasesOut.size + 1;
+        this.aliasesOut.set(msg.topic, alias);
+      }
+    }
+    if (expiry === undefined && subIds === undefined && alias === undefined) return msg.properties;
+    const props: Properties = { ...msg.properties };
+    if (expiry !== undefined) props.messageExpiryInterval = expiry;
+    if (subIds !== undefined) props.subscriptionIdentifiers = subIds;
+    if (alias !== undefined) props.topicAlias = alias;
+    return props;
+  }
+
+  write(bytes: Buffer): void {
+    if (this.state === 'closed' && this.stream.writableEnded) return;
+    if (this.batch.length === 0) this.broker.scheduleFlush(this);
+    this.batch.push(bytes);
+    this.batchBytes += bytes.length;
+  }
+
+  /** Writes the turn's packets as one buffer. */
+  flush(): void {
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    const size = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.stream.destroyed || this.stream.writableEnded) return;
+    const stats = this.broker.stats;
+    stats.messagesSent += batch.length;
+    stats.bytesSent += size;
+    if (!this.stream.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size))) this.congested = true;
+  }
+
+  /** Stops reading this publisher until `target` drains. */
+  waitFor(target: Connection): void {
+    if (target === this || this.state === 'closed') return;
+    target.waiting.add(this);
+    if (!this.paused) {
+      this.paused = true;
+      this.stream.pause();
+    }
+  }
+
+  private resume(): void {
+    if (!this.paused || this.state === 'closed') return;
+    this.paused = false;
+    this.lastSeen = Date.now();
+    this.stream.resume();
+  }
+
+  private readonly onDrain = (): void => {
+    this.congested = false;
+    this.releaseWaiting();
+  };
+
+  private releaseWaiting(): void {
+    if (this.waiting.size === 0) return;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const conn of waiting) conn.resume();
+  }
+}
+
+/** The Remaining Length of an encoded packet, as mosquitto's size messages count it. */
+function remainingLength(bytes: Buffer): number {
+  let i = 1;
+  while ((bytes[i]! & 0x80) !== 0) i++;
+  return bytes.length - i - 1;
+}

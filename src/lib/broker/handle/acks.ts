@@ -1,0 +1,45 @@
+/** The acknowledgements of QoS 1/2 flows (3.1.1 §4.3, 5.0 §4.3). */
+import type { PubackPacket, PubcompPacket, PubrecPacket, PubrelPacket } from '../../protocol/packets.js';
+import { ReasonCode } from '../../protocol/reason-codes.js';
+import type { Connection } from '../connection.js';
+
+function logReceived(conn: Connection, type: string, packetId: number, reasonCode: number | undefined): void {
+  if (!conn.debug) return;
+  const rc = type === 'PUBACK' || type === 'PUBCOMP' ? `, RC:${reasonCode ?? 0}` : '';
+  conn.broker.log('debug', `Received ${type} from ${conn.name} (Mid: ${packetId}${rc})`);
+}
+
+export function handlePuback(conn: Connection, p: PubackPacket): void {
+  logReceived(conn, 'PUBACK', p.packetId, p.reasonCode);
+  conn.session!.complete(p.packetId, 1);
+}
+
+export function handlePubrec(conn: Connection, p: PubrecPacket): void {
+  logReceived(conn, 'PUBREC', p.packetId, p.reasonCode);
+  const failed = (p.reasonCode ?? 0) >= 0x80;
+  const known = conn.session!.received(p.packetId, failed);
+  if (failed) return;
+  if (known) {
+    conn.sendPubrel(p.packetId);
+  } else if (conn.version === 5) {
+    conn.sendPacket({ type: 'pubrel', packetId: p.packetId, reasonCode: ReasonCode.PacketIdentifierNotFound });
+  } else {
+    conn.sendPubrel(p.packetId);
+  }
+}
+
+export function handlePubrel(conn: Connection, p: PubrelPacket): void {
+  logReceived(conn, 'PUBREL', p.packetId, p.reasonCode);
+  const known = conn.session!.incomingQos2.delete(p.packetId);
+  if (conn.debug) conn.broker.log('debug', `Sending PUBCOMP to ${conn.name} (m${p.packetId})`);
+  if (!known && conn.version === 5) {
+    conn.sendPacket({ type: 'pubcomp', packetId: p.packetId, reasonCode: ReasonCode.PacketIdentifierNotFound });
+  } else {
+    conn.sendPacket({ type: 'pubcomp', packetId: p.packetId });
+  }
+}
+
+export function handlePubcomp(conn: Connection, p: PubcompPacket): void {
+  logReceived(conn, 'PUBCOMP', p.packetId, p.reasonCode);
+  conn.session!.complete(p.packetId, 2);
+}

@@ -1,0 +1,162 @@
+/**
+ * CONNECT → CONNACK (3.1.1 §3.1, 5.0 §3.1), in mosquitto's order: protocol, client id, will,
+ * authentication, keepalive, then the session (takeover, resume or clean start).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConnectPacket } from '../../protocol/packets.js';
+import type { Properties } from '../../protocol/properties.js';
+import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
+import type { CloseReason, Connection } from '../connection.js';
+import { NEVER_EXPIRES } from '../sessions.js';
+import { storeWill } from '../will.js';
+
+/** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
+function refuse(conn: Connection, v3Code: number, v5Code: number, why: CloseReason): void {
+  const code = conn.version === 5 ? v5Code : v3Code;
+  if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${code})`);
+  conn.sendPacket({ type: 'connack', sessionPresent: false, reasonCode: code });
+  conn.close(why);
+}
+
+/** v5-only refusals: v3 has no code for them, so mosquitto just closes. */
+function refuseV5Only(conn: Connection, v5Code: number): void {
+  if (conn.version === 5) {
+    if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${v5Code})`);
+    conn.sendPacket({ type: 'connack', sessionPresent: false, reasonCode: v5Code });
+  }
+  conn.close('not-supported');
+}
+
+export function handleConnect(conn: Connection, packet: ConnectPacket): void {
+  const broker = conn.broker;
+  if (conn.state !== 'new') {
+    broker.log('notice', `Bad client ${conn.name} sending multiple CONNECT messages.`);
+    conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+    return;
+  }
+  const version = packet.protocolVersion;
+  conn.version = version;
+  conn.reader.version = version;
+  const listener = conn.info.listener;
+  const limits = broker.limits;
+  const allowed = listener.settings.protocolVersions;
+  if (allowed !== undefined && !allowed.includes(version)) {
+    broker.log('information', `Invalid protocol version ${version} in CONNECT from ${conn.info.remoteAddress}.`);
+    refuse(conn, ConnackReturnCode.UnacceptableProtocolVersion, ReasonCode.UnsupportedProtocolVersion, 'refused');
+    return;
+  }
+
+  let clientId = packet.clientId;
+  let assigned = false;
+  if (clientId === '') {
+    // 3.1 has no empty ids; 3.1.1 only with a clean session (MQTT-3.1.3-8); v5 always gets one.
+    if (version === 3 || (version === 4 && !packet.clean)) {
+      refuse(conn, ConnackReturnCode.IdentifierRejected, ReasonCode.ClientIdentifierNotValid, 'refused');
+      return;
+    }
+    clientId = `auto-${randomUUID().toUpperCase()}`;
+    assigned = true;
+  }
+  conn.clientId = clientId;
+  const prefix = listener.settings.clientIdPrefix;
+  if (prefix !== undefined && prefix !== '' && !clientId.startsWith(prefix)) {
+    refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+    return;
+  }
+
+  const will = packet.will;
+  if (will !== undefined) {
+    if (will.retain && !limits.retainAvailable) return refuseV5Only(conn, ReasonCode.RetainNotSupported);
+    if (will.qos > limits.maximumQos) return refuseV5Only(conn, ReasonCode.QoSNotSupported);
+    if (limits.messageSizeLimit > 0 && will.payload.length > limits.messageSizeLimit) {
+      broker.log('debug', `Client ${clientId} connected with too large Will payload`);
+      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.PacketTooLarge, 'payload-size');
+      return;
+    }
+  }
+
+  const props = packet.properties;
+  if (props?.authenticationMethod !== undefined) {
+    // No extended authentication methods are configured, so every method is unknown (5.0 §4.12).
+    conn.authMethod = props.authenticationMethod;
+    refuseV5Only(conn, ReasonCode.BadAuthenticationMethod);
+    return;
+  }
+
+  const username = packet.username;
+  if (username === undefined && packet.password === undefined) {
+    if (!listener.settings.allowAnonymous) {
+      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+      return;
+    }
+  } else {
+    const auth = broker.options.auth;
+    const login = { clientId, username, password: packet.password, connection: conn.info };
+    if (auth?.authenticate !== undefined && !auth.authenticate(login)) {
+      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+      return;
+    }
+  }
+
+  let keepalive = packet.keepalive;
+  let serverKeepAlive: number | undefined;
+  const maxKeepalive = limits.maxKeepalive;
+  if (maxKeepalive > 0 && (keepalive > maxKeepalive || keepalive === 0)) {
+    if (version !== 5) {
+      refuse(conn, ConnackReturnCode.IdentifierRejected, ReasonCode.ClientIdentifierNotValid, 'refused');
+      return;
+    }
+    keepalive = maxKeepalive;
+    serverKeepAlive = maxKeepalive;
+  }
+
+  conn.username = username;
+  conn.maxInflight = Math.min(props?.receiveMaximum ?? 0xffff, limits.maxInflightMessages > 0 ? limits.maxInflightMessages : 0xffff);
+  if (props?.maximumPacketSize !== undefined) conn.maxPacketOut = props.maximumPacketSize;
+  conn.aliasMax = props?.topicAliasMaximum ?? 0;
+
+  const { session, present } = broker.attachSession(conn, packet.clean);
+  session.username = username;
+  session.expiryInterval = version === 5 ? (props?.sessionExpiryInterval ?? 0) : packet.clean ? 0 : NEVER_EXPIRES;
+  if (will !== undefined) session.will = storeWill(will, clientId);
+
+  const who = username === undefined ? '' : `, u'${username}'`;
+  broker.log(
+    'notice',
+    `New client connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${version}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
+  );
+  if (conn.debug) {
+    if (will !== undefined) {
+      broker.log('debug', `Will message specified (${will.payload.length} bytes) (r${will.retain ? 1 : 0}, q${will.qos}).`);
+      broker.log('debug', `\t${will.topic}`);
+    } else {
+      broker.log('debug', 'No will message specified.');
+    }
+  }
+
+  conn.state = 'active';
+  conn.startKeepalive(keepalive);
+  const sessionPresent = present && version !== 3;
+  if (conn.debug) broker.log('debug', `Sending CONNACK to ${clientId} (${sessionPresent ? 1 : 0}, 0)`);
+  conn.sendPacket({
+    type: 'connack',
+    sessionPresent,
+    reasonCode: 0,
+    properties: version === 5 ? connackProperties(conn, assigned ? clientId : undefined, serverKeepAlive) : undefined,
+  });
+  session.resume(conn);
+}
+
+/** What mosquitto announces in a v5 CONNACK (src/send_connack.c, handle_connect.c). */
+function connackProperties(conn: Connection, assignedId: string | undefined, serverKeepAlive: number | undefined): Properties | undefined {
+  const limits = conn.broker.limits;
+  const props: Properties = {};
+  if (limits.maxTopicAlias > 0) props.topicAliasMaximum = limits.maxTopicAlias;
+  if (assignedId !== undefined) props.assignedClientIdentifier = assignedId;
+  if (serverKeepAlive !== undefined) props.serverKeepAlive = serverKeepAlive;
+  if (!limits.retainAvailable) props.retainAvailable = 0;
+  if (limits.maxPacketSize > 0) props.maximumPacketSize = limits.maxPacketSize;
+  if (limits.receiveMaximum > 0) props.receiveMaximum = limits.receiveMaximum;
+  if (limits.maximumQos !== 2) props.maximumQoS = limits.maximumQos;
+  return Object.keys(props).length === 0 ? undefined : props;
+}

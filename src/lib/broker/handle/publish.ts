@@ -1,0 +1,83 @@
+/** An incoming PUBLISH (3.1.1 §3.3, 5.0 §3.3): checks, topic alias, limits, access, then routing and the ack. */
+import type { PublishPacket } from '../../protocol/packets.js';
+import { ReasonCode } from '../../protocol/reason-codes.js';
+import type { Connection } from '../connection.js';
+import { newMessage } from '../message.js';
+
+function describe(conn: Connection, p: PublishPacket, topic: string): string {
+  return `${conn.name} (d${p.dup ? 1 : 0}, q${p.qos}, r${p.retain ? 1 : 0}, m${p.packetId ?? 0}, '${topic}', ... (${p.payload.length} bytes))`;
+}
+
+/** Answers a QoS 1/2 PUBLISH with PUBACK or PUBREC; the reason code exists only in v5. */
+function ack(conn: Connection, p: PublishPacket, reasonCode: number): void {
+  if (p.qos === 0) return;
+  const type = p.qos === 1 ? 'puback' : 'pubrec';
+  const packetId = p.packetId!;
+  if (conn.debug) conn.broker.log('debug', `Sending ${type.toUpperCase()} to ${conn.name} (m${packetId}, rc${reasonCode})`);
+  conn.sendPacket(conn.version === 5 && reasonCode !== 0 ? { type, packetId, reasonCode } : { type, packetId });
+}
+
+/** Resolves a v5 topic alias (5.0 §3.3.2.3.4); undefined after disconnecting for a bad one. */
+function resolveTopic(conn: Connection, p: PublishPacket): string | undefined {
+  const alias = p.properties?.topicAlias;
+  if (alias === undefined) return p.topic;
+  if (alias > conn.broker.limits.maxTopicAlias) {
+    conn.disconnect(ReasonCode.TopicAliasInvalid, 'protocol');
+    return undefined;
+  }
+  if (p.topic !== '') {
+    conn.aliasesIn.set(alias, p.topic);
+    return p.topic;
+  }
+  const topic = conn.aliasesIn.get(alias);
+  if (topic === undefined) conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+  return topic;
+}
+
+export function handlePublish(conn: Connection, p: PublishPacket): void {
+  const broker = conn.broker;
+  const limits = broker.limits;
+  if (p.qos > limits.maximumQos) {
+    broker.log('information', `Too high QoS in PUBLISH from ${conn.name}, disconnecting.`);
+    conn.disconnect(ReasonCode.QoSNotSupported, 'not-supported');
+    return;
+  }
+  if (p.retain && !limits.retainAvailable) {
+    conn.disconnect(ReasonCode.RetainNotSupported, 'not-supported');
+    return;
+  }
+  const topic = resolveTopic(conn, p);
+  if (topic === undefined) return;
+  const stats = broker.stats;
+  stats.publishReceived++;
+  stats.publishBytesReceived += p.payload.length;
+  if (limits.messageSizeLimit > 0 && p.payload.length > limits.messageSizeLimit) {
+    broker.log('debug', `Dropped too large PUBLISH from ${describe(conn, p, topic)}`);
+    stats.dropped++;
+    ack(conn, p, ReasonCode.PacketTooLarge);
+    return;
+  }
+  if (!broker.mayWrite(conn, topic)) {
+    broker.log('debug', `Denied PUBLISH from ${describe(conn, p, topic)}`);
+    ack(conn, p, ReasonCode.NotAuthorized);
+    return;
+  }
+  if (conn.debug) broker.log('debug', `Received PUBLISH from ${describe(conn, p, topic)}`);
+  const session = conn.session!;
+  if (p.qos === 2) {
+    const id = p.packetId!;
+    // A resent QoS 2 PUBLISH (DUP after a reconnect) is acknowledged again but not delivered twice.
+    if (!session.incomingQos2.has(id)) {
+      if (conn.version === 5 && session.incomingQos2.size >= limits.receiveMaximum && limits.receiveMaximum > 0) {
+        conn.disconnect(ReasonCode.ReceiveMaximumExceeded, 'protocol');
+        return;
+      }
+      session.incomingQos2.add(id);
+      broker.publish(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false), conn);
+    }
+    ack(conn, p, 0);
+    return;
+  }
+  const matched = broker.publish(newMessage(topic, p.payload, p.qos, p.retain, p.properties, conn.clientId, false), conn);
+  ack(conn, p, matched ? 0 : ReasonCode.NoMatchingSubscribers);
+}

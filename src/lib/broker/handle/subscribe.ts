@@ -1,0 +1,61 @@
+/**
+ * SUBSCRIBE → SUBACK, then the retained messages the new subscriptions ask for (3.1.1 §3.8,
+ * 5.0 §3.8): v3 always, v5 by retain handling; never for shared subscriptions (5.0 §4.8.2).
+ */
+import type { QoS, SubscribePacket } from '../../protocol/packets.js';
+import { ReasonCode, SUBACK_FAILURE_V3 } from '../../protocol/reason-codes.js';
+import { isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
+import type { Connection } from '../connection.js';
+import type { BrokerMessage } from '../message.js';
+import type { SubscriptionOptions } from '../subscriptions.js';
+
+export function handleSubscribe(conn: Connection, p: SubscribePacket): void {
+  const broker = conn.broker;
+  const session = conn.session!;
+  if (conn.debug) broker.log('debug', `Received SUBSCRIBE from ${conn.name}`);
+  const identifier = p.properties?.subscriptionIdentifiers?.[0];
+  const codes: number[] = [];
+  const retained: [BrokerMessage[], QoS][] = [];
+  for (const s of p.subscriptions) {
+    const filter = s.topicFilter;
+    if (!isValidTopicFilter(filter)) {
+      broker.log('information', `Invalid subscription string from ${conn.info.remoteAddress}, disconnecting.`);
+      conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
+      return;
+    }
+    const share = parseSharedSubscription(filter);
+    if (share !== undefined && s.noLocal === true) {
+      // 5.0 §3.8.3.1: No Local on a shared subscription is a protocol error.
+      conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+      return;
+    }
+    const qos = Math.min(s.qos, broker.limits.maximumQos) as QoS;
+    if (conn.debug) broker.log('debug', `\t${filter} (QoS ${qos})`);
+    if (!broker.mayRead(conn, share?.filter ?? filter)) {
+      codes.push(conn.version === 5 ? ReasonCode.NotAuthorized : SUBACK_FAILURE_V3);
+      continue;
+    }
+    const options: SubscriptionOptions = {
+      qos,
+      noLocal: s.noLocal === true,
+      retainAsPublished: s.retainAsPublished === true,
+      retainHandling: s.retainHandling ?? 0,
+      identifier,
+    };
+    const isNew = broker.subscriptions.add(session, filter, options);
+    session.subscriptions.set(filter, options);
+    broker.log('subscribe', `${conn.clientId} ${qos} ${filter}`);
+    codes.push(qos);
+    const wanted = options.retainHandling === 0 || (options.retainHandling === 1 && isNew);
+    if (share === undefined && wanted) retained.push([broker.retained.matching(filter, Date.now()), qos]);
+  }
+  if (conn.debug) broker.log('debug', `Sending SUBACK to ${conn.name}`);
+  conn.sendPacket({ type: 'suback', packetId: p.packetId, reasonCodes: codes });
+  const subIds = identifier === undefined ? undefined : [identifier];
+  for (const [messages, qos] of retained) {
+    for (const msg of messages) {
+      if (!broker.mayRead(conn, msg.topic)) continue;
+      session.deliver(msg, Math.min(qos, msg.qos) as QoS, true, subIds);
+    }
+  }
+}

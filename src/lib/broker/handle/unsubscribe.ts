@@ -1,0 +1,26 @@
+import type { UnsubscribePacket } from '../../protocol/packets.js';
+import { ReasonCode } from '../../protocol/reason-codes.js';
+import { isValidTopicFilter } from '../../topic.js';
+import type { Connection } from '../connection.js';
+
+/** UNSUBSCRIBE → UNSUBACK; v5 says per filter whether a subscription existed (0x11 when not). */
+export function handleUnsubscribe(conn: Connection, p: UnsubscribePacket): void {
+  const broker = conn.broker;
+  const session = conn.session!;
+  if (conn.debug) broker.log('debug', `Received UNSUBSCRIBE from ${conn.name}`);
+  const codes: number[] = [];
+  for (const filter of p.topicFilters) {
+    if (!isValidTopicFilter(filter)) {
+      broker.log('information', `Invalid unsubscription string from ${conn.info.remoteAddress}, disconnecting.`);
+      conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
+      return;
+    }
+    if (conn.debug) broker.log('debug', `\t${filter}`);
+    const existed = broker.subscriptions.remove(session, filter);
+    session.subscriptions.delete(filter);
+    broker.log('unsubscribe', `${conn.clientId} ${filter}`);
+    codes.push(existed ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted);
+  }
+  if (conn.debug) broker.log('debug', `Sending UNSUBACK to ${conn.name}`);
+  conn.sendPacket({ type: 'unsuback', packetId: p.packetId, reasonCodes: codes });
+}

@@ -1,0 +1,165 @@
+import { lookup } from 'node:dns/promises';
+import { lstatSync, unlinkSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { errnoOf } from '../errno-text.js';
+import type { MqttError } from '../errors.js';
+import type { TransportStream } from '../transport/types.js';
+import type { ListenerConfig } from './config/types.js';
+import { endpointName, listenError } from './listen-errors.js';
+import type { BrokerHandle, ListenerInfo, LogLevel } from './types.js';
+
+export interface ListenOptions {
+  /** set_tcp_nodelay. */
+  tcpNoDelay: boolean;
+  /** connection_messages: log "New connection from ..." per accepted connection. */
+  connectionMessages: boolean;
+  log(level: LogLevel, text: string): void;
+}
+
+/** One socket the broker listens on. */
+export interface Endpoint {
+  listener: ListenerConfig;
+  /** An IP address, or the path of a unix socket. */
+  address: string;
+  /** The port bound; 0 for a unix socket. */
+  port: number;
+}
+
+export interface OpenListeners {
+  endpoints: Endpoint[];
+  /** Stops accepting and ends the connections still open (call broker.close() first, for a clean DISCONNECT). */
+  close(): Promise<void>;
+}
+
+/** Errors that mean "this machine has no IPv6": the IPv6 half of a listener is then skipped. */
+const NO_IPV6 = new Set(['EAFNOSUPPORT', 'EADDRNOTAVAIL']);
+
+type Opened = { server: Server | HttpServer; sockets: Set<Socket>; stop?: () => void };
+
+/**
+ * Opens every listener, as mosquitto does: a TCP listener without an address listens on IPv4 and
+ * IPv6 separately (one log line each), a host name on each of its addresses, `listener 0 PATH` on
+ * a unix socket, `protocol websockets` over HTTP. Each accepted connection goes to the broker.
+ * If one cannot be opened, those already open are closed and the error names address and port.
+ */
+export async function openListeners(configs: readonly ListenerConfig[], broker: BrokerHandle, options: ListenOptions): Promise<OpenListeners> {
+  const opened: Opened[] = [];
+  const endpoints: Endpoint[] = [];
+  let skipped: MqttError | undefined;
+  // mosquitto says it once per port; mqt's local-only mode has a listener per loopback address.
+  const webSocketPorts = new Set<number>();
+  const close = async (): Promise<void> => {
+    await Promise.all(opened.map(closeOne));
+  };
+  try {
+    for (const listener of configs) {
+      const info: ListenerInfo = {
+        port: listener.port,
+        address: listener.unixPath ?? listener.bindAddress ?? '',
+        protocol: listener.protocol,
+        settings: listener.settings,
+      };
+      const addresses = listener.unixPath === undefined ? await addressesOf(listener) : [listener.unixPath];
+      if (listener.protocol === 'websockets' && !webSocketPorts.has(listener.port)) {
+        webSocketPorts.add(listener.port);
+        options.log('information', `Opening websockets listen socket on port ${listener.port}.`);
+      }
+      for (const address of addresses) {
+        if (listener.unixPath !== undefined) options.log('information', `Opening unix listen socket on path ${address}.`);
+        else if (listener.protocol === 'mqtt') options.log('information', `Opening ${isIP(address) === 6 ? 'ipv6' : 'ipv4'} listen socket on port ${listener.port}.`);
+        const one = await listenOne(listener, address, info, broker, options).catch((err: unknown) => {
+          if (isIP(address) !== 6 || !NO_IPV6.has(errnoOf(err) ?? '')) throw listenError(err, address, listener.port);
+          skipped ??= listenError(err, address, listener.port);
+          options.log('warning', `Warning: IPv6 is not available here: not listening on ${endpointName(address, listener.port)}.`);
+          return undefined;
+        });
+        if (one === undefined) continue;
+        opened.push(one);
+        const bound = one.server.address();
+        endpoints.push({ listener, address, port: bound !== null && typeof bound === 'object' ? bound.port : 0 });
+      }
+    }
+    if (endpoints.length === 0 && skipped !== undefined) throw skipped;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { endpoints, close };
+}
+
+/** The addresses a TCP listener binds: both families for none, every address of a host name. */
+async function addressesOf(listener: ListenerConfig): Promise<string[]> {
+  const family = listener.socketDomain === 'ipv4' ? 4 : listener.socketDomain === 'ipv6' ? 6 : undefined;
+  const host = listener.bindAddress;
+  if (host === undefined) return family === 4 ? ['0.0.0.0'] : family === 6 ? ['::'] : ['0.0.0.0', '::'];
+  if (isIP(host) !== 0) return [host];
+  try {
+    const found = await lookup(host, { all: true, ...(family === undefined ? {} : { family }) });
+    return [...new Set(found.map((a) => a.address))];
+  } catch (err) {
+    throw listenError(err, host, listener.port);
+  }
+}
+
+function listenOne(listener: ListenerConfig, address: string, info: ListenerInfo, broker: BrokerHandle, options: ListenOptions): Promise<Opened> {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    if (options.tcpNoDelay && listener.unixPath === undefined) socket.setNoDelay(true);
+  };
+  const hand = (stream: TransportStream, remoteAddress: string, remotePort: number): void => {
+    if (options.connectionMessages) options.log('notice', `New connection from ${remoteAddress}:${remotePort} on port ${listener.port}.`);
+    broker.handleConnection(stream, { remoteAddress, remotePort, listener: info });
+  };
+  const remote = (socket: Socket): [string, number] =>
+    listener.unixPath === undefined ? [socket.remoteAddress ?? '', socket.remotePort ?? 0] : [listener.unixPath, 0];
+  const opened: Opened = { server: createServer(), sockets };
+  if (listener.protocol === 'websockets') {
+    const http = createHttpServer((_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('This port speaks MQTT over WebSocket (subprotocol mqtt).\n');
+    });
+    http.on('connection', track);
+    opened.server = http;
+  } else {
+    opened.server.on('connection', (socket: Socket) => {
+      track(socket);
+      hand(socket, ...remote(socket));
+    });
+  }
+  if (listener.unixPath !== undefined) removeStaleSocket(listener.unixPath);
+  return new Promise<Opened>((resolve, reject) => {
+    const server = opened.server;
+    server.once('error', reject);
+    const listening = async (): Promise<void> => {
+      server.off('error', reject);
+      // A listening socket's later errors (EMFILE on accept...) must not end the broker.
+      server.on('error', (err) => options.log('error', `Error: ${endpointName(address, listener.port)}: ${err.message}`));
+      if (listener.protocol === 'websockets') {
+        const { serveWebSockets } = await import('./ws-listener.js');
+        opened.stop = await serveWebSockets(server as HttpServer, (stream, request) => {
+          hand(stream, ...remote(request.socket));
+        });
+      }
+      resolve(opened);
+    };
+    if (listener.unixPath !== undefined) server.listen(listener.unixPath, () => void listening().catch(reject));
+    else server.listen({ host: address, port: listener.port, ipv6Only: isIP(address) === 6 }, () => void listening().catch(reject));
+  });
+}
+
+/** A socket file left by a broker that died; mosquitto removes whatever is there, mqt only a socket. */
+function removeStaleSocket(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch {
+    // Nothing there, or not ours to remove: listen() reports what is wrong.
+  }
+}
+
+function closeOne(opened: Opened): Promise<void> {
+  opened.stop?.();
+  for (const socket of opened.sockets) socket.destroy();
+  return new Promise((resolve) => opened.server.close(() => resolve()));
+}

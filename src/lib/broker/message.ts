@@ -1,0 +1,92 @@
+import { Buffer } from 'node:buffer';
+import type { QoS } from '../protocol/packets.js';
+import type { Properties } from '../protocol/properties.js';
+
+/**
+ * An application message inside the broker: what a PUBLISH (or a will, or $SYS) carries, minus
+ * everything that belongs to one hop (packet id, DUP, topic alias, subscription identifiers).
+ */
+export interface BrokerMessage {
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+  retain: boolean;
+  /** The v5 properties forwarded unchanged: payload format, content type, response topic, correlation data, user properties. */
+  properties: Properties | undefined;
+  /** Date.now() after which the message is dropped (v5 message expiry); 0 = never. */
+  expiresAt: number;
+  /** Client id of the publisher, for no local; '' for wills of gone clients and $SYS. */
+  senderId: string;
+  /** True once payload and properties are copies the broker owns rather than views of a socket chunk. */
+  owned: boolean;
+  /** Encoded QoS 0 PUBLISH, by [v3|v5][retain], for subscribers that need nothing per-hop. */
+  encoded: (Buffer | undefined)[] | undefined;
+}
+
+/** The PUBLISH properties that travel end to end (5.0 §3.3.2.3); topic alias, expiry and subscription ids are per hop. */
+export function forwardedProperties(props: Properties | undefined): Properties | undefined {
+  if (props === undefined) return undefined;
+  const { payloadFormatIndicator, contentType, responseTopic, correlationData, userProperties } = props;
+  if (
+    payloadFormatIndicator === undefined &&
+    contentType === undefined &&
+    responseTopic === undefined &&
+    correlationData === undefined &&
+    userProperties === undefined
+  ) {
+    return undefined;
+  }
+  const out: Properties = {};
+  if (payloadFormatIndicator !== undefined) out.payloadFormatIndicator = payloadFormatIndicator;
+  if (contentType !== undefined) out.contentType = contentType;
+  if (responseTopic !== undefined) out.responseTopic = responseTopic;
+  if (correlationData !== undefined) out.correlationData = correlationData;
+  if (userProperties !== undefined) out.userProperties = userProperties;
+  return out;
+}
+
+/**
+ * Decoded payloads are views of the socket chunk they came in; a message that outlives the current
+ * packet (queued, in flight, retained, a will) gets its own copy, once, shared by every holder.
+ */
+export function own(msg: BrokerMessage): BrokerMessage {
+  if (msg.owned) return msg;
+  msg.payload = Buffer.from(msg.payload);
+  const cd = msg.properties?.correlationData;
+  if (cd !== undefined && msg.properties !== undefined) msg.properties.correlationData = Buffer.from(cd);
+  msg.owned = true;
+  return msg;
+}
+
+export function newMessage(
+  topic: string,
+  payload: Buffer,
+  qos: QoS,
+  retain: boolean,
+  properties: Properties | undefined,
+  senderId: string,
+  owned: boolean,
+): BrokerMessage {
+  const expiry = properties?.messageExpiryInterval;
+  return {
+    topic,
+    payload,
+    qos,
+    retain,
+    properties: forwardedProperties(properties),
+    expiresAt: expiry === undefined ? 0 : Date.now() + expiry * 1000,
+    senderId,
+    owned,
+    encoded: undefined,
+  };
+}
+
+/** Seconds left before expiry, rounded up, for the Message Expiry Interval sent on; undefined = never expires. */
+export function remainingExpiry(msg: BrokerMessage, now: number): number | undefined {
+  if (msg.expiresAt === 0) return undefined;
+  return Math.max(0, Math.ceil((msg.expiresAt - now) / 1000));
+}
+
+export function isExpired(msg: BrokerMessage, now: number): boolean {
+  return msg.expiresAt !== 0 && now >= msg.expiresAt;
+}

@@ -1,0 +1,32 @@
+import { topicMatches } from '../topic.js';
+import { isExpired, own, type BrokerMessage } from './message.js';
+
+/** Retained messages by topic: set, replaced, and cleared by an empty payload (3.1.1 §3.3.1.3). */
+export class RetainedStore {
+  private readonly byTopic = new Map<string, BrokerMessage>();
+
+  get count(): number {
+    return this.byTopic.size;
+  }
+
+  store(msg: BrokerMessage): void {
+    if (msg.payload.length === 0) {
+      this.byTopic.delete(msg.topic);
+      return;
+    }
+    this.byTopic.set(msg.topic, own(msg));
+  }
+
+  /** The live retained messages a new subscription on `filter` receives, expired ones dropped. */
+  matching(filter: string, now: number): BrokerMessage[] {
+    const found: BrokerMessage[] = [];
+    for (const [topic, msg] of this.byTopic) {
+      if (isExpired(msg, now)) {
+        this.byTopic.delete(topic);
+        continue;
+      }
+      if (topicMatches(filter, topic)) found.push(msg);
+    }
+    return found;
+  }
+}

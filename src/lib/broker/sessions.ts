@@ -1,0 +1,180 @@
+/**
+ * Sessions: what the broker keeps for a client id between connections (MQTT 3.1.1 §4.1, 5.0
+ * §4.1). A clean session ends with its connection; a persistent one keeps its subscriptions and
+ * queues QoS 1/2 messages while the client is away, until it reconnects or its v5 Session Expiry
+ * Interval runs out. Outgoing QoS 1/2 flow control lives here too: at most `maxInflight` messages
+ * await acknowledgement, the rest wait in a queue bounded by max_queued_messages/bytes.
+ */
+import type { QoS } from '../protocol/packets.js';
+import type { Broker } from './broker.js';
+import type { Connection } from './connection.js';
+import { isExpired, own, type BrokerMessage } from './message.js';
+import type { SubscriptionOptions } from './subscriptions.js';
+import type { StoredWill } from './will.js';
+
+/** One message on its way to one client. */
+export interface Outgoing {
+  msg: BrokerMessage;
+  qos: QoS;
+  retain: boolean;
+  subIds: number[] | undefined;
+  packetId: number;
+  /** QoS 2: PUBREC came back, PUBREL sent, waiting for PUBCOMP. */
+  released: boolean;
+}
+
+/** Session Expiry Interval meaning "never" (5.0 §3.1.2.11.2); v3 persistent sessions use it too. */
+export const NEVER_EXPIRES = 0xffff_ffff;
+
+export class Session {
+  readonly subscriptions = new Map<string, SubscriptionOptions>();
+  connection: Connection | undefined;
+  /** Sent and not yet acknowledged, in send order (a Map keeps insertion order). */
+  readonly inflight = new Map<number, Outgoing>();
+  private queue: Outgoing[] = [];
+  private queueHead = 0;
+  private queuedBytes = 0;
+  /** Incoming QoS 2 packet ids answered with PUBREC and awaiting PUBREL. */
+  readonly incomingQos2 = new Set<number>();
+  private nextPacketId = 1;
+  /** Seconds the session outlives its connection; NEVER_EXPIRES or 0 (ends with the connection). */
+  expiryInterval = 0;
+  expiryTimer: NodeJS.Timeout | undefined;
+  will: StoredWill | undefined;
+  willTimer: NodeJS.Timeout | undefined;
+  username: string | undefined;
+  /** Logged once per run of drops, as mosquitto does. */
+  private dropping = false;
+
+  constructor(
+    readonly broker: Broker,
+    readonly clientId: string,
+  ) {}
+
+  get queuedCount(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  /**
+   * Hands a message to this client: QoS 0 goes out now or nowhere; QoS 1/2 go out when a slot of
+   * the in-flight window is free, wait in the queue otherwise, and are dropped (with a log line and
+   * $SYS count) only when a configured queue limit is reached.
+   */
+  deliver(msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): void {
+    const conn = this.connection;
+    if (qos === 0) {
+      if (conn !== undefined) conn.sendPublish(msg, 0, retain, subIds, 0, false);
+      return;
+    }
+    own(msg);
+    const out: Outgoing = { msg, qos, retain, subIds, packetId: 0, released: false };
+    if (conn !== undefined && this.queuedCount === 0 && this.inflight.size < conn.maxInflight) {
+      this.send(conn, out);
+      return;
+    }
+    const limits = this.broker.limits;
+    const count = this.queuedCount;
+    if (
+      (limits.maxQueuedMessages > 0 && count >= limits.maxQueuedMessages) ||
+      (limits.maxQueuedBytes > 0 && this.queuedBytes + msg.payload.length > limits.maxQueuedBytes)
+    ) {
+      this.drop();
+      return;
+    }
+    this.queue.push(out);
+    this.queuedBytes += msg.payload.length;
+  }
+
+  private drop(): void {
+    this.broker.stats.dropped++;
+    if (this.dropping) return;
+    this.dropping = true;
+    this.broker.log('notice', `Outgoing messages are being dropped for client ${this.clientId}.`);
+  }
+
+  private send(conn: Connection, out: Outgoing): void {
+    out.packetId = this.allocatePacketId();
+    this.inflight.set(out.packetId, out);
+    if (!conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, false)) {
+      // Too large for the client's Maximum Packet Size: 5.0 §3.1.2.11.4 says discard it as if sent.
+      this.inflight.delete(out.packetId);
+    }
+  }
+
+  /** Packet ids start at 1 and skip those still in flight (mosquitto's order). */
+  private allocatePacketId(): number {
+    for (;;) {
+      const id = this.nextPacketId;
+      this.nextPacketId = id === 0xffff ? 1 : id + 1;
+      if (!this.inflight.has(id)) return id;
+    }
+  }
+
+  /** Fills free in-flight slots from the queue. */
+  pump(): void {
+    const conn = this.connection;
+    if (conn === undefined) return;
+    const now = Date.now();
+    while (this.queueHead < this.queue.length && this.inflight.size < conn.maxInflight) {
+      const out = this.queue[this.queueHead]!;
+      this.queue[this.queueHead++] = undefined as unknown as Outgoing;
+      this.queuedBytes -= out.msg.payload.length;
+      if (isExpired(out.msg, now)) continue;
+      this.send(conn, out);
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    if (this.queuedCount === 0) this.dropping = false;
+  }
+
+  /** PUBACK, or PUBCOMP: the message is done. False when no such message was in flight. */
+  complete(packetId: number, qos: QoS): boolean {
+    const out = this.inflight.get(packetId);
+    if (out === undefined || out.qos !== qos) return false;
+    this.inflight.delete(packetId);
+    this.pump();
+    return true;
+  }
+
+  /** PUBREC: true when the id belongs to a QoS 2 message in flight, which now awaits PUBCOMP. */
+  received(packetId: number, failed: boolean): boolean {
+    const out = this.inflight.get(packetId);
+    if (out === undefined || out.qos !== 2) return false;
+    if (failed) {
+      this.inflight.delete(packetId);
+      this.pump();
+    } else {
+      out.released = true;
+    }
+    return true;
+  }
+
+  /**
+   * After a reconnect with the session kept: unacknowledged PUBLISH again with DUP, PUBREL again
+   * for those past PUBREC, in their original order (MQTT-4.4.0-1), then the queue.
+   */
+  resume(conn: Connection): void {
+    const now = Date.now();
+    for (const out of [...this.inflight.values()]) {
+      if (out.released) {
+        conn.sendPubrel(out.packetId);
+      } else if (isExpired(out.msg, now)) {
+        this.inflight.delete(out.packetId);
+      } else if (!conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, true)) {
+        this.inflight.delete(out.packetId);
+      }
+    }
+    this.pump();
+  }
+
+  /** Drops everything a clean start throws away. */
+  clearMessages(): void {
+    this.inflight.clear();
+    this.queue = [];
+    this.queueHead = 0;
+    this.queuedBytes = 0;
+    this.incomingQos2.clear();
+  }
+}

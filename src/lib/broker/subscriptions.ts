@@ -1,0 +1,204 @@
+/**
+ * The topic tree. A filter is stored level by level ("a/+/#" → a → + → #); a PUBLISH walks the
+ * tree once along its topic's levels, following the exact level, '+' and '#' at each step.
+ *
+ * Rules (MQTT 3.1.1 §4.7, 5.0 §4.7–4.8): '+' matches exactly one level, '#' the rest including
+ * the parent ("a/#" matches "a"); neither matches a topic starting with '$' at the first level, so
+ * "#" never sees $SYS. "$share/{group}/{filter}" subscribes a group: each message goes to one member.
+ */
+import type { QoS, RetainHandling } from '../protocol/packets.js';
+import { parseSharedSubscription } from '../topic.js';
+import type { Session } from './sessions.js';
+
+export interface SubscriptionOptions {
+  qos: QoS;
+  noLocal: boolean;
+  retainAsPublished: boolean;
+  retainHandling: RetainHandling;
+  /** v5 subscription identifier, carried on every PUBLISH this subscription causes. */
+  identifier: number | undefined;
+}
+
+interface SharedGroup {
+  members: [Session, SubscriptionOptions][];
+  next: number;
+}
+
+interface TreeNode {
+  children: Map<string, TreeNode>;
+  subs: Map<Session, SubscriptionOptions> | undefined;
+  shared: Map<string, SharedGroup> | undefined;
+}
+
+export type MatchVisitor = (session: Session, options: SubscriptionOptions, shared: boolean) => void;
+
+/** Topics whose plain matches are remembered; past this the cache starts over. */
+const CACHE_LIMIT = 10_000;
+
+function newNode(): TreeNode {
+  return { children: new Map(), subs: undefined, shared: undefined };
+}
+
+export class SubscriptionTree {
+  private readonly root = newNode();
+  count = 0;
+  sharedCount = 0;
+  /**
+   * Plain matches by topic, so a busy topic is walked once, not once per message. Any subscription
+   * change empties it; topics that reach a shared group are not cached (each message picks anew).
+   */
+  private readonly cache = new Map<string, [Session, SubscriptionOptions][]>();
+  private collecting: [Session, SubscriptionOptions][] | undefined;
+  private sawShared = false;
+
+  /** Adds or replaces a subscription; true when it did not exist before (v5 retain handling 1). */
+  add(session: Session, filter: string, options: SubscriptionOptions): boolean {
+    this.cache.clear();
+    const share = parseSharedSubscription(filter);
+    const node = this.nodeFor(share === undefined ? filter : share.filter, true)!;
+    if (share === undefined) {
+      node.subs ??= new Map();
+      const isNew = !node.subs.has(session);
+      node.subs.set(session, options);
+      if (isNew) this.count++;
+      return isNew;
+    }
+    node.shared ??= new Map();
+    let group = node.shared.get(share.group);
+    if (group === undefined) {
+      group = { members: [], next: 0 };
+      node.shared.set(share.group, group);
+    }
+    const existing = group.members.find(([s]) => s === session);
+    if (existing !== undefined) {
+      existing[1] = options;
+      return false;
+    }
+    group.members.push([session, options]);
+    this.sharedCount++;
+    return true;
+  }
+
+  /** True when the subscription existed. */
+  remove(session: Session, filter: string): boolean {
+    this.cache.clear();
+    const share = parseSharedSubscription(filter);
+    const node = this.nodeFor(share === undefined ? filter : share.filter, false);
+    if (node === undefined) return false;
+    if (share === undefined) {
+      if (node.subs?.delete(session) !== true) return false;
+      this.count--;
+    } else {
+      const group = node.shared?.get(share.group);
+      const i = group?.members.findIndex(([s]) => s === session) ?? -1;
+      if (group === undefined || i === -1) return false;
+      group.members.splice(i, 1);
+      if (group.members.length === 0) node.shared!.delete(share.group);
+      this.sharedCount--;
+    }
+    this.prune(share === undefined ? filter : share.filter);
+    return true;
+  }
+
+  /**
+   * Calls visit for every plain subscription matching topic, and for each shared group once, with
+   * the member whose turn it is (connected members first).
+   */
+  match(topic: string, visit: MatchVisitor): void {
+    const cached = this.cache.get(topic);
+    if (cached !== undefined) {
+      for (const [session, options] of cached) visit(session, options, false);
+      return;
+    }
+    const found: [Session, SubscriptionOptions][] = [];
+    this.collecting = found;
+    this.sawShared = false;
+    this.walk(this.root, topic.split('/'), 0, topic.charCodeAt(0) === 0x24, visit);
+    this.collecting = undefined;
+    if (this.sawShared) return;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(topic, found);
+  }
+
+  private walk(node: TreeNode, levels: string[], i: number, dollar: boolean, visit: MatchVisitor): void {
+    const children = node.children;
+    if (i === levels.length) {
+      this.visitNode(node, visit);
+      const hash = children.get('#');
+      if (hash !== undefined) this.visitNode(hash, visit);
+      return;
+    }
+    if (children.size === 0) return;
+    if (!(i === 0 && dollar)) {
+      const hash = children.get('#');
+      if (hash !== undefined) this.visitNode(hash, visit);
+      const plus = children.get('+');
+      if (plus !== undefined) this.walk(plus, levels, i + 1, dollar, visit);
+    }
+    const exact = children.get(levels[i]!);
+    if (exact !== undefined) this.walk(exact, levels, i + 1, dollar, visit);
+  }
+
+  private nodeFor(filter: string, create: boolean): TreeNode | undefined {
+    let node = this.root;
+    for (const level of filter.split('/')) {
+      let child = node.children.get(level);
+      if (child === undefined) {
+        if (!create) return undefined;
+        child = newNode();
+        node.children.set(level, child);
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  /** Drops the empty nodes along a filter's path, so unsubscribed topics cost no memory. */
+  private prune(filter: string): void {
+    const path: [TreeNode, string][] = [];
+    let node = this.root;
+    for (const level of filter.split('/')) {
+      const child = node.children.get(level);
+      if (child === undefined) return;
+      path.push([node, level]);
+      node = child;
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const [parent, level] = path[i]!;
+      const child = parent.children.get(level)!;
+      if (child.children.size > 0 || (child.subs?.size ?? 0) > 0 || (child.shared?.size ?? 0) > 0) return;
+      parent.children.delete(level);
+    }
+  }
+
+  private visitNode(node: TreeNode, visit: MatchVisitor): void {
+    const subs = node.subs;
+    if (subs !== undefined) {
+      for (const [session, options] of subs) {
+        this.collecting?.push([session, options]);
+        visit(session, options, false);
+      }
+    }
+    const shared = node.shared;
+    if (shared === undefined || shared.size === 0) return;
+    this.sawShared = true;
+    for (const group of shared.values()) visitGroup(group, visit);
+  }
+}
+
+/** Gives one member of a shared group the message: the next connected one in turn, else the next. */
+function visitGroup(group: SharedGroup, visit: MatchVisitor): void {
+  const members = group.members;
+  const n = members.length;
+  let chosen = members[group.next % n]!;
+  for (let k = 0; k < n; k++) {
+    const candidate = members[(group.next + k) % n]!;
+    if (candidate[0].connection !== undefined) {
+      chosen = candidate;
+      group.next = (group.next + k + 1) % n;
+      break;
+    }
+    if (k === n - 1) group.next = (group.next + 1) % n;
+  }
+  visit(chosen[0], chosen[1], true);
+}

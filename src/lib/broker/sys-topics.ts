@@ -1,0 +1,144 @@
+/**
+ * $SYS/broker/... statistics under mosquitto's topic names (src/sys_tree.c), retained, published
+ * every sys_interval seconds and, as mosquitto does, only when a value changed.
+ */
+import { Buffer } from 'node:buffer';
+import type { Broker } from './broker.js';
+import { newMessage } from './message.js';
+
+/** Counters the hot paths bump; plain fields, read only when $SYS is published. */
+export class BrokerStats {
+  /** Packets of any type, both ways, and their bytes. */
+  messagesReceived = 0;
+  messagesSent = 0;
+  bytesReceived = 0;
+  bytesSent = 0;
+  publishReceived = 0;
+  publishSent = 0;
+  publishBytesReceived = 0;
+  publishBytesSent = 0;
+  /** Messages a limit forced the broker to drop (queue full, too large). */
+  dropped = 0;
+  /** Sockets accepted and CONNECTs handled since the last $SYS update (the load averages' input). */
+  sockets = 0;
+  connects = 0;
+  /** Persistent sessions that ran out of time. */
+  expired = 0;
+  maxClients = 0;
+}
+
+type LoadName = 'messages/received' | 'messages/sent' | 'publish/dropped' | 'publish/received' | 'publish/sent' | 'bytes/received' | 'bytes/sent' | 'sockets' | 'connections';
+
+const LOAD_NAMES: readonly LoadName[] = [
+  'messages/received',
+  'messages/sent',
+  'publish/dropped',
+  'publish/received',
+  'publish/sent',
+  'bytes/received',
+  'bytes/sent',
+  'sockets',
+  'connections',
+];
+
+const WINDOWS: readonly [string, number][] = [
+  ['1min', 60],
+  ['5min', 300],
+  ['15min', 900],
+];
+
+export class SysTopics {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedAt = Date.now();
+  private lastUpdate = 0;
+  private readonly last = new Map<string, string>();
+  private readonly previous = new Map<LoadName, number>();
+  private readonly loads = new Map<string, number>();
+
+  constructor(private readonly broker: Broker) {}
+
+  start(intervalSeconds: number): void {
+    if (intervalSeconds <= 0) return;
+    this.set('$SYS/broker/version', this.broker.options.version);
+    this.update();
+    this.timer = setInterval(() => this.update(), intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Publishes a retained $SYS value when it differs from the last one sent. */
+  private set(topic: string, value: string): void {
+    if (this.last.get(topic) === value) return;
+    this.last.set(topic, value);
+    this.broker.publish(newMessage(topic, Buffer.from(value), 0, true, undefined, '', true), undefined);
+  }
+
+  private totals(): Record<LoadName, number> {
+    const s = this.broker.stats;
+    return {
+      'messages/received': s.messagesReceived,
+      'messages/sent': s.messagesSent,
+      'publish/dropped': s.dropped,
+      'publish/received': s.publishReceived,
+      'publish/sent': s.publishSent,
+      'bytes/received': s.bytesReceived,
+      'bytes/sent': s.bytesSent,
+      sockets: s.sockets,
+      connections: s.connects,
+    };
+  }
+
+  private update(): void {
+    const broker = this.broker;
+    const s = broker.stats;
+    const now = Date.now();
+    const b = '$SYS/broker/';
+    this.set(`${b}uptime`, `${Math.floor((now - this.startedAt) / 1000)} seconds`);
+    const total = broker.sessionCount;
+    const connected = broker.connectedCount;
+    s.maxClients = Math.max(s.maxClients, total);
+    this.set(`${b}clients/total`, String(total));
+    this.set(`${b}clients/maximum`, String(s.maxClients));
+    this.set(`${b}clients/inactive`, String(total - connected));
+    this.set(`${b}clients/disconnected`, String(total - connected));
+    this.set(`${b}clients/active`, String(connected));
+    this.set(`${b}clients/connected`, String(connected));
+    this.set(`${b}clients/expired`, String(s.expired));
+    this.updateLoads(now);
+    this.set(`${b}subscriptions/count`, String(broker.subscriptions.count));
+    this.set(`${b}shared_subscriptions/count`, String(broker.subscriptions.sharedCount));
+    this.set(`${b}retained messages/count`, String(broker.retained.count));
+    this.set(`${b}messages/received`, String(s.messagesReceived));
+    this.set(`${b}messages/sent`, String(s.messagesSent));
+    this.set(`${b}publish/messages/dropped`, String(s.dropped));
+    this.set(`${b}publish/messages/received`, String(s.publishReceived));
+    this.set(`${b}publish/messages/sent`, String(s.publishSent));
+    this.set(`${b}bytes/received`, String(s.bytesReceived));
+    this.set(`${b}bytes/sent`, String(s.bytesSent));
+    this.set(`${b}publish/bytes/received`, String(s.publishBytesReceived));
+    this.set(`${b}publish/bytes/sent`, String(s.publishBytesSent));
+  }
+
+  /** mosquitto's exponentially damped per-minute rates over 1, 5 and 15 minutes. */
+  private updateLoads(now: number): void {
+    const totals = this.totals();
+    const initial = this.lastUpdate === 0;
+    const seconds = initial ? 0 : (now - this.lastUpdate) / 1000;
+    this.lastUpdate = now;
+    for (const name of LOAD_NAMES) {
+      const value = totals[name];
+      const perMinute = seconds > 0 ? ((value - (this.previous.get(name) ?? 0)) * 60) / seconds : 0;
+      this.previous.set(name, value);
+      for (const [label, span] of WINDOWS) {
+        const key = `$SYS/broker/load/${name}/${label}`;
+        const current = this.loads.get(key) ?? 0;
+        const next = initial ? current : perMinute + Math.exp(-seconds / span) * (current - perMinute);
+        this.loads.set(key, next);
+        this.set(key, next.toFixed(2));
+      }
+    }
+  }
+}

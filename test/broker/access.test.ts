@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
+import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../support/test-broker.js';
+
+describe('broker: access hooks, sessions and shutdown', function () {
+  let tb: TestBroker | undefined;
+  const open: RawClient[] = [];
+  afterEach(async () => {
+    for (const c of open.splice(0)) c.close();
+    await tb?.close();
+    tb = undefined;
+  });
+
+  async function start(options: TestBrokerOptions = {}): Promise<TestBroker> {
+    tb = await startTestBroker(options);
+    return tb;
+  }
+
+  async function client(connect: Partial<ConnectPacket> & { clientId: string }, version: ProtocolVersion = 4): Promise<RawClient> {
+    const { client: c } = await RawClient.connected(tb!.port, connect, version);
+    open.push(c);
+    return c;
+  }
+
+  const secret = (topic: string): boolean => !topic.startsWith('secret');
+
+  it('applies canWrite: v5 gets PUBACK 0x87, v3 a plain ack, and nothing is delivered', async () => {
+    const b = await start({ auth: { canWrite: (_c, topic) => secret(topic) } });
+    const sub = await client({ clientId: 's' });
+    sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '#', qos: 1 }] });
+    await sub.next('suback');
+    const v5 = await client({ clientId: 'w5' }, 5);
+    v5.send({ type: 'publish', topic: 'secret/x', payload: Buffer.from('no'), qos: 1, retain: false, dup: false, packetId: 1 });
+    assert.equal((await v5.next('puback')).reasonCode, 0x87);
+    const v4 = await client({ clientId: 'w4' });
+    v4.send({ type: 'publish', topic: 'secret/y', payload: Buffer.from('no'), qos: 1, retain: false, dup: false, packetId: 1 });
+    assert.equal((await v4.next('puback')).reasonCode, undefined);
+    await b.waitForLog(/Denied PUBLISH from w4 \(d0, q1, r0, m1, 'secret\/y', \.\.\. \(2 bytes\)\)/);
+    await assert.rejects(sub.next('publish', 200));
+  });
+
+  it('applies canRead to deliveries, retained messages and subscriptions', async () => {
+    await start({ auth: { canRead: (_c, topic) => secret(topic) } });
+    const pub = await client({ clientId: 'p' });
+    pub.send({ type: 'publish', topic: 'secret/r', payload: Buffer.from('hidden'), qos: 0, retain: true, dup: false });
+    pub.send({ type: 'publish', topic: 'open/r', payload: Buffer.from('shown'), qos: 0, retain: true, dup: false });
+    const v4 = await client({ clientId: 'r4' });
+    v4.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '#', qos: 0 }, { topicFilter: 'secret/#', qos: 0 }] });
+    assert.deepEqual((await v4.next('suback')).reasonCodes, [0, 0x80]);
+    const retained = await v4.next('publish');
+    assert.equal(retained.payload.toString(), 'shown');
+    await assert.rejects(v4.next('publish', 200));
+    const v5 = await client({ clientId: 'r5' }, 5);
+    v5.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'secret/+', qos: 1 }] });
+    assert.deepEqual((await v5.next('suback')).reasonCodes, [0x87]);
+  });
+
+  it('answers UNSUBSCRIBE per filter in v5 (0x11 when there was none) and stops delivery', async () => {
+    await start();
+    const c = await client({ clientId: 'u' }, 5);
+    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'a', qos: 0 }] });
+    await c.next('suback');
+    c.send({ type: 'unsubscribe', packetId: 2, topicFilters: ['a', 'b'] });
+    assert.deepEqual((await c.next('unsuback')).reasonCodes, [0, 0x11]);
+    c.send({ type: 'publish', topic: 'a', payload: Buffer.from('x'), qos: 0, retain: false, dup: false });
+    await assert.rejects(c.next('publish', 200));
+  });
+
+  it('ends a v5 session when its expiry interval runs out', async function () {
+    this.slow(3000);
+    const b = await start();
+    const c = await client({ clientId: 'short', clean: false, properties: { sessionExpiryInterval: 1 } }, 5);
+    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'e', qos: 1 }] });
+    await c.next('suback');
+    c.close();
+    await b.waitForLog(/Expiring client short due to timeout\./, 2500);
+    const { connack } = await RawClient.connected(b.port, { clientId: 'short', clean: false }, 5);
+    assert.equal(connack.sessionPresent, false);
+  });
+
+  it('limits connections per listener (max_connections)', async () => {
+    await start({ settings: { maxConnections: 1 } });
+    await client({ clientId: 'one' });
+    const second = await RawClient.open(tb!.port);
+    open.push(second);
+    await second.waitClosed();
+  });
+
+  it('sends v5 clients DISCONNECT 0x8B on shutdown and closes every connection', async () => {
+    const b = await start();
+    const v5 = await client({ clientId: 'c5' }, 5);
+    const v4 = await client({ clientId: 'c4' });
+    await b.broker.close();
+    assert.equal((await v5.next('disconnect')).reasonCode, 0x8b);
+    await v5.waitClosed();
+    await v4.waitClosed();
+    assert.deepEqual(v4.received, []);
+  });
+});

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
+import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../support/test-broker.js';
+
+describe('broker: bad input, limits and wills', function () {
+  let tb: TestBroker | undefined;
+  const open: RawClient[] = [];
+  afterEach(async () => {
+    for (const c of open.splice(0)) c.close();
+    await tb?.close();
+    tb = undefined;
+  });
+
+  async function start(options: TestBrokerOptions = {}): Promise<TestBroker> {
+    tb = await startTestBroker(options);
+    return tb;
+  }
+
+  async function client(connect: Partial<ConnectPacket> & { clientId: string }, version: ProtocolVersion = 4): Promise<RawClient> {
+    const { client: c, connack } = await RawClient.connected(tb!.port, connect, version);
+    assert.equal(connack.reasonCode, 0);
+    open.push(c);
+    return c;
+  }
+
+  async function watch(filter: string): Promise<RawClient> {
+    const c = await client({ clientId: `watch-${filter}` });
+    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: filter, qos: 1 }] });
+    await c.next('suback');
+    return c;
+  }
+
+  const will = (topic: string): ConnectPacket['will'] => ({ topic, payload: Buffer.from('will'), qos: 0, retain: false });
+
+  // PUBLISH QoS 0 whose topic length (0x0010) runs past the packet.
+  const MALFORMED = [0x30, 0x04, 0x00, 0x10, 0x61, 0x62];
+
+  it('closes a v3 connection on malformed input and publishes its will', async () => {
+    const b = await start();
+    const watcher = await watch('will/#');
+    const bad = await client({ clientId: 'bad', will: will('will/bad') });
+    bad.sendBytes(MALFORMED);
+    await bad.waitClosed();
+    assert.equal((await watcher.next('publish')).topic, 'will/bad');
+    assert.deepEqual(bad.received, []);
+    await b.waitForLog(/Client bad disconnected due to malformed packet\./);
+  });
+
+  it('sends a v5 client DISCONNECT 0x81 for malformed input, 0x82 for a protocol error', async () => {
+    await start();
+    const bad = await client({ clientId: 'bad5' }, 5);
+    bad.sendBytes(MALFORMED);
+    assert.equal((await bad.next('disconnect')).reasonCode, 0x81);
+    await bad.waitClosed();
+    const second = await client({ clientId: 'twice' }, 5);
+    second.send({ type: 'connect', protocolVersion: 5, clean: true, keepalive: 60, clientId: 'twice' });
+    assert.equal((await second.next('disconnect')).reasonCode, 0x82);
+  });
+
+  it('disconnects a v5 client that exceeds the receive maximum with 0x93', async () => {
+    await start({ limits: { receiveMaximum: 2 } });
+    const c = await client({ clientId: 'greedy' }, 5);
+    for (let id = 1; id <= 3; id++) {
+      c.send({ type: 'publish', topic: 'q2', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: id });
+    }
+    assert.equal((await c.next('disconnect')).reasonCode, 0x93);
+    await c.waitClosed();
+  });
+
+  it('refuses packets over max_packet_size with 0x95, announced in the CONNACK', async () => {
+    await start({ limits: { maxPacketSize: 100 } });
+    const { client: c, connack } = await RawClient.connected(tb!.port, { clientId: 'big' }, 5);
+    open.push(c);
+    assert.equal(connack.properties?.maximumPacketSize, 100);
+    c.send({ type: 'publish', topic: 't', payload: Buffer.alloc(200), qos: 0, retain: false, dup: false });
+    assert.equal((await c.next('disconnect')).reasonCode, 0x95);
+  });
+
+  it('refuses QoS above maximum_qos (0x9B) and retained messages when retain is not available (0x9A)', async () => {
+    await start({ limits: { maximumQos: 1, retainAvailable: false } });
+    const { client: q, connack } = await RawClient.connected(tb!.port, { clientId: 'q' }, 5);
+    open.push(q);
+    assert.equal(connack.properties?.maximumQoS, 1);
+    assert.equal(connack.properties?.retainAvailable, 0);
+    q.send({ type: 'publish', topic: 't', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: 1 });
+    assert.equal((await q.next('disconnect')).reasonCode, 0x9b);
+    const r = await client({ clientId: 'r' }, 5);
+    r.send({ type: 'publish', topic: 't', payload: Buffer.from('x'), qos: 0, retain: true, dup: false });
+    assert.equal((await r.next('disconnect')).reasonCode, 0x9a);
+  });
+
+  it('drops payloads over message_size_limit, says so, and counts them in $SYS', async () => {
+    const b = await start({ limits: { messageSizeLimit: 10 }, sysInterval: 1 });
+    const watcher = await watch('size/#');
+    const c = await client({ clientId: 'sz' }, 5);
+    c.send({ type: 'publish', topic: 'size/a', payload: Buffer.alloc(11), qos: 1, retain: false, dup: false, packetId: 1 });
+    assert.equal((await c.next('puback')).reasonCode, 0x95);
+    await b.waitForLog(/Dropped too large PUBLISH from sz \(d0, q1, r0, m1, 'size\/a', \.\.\. \(11 bytes\)\)/);
+    await assert.rejects(watcher.next('publish', 200));
+    const sys = await client({ clientId: 'sys' });
+    sys.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$SYS/broker/publish/messages/dropped', qos: 0 }] });
+    // The retained value from before the drop comes first; the next update says 1.
+    assert.equal((await sys.next('publish')).payload.toString(), '0');
+    assert.equal((await sys.next('publish', 2500)).payload.toString(), '1');
+  });
+
+  it('drops QoS 1 beyond max_queued_messages for a stalled client, logs it once and counts it', async () => {
+    const b = await start({ limits: { maxInflightMessages: 2, maxQueuedMessages: 3 } });
+    const slow = await client({ clientId: 'slow', clean: false });
+    slow.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'load', qos: 1 }] });
+    await slow.next('suback');
+    const pub = await client({ clientId: 'pub' });
+    for (let id = 1; id <= 8; id++) pub.send({ type: 'publish', topic: 'load', payload: Buffer.from(String(id)), qos: 1, retain: false, dup: false, packetId: id });
+    for (let id = 1; id <= 8; id++) await pub.next('puback');
+    await b.waitForLog(/Outgoing messages are being dropped for client slow\./);
+    assert.equal(b.log.filter((l) => l.includes('being dropped')).length, 1);
+    assert.equal(b.broker.stats.dropped, 3);
+    // Two in flight, three queued: each ack lets the next queued one out.
+    const got: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const m = await slow.next('publish');
+      got.push(m.payload.toString());
+      slow.send({ type: 'puback', packetId: m.packetId! });
+    }
+    assert.deepEqual(got, ['1', '2', '3', '4', '5']);
+    await assert.rejects(slow.next('publish', 200));
+  });
+
+  it('sends the will after a v5 DISCONNECT 0x04, but not after a normal DISCONNECT', async () => {
+    await start();
+    const watcher = await watch('w/#');
+    const normal = await client({ clientId: 'n', will: will('w/normal') }, 5);
+    normal.send({ type: 'disconnect' });
+    await normal.waitClosed();
+    const withWill = await client({ clientId: 'ww', will: will('w/asked') }, 5);
+    withWill.send({ type: 'disconnect', reasonCode: 0x04 });
+    assert.equal((await watcher.next('publish')).topic, 'w/asked');
+    await assert.rejects(watcher.next('publish', 200));
+  });
+
+  it('holds a will for its delay, and a reconnect within it cancels the will', async function () {
+    this.slow(5000);
+    await start();
+    const watcher = await watch('d/#');
+    const props = { sessionExpiryInterval: 60 };
+    const delayed = (topic: string): ConnectPacket['will'] => ({ ...will(topic)!, properties: { willDelayInterval: 1 } });
+    const a = await client({ clientId: 'da', clean: false, will: delayed('d/a'), properties: props }, 5);
+    const b = await client({ clientId: 'db', clean: false, will: delayed('d/b'), properties: props }, 5);
+    const started = Date.now();
+    a.close();
+    b.close();
+    await client({ clientId: 'db', clean: false, properties: props }, 5);
+    const got = await watcher.next('publish', 3000);
+    assert.equal(got.topic, 'd/a');
+    assert.ok(Date.now() - started >= 900, 'the will waited for its delay');
+    await assert.rejects(watcher.next('publish', 500));
+  });
+
+  it('resumes a persistent session: queued QoS 1 arrives, unacknowledged ones again with DUP', async () => {
+    await start();
+    const sub = await client({ clientId: 'keep', clean: false });
+    sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'p', qos: 1 }] });
+    await sub.next('suback');
+    const pub = await client({ clientId: 'pp' });
+    pub.send({ type: 'publish', topic: 'p', payload: Buffer.from('unacked'), qos: 1, retain: false, dup: false, packetId: 1 });
+    const first = await sub.next('publish');
+    sub.close();
+    await sub.closed;
+    await new Promise((r) => setTimeout(r, 50));
+    pub.send({ type: 'publish', topic: 'p', payload: Buffer.from('queued'), qos: 1, retain: false, dup: false, packetId: 2 });
+    await pub.next('puback');
+    await pub.next('puback');
+    const { client: again, connack } = await RawClient.connected(tb!.port, { clientId: 'keep', clean: false });
+    open.push(again);
+    assert.equal(connack.sessionPresent, true);
+    const resent = await again.next('publish');
+    const queued = await again.next('publish');
+    assert.deepEqual([resent.payload.toString(), resent.dup, resent.packetId], ['unacked', true, first.packetId]);
+    assert.deepEqual([queued.payload.toString(), queued.dup], ['queued', false]);
+  });
+});

@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { readMosquittoConf, type ConfFiles } from '../../src/lib/broker/config/mosquitto-conf.js';
+import { buildServeConfig, type CommandLineSettings } from '../../src/lib/broker/config/serve-config.js';
+import type { ServeConfig } from '../../src/lib/broker/config/types.js';
+import { DEFAULT_LIMITS } from '../../src/lib/broker/types.js';
+import { MqttError } from '../../src/lib/errors.js';
+
+/** Files in memory: path → text; a path ending in '/' is a directory. */
+function memoryFiles(files: Record<string, string>): ConfFiles {
+  return {
+    read: (path) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return text;
+    },
+    list: (dir) => {
+      if (!Object.hasOwn(files, `${dir}/`)) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return Object.keys(files)
+        .filter((p) => p.startsWith(`${dir}/`) && p !== `${dir}/`)
+        .map((p) => p.slice(dir.length + 1));
+    },
+    isDirectory: (path) => Object.hasOwn(files, `${path}/`),
+  };
+}
+
+const CLI: CommandLineSettings = { ports: [], unixPaths: [], wsPorts: [], verbose: false, version: '0.1.0' };
+
+function load(text: string, cli: Partial<CommandLineSettings> = {}, extra: Record<string, string> = {}): ServeConfig {
+  const state = readMosquittoConf('m.conf', memoryFiles({ 'm.conf': text, ...extra }));
+  return buildServeConfig(state, { ...CLI, ...cli, configFile: 'm.conf' });
+}
+
+function errorOf(text: string, extra: Record<string, string> = {}): string {
+  try {
+    load(text, {}, extra);
+  } catch (err) {
+    assert.ok(err instanceof MqttError, String(err));
+    return err.message;
+  }
+  assert.fail(`no error for ${JSON.stringify(text)}`);
+}
+
+/** The listeners as "address:port protocol anonymous" strings, to compare at a glance. */
+function listeners(config: ServeConfig): string[] {
+  return config.listeners.map((l) => {
+    const where = l.unixPath ?? `${l.bindAddress ?? '*'}:${l.port}`;
+    return `${where} ${l.protocol}${l.settings.allowAnonymous ? ' anonymous' : ''}`;
+  });
+}
+
+describe('mosquitto.conf', () => {
+  describe('listeners and allow_anonymous (mosquitto 2.0)', () => {
+    const cases: [string, string, Partial<CommandLineSettings>, string[]][] = [
+      ['no listener: local only and anonymous', '', {}, ['127.0.0.1:1883 mqtt anonymous', '::1:1883 mqtt anonymous']],
+      ['local only even when allow_anonymous false', 'allow_anonymous false\n', {}, ['127.0.0.1:1883 mqtt anonymous', '::1:1883 mqtt anonymous']],
+      ['-p ports stay local only', '', { ports: [1884, 1885] }, ['127.0.0.1:1884 mqtt anonymous', '::1:1884 mqtt anonymous', '127.0.0.1:1885 mqtt anonymous', '::1:1885 mqtt anonymous']],
+      ['a listener turns anonymous off', 'listener 1883\n', {}, ['*:1883 mqtt']],
+      ["the seed's two lines", 'listener 1883\nallow_anonymous true\n', {}, ['*:1883 mqtt anonymous']],
+      ['bind address and unix socket', 'listener 1884 127.0.0.1\nlistener 0 /run/mqt.sock\nallow_anonymous true\n', {}, ['127.0.0.1:1884 mqtt anonymous', '/run/mqt.sock mqtt anonymous']],
+      ['protocol belongs to the listener above it', 'listener 1883\nlistener 9001\nprotocol websockets\n', {}, ['*:1883 mqtt', '*:9001 websockets']],
+      ['a config with listeners ignores -p, as mosquitto does', 'listener 1890\n', { ports: [1884] }, ['*:1890 mqtt']],
+      ['deprecated port makes the default listener', 'port 1886\nallow_anonymous true\n', {}, ['*:1886 mqtt anonymous']],
+      ['--bind opens the quick start up, anonymous', '', { bind: '0.0.0.0', ports: [1884] }, ['0.0.0.0:1884 mqtt anonymous']],
+      ['--bind keeps allow_anonymous false', 'allow_anonymous false\n', { bind: '0.0.0.0' }, ['0.0.0.0:1883 mqtt']],
+      ['--ws-port and --unix beside the local listeners', '', { wsPorts: [9001], unixPaths: ['/tmp/s'] }, ['127.0.0.1:1883 mqtt anonymous', '::1:1883 mqtt anonymous', '127.0.0.1:9001 websockets anonymous', '::1:9001 websockets anonymous', '/tmp/s mqtt anonymous']],
+      [
+        'per_listener_settings: each listener its own allow_anonymous',
+        'per_listener_settings true\nlistener 1883\nallow_anonymous true\nlistener 1884\n',
+        {},
+        ['*:1883 mqtt anonymous', '*:1884 mqtt'],
+      ],
+      ['without per_listener_settings, allow_anonymous is global wherever it is', 'listener 1883\nlistener 1884\nallow_anonymous true\n', {}, ['*:1883 mqtt anonymous', '*:1884 mqtt anonymous']],
+    ];
+    for (const [title, text, cli, expected] of cases) {
+      it(title, () => {
+        const config = load(text, cli);
+        assert.deepEqual(listeners(config), expected);
+        assert.equal(config.localOnly, !/^(listener|port) /m.test(text) && cli.bind === undefined);
+      });
+    }
+
+    it('listener settings: max_connections, maximum_qos, max_topic_alias, socket_domain', () => {
+      const config = load('listener 1883\nmax_connections 5\nmaximum_qos 1\nmax_topic_alias 3\nsocket_domain ipv4\nlistener 1884\nmax_connections -1\nmax_qos 0\n');
+      const [first, second] = config.listeners;
+      assert.deepEqual(first!.settings, { allowAnonymous: false, maxConnections: 5, maximumQos: 1, maxTopicAlias: 3 });
+      assert.equal(first!.socketDomain, 'ipv4');
+      assert.deepEqual(second!.settings, { allowAnonymous: false, maxConnections: -1, maximumQos: 0 });
+      assert.deepEqual(first!.origin, { file: 'm.conf', line: 1 });
+    });
+
+    it('settings before the first listener are every listener\'s defaults, unless port makes the default listener', () => {
+      const shared = load('max_connections 50\nprotocol websockets\nlistener 9001\nlistener 9002\nmax_connections 2\nprotocol mqtt\n');
+      assert.deepEqual(listeners(shared), ['*:9001 websockets', '*:9002 mqtt']);
+      assert.deepEqual(shared.listeners.map((l) => l.settings.maxConnections), [50, 2]);
+      const own = load('port 1884\nmax_connections 50\nlistener 9001\n');
+      assert.deepEqual(listeners(own), ['*:1884 mqtt', '*:9001 mqtt']);
+      assert.deepEqual(own.listeners.map((l) => l.settings.maxConnections), [50, -1]);
+    });
+
+    it('without a password file, a login is accepted exactly where anonymous clients are', () => {
+      const config = load('per_listener_settings true\nlistener 1883\nallow_anonymous true\nlistener 1884\n');
+      const verdicts = config.listeners.map((l) =>
+        config.brokerOptions.auth?.authenticate?.({
+          clientId: 'c',
+          username: 'student',
+          connection: { remoteAddress: '127.0.0.1', remotePort: 1, listener: { port: l.port, address: '', protocol: l.protocol, settings: l.settings } },
+        }),
+      );
+      assert.deepEqual(verdicts, [true, false]);
+    });
+
+    it('--bind with a config that defines listeners is refused', () => {
+      assert.throws(() => load('listener 1883\n', { bind: '0.0.0.0' }), /--bind cannot be used with a config file that defines listeners/);
+    });
+  });
+
+  describe('limits, $SYS and logging', () => {
+    it('defaults are mosquitto 2.0\'s', () => {
+      const config = load('');
+      assert.deepEqual(config.brokerOptions.limits, DEFAULT_LIMITS);
+      assert.equal(config.brokerOptions.sysInterval, 10);
+      assert.deepEqual(config.logging, {
+        destinations: ['stderr'],
+        types: ['error', 'warning', 'notice', 'information'],
+        timestamps: true,
+        connectionMessages: true,
+      });
+    });
+
+    it('reads every limit', () => {
+      const config = load(
+        [
+          'message_size_limit 1000',
+          'max_packet_size 2000',
+          'max_inflight_messages 5',
+          'max_queued_messages 100',
+          'max_queued_bytes 4096',
+          'max_keepalive 60',
+          'retain_available false',
+          'sys_interval 0',
+        ].join('\n'),
+      );
+      assert.deepEqual(config.brokerOptions.limits, {
+        ...DEFAULT_LIMITS,
+        messageSizeLimit: 1000,
+        maxPacketSize: 2000,
+        maxInflightMessages: 5,
+        receiveMaximum: 5,
+        maxQueuedMessages: 100,
+        maxQueuedBytes: 4096,
+        maxKeepalive: 60,
+        retainAvailable: false,
+      });
+      assert.equal(config.brokerOptions.sysInterval, 0);
+    });
+
+    it("negative limits mean no limit, as in mosquitto; max_inflight_messages 0 announces no Receive Maximum", () => {
+      const { limits } = load('max_inflight_messages 0\nmax_queued_messages -1\nmax_queued_bytes -5\n').brokerOptions;
+      assert.equal(limits.maxInflightMessages, 0);
+      assert.equal(limits.receiveMaximum, 65535);
+      assert.equal(limits.maxQueuedMessages, 0);
+      assert.equal(limits.maxQueuedBytes, 0);
+    });
+
+    it('log_dest and log_type add up; none clears; -v shows every type', () => {
+      const config = load('log_dest stdout\nlog_dest file /var/log/mqt.log\nlog_type error\nlog_type subscribe\nlog_type websockets\nlog_timestamp_format %Y-%m-%dT%H:%M:%S\nconnection_messages false\n');
+      assert.deepEqual(config.logging, {
+        destinations: ['stdout', 'file'],
+        file: '/var/log/mqt.log',
+        types: ['error', 'subscribe'],
+        timestamps: true,
+        timestampFormat: '%Y-%m-%dT%H:%M:%S',
+        connectionMessages: false,
+      });
+      assert.equal(config.brokerOptions.connectionMessages, false);
+      assert.deepEqual(load('log_dest none\nlog_type none\nlog_timestamp false\n').logging, { destinations: [], types: [], timestamps: false, connectionMessages: true });
+      assert.equal(load('log_type error\n', { verbose: true }).logging.types.length, 7);
+      assert.equal(load('log_type all\n').logging.types.length, 7);
+    });
+
+    it('comments, blank lines, CRLF, indentation and a comment after a value are fine', () => {
+      const config = load('# lab broker\r\n\r\n  listener 1883   # plain MQTT\r\n\tallow_anonymous true # for now\r\n');
+      assert.deepEqual(listeners(config), ['*:1883 mqtt anonymous']);
+    });
+
+    it('deprecated port, message_size_limit, include_dir loading are noted as mosquitto logs them', () => {
+      const config = load('port 1883\nmessage_size_limit 10\ninclude_dir conf.d\n', {}, { 'conf.d/': '', 'conf.d/b.conf': 'sys_interval 3\n', 'conf.d/A.conf': 'sys_interval 2\n', 'conf.d/x.txt': 'junk\n' });
+      assert.deepEqual(
+        config.notes.map((n) => n.text),
+        [
+          "The 'port' option is now deprecated and will be removed in a future version. Please use 'listener' instead.",
+          'Note: It is recommended to replace `message_size_limit` with `max_packet_size`.',
+          'Loading config file conf.d/A.conf',
+          'Loading config file conf.d/b.conf',
+        ],
+      );
+      assert.equal(config.brokerOptions.sysInterval, 3);
+    });
+
+    it('an included file starts at the default listener and its listeners add up', () => {
+      const config = load('listener 1883\ninclude_dir d\nmax_connections 7\n', {}, { 'd/': '', 'd/ws.conf': 'listener 9001\nprotocol websockets\n' });
+      assert.deepEqual(listeners(config), ['*:1883 mqtt', '*:9001 websockets']);
+      assert.equal(config.listeners[0]!.settings.maxConnections, 7);
+    });
+  });
+
+  describe('errors name the file, the line and the directive', () => {
+    const cases: [string, string, string?][] = [
+      ['listener 1883\nfoo bar\n', 'm.conf:2: Unknown configuration variable "foo".'],
+      ['allow_anonymous maybe\n', 'm.conf:1: Invalid allow_anonymous value (maybe).'],
+      ['allow_anonymous\n', 'm.conf:1: Empty allow_anonymous value in configuration.'],
+      ['max_inflight_messages abc\n', 'm.conf:1: Invalid max_inflight_messages value (abc).'],
+      ['max_inflight_messages 70000\n', 'm.conf:1: Invalid max_inflight_messages value (70000).'],
+      ['max_packet_size 10\n', 'm.conf:1: Invalid max_packet_size value (10).'],
+      ['maximum_qos 3\n', 'm.conf:1: Invalid maximum_qos value (3).'],
+      ['max_keepalive 65536\n', 'm.conf:1: Invalid max_keepalive value (65536).'],
+      ['listener\n', 'm.conf:1: Empty listener value in configuration.'],
+      ['listener 70000\n', 'm.conf:1: Invalid port value (70000).'],
+      ['listener 0\n', 'm.conf:1: A listener with port 0 must provide a Unix socket path.'],
+      ['listener 1883\nprotocol mqttsn\n', 'm.conf:2: Invalid protocol value (mqttsn): use mqtt, websockets.'],
+      ['socket_domain ipv5\n', 'm.conf:1: Invalid socket_domain value (ipv5): use ipv4, ipv6.'],
+      ['log_dest syslog\n', 'm.conf:1: log_dest syslog is not supported by mqt serve: use stderr, stdout or file.'],
+      ['log_dest paper\n', 'm.conf:1: Invalid log_dest value (paper).'],
+      ['log_dest file a\nlog_dest file b\n', 'm.conf:2: Duplicate "log_dest file" value.'],
+      ['log_type verbose\n', 'm.conf:1: Invalid log_type value (verbose): use error, warning, notice, information, debug, subscribe, unsubscribe, websockets, internal, all, none.'],
+      ['listener 1883\npassword_file /etc/mosquitto/passwd\n', 'm.conf:2: password_file is not supported by mqt serve yet.'],
+      ['listener 8883\ncafile ca.crt\n', 'm.conf:2: cafile is not supported by mqt serve yet.'],
+      ['persistence true\n', 'm.conf:1: persistence true is not supported by mqt serve yet.'],
+      ['connection bridge1\n', 'm.conf:1: connection is a bridge setting: mqt serve has no bridge.'],
+      ['auth_opt_db x\n', 'm.conf:1: auth_opt_db is not supported by mqt serve yet.'],
+      ['allow_anonymous true\nper_listener_settings true\n', 'm.conf:2: per_listener_settings must be set before any other security settings.'],
+      ['retain_available true false\n', 'm.conf:1: Unexpected "false" after the retain_available value.'],
+      ['include_dir nowhere\n', 'm.conf:1: Unable to open include_dir nowhere: No such file or directory.'],
+      ['include_dir d\n', 'd/bad.conf:2: Unknown configuration variable "bogus".', 'd/bad.conf'],
+    ];
+    for (const [text, expected, included] of cases) {
+      it(expected, () => {
+        const extra: Record<string, string> = included === undefined ? {} : { 'd/': '', [included]: 'listener 1884\nbogus 1\n' };
+        assert.equal(errorOf(text, extra), expected);
+      });
+    }
+
+    it('a missing config file', () => {
+      assert.throws(() => readMosquittoConf('none.conf', memoryFiles({})), { message: 'Unable to open config file none.conf: No such file or directory.' });
+      assert.throws(() => readMosquittoConf('d', memoryFiles({ 'd/': '' })), { message: 'Config file d is a directory.' });
+    });
+  });
+});

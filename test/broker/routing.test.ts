@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import type { QoS, Subscription } from '../../src/lib/protocol/packets.js';
+import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+
+describe('broker: routing', function () {
+  let tb: TestBroker;
+  const open: RawClient[] = [];
+  beforeEach(async () => {
+    tb = await startTestBroker();
+  });
+  afterEach(async () => {
+    for (const c of open.splice(0)) c.close();
+    await tb.close();
+  });
+
+  async function client(clientId: string, version: ProtocolVersion = 4, props?: Parameters<typeof RawClient.connected>[1]['properties']): Promise<RawClient> {
+    const { client: c } = await RawClient.connected(tb.port, { clientId, properties: props }, version);
+    open.push(c);
+    return c;
+  }
+
+  async function subscribe(c: RawClient, subscriptions: Subscription[], subscriptionIdentifier?: number): Promise<number[]> {
+    c.send({
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions,
+      properties: subscriptionIdentifier === undefined ? undefined : { subscriptionIdentifiers: [subscriptionIdentifier] },
+    });
+    return (await c.next('suback')).reasonCodes;
+  }
+
+  function publish(c: RawClient, topic: string, payload: string, qos: QoS = 0, retain = false, packetId = 1): void {
+    c.send({ type: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false, packetId: qos > 0 ? packetId : undefined });
+  }
+
+  it('sends one copy at the highest QoS to a v3 client with overlapping subscriptions', async () => {
+    const sub = await client('s');
+    assert.deepEqual(await subscribe(sub, [{ topicFilter: 'a/+', qos: 0 }, { topicFilter: 'a/#', qos: 2 }, { topicFilter: 'a/b', qos: 1 }]), [0, 2, 1]);
+    const pub = await client('p');
+    publish(pub, 'a/b', 'x', 2);
+    const msg = await sub.next('publish');
+    assert.equal(msg.qos, 2);
+    assert.equal(msg.packetId, 1, 'outgoing packet ids start at 1');
+    await assert.rejects(sub.next('publish', 300));
+  });
+
+  it('sends a v5 client one PUBLISH carrying every matching subscription identifier', async () => {
+    const sub = await client('s', 5);
+    await subscribe(sub, [{ topicFilter: 'a/+', qos: 1 }], 7);
+    await subscribe(sub, [{ topicFilter: 'a/#', qos: 0 }], 9);
+    const pub = await client('p', 5);
+    publish(pub, 'a/b', 'x', 1);
+    const msg = await sub.next('publish');
+    assert.deepEqual([...(msg.properties?.subscriptionIdentifiers ?? [])].sort(), [7, 9]);
+    assert.equal(msg.qos, 1);
+    await assert.rejects(sub.next('publish', 300));
+  });
+
+  it('never matches $-topics with a leading wildcard', async () => {
+    const sub = await client('s');
+    await subscribe(sub, [{ topicFilter: '#', qos: 0 }, { topicFilter: '+/x', qos: 0 }, { topicFilter: '$SYS/#', qos: 0 }]);
+    const pub = await client('p');
+    publish(pub, '$other/x', 'hidden');
+    publish(pub, '$SYS/x', 'sys');
+    const msg = await sub.next('publish');
+    assert.equal(msg.topic, '$SYS/x');
+    await assert.rejects(sub.next('publish', 300));
+  });
+
+  it('shares a $share group: each message goes to one member, in turn', async () => {
+    const a = await client('a', 5);
+    const b = await client('b', 5);
+    await subscribe(a, [{ topicFilter: '$share/g/job/#', qos: 0 }]);
+    await subscribe(b, [{ topicFilter: '$share/g/job/#', qos: 0 }]);
+    const pub = await client('p', 5);
+    for (let i = 0; i < 4; i++) publish(pub, 'job/1', String(i));
+    const got = await Promise.all([a.next('publish'), a.next('publish'), b.next('publish'), b.next('publish')]);
+    assert.deepEqual(got.map((m) => m.payload.toString()).sort(), ['0', '1', '2', '3']);
+  });
+
+  it('honours no local, retain as published and retain handling', async () => {
+    const pub = await client('p', 5);
+    publish(pub, 'r/1', 'kept', 0, true);
+    const me = await client('me', 5);
+    await subscribe(me, [{ topicFilter: 'r/#', qos: 0, noLocal: true, retainAsPublished: true, retainHandling: 2 }]);
+    await assert.rejects(me.next('publish', 200), 'retain handling 2 sends no retained message');
+    publish(me, 'r/2', 'mine');
+    publish(pub, 'r/3', 'theirs', 0, true);
+    const got = await me.next('publish');
+    assert.equal(got.payload.toString(), 'theirs');
+    assert.equal(got.retain, true, 'retain as published keeps the flag');
+    await subscribe(me, [{ topicFilter: 'r/#', qos: 0, retainHandling: 1 }]);
+    await assert.rejects(me.next('publish', 200), 'retain handling 1 skips an existing subscription');
+    const other = await client('o', 5);
+    await subscribe(other, [{ topicFilter: 'r/#', qos: 0 }]);
+    const retained = [await other.next('publish'), await other.next('publish')];
+    assert.deepEqual(retained.map((m) => `${m.topic}=${m.payload.toString()} r${m.retain ? 1 : 0}`).sort(), ['r/1=kept r1', 'r/3=theirs r1']);
+  });
+
+  it('replaces and clears retained messages; live deliveries to v3 clients carry retain 0', async () => {
+    const pub = await client('p');
+    publish(pub, 't', 'one', 1, true, 1);
+    await pub.next('puback');
+    publish(pub, 't', 'two', 1, true, 2);
+    await pub.next('puback');
+    const sub = await client('s');
+    await subscribe(sub, [{ topicFilter: 't', qos: 1 }]);
+    const first = await sub.next('publish');
+    assert.deepEqual([first.payload.toString(), first.retain], ['two', true]);
+    publish(pub, 't', '', 0, true);
+    const live = await sub.next('publish');
+    assert.deepEqual([live.payload.length, live.retain], [0, false]);
+    const late = await client('late');
+    await subscribe(late, [{ topicFilter: 't', qos: 0 }]);
+    await assert.rejects(late.next('publish', 200));
+  });
+
+  it('passes v5 properties through and sends the remaining message expiry', async () => {
+    const pub = await client('p', 5);
+    pub.send({
+      type: 'publish', topic: 'props', payload: Buffer.from('{}'), qos: 0, retain: true, dup: false,
+      properties: { payloadFormatIndicator: 1, contentType: 'application/json', responseTopic: 'reply/here', correlationData: Buffer.from('c1'), userProperties: [['k', 'v'], ['k', 'w']], messageExpiryInterval: 60 },
+    });
+    await new Promise((r) => setTimeout(r, 1100));
+    const sub = await client('s', 5);
+    await subscribe(sub, [{ topicFilter: 'props', qos: 0 }]);
+    const msg = await sub.next('publish');
+    const p = msg.properties!;
+    assert.equal(p.payloadFormatIndicator, 1);
+    assert.equal(p.contentType, 'application/json');
+    assert.equal(p.responseTopic, 'reply/here');
+    assert.equal(p.correlationData?.toString(), 'c1');
+    assert.deepEqual(p.userProperties, [['k', 'v'], ['k', 'w']]);
+    assert.equal(p.messageExpiryInterval, 59);
+  });
+
+  it('resolves incoming topic aliases and assigns outgoing ones when the client allows', async () => {
+    const sub = await client('s', 5, { topicAliasMaximum: 2 });
+    await subscribe(sub, [{ topicFilter: 'alias/#', qos: 0 }]);
+    const pub = await client('p', 5);
+    pub.send({ type: 'publish', topic: 'alias/long/topic', payload: Buffer.from('1'), qos: 0, retain: false, dup: false, properties: { topicAlias: 3 } });
+    pub.send({ type: 'publish', topic: '', payload: Buffer.from('2'), qos: 0, retain: false, dup: false, properties: { topicAlias: 3 } });
+    const first = await sub.next('publish');
+    const second = await sub.next('publish');
+    assert.deepEqual([first.topic, first.properties?.topicAlias], ['alias/long/topic', 1]);
+    assert.deepEqual([second.topic, second.properties?.topicAlias, second.payload.toString()], ['', 1, '2']);
+    pub.send({ type: 'publish', topic: 'alias/x', payload: Buffer.from('3'), qos: 0, retain: false, dup: false, properties: { topicAlias: 11 } });
+    assert.equal((await pub.next('disconnect')).reasonCode, 0x94);
+  });
+
+  it('does not send a client packets larger than its Maximum Packet Size', async () => {
+    const sub = await client('s', 5, { maximumPacketSize: 64 });
+    await subscribe(sub, [{ topicFilter: 'big', qos: 1 }]);
+    const pub = await client('p', 5);
+    publish(pub, 'big', 'x'.repeat(200), 1, false, 1);
+    publish(pub, 'big', 'small', 1, false, 2);
+    const msg = await sub.next('publish');
+    assert.equal(msg.payload.toString(), 'small');
+    await tb.waitForLog(/Dropping too large outgoing PUBLISH for s \(208 bytes\)/);
+  });
+
+  it('answers v5 QoS 1 with 0x10 when nobody is subscribed', async () => {
+    const pub = await client('p', 5);
+    publish(pub, 'nobody/here', 'x', 1);
+    assert.equal((await pub.next('puback')).reasonCode, 0x10);
+  });
+});

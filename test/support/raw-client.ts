@@ -1,0 +1,108 @@
+import { connect, type Socket } from 'node:net';
+import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
+import { encode } from '../../src/lib/protocol/encode.js';
+import { PacketReader } from '../../src/lib/protocol/framer.js';
+import type { ConnectPacket, Packet, PacketOf } from '../../src/lib/protocol/packets.js';
+
+/**
+ * A hand-driven MQTT peer for what a real client will not do: send exactly these bytes, read every
+ * packet the broker sends back, notice when the broker closes the socket.
+ */
+export class RawClient {
+  readonly received: Packet[] = [];
+  readonly closed: Promise<void>;
+  private readonly reader: PacketReader;
+  private readonly waiters = new Set<() => void>();
+  private isClosed = false;
+
+  private constructor(
+    readonly socket: Socket,
+    readonly version: ProtocolVersion,
+  ) {
+    this.reader = new PacketReader({ version });
+    socket.on('data', (chunk: Buffer) => {
+      this.reader.push(chunk, (p) => this.received.push(p));
+      this.notify();
+    });
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.isClosed = true;
+        this.notify();
+        resolve();
+      }),
+    );
+  }
+
+  static async open(port: number, version: ProtocolVersion = 4): Promise<RawClient> {
+    const socket = connect({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new RawClient(socket, version);
+  }
+
+  /** Opens a connection, sends CONNECT (defaults: clean, keepalive 60) and waits for the CONNACK. */
+  static async connected(port: number, connect: Partial<ConnectPacket> & { clientId: string }, version: ProtocolVersion = 4): Promise<{ client: RawClient; connack: PacketOf<'connack'> }> {
+    const client = await RawClient.open(port, version);
+    client.send({ type: 'connect', protocolVersion: version, clean: true, keepalive: 60, ...connect });
+    const connack = await client.next('connack');
+    return { client, connack };
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  send(packet: Packet): void {
+    this.socket.write(encode(packet, this.version));
+  }
+
+  sendBytes(bytes: Buffer | number[]): void {
+    this.socket.write(Buffer.from(bytes));
+  }
+
+  /** The next packet of `type` not yet taken (packets before it stay for later calls). */
+  next<T extends Packet['type']>(type: T, timeoutMs = 3000): Promise<PacketOf<T>> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const i = this.received.findIndex((p) => p.type === type);
+        if (i !== -1) {
+          done();
+          resolve(this.received.splice(i, 1)[0] as PacketOf<T>);
+        } else if (this.isClosed) {
+          done();
+          reject(new Error(`connection closed before a ${type} arrived (got ${this.received.map((p) => p.type).join(', ') || 'nothing'})`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${type} within ${timeoutMs} ms (got ${this.received.map((p) => p.type).join(', ') || 'nothing'})`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Resolves once the broker has closed the connection; rejects after timeoutMs. */
+  async waitClosed(timeoutMs = 3000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.closed, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}

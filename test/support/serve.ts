@@ -1,0 +1,53 @@
+import { connect } from 'node:net';
+import { freePort } from './ports.js';
+import { startMqt, type ToolHandle } from './spawn.js';
+
+export interface RunningServe {
+  port: number;
+  tool: ToolHandle;
+  /** `-h 127.0.0.1 -p PORT` for the clients. */
+  hp: string[];
+}
+
+/** The line mqt serve logs once every listener is open (with -c or -v). */
+export const RUNNING = /mqt version \S+ running$/m;
+/** The one line the quick mode (no -c, no -v) prints on stdout. */
+export const LISTENING = /^mqt serve: listening on .*$/m;
+
+/** Resolves once 127.0.0.1:port accepts a TCP connection; for a broker that logs nothing. */
+async function accepting(port: number, tool: ToolHandle, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => resolve(true)).once('error', () => resolve(false));
+      socket.once('close', () => socket.destroy());
+      socket.unref();
+      setTimeout(() => socket.destroy(), 500).unref();
+    });
+    if (ok) return;
+    if (!tool.running || Date.now() > deadline) throw new Error(`port ${port} never accepted: ${tool.describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Starts `mqt serve ARGS` with `argsFor(port)` on a free port and resolves once it says it is
+ * ready (`ready` on stdout or stderr; 'accepting': once the port takes connections). The port is free when chosen but may be taken before serve
+ * binds it: a start that fails with "Address already in use" is retried on another port.
+ */
+export async function startServe(argsFor: (port: number) => string[], ready: RegExp | 'accepting' = RUNNING): Promise<RunningServe> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const tool = startMqt(['serve', ...argsFor(port)]);
+    try {
+      if (ready === 'accepting') await accepting(port, tool, 5000);
+      else await tool.waitForOutput(ready, 5000);
+      return { port, tool, hp: ['-h', '127.0.0.1', '-p', String(port)] };
+    } catch (err) {
+      tool.kill('SIGKILL');
+      await tool.exited;
+      if (attempt === 3 || !tool.stderr.includes('Address already in use')) throw err;
+    }
+  }
+}
