@@ -2,6 +2,7 @@ import { commonOptions } from './common.js';
 import { connectOptions, willOptions } from './connect.js';
 import { propertyOptions } from './properties.js';
 import type { OptionGroup } from './spec.js';
+import { transportOptions } from './transport.js';
 import { receiveOptions, subscribeOptions } from './subscribe.js';
 
 /** mqt sub's flags, in the order --help lists them. */
@@ -9,6 +10,7 @@ export const subOptionGroups: readonly OptionGroup[] = [
   subscribeOptions,
   receiveOptions,
   connectOptions,
+  transportOptions,
   willOptions,
   propertyOptions,
   commonOptions,
