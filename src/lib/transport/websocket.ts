@@ -23,8 +23,7 @@ export async function openWebSocket(target: WebSocketTarget): Promise<TransportS
   let stream: Socket | TLSSocket = socket;
   try {
     if (target.tls !== undefined) stream = await startTls(socket, target.host, where, target.tls);
-    const ws = await upgrade(stream, target);
-    return new WebSocketStream(ws, stream);
+    return await upgrade(stream, target);
   } catch (err) {
     stream.destroy();
     throw err;
@@ -72,8 +71,8 @@ function startTls(socket: Socket, host: string, where: string, settings: TlsSett
   });
 }
 
-/** Runs the HTTP upgrade over the connected stream; resolves with the open WebSocket. */
-function upgrade(stream: Socket | TLSSocket, target: WebSocketTarget): Promise<WebSocket> {
+/** Runs the HTTP upgrade over the connected stream; resolves with the MQTT stream over it. */
+function upgrade(stream: Socket | TLSSocket, target: WebSocketTarget): Promise<WebSocketStream> {
   const where = hostPort(target.host, target.port);
   const url = `${target.tls === undefined ? 'ws' : 'wss'}://${where}${target.path}`;
   return new Promise((resolve, reject) => {
@@ -100,7 +99,8 @@ function upgrade(stream: Socket | TLSSocket, target: WebSocketTarget): Promise<W
     ws.once('open', () => {
       ws.removeAllListeners('error');
       ws.removeAllListeners('unexpected-response');
-      resolve(ws);
+      // Built at once, not after the promise settles: a message may follow 'open' before then.
+      resolve(new WebSocketStream(ws, stream));
     });
   });
 }
@@ -157,6 +157,9 @@ class WebSocketStream extends Duplex {
   ) {
     // A server closing its side ends ours too, as a TCP socket does, so the client sees 'close'.
     super({ allowHalfOpen: false });
+    // Nothing is read until the client reads: an error from the first message must not fire
+    // before the client has had a chance to listen for it.
+    ws.pause();
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) {
         this.destroy(new MqttError(ErrorCode.ProtocolError, 'The broker sent a WebSocket text message; MQTT travels in binary messages only.'));
