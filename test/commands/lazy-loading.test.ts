@@ -6,11 +6,11 @@ import { freePort } from '../support/ports.js';
 import { MQT_BIN, runTool } from '../support/spawn.js';
 
 /**
- * node-forge, ora and inquirer cost start-up time: only gen-ca loads forge, and only when it
- * makes certificates; ora and inquirer only on a terminal. A preloaded hook reports every
- * require() of them.
+ * node-forge, ora, inquirer and ws cost start-up time: only gen-ca loads forge, and only when it
+ * makes certificates; ora and inquirer only on a terminal; ws only for a WebSocket connection. A
+ * preloaded hook reports every require() of them.
  */
-describe('lazy loading of the gen-ca dependencies', function () {
+describe('lazy loading of the heavy dependencies', function () {
   this.timeout(20_000);
   let dir: string;
   let hook: string;
@@ -23,7 +23,7 @@ describe('lazy loading of the gen-ca dependencies', function () {
       `const Module = require('node:module');
 const load = Module._load;
 Module._load = function (request, ...rest) {
-  if (/^(node-forge|ora|@inquirer\\/)/.test(request)) process.stderr.write('LOADED ' + request + '\\n');
+  if (/^(node-forge|ora|@inquirer\\/|ws$)/.test(request)) process.stderr.write('LOADED ' + request + '\\n');
   return load.call(this, request, ...rest);
 };
 `,
@@ -42,6 +42,12 @@ Module._load = function (request, ...rest) {
     assert.deepEqual(await loaded(['sub', '--help']), []);
     assert.deepEqual(await loaded(['gen-psk', 'dev1']), []);
     assert.deepEqual(await loaded(['gen-ca', '--help']), []);
+  });
+
+  it('pub and sub load ws only for a WebSocket connection', async () => {
+    const closed = String(await freePort());
+    assert.deepEqual(await loaded(['pub', '-L', `ws://127.0.0.1:${closed}/mqtt#t`, '-m', 'x']), ['ws']);
+    assert.deepEqual(await loaded(['sub', '--proxy', `socks5h://127.0.0.1:${closed}`, '-t', 't']), []);
   });
 
   it('gen-ca loads node-forge only to make certificates, and no spinner or prompt when piped', async () => {
