@@ -81,9 +81,10 @@ describe('transport flags: -L schemes, --ws, --ws-path, --ws-header, --proxy', (
     });
   }
 
-  it('a ws:// URL takes its topic from the fragment; without one pub says where it goes', () => {
+  it('a ws:// URL takes its topic from the fragment; without one pub and sub say where it goes', () => {
     assert.equal(resolveMessage(readArgv(['-L', 'ws://h/mqtt#a/b', '-m', 'x'], pubFlags)).topic, 'a/b');
     usageError(() => resolveMessage(readArgv(['-L', 'ws://h/a/b', '-m', 'x'], pubFlags)), /put the topic after '#' \(ws:\/\/host\/mqtt#my\/topic\) or give -t/);
+    usageError(() => resolveSubscribe(readArgv(['-L', 'ws://h/sensors/temp'], subFlags)), /ws:\/\/ URL's path is the WebSocket path, so put the topic after '#'/);
     assert.deepEqual(resolveSubscribe(readArgv(['-L', 'wss://h/mqtt#s/#', '-t', 'x'], subFlags)).subscriptions.map((s) => s.topicFilter), ['s/#', 'x']);
   });
 });

@@ -62,6 +62,33 @@ describe('interop: WebSocket (ws://, wss://)', function () {
     assert.deepEqual(custom.upgrades.map((u) => u.path), ['/ws/custom?token=1', '/ws/custom?token=1']);
   });
 
+  it('sub over ws:// notices the broker closing the connection and subscribes again', async () => {
+    const topic = unique('ws-resub');
+    const id = unique('ws-resubscriber');
+    const url = `ws://127.0.0.1:${bridge.port}/mqtt#${topic}`;
+    const sub = startMqt(['sub', '-L', url, '-i', id, '-C', '1', '-v']);
+    await brokerSubscribed(broker(), id);
+    // A second client with the same id takes the session over: the broker drops the first.
+    const thief = startMqt(['sub', ...hp(), '-i', id, '-t', unique('other'), '-W', '1']);
+    await thief.waitForExit(5000);
+    await broker().waitForLog(new RegExp(`Sending SUBACK to ${id}\\n[^]*Sending SUBACK to ${id}\\n[^]*Sending SUBACK to ${id}\\n`), 8000);
+    const pub = await mqt(['pub', '-L', url, '-m', 'after reconnect']);
+    assert.equal(pub.code, 0, pub.stderr);
+    const result = await sub.waitForExit(8000);
+    assert.equal(result.stdout, `${topic} after reconnect\n`, sub.describe());
+  });
+
+  it('pub -l pushes 5000 lines through the WebSocket without losing one', async () => {
+    const topic = unique('ws-lines');
+    const id = unique('ws-lines-watcher');
+    const watcher = startMosquittoSub([...hp(), '-i', id, '-t', topic, '-C', '5000', '-q', '1']);
+    await brokerSubscribed(broker(), id);
+    const lines = Array.from({ length: 5000 }, (_, i) => `line ${i}`);
+    const pub = await mqt(['pub', '-L', `ws://127.0.0.1:${bridge.port}/mqtt#${topic}`, '-l', '-q', '1'], { input: `${lines.join('\n')}\n`, timeoutMs: 30_000 });
+    assert.equal(pub.code, 0, pub.stderr);
+    assert.deepEqual((await watcher.waitForExit(15_000)).stdout.split('\n').slice(0, -1), lines);
+  });
+
   it('a refused upgrade names the HTTP status and suggests --ws-path for a 404', async () => {
     const result = await mqt(['pub', '-L', `ws://127.0.0.1:${bridge.port}/wrong#t`, '-m', 'x']);
     assert.equal(result.code, 1);
