@@ -88,7 +88,7 @@ describe('interop: SOCKS5 proxy (--proxy)', function () {
   });
 
   for (const [code, text] of [
-    [2, /connection not allowed by the proxy’s rules \(SOCKS reply 2\)/],
+    [2, /connection not allowed by the proxy's rules \(SOCKS reply 2\)/],
     [4, /host unreachable from the proxy \(SOCKS reply 4\)/],
     [8, /address type not supported \(SOCKS reply 8\)[^]*socks5:\/\//],
   ] as const) {

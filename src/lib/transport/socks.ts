@@ -21,7 +21,7 @@ const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** The proxy's reply codes: what went wrong, whether it is the network's fault, and what to try. */
 const REPLIES: Readonly<Record<number, { text: string; network: boolean; hint?: (dest: string) => string }>> = {
   1: { text: 'general SOCKS server failure', network: false, hint: (d) => `the proxy could not resolve or reach ${d}` },
-  2: { text: 'connection not allowed by the proxy’s rules', network: false, hint: (d) => `ask the proxy’s administrator to allow ${d}` },
+  2: { text: "connection not allowed by the proxy's rules", network: false, hint: (d) => `ask the proxy's administrator to allow ${d}` },
   3: { text: 'network unreachable from the proxy', network: true },
   4: { text: 'host unreachable from the proxy', network: true, hint: (d) => `check the host name and that ${d} can be reached from the proxy` },
   5: { text: 'connection refused by the destination', network: true, hint: (d) => `is a broker listening on ${d}, as the proxy sees it?` },

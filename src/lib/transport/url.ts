@@ -21,7 +21,7 @@ export interface BrokerUrl {
 
 const DEFAULT_PORTS: Readonly<Record<BrokerScheme, number>> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
 
-export const URL_FORMS = 'mqtt[s]://[user[:password]@]host[:port]/topic or ws[s]://[user[:password]@]host[:port][/path][#topic]';
+const URL_FORMS = 'mqtt[s]://[user[:password]@]host[:port]/topic or ws[s]://[user[:password]@]host[:port][/path][#topic]';
 
 /** True for the schemes that wrap the connection in TLS. */
 export function isSecureScheme(scheme: BrokerScheme): boolean {
@@ -67,7 +67,7 @@ function isBrokerScheme(scheme: string): scheme is BrokerScheme {
   return scheme in DEFAULT_PORTS;
 }
 
-export interface Authority {
+interface Authority {
   host: string;
   port: number;
   username?: string;

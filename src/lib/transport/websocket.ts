@@ -31,7 +31,7 @@ export async function openWebSocket(target: WebSocketTarget): Promise<TransportS
 }
 
 /** Node's TLS options for the settings: the CA, client certificate, name checked and versions. */
-export function tlsOptions(settings: TlsSettings, host: string): ConnectionOptions {
+function tlsOptions(settings: TlsSettings, host: string): ConnectionOptions {
   const servername = settings.servername ?? (isIP(host) === 0 ? host : undefined);
   return {
     host,
