@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import { errnoOf, errnoText } from '../errno-text.js';
 import { ErrorCode, MqttError } from '../errors.js';
 import { hostPort, openSocket } from './socket.js';
-import type { TlsSettings, TransportStream, WebSocketTarget } from './types.js';
+import type { TransportStream, WebSocketTarget } from './types.js';
+import { startTls } from './websocket-tls.js';
 
 /** The subprotocol MQTT over WebSocket is registered under (MQTT 5 §6, 3.1.1 §6). */
 const SUBPROTOCOL = 'mqtt';
@@ -28,47 +29,6 @@ export async function openWebSocket(target: WebSocketTarget): Promise<TransportS
     stream.destroy();
     throw err;
   }
-}
-
-/** Node's TLS options for the settings: the CA, client certificate, name checked and versions. */
-function tlsOptions(settings: TlsSettings, host: string): ConnectionOptions {
-  const servername = settings.servername ?? (isIP(host) === 0 ? host : undefined);
-  return {
-    host,
-    ...(servername === undefined ? {} : { servername }),
-    rejectUnauthorized: settings.verify,
-    ...(settings.ca === undefined ? {} : { ca: settings.ca }),
-    ...(settings.cert === undefined ? {} : { cert: settings.cert }),
-    ...(settings.key === undefined ? {} : { key: settings.key }),
-    ...(settings.passphrase === undefined ? {} : { passphrase: settings.passphrase }),
-    ...(settings.minVersion === undefined ? {} : { minVersion: settings.minVersion }),
-    ...(settings.maxVersion === undefined ? {} : { maxVersion: settings.maxVersion }),
-    ...(settings.ciphers === undefined ? {} : { ciphers: settings.ciphers }),
-    ...(settings.alpn === undefined ? {} : { ALPNProtocols: settings.alpn }),
-  };
-}
-
-function startTls(socket: Socket, host: string, where: string, settings: TlsSettings): Promise<TLSSocket> {
-  if (settings.psk !== undefined) {
-    return Promise.reject(new MqttError(ErrorCode.InvalidArgument, 'TLS-PSK is for mqtts:// brokers; wss:// takes certificates only.'));
-  }
-  return new Promise((resolve, reject) => {
-    const tls = tlsConnect({ ...tlsOptions(settings, host), socket });
-    tls.once('secureConnect', () => {
-      tls.off('error', onError);
-      resolve(tls);
-    });
-    const onError = (err: Error): void => {
-      tls.destroy();
-      reject(
-        new MqttError(ErrorCode.ConnectFailed, `TLS handshake with ${where} failed: ${err.message}.`, {
-          cause: err,
-          ...(errnoOf(err) === 'ECONNRESET' ? { hint: `does ${where} speak TLS? A plain ws:// port needs ws:// instead of wss://` } : {}),
-        }),
-      );
-    };
-    tls.once('error', onError);
-  });
 }
 
 /** Runs the HTTP upgrade over the connected stream; resolves with the MQTT stream over it. */
