@@ -15,7 +15,9 @@ import { startWsBridge, type WsBridge } from '../support/ws-bridge.js';
  */
 describe('interop: WebSocket (ws://, wss://)', function () {
   this.timeout(20_000);
-  const { broker, hp } = useBroker();
+  // Unlimited queue: a subscriber slowed by a busy machine must not lose QoS 1 messages to
+  // mosquitto's default cap of 1000 queued per client.
+  const { broker, hp } = useBroker(['max_queued_messages 0']);
   let bridge: WsBridge;
   const bridges: WsBridge[] = [];
   const started = async (options: Parameters<typeof startWsBridge>[1] = {}): Promise<WsBridge> => {
