@@ -16,6 +16,11 @@ export const ErrorCode = {
   InvalidArgument: 'INVALID_ARGUMENT',
   /** The transport could not be opened (refused, unreachable, no such socket...). */
   ConnectFailed: 'CONNECT_FAILED',
+  /**
+   * A SOCKS proxy or a WebSocket server refused the handshake (bad credentials, wrong path, not
+   * that protocol at all): the settings are wrong, so trying again will not help.
+   */
+  HandshakeFailed: 'HANDSHAKE_FAILED',
   /** The server answered CONNECT with a refusal; reasonCode holds the CONNACK code. */
   ConnectionRefused: 'CONNECTION_REFUSED',
   /** The transport closed while the session was open. */

@@ -12,11 +12,12 @@ function loadedIn(stderr: string): string[] {
 }
 
 /**
- * node-forge, ora, inquirer and node:tls cost start-up time: only gen-ca loads forge, and only
+ * node-forge, ora, inquirer, node:tls and ws cost start-up time: only gen-ca loads forge, and only
  * when it makes certificates; ora and inquirer only on a terminal; node:tls only when a TLS flag
- * is given. A preloaded hook reports every require() of them.
+ * is given; ws only for a WebSocket connection or listener. A preloaded hook reports every
+ * require() of them.
  */
-describe('lazy loading of the gen-ca dependencies', function () {
+describe('lazy loading of the heavy dependencies', function () {
   this.timeout(20_000);
   let dir: string;
   let hook: string;
@@ -75,6 +76,13 @@ Module._load = function (request, ...rest) {
     assert.deepEqual(await served([]), []);
     // ws itself requires node:tls (for wss), which is fine once a WebSocket listener exists.
     assert.deepEqual(await served(['--ws-port', String(await freePort())]), ['ws', 'tls']);
+  });
+
+  it('pub and sub load ws only for a WebSocket connection', async () => {
+    const closed = String(await freePort());
+    // ws requires node:tls itself (for wss); the WebSocket transport shares the TLS code.
+    assert.deepEqual(await loaded(['pub', '-L', `ws://127.0.0.1:${closed}/mqtt#t`, '-m', 'x']), ['ws', 'tls', 'node:tls']);
+    assert.deepEqual(await loaded(['sub', '--proxy', `socks5h://127.0.0.1:${closed}`, '-t', 't']), []);
   });
 
   it('gen-ca loads node-forge only to make certificates, and no spinner or prompt when piped', async () => {

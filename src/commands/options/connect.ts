@@ -4,13 +4,12 @@ import type { ProtocolVersion } from '../../lib/protocol/constants.js';
 import type { QoS, Will } from '../../lib/protocol/packets.js';
 import { isValidTopicName } from '../../lib/topic.js';
 import type { TransportTarget } from '../../lib/transport/types.js';
-import type { BrokerUrl } from '../../lib/transport/url.js';
 import { UsageError } from '../ui/usage-error.js';
 import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { parseInteger } from './numbers.js';
 import { resolveProperties, type CommandProperties } from './properties.js';
 import type { OptionGroup } from './spec.js';
-import { TLS_DEFAULT_PORT, resolveTls, wantsTls } from './tls.js';
+import { resolveTarget } from './target.js';
 import { brokerUrl, urlOption } from './url.js';
 
 export const connectOptions: OptionGroup = {
@@ -264,27 +263,4 @@ function resolvePasswordSource(args: ParsedArgs, urlPassword: string | undefined
   if (prompt) return { kind: 'prompt' };
   const password = value ?? urlPassword;
   return password === undefined ? undefined : { kind: 'value', value: password };
-}
-
-function resolveTarget(args: ParsedArgs, url: BrokerUrl | undefined): TransportTarget {
-  const unix = lastValue(args, 'unix');
-  if (unix !== undefined) return { kind: 'unix', path: unix };
-  const portText = lastValue(args, 'port');
-  const port =
-    portText === undefined
-      ? (url?.port ?? (wantsTls(args) ? TLS_DEFAULT_PORT : 1883))
-      : parseInteger(portText, 1, 65535, (t) =>
-          t.trim() === '0' ? 'Invalid port given: 0 (use --unix PATH for a unix socket)' : `Invalid port given: ${t}`,
-        );
-  const bindAddress = lastValue(args, 'bindAddress');
-  // mosquitto's rule: port 8883 means TLS even without a TLS flag.
-  const tls = resolveTls(args, port === TLS_DEFAULT_PORT);
-  return {
-    kind: 'tcp',
-    host: lastValue(args, 'host') ?? url?.host ?? 'localhost',
-    port,
-    ...(bindAddress === undefined ? {} : { bindAddress }),
-    noDelay: hasFlag(args, 'nodelay'),
-    ...(tls === undefined ? {} : { tls }),
-  };
 }

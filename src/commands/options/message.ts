@@ -5,7 +5,7 @@ import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { parseQos } from './connect.js';
 import { parseDecimal, parseInteger } from './numbers.js';
 import type { OptionGroup } from './spec.js';
-import { brokerUrl } from './url.js';
+import { brokerUrl, missingUrlTopic } from './url.js';
 import { errnoText } from '../../lib/errno-text.js';
 
 const MODES = ['message', 'file', 'stdinFile', 'stdinLine', 'null'] as const;
@@ -63,7 +63,7 @@ export function resolveMessage(args: ParsedArgs, missing = 'Both topic and messa
   if (modes.length > 1 || extraMessages > 1) throw new UsageError('Only one type of message can be sent at once.');
   const url = brokerUrl(args);
   if (url !== undefined && url.topic === '' && lastValue(args, 'topic') === undefined) {
-    throw new UsageError('Invalid URL for -L argument specified - topic missing.');
+    throw new UsageError(missingUrlTopic(url));
   }
   const topic = lastValue(args, 'topic') ?? url?.topic;
   if (topic === undefined || modes.length === 0) throw new UsageError(missing);

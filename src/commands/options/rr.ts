@@ -10,6 +10,7 @@ import { optionsFileOptions } from './options-files.js';
 import { propertyOptions } from './properties.js';
 import type { OptionGroup, OptionSpec } from './spec.js';
 import { tlsOptions } from './tls.js';
+import { transportOptions } from './transport.js';
 import { parseTimeout, receiveOptions, resolveFormat, resolveRetainHandling, subscribeOptions } from './subscribe.js';
 
 /** Rows of another command's group, by key, with rr's wording where the meaning shifts. */
@@ -72,6 +73,7 @@ export const rrOptionGroups: readonly OptionGroup[] = [
   responseOptions,
   rrConnectOptions,
   tlsOptions,
+  transportOptions,
   willOptions,
   propertyOptions,
   optionsFileOptions,

@@ -4,6 +4,7 @@ import { optionsFileOptions } from './options-files.js';
 import { propertyOptions } from './properties.js';
 import type { OptionGroup } from './spec.js';
 import { tlsOptions } from './tls.js';
+import { transportOptions } from './transport.js';
 import { receiveOptions, subscribeOptions } from './subscribe.js';
 
 /** mqt sub's flags, in the order --help lists them. */
@@ -12,6 +13,7 @@ export const subOptionGroups: readonly OptionGroup[] = [
   receiveOptions,
   connectOptions,
   tlsOptions,
+  transportOptions,
   willOptions,
   propertyOptions,
   optionsFileOptions,

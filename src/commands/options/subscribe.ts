@@ -7,7 +7,7 @@ import { allValues, hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { parseQos } from './connect.js';
 import { parseDecimal, parseInteger } from './numbers.js';
 import type { OptionGroup } from './spec.js';
-import { brokerUrl } from './url.js';
+import { brokerUrl, missingUrlTopic } from './url.js';
 
 export const subscribeOptions: OptionGroup = {
   title: 'Subscription',
@@ -98,11 +98,14 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
   // mosquitto checks -F as it reads it, before the topic checks.
   const eol = !hasFlag(args, 'noEol');
   const format = resolveFormat(args, eol);
-  const urlTopic = brokerUrl(args)?.topic;
+  const url = brokerUrl(args);
+  const urlTopic = url?.topic;
   const topics = urlTopic === undefined || urlTopic === '' ? allValues(args, 'topic') : [urlTopic, ...allValues(args, 'topic')];
   const unsubscribe = allValues(args, 'unsubscribe');
   const filterOut = allValues(args, 'filterOut');
   if (topics.length === 0 && unsubscribe.length === 0) {
+    // A ws:// URL's path looks like a topic but is not one: say where its topic goes.
+    if (url?.scheme === 'ws' || url?.scheme === 'wss') throw new UsageError(missingUrlTopic(url));
     throw new UsageError('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
   }
   checkFilters(topics, 'subscription');

@@ -11,7 +11,8 @@ export const urlOption: OptionSpec = {
   noun: 'URL',
   valueName: 'URL',
   replaces: ['host', 'port', 'unix', 'username', 'password', 'passwordEnv', 'passwordFile', 'topic'],
-  describe: 'mqtt://[user[:pass]@]host[:port]/topic in one flag; -h, -p, -u, -P and -t given too win',
+  describe:
+    'broker in one flag: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://[user[:pass]@]host[:port][/path][#topic]; -h, -p, -u, -P, -t and --ws-path given too win',
 };
 
 /** The -L URL, parsed once per reader of it; flags given beside it override its parts. */
@@ -24,4 +25,10 @@ export function brokerUrl(args: ParsedArgs): BrokerUrl | undefined {
     if (err instanceof MqttError) throw new UsageError(`Invalid URL for -L: ${err.message}`);
     throw err;
   }
+}
+
+/** The error for a URL without a topic when no -t is given either; a WebSocket URL keeps it after '#'. */
+export function missingUrlTopic(url: BrokerUrl): string {
+  if (url.scheme === 'mqtt' || url.scheme === 'mqtts') return 'Invalid URL for -L argument specified - topic missing.';
+  return `Invalid URL for -L argument specified - topic missing: a ${url.scheme}:// URL's path is the WebSocket path, so put the topic after '#' (${url.scheme}://host/mqtt#my/topic) or give -t.`;
 }

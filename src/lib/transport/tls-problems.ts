@@ -55,14 +55,18 @@ export function tlsError(problem: TlsProblem, cause?: unknown): TlsError {
   return new TlsError(problem, `TLS connection failed (${problem.kind}${detail}).`, cause);
 }
 
-/** The DNS and IP names of a certificate; its common name when it has no alternative names. */
+/**
+ * The DNS and IP names of a certificate, each once (board-friendly certificates list an IP both
+ * as IP and as DNS entry); its common name when it has no alternative names.
+ */
 export function certificateNames(cert: PeerCertificate | undefined): string[] {
   const alt = cert?.subjectaltname;
   if (alt === undefined || alt === '') return cert?.subject?.CN === undefined ? [] : [String(cert.subject.CN)];
-  return alt
+  const names = alt
     .split(', ')
     .filter((entry) => entry.startsWith('DNS:') || entry.startsWith('IP Address:'))
     .map((entry) => entry.slice(entry.indexOf(':') + 1));
+  return [...new Set(names)];
 }
 
 function nameOf(entity: PeerCertificate['subject'] | undefined): string {

@@ -121,7 +121,9 @@ export function startTls(socket: Duplex, settings: TlsSettings, host: string): P
       ticketWait = setTimeout(ready, Math.min(MAX_TICKET_WAIT_MS, Math.max(MIN_TICKET_WAIT_MS, 2 * (Date.now() - started))));
       secure.once('session', () => {
         clearTimeout(ticketWait);
-        ready();
+        // Not from inside the event: Node drops a write made while the ticket is being handled,
+        // so a Node-based TLS server (aedes, an https bridge) would never see CONNECT.
+        setImmediate(ready);
       });
     });
   });

@@ -40,6 +40,11 @@ export interface ProxySettings {
   port: number;
   username?: string;
   password?: string;
+  /**
+   * socks5:// resolves the broker's name here and sends the proxy an address; socks5h:// (the
+   * default, false) sends the name and lets the proxy resolve it.
+   */
+  resolveLocally?: boolean;
 }
 
 export interface TcpTarget {
@@ -71,6 +76,7 @@ export interface WebSocketTarget {
   tls?: TlsSettings;
   proxy?: ProxySettings;
   bindAddress?: string;
+  noDelay?: boolean;
 }
 
 /** Where to connect. */
