@@ -7,6 +7,7 @@ import { subOptionGroups } from '../../src/commands/options/sub.js';
 import { passwdOptionGroups } from '../../src/commands/options/passwd.js';
 import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
 import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
+import { benchOptionGroups } from '../../src/commands/options/bench.js';
 import type { OptionGroup } from '../../src/commands/options/spec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -19,6 +20,7 @@ describe('man pages', () => {
     ['mqt-passwd.1', passwdOptionGroups],
     ['mqt-gen-ca.1', genCaOptionGroups],
     ['mqt-gen-psk.1', genPskOptionGroups],
+    ['mqt-bench.1', benchOptionGroups],
   ];
   for (const [page, groups] of pages) {
     it(`man/${page} documents every flag of the command`, () => {
@@ -30,6 +32,6 @@ describe('man pages', () => {
 
   it('package.json lists every page in man/', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };
-    assert.deepEqual([...pkg.man].sort(), ['man/mqt-gen-ca.1', 'man/mqt-gen-psk.1', 'man/mqt-passwd.1', 'man/mqt-pub.1', 'man/mqt-sub.1', 'man/mqt.1']);
+    assert.deepEqual([...pkg.man].sort(), ['man/mqt-bench.1', 'man/mqt-gen-ca.1', 'man/mqt-gen-psk.1', 'man/mqt-passwd.1', 'man/mqt-pub.1', 'man/mqt-sub.1', 'man/mqt.1']);
   });
 });

@@ -98,9 +98,16 @@ export const benchOutputOptions: OptionGroup = {
  */
 const NOT_FOR_BENCH = new Set(['noClean', 'id', 'debug']);
 
+/** Rows whose wording (or spelling) differs for many connections at once. */
+const BENCH_WORDING: Readonly<Record<string, Partial<OptionSpec>>> = {
+  maxInflight: { flags: ['-M', '--max-inflight', '--inflight'], describe: 'QoS 1/2 messages in flight per publisher (default 20)' },
+  idPrefix: { describe: 'client ids are PREFIX + pub|sub|conn + index (default mqt-bench-PID-)' },
+  sessionExpiry: { describe: 'v5 session expiry interval of every connection (default 0). Implies -V 5' },
+};
+
 function forBench(spec: OptionSpec): OptionSpec {
-  if (spec.key !== 'maxInflight') return spec;
-  return { ...spec, flags: [...spec.flags, '--inflight'], describe: 'QoS 1/2 messages in flight per publisher (default 20)' };
+  const wording = BENCH_WORDING[spec.key];
+  return wording === undefined ? spec : { ...spec, ...wording };
 }
 
 const connectionGroups: OptionGroup[] = pubOptionGroups
@@ -183,6 +190,7 @@ export function resolveBench(args: ParsedArgs): BenchCommandSettings {
       clientIdPrefix: lastValue(args, 'idPrefix') ?? `mqt-bench-${process.pid}-`,
       target: connect.target,
       client: connect.client,
+      properties: { publish: connect.properties.publish, subscribe: connect.properties.subscribe },
     },
     connect,
     json: hasFlag(args, 'json'),

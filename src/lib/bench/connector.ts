@@ -63,7 +63,7 @@ async function openOne(
     await connectClient(client, settings.target);
     stats.connect.record((clock() - begun) * 1000);
     if (plan.role === 'sub') {
-      const suback = await client.subscribe([{ topicFilter: plan.topic, qos: settings.qos }]);
+      const suback = await client.subscribe([{ topicFilter: plan.topic, qos: settings.qos }], settings.properties.subscribe);
       const code = suback.reasonCodes[0] ?? 0x80;
       if (code >= 0x80) {
         throw new MqttError(ErrorCode.SubscribeRefused, `Subscription to '${plan.topic}' refused: ${reasonText(code)}.`, { reasonCode: code });

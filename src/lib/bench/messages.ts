@@ -19,6 +19,8 @@ export interface Counters {
   /** QoS 0: handed to the socket; QoS 1/2: acknowledged by the broker. */
   acked: number;
   received: number;
+  /** Received messages that carry this run's header (the rest are foreign). */
+  ours: number;
   bytesSent: number;
   bytesReceived: number;
   inflight: number;
@@ -54,7 +56,8 @@ export type ToWorker = { type: 'publish' } | { type: 'stop' };
 
 /** Worker → main thread. */
 export type FromWorker =
-  | { type: 'connected'; ok: number; failed: number }
+  /** Every connection is up or failed; when the first handshake began and the last ended (monotonic ms). */
+  | { type: 'connected'; ok: number; failed: number; from: number; to: number }
   | { type: 'tick'; counters: Counters }
   /** Every publisher of the worker is done; how many messages each got through, by index. */
   | { type: 'published'; perPublisher: [index: number, messages: number][] }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClientOptions } from '../client/client-options.js';
 import { ErrorCode, MqttError } from '../errors.js';
 import type { QoS } from '../protocol/packets.js';
+import type { Properties } from '../protocol/properties.js';
 import { isValidTopicFilter, isValidTopicName, parseSharedSubscription, topicMatches } from '../topic.js';
 import type { TransportTarget } from '../transport/types.js';
 
@@ -34,6 +35,8 @@ export interface BenchSettings {
   target: TransportTarget;
   /** The session options of every connection; the client id is replaced per connection. */
   client: ClientOptions;
+  /** v5 properties (-D) of every PUBLISH and SUBSCRIBE. */
+  properties: { publish?: Properties | undefined; subscribe?: Properties | undefined };
 }
 
 export type Role = 'pub' | 'sub' | 'conn';
@@ -94,10 +97,10 @@ export function planConnections(settings: BenchSettings): ConnectionPlan[] {
   ];
 }
 
-/** Connections dealt round-robin per role, so every worker gets its share of each kind of work. */
+/** Connections dealt round-robin, so the workers share the subscribers and the publishers alike. */
 export function assignToWorkers(plans: readonly ConnectionPlan[], workers: number): ConnectionPlan[][] {
   const shares: ConnectionPlan[][] = Array.from({ length: workers }, () => []);
-  for (const plan of plans) shares[plan.index % workers]!.push(plan);
+  plans.forEach((plan, k) => shares[k % workers]!.push(plan));
   return shares.filter((share) => share.length > 0);
 }
 

@@ -50,7 +50,13 @@ export class PublishLoop {
     this.all = connections.map(({ plan, client }) => ({
       index: plan.index,
       client,
-      message: { topic: plan.topic, payload: Buffer.alloc(settings.payloadBytes), qos: settings.qos, retain: false },
+      message: {
+        topic: plan.topic,
+        payload: Buffer.alloc(settings.payloadBytes),
+        qos: settings.qos,
+        retain: false,
+        properties: settings.properties.publish,
+      },
       seq: 0,
       acked: 0,
       waiting: false,
@@ -167,6 +173,8 @@ export class PublishLoop {
         p.acked += 1;
         counters.acked += 1;
       } else {
+        // Only into a free window slot: a message queued in our own client would count its wait as latency.
+        if (!p.client.ready) break;
         // QoS 1/2 messages stay in the window until acked (and are resent from it): each needs its own.
         const payload = Buffer.alloc(size);
         writeHeader(payload, job.tag, p.index, p.seq, clock());

@@ -49,6 +49,7 @@ export class Receiver {
       stats.foreign += 1;
       return;
     }
+    counters.ours += 1;
     tracker.record(this.tag === undefined ? header.tag * TAG_SPAN + header.publisher : header.publisher, header.seq);
     stats.latency.record((now - header.sentAt) * 1000);
   }

@@ -47,7 +47,7 @@ export interface RunHooks {
 
 class WorkerState {
   counters: Counters | undefined;
-  connected = false;
+  connected: { from: number; to: number } | undefined;
   published: [number, number][] | undefined;
   satisfied = false;
   final: WorkerFinal | undefined;
@@ -105,7 +105,7 @@ export async function runBench(settings: BenchSettings, spawn: SpawnWorker, hook
     const state = new WorkerState(spawn(job));
     state.handle.onMessage((message) => {
       if (message.type === 'tick') state.counters = message.counters;
-      else if (message.type === 'connected') state.connected = true;
+      else if (message.type === 'connected') state.connected = { from: message.from, to: message.to };
       else if (message.type === 'published') state.published = message.perPublisher;
       else if (message.type === 'satisfied') state.satisfied = true;
       else state.final = message.final;
@@ -124,11 +124,13 @@ export async function runBench(settings: BenchSettings, spawn: SpawnWorker, hook
   const started = clock();
   let phase: Progress['phase'] = 'connecting';
   const progress = startProgress(states, cores, () => ({ elapsedS: (clock() - started) / 1000, phase }), hooks.onProgress);
+  // bench conn measures the connection phase; the others, the load after it.
+  let loadCpu = new CpuMeter(cores);
   try {
-    await until(() => every((s) => s.connected));
-    const connectSeconds = (clock() - started) / 1000;
+    await until(() => every((s) => s.connected !== undefined));
+    const connectSeconds = connectionPhaseSeconds(states);
     const loadStart = clock();
-    const loadCpu = new CpuMeter(cores);
+    if (settings.scenario !== 'conn') loadCpu = new CpuMeter(cores);
     if (settings.scenario !== 'conn' && !aborted()) {
       phase = 'load';
       for (const s of live()) s.handle.post({ type: 'publish' });
@@ -168,9 +170,16 @@ export async function runBench(settings: BenchSettings, spawn: SpawnWorker, hook
   }
 }
 
+/** From the first handshake begun to the last one finished, over all workers. */
+function connectionPhaseSeconds(states: readonly WorkerState[]): number {
+  const phases = states.flatMap((s) => (s.connected === undefined ? [] : [s.connected]));
+  if (phases.length === 0) return 0;
+  return (Math.max(...phases.map((p) => p.to)) - Math.min(...phases.map((p) => p.from))) / 1000;
+}
+
 /** Waits for the subscribers to get what was acknowledged, or to fall silent. */
 async function settle(states: readonly WorkerState[], expected: number, until: (done: () => boolean, timeoutMs?: number) => Promise<void>): Promise<void> {
-  const received = (): number => states.reduce((sum, s) => sum + (s.counters?.received ?? 0), 0);
+  const received = (): number => states.reduce((sum, s) => sum + (s.counters?.ours ?? 0), 0);
   const deadline = Date.now() + SETTLE_MAX_MS;
   let last = -1;
   while (Date.now() < deadline) {

@@ -6,7 +6,7 @@ const MAX_ERROR_KINDS = 20;
 
 /** Everything one worker counts; its parts go to the main thread in ticks and in the final report. */
 export class WorkerStats {
-  readonly counters: Counters = { sent: 0, acked: 0, received: 0, bytesSent: 0, bytesReceived: 0, inflight: 0, errors: 0, busy: 0 };
+  readonly counters: Counters = { sent: 0, acked: 0, received: 0, ours: 0, bytesSent: 0, bytesReceived: 0, inflight: 0, errors: 0, busy: 0 };
   readonly connect = new Histogram();
   readonly latency = new Histogram();
   connected = 0;

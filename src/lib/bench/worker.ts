@@ -51,7 +51,9 @@ export async function runWorker(port: WorkerPort, clonedJob: WorkerJob): Promise
     port.postMessage({ type: 'tick', counters: stats.counters });
   }, TICK_MS);
 
+  const connectFrom = clock();
   const connections = await openConnections(job, stats, clock, prepare);
+  const connectTo = clock();
   const publishers = connections.filter((c) => c.plan.role === 'pub');
 
   const stop = async (): Promise<void> => {
@@ -88,7 +90,7 @@ export async function runWorker(port: WorkerPort, clonedJob: WorkerJob): Promise
       publishing = running.run().then((perPublisher) => port.postMessage({ type: 'published', perPublisher }));
     }
   });
-  port.postMessage({ type: 'connected', ok: stats.connected, failed: stats.failed });
+  port.postMessage({ type: 'connected', ok: stats.connected, failed: stats.failed, from: connectFrom, to: connectTo });
 }
 
 function subscriberWants(job: WorkerJob): number | undefined {
