@@ -181,12 +181,12 @@ function connectionPhaseSeconds(states: readonly WorkerState[]): number {
 async function settle(states: readonly WorkerState[], expected: number, until: (done: () => boolean, timeoutMs?: number) => Promise<void>): Promise<void> {
   const received = (): number => states.reduce((sum, s) => sum + (s.counters?.ours ?? 0), 0);
   const deadline = Date.now() + SETTLE_MAX_MS;
-  let last = -1;
-  while (Date.now() < deadline) {
-    const now = received();
-    if (now >= expected || now === last) return;
-    last = now;
+  let last = received();
+  while (last < expected && Date.now() < deadline) {
     await until(() => received() >= expected, Math.min(SETTLE_IDLE_MS, deadline - Date.now()));
+    const now = received();
+    if (now === last) return;
+    last = now;
   }
 }
 
