@@ -104,13 +104,16 @@ describe('interop: mqt bench against mosquitto', function () {
     assert.deepEqual([r.messages.received, r.messages.lost, r.messages.duplicates, r.messages.foreign], [200, 0, 0, 0]);
   });
 
-  it('prints one plain progress line per second into a pipe, then the summary', async () => {
+  it('paces --rate, and prints one plain progress line per second into a pipe, then the summary', async () => {
     const run = await mqt(['bench', 'pub', ...hp(), '-d', '3.2', '--rate', '200', '-t', unique('bench-progress')], { timeoutMs: 20_000 });
     assert.equal(run.code, 0, run.stderr);
     assert.doesNotMatch(run.stdout, /\r/);
     const progress = lines(run.stdout).filter((l) => /^\s+\d+\.\ds load\s+sent\s+[\d,]+\/s/.test(l));
     assert.ok(progress.length >= 2, run.stdout);
-    assert.match(run.stdout, /^messages {5}sent ([\d,]+), acked \1$/m);
+    const sent = /^messages {5}sent ([\d,]+), acked \1$/m.exec(run.stdout);
+    // --rate paces from the start of the load: 200/s for 3.2 s.
+    const count = Number(sent?.[1]?.replace(/,/g, '') ?? NaN);
+    assert.ok(count >= 560 && count <= 660, run.stdout);
     assert.match(run.stdout, /^result {7}ok$/m);
   });
 
