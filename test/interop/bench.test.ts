@@ -42,6 +42,7 @@ describe('interop: mqt bench against mosquitto', function () {
       [600, 600, 600, 600, 0],
     );
     assert.deepEqual([r.messages.duplicates, r.messages.out_of_order, r.messages.gaps, r.messages.foreign], [0, 0, 0, 0]);
+    assert.equal(r.messages.slowest_subscriber, 200);
     assert.equal(r.latency_ms?.count, 600);
     const counted = await counter.waitForExit(10_000);
     assert.equal(counted.code, 0, counted.stderr);
@@ -68,7 +69,7 @@ describe('interop: mqt bench against mosquitto', function () {
     assert.equal(run.code, 0, run.stderr);
     const r = summaryOf(run.stdout);
     assert.deepEqual(Object.keys(r), ['scenario', 'ok', 'reason', 'settings', 'elapsed_s', 'connections', 'messages', 'throughput', 'latency_ms', 'cpu', 'errors']);
-    assert.deepEqual(Object.keys(r.messages), ['sent', 'acked', 'unacked', 'received', 'expected', 'lost', 'duplicates', 'out_of_order', 'gaps', 'foreign']);
+    assert.deepEqual(Object.keys(r.messages), ['sent', 'acked', 'unacked', 'received', 'expected', 'lost', 'duplicates', 'out_of_order', 'gaps', 'foreign', 'slowest_subscriber']);
     assert.deepEqual(Object.keys(r.cpu), ['percent', 'cores', 'workers_busy_percent', 'machine_busy_percent', 'steal_percent', 'generator_bound']);
     assert.deepEqual(Object.keys(r.latency_ms ?? {}), ['count', 'min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max']);
     assert.equal(r.scenario, 'pubsub');
@@ -115,6 +116,20 @@ describe('interop: mqt bench against mosquitto', function () {
     const count = Number(sent?.[1]?.replace(/,/g, '') ?? NaN);
     assert.ok(count >= 560 && count <= 660, run.stdout);
     assert.match(run.stdout, /^result {7}ok$/m);
+  });
+
+  it('Ctrl-C ends the run early with the summary of what happened, exit 130', async () => {
+    const prefix = unique('bench-int');
+    const run = startMqt(['bench', 'pubsub', ...hp(), '-c', '2', '-d', '60', '--rate', '100', '-t', `${prefix}/%i`]);
+    await run.waitForOutput(/^\s+\d+\.\ds load /m, 15_000, 'stdout');
+    run.kill('SIGINT');
+    const done = await run.waitForExit(15_000);
+    assert.equal(done.code, 130, done.stderr);
+    // Stopped mid-flight, the last messages may not have reached the subscribers yet.
+    const m = /^messages {5}sent ([\d,]+), acked \1, received ([\d,]+) of \1 expected;/m.exec(done.stdout);
+    const [sent, received] = [m?.[1], m?.[2]].map((t) => Number(t?.replace(/,/g, '') ?? NaN));
+    assert.ok(sent! > 0 && received! > 0 && received! <= sent!, done.stdout);
+    assert.match(done.stdout, /^result {7}ok$/m);
   });
 
   it('a broker that cannot be reached: exit 1 with one line naming the error', async () => {

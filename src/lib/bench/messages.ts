@@ -42,6 +42,8 @@ export interface WorkerFinal {
   missing: number;
   /** Messages without a header of this run. */
   foreign: number;
+  /** Messages each publisher got through (QoS 0: sent; QoS 1/2: acknowledged), by index. */
+  perPublisher: [index: number, messages: number][];
   /** Messages received per subscriber, in the order of the worker's subscribers. */
   receivedPerSubscriber: number[];
   /** Monotonic ms of the last message sent and received (0: none). */

@@ -76,6 +76,11 @@ export class PublishLoop {
     clearTimeout(deadlineTimer);
     clearTimeout(this.paceTimer);
     await this.drain();
+    return this.perPublisher;
+  }
+
+  /** Messages each publisher got through so far (QoS 0: sent; QoS 1/2: acknowledged), by index. */
+  get perPublisher(): [number, number][] {
     return this.all.map((p) => [p.index, p.acked]);
   }
 

@@ -49,6 +49,7 @@ function messageLines(r: BenchResult): string[] {
     `duplicates ${n(m.duplicates)}`,
     `out of order ${n(m.out_of_order)}`,
     ...(m.foreign > 0 ? [`foreign ${n(m.foreign)}`] : []),
+    ...(r.settings.subscribers > 1 && m.slowest_subscriber !== null ? [`slowest subscriber ${n(m.slowest_subscriber)}`] : []),
   ];
   const lines = [`messages     ${counts.join(', ')}${r.settings.subscribers > 0 ? `; ${checks.join(', ')}` : ''}`];
   const out = r.settings.publishers > 0 ? [`out ${n(t.sent_per_s)} msgs/s (${t.sent_mb_per_s.toFixed(2)} MB/s)`] : [];

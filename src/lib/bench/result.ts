@@ -50,6 +50,8 @@ export interface BenchResult {
     gaps: number;
     /** Messages without this run's header (other publishers on the same topics). */
     foreign: number;
+    /** The fewest messages one subscriber received: the one that fell furthest behind. */
+    slowest_subscriber: number | null;
   };
   throughput: {
     sent_per_s: number;
@@ -82,8 +84,7 @@ export interface RunTimes {
   loadStart: number;
   loadEnd: number;
   cpu: { share: number; cores: number; steal: number | undefined; machineBusy: number | undefined };
-  /** Acknowledged messages per publisher index (pubsub's expected count needs it). */
-  perPublisher: Map<number, number>;
+  /** How many subscriptions match each publisher's topic, by publisher index. */
   receivers: Map<number, number>;
   /** Errors the workers could not report themselves (a worker that died). */
   extraErrors: string[];
@@ -106,6 +107,7 @@ export function summarize(settings: BenchSettings, finals: readonly WorkerFinal[
   const sum = { sent: 0, acked: 0, received: 0, bytesSent: 0, bytesReceived: 0, connected: 0, failed: 0 };
   const seq = { unique: 0, duplicates: 0, outOfOrder: 0, gaps: 0, missing: 0, foreign: 0 };
   const errorCounts = new Map<string, number>();
+  let slowest: number | null = null;
   let lastSent = 0;
   let lastReceived = 0;
   let busy = 0;
@@ -128,6 +130,7 @@ export function summarize(settings: BenchSettings, finals: readonly WorkerFinal[
     lastSent = Math.max(lastSent, final.lastSentAt);
     lastReceived = Math.max(lastReceived, final.lastReceivedAt);
     busy += final.busy / finals.length;
+    for (const count of final.receivedPerSubscriber) slowest = slowest === null ? count : Math.min(slowest, count);
     for (const [text, count] of final.errors) errorCounts.set(text, (errorCounts.get(text) ?? 0) + count);
   }
   for (const text of times.extraErrors) errorCounts.set(text, (errorCounts.get(text) ?? 0) + 1);
@@ -135,8 +138,7 @@ export function summarize(settings: BenchSettings, finals: readonly WorkerFinal[
 
   let expected: number | null = null;
   if (settings.scenario === 'pubsub') {
-    expected = 0;
-    for (const [index, acked] of times.perPublisher) expected += acked * (times.receivers.get(index) ?? 0);
+    expected = expectedDeliveries(finals.flatMap((f) => f.perPublisher), times.receivers);
   }
   const lost = expected !== null ? Math.max(0, expected - seq.unique) : settings.scenario === 'sub' ? seq.missing : null;
   const unacked = settings.qos > 0 ? sum.sent - sum.acked : 0;
@@ -180,6 +182,7 @@ export function summarize(settings: BenchSettings, finals: readonly WorkerFinal[
       out_of_order: seq.outOfOrder,
       gaps: seq.gaps,
       foreign: seq.foreign,
+      slowest_subscriber: slowest,
     },
     throughput: {
       sent_per_s: perSecond(sum.sent, sendSeconds),
@@ -198,6 +201,13 @@ export function summarize(settings: BenchSettings, finals: readonly WorkerFinal[
     },
     errors: { count: errorCount, messages: [...errorCounts].map(([text, count]) => ({ text, count })) },
   };
+}
+
+/** Each publisher's acknowledged messages times the subscriptions matching its topic. */
+export function expectedDeliveries(perPublisher: readonly [number, number][], receivers: ReadonlyMap<number, number>): number {
+  let expected = 0;
+  for (const [index, acked] of perPublisher) expected += acked * (receivers.get(index) ?? 0);
+  return expected;
 }
 
 function round3(n: number): number {

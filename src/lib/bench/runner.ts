@@ -4,7 +4,7 @@ import { CpuMeter } from './cpu.js';
 import type { Counters, FromWorker, ToWorker, WorkerFinal, WorkerJob } from './messages.js';
 import { monotonicClock } from './payload.js';
 import { assignToWorkers, planConnections, receiversPerPublisher, type BenchSettings } from './plan.js';
-import { summarize, type BenchResult } from './result.js';
+import { expectedDeliveries, summarize, type BenchResult } from './result.js';
 
 /** After the publishers finish, how long the subscribers may go without a new message. */
 const SETTLE_IDLE_MS = 2000;
@@ -74,11 +74,11 @@ export async function runBench(settings: BenchSettings, spawn: SpawnWorker, hook
   const aborted = (): boolean => hooks.signal?.aborted === true;
   hooks.signal?.addEventListener('abort', notify);
 
-  /** Resolves once `done()` holds, the run is aborted, or `timeoutMs` passes. */
-  const until = (done: () => boolean, timeoutMs = Infinity): Promise<void> =>
+  /** Resolves once `done()` holds, the run is aborted (if `abortable`), or `timeoutMs` passes. */
+  const until = (done: () => boolean, timeoutMs = Infinity, abortable = true): Promise<void> =>
     new Promise((resolve) => {
       const check = (): void => {
-        if (!done() && !aborted()) return;
+        if (!done() && !(abortable && aborted())) return;
         waiters.delete(check);
         clearTimeout(timer);
         resolve();
@@ -138,18 +138,16 @@ export async function runBench(settings: BenchSettings, spawn: SpawnWorker, hook
       else await until(() => every((s) => s.published !== undefined), settings.durationMs + PUBLISH_GRACE_MS);
     }
     const loadEnd = clock();
-    const perPublisher = new Map(states.flatMap((s) => s.published ?? []));
     const receivers = receiversPerPublisher(plans);
     if (settings.scenario === 'pubsub' && !aborted()) {
       phase = 'settling';
-      let expected = 0;
-      for (const [index, acked] of perPublisher) expected += acked * (receivers.get(index) ?? 0);
-      await settle(states, expected, until);
+      await settle(states, expectedDeliveries(states.flatMap((s) => s.published ?? []), receivers), until);
     }
     const cpu = loadCpu.sample();
     phase = 'closing';
     for (const s of live()) s.handle.post({ type: 'stop' });
-    await until(() => every((s) => s.final !== undefined), FINAL_TIMEOUT_MS);
+    // Even an interrupted run waits for the workers' reports: they are its summary.
+    await until(() => every((s) => s.final !== undefined), FINAL_TIMEOUT_MS, false);
     const finals = states.flatMap((s) => (s.final === undefined ? [] : [s.final]));
     states.forEach((s, i) => {
       if (s.final === undefined && !s.gone) extraErrors.push(`worker ${i + 1} sent no report in time`);
@@ -159,7 +157,6 @@ export async function runBench(settings: BenchSettings, spawn: SpawnWorker, hook
       loadStart,
       loadEnd: settings.scenario === 'conn' ? loadStart : loadEnd,
       cpu: { ...cpu, cores },
-      perPublisher,
       receivers,
       extraErrors,
     });

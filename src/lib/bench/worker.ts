@@ -72,6 +72,7 @@ export async function runWorker(port: WorkerPort, clonedJob: WorkerJob): Promise
       sequence: receiver.sequence,
       missing: receiver.missing,
       foreign: stats.foreign,
+      perPublisher: loop?.perPublisher ?? publishers.map(({ plan }) => [plan.index, 0]),
       receivedPerSubscriber: receiver.receivedPerSubscriber,
       lastSentAt: stats.lastSentAt,
       lastReceivedAt: stats.lastReceivedAt,
