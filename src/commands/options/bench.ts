@@ -100,6 +100,7 @@ const NOT_FOR_BENCH = new Set(['noClean', 'id', 'debug']);
 
 /** Rows whose wording (or spelling) differs for many connections at once. */
 const BENCH_WORDING: Readonly<Record<string, Partial<OptionSpec>>> = {
+  url: { describe: 'mqtt://[user[:pass]@]host[:port] in one flag (its topic is not used); -h, -p, -u and -P given too win' },
   maxInflight: { flags: ['-M', '--max-inflight', '--inflight'], describe: 'QoS 1/2 messages in flight per publisher (default 20)' },
   idPrefix: { describe: 'client ids are PREFIX + pub|sub|conn + index (default mqt-bench-PID-)' },
   sessionExpiry: { describe: 'v5 session expiry interval of every connection (default 0). Implies -V 5' },
