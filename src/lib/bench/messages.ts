@@ -46,7 +46,7 @@ export interface WorkerFinal {
   perPublisher: [index: number, messages: number][];
   /** Messages received per subscriber, in the order of the worker's subscribers. */
   receivedPerSubscriber: number[];
-  /** Monotonic ms of the last message sent and received (0: none). */
+  /** Monotonic ms when the broker had taken the last message sent, and of the last one received (0: none). */
   lastSentAt: number;
   lastReceivedAt: number;
   /** Error texts, the first few of each kind, with how often each happened. */

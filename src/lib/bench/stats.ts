@@ -12,7 +12,7 @@ export class WorkerStats {
   connected = 0;
   failed = 0;
   foreign = 0;
-  /** Monotonic ms of the last message handed to a socket and of the last one received. */
+  /** Monotonic ms when the broker had taken the last message sent, and of the last one received. */
   lastSentAt = 0;
   lastReceivedAt = 0;
   private readonly errorTexts = new Map<string, number>();
