@@ -16,7 +16,7 @@ export interface OpenConnection {
 
 /**
  * Opens the worker's connections, paced by its share of --ramp or else `MAX_HANDSHAKES` at a
- * time, and subscribes the subscribers. `prepare` runs on each client before CONNECT, so no
+ * time, and subscribes the subscribers, until all are open or `stopRequested()` says to quit. `prepare` runs on each client before CONNECT, so no
  * message can arrive before its handler is there. Failures are counted, not thrown: a load test
  * goes on with the connections it got, and reports the rest.
  */
@@ -25,6 +25,7 @@ export async function openConnections(
   stats: WorkerStats,
   clock: () => number,
   prepare: (connection: OpenConnection) => void,
+  stopRequested: () => boolean,
 ): Promise<OpenConnection[]> {
   const opened: OpenConnection[] = [];
   const queue = [...job.connections];
@@ -32,12 +33,15 @@ export async function openConnections(
   const start = clock();
   let started = 0;
   const next = async (): Promise<void> => {
-    for (let plan = queue.shift(); plan !== undefined; plan = queue.shift()) {
+    for (let plan = queue.shift(); plan !== undefined && !stopRequested(); plan = queue.shift()) {
       if (spacingMs > 0) {
         const due = start + started * spacingMs;
         started += 1;
-        const wait = due - clock();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        // In short naps, so a stop is noticed even when --ramp is slow.
+        for (let wait = due - clock(); wait > 0 && !stopRequested(); wait = due - clock()) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 100)));
+        }
+        if (stopRequested()) return;
       }
       const connection = await openOne(job, plan, stats, clock, prepare);
       if (connection !== undefined) opened.push(connection);

@@ -127,8 +127,8 @@ export async function runBench(settings: BenchSettings, spawn: SpawnWorker, hook
   // bench conn measures the connection phase; the others, the load after it.
   let loadCpu = new CpuMeter(cores);
   try {
+    // Aborted, the workers stop starting connections at the 'stop' below, and report.
     await until(() => every((s) => s.connected !== undefined));
-    const connectSeconds = connectionPhaseSeconds(states);
     const loadStart = clock();
     if (settings.scenario !== 'conn') loadCpu = new CpuMeter(cores);
     if (settings.scenario !== 'conn' && !aborted()) {
@@ -153,7 +153,7 @@ export async function runBench(settings: BenchSettings, spawn: SpawnWorker, hook
       if (s.final === undefined && !s.gone) extraErrors.push(`worker ${i + 1} sent no report in time`);
     });
     return summarize(settings, finals, {
-      connectSeconds,
+      connectSeconds: connectionPhaseSeconds(states),
       loadStart,
       loadEnd: settings.scenario === 'conn' ? loadStart : loadEnd,
       cpu: { ...cpu, cores },

@@ -39,59 +39,70 @@ export async function runWorker(port: WorkerPort, clonedJob: WorkerJob): Promise
     if (connection.plan.role === 'sub') receiver.attach(connection);
   };
 
-  let loop: PublishLoop | undefined;
-  let publishing: Promise<void> | undefined;
+  let inflight = (): number => 0;
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
   const firstElu = lastElu;
   const tick = setInterval(() => {
-    stats.counters.inflight = loop?.inflight ?? 0;
+    stats.counters.inflight = inflight();
     const elu = performance.eventLoopUtilization();
     stats.counters.busy = performance.eventLoopUtilization(elu, lastElu).utilization;
     lastElu = elu;
     port.postMessage({ type: 'tick', counters: stats.counters });
   }, TICK_MS);
 
-  const connectFrom = clock();
-  const connections = await openConnections(job, stats, clock, prepare);
-  const connectTo = clock();
-  const publishers = connections.filter((c) => c.plan.role === 'pub');
-
-  const stop = async (): Promise<void> => {
-    loop?.stop();
-    await publishing;
-    stopping = true;
-    clearInterval(tick);
-    await closeAll(connections);
-    const final: WorkerFinal = {
-      counters: { ...stats.counters, inflight: 0 },
-      busy: performance.eventLoopUtilization(performance.eventLoopUtilization(), firstElu).utilization,
-      connected: stats.connected,
-      failed: stats.failed,
-      connectMicros: stats.connect.snapshot(),
-      latencyMicros: stats.latency.snapshot(),
-      sequence: receiver.sequence,
-      missing: receiver.missing,
-      foreign: stats.foreign,
-      perPublisher: loop?.perPublisher ?? publishers.map(({ plan }) => [plan.index, 0]),
-      receivedPerSubscriber: receiver.receivedPerSubscriber,
-      lastSentAt: stats.lastSentAt,
-      lastReceivedAt: stats.lastReceivedAt,
-      errors: stats.errors,
-    };
-    port.postMessage({ type: 'final', final });
-    port.close();
-  };
-
-  port.on('message', (message) => {
-    if (message.type === 'stop') {
-      void stop();
-    } else if (publishing === undefined) {
-      loop = new PublishLoop(job, stats, clock, publishers);
-      const running = loop;
-      publishing = running.run().then((perPublisher) => port.postMessage({ type: 'published', perPublisher }));
-    }
+  // The main thread says 'publish' once every worker is connected, and 'stop' when the run is
+  // over; 'stop' may also come while connecting (Ctrl-C during a long --ramp).
+  let stopRequested = false;
+  let publishRequested: () => void = () => undefined;
+  const publishSignal = new Promise<void>((resolve) => (publishRequested = resolve));
+  const stopSignal = new Promise<void>((resolve) => {
+    port.on('message', (message) => {
+      if (message.type === 'publish') {
+        publishRequested();
+        return;
+      }
+      stopRequested = true;
+      resolve();
+    });
   });
-  port.postMessage({ type: 'connected', ok: stats.connected, failed: stats.failed, from: connectFrom, to: connectTo });
+
+  const connectFrom = clock();
+  const connections = await openConnections(job, stats, clock, prepare, () => stopRequested);
+  port.postMessage({ type: 'connected', ok: stats.connected, failed: stats.failed, from: connectFrom, to: clock() });
+  const publishers = connections.filter((c) => c.plan.role === 'pub');
+  await Promise.race([publishSignal, stopSignal]);
+  const loop = stopRequested ? undefined : new PublishLoop(job, stats, clock, publishers);
+  const publishing = loop?.run().then((perPublisher) => port.postMessage({ type: 'published', perPublisher }));
+  inflight = () => loop?.inflight ?? 0;
+  await stopSignal;
+  loop?.stop();
+  await publishing;
+  stopping = true;
+  clearInterval(tick);
+  await closeAll(connections);
+  const perPublisher = loop?.perPublisher ?? publishers.map(({ plan }): [number, number] => [plan.index, 0]);
+  const busy = performance.eventLoopUtilization(performance.eventLoopUtilization(), firstElu).utilization;
+  port.postMessage({ type: 'final', final: finalReport(stats, receiver, perPublisher, busy) });
+  port.close();
+}
+
+function finalReport(stats: WorkerStats, receiver: Receiver, perPublisher: [number, number][], busy: number): WorkerFinal {
+  return {
+    counters: { ...stats.counters, inflight: 0 },
+    busy,
+    connected: stats.connected,
+    failed: stats.failed,
+    connectMicros: stats.connect.snapshot(),
+    latencyMicros: stats.latency.snapshot(),
+    sequence: receiver.sequence,
+    missing: receiver.missing,
+    foreign: stats.foreign,
+    perPublisher,
+    receivedPerSubscriber: receiver.receivedPerSubscriber,
+    lastSentAt: stats.lastSentAt,
+    lastReceivedAt: stats.lastReceivedAt,
+    errors: stats.errors,
+  };
 }
 
 function subscriberWants(job: WorkerJob): number | undefined {
