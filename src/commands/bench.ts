@@ -48,7 +48,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     progress?.end();
     process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : summaryText(result));
     if (interrupted !== undefined) return signalExitCode(interrupted);
-    if (!result.ok) process.stderr.write(`Error: ${result.reason ?? 'the run failed'}\n`);
+    if (!result.ok && !connect.quiet) process.stderr.write(`Error: ${result.reason ?? 'the run failed'}\n`);
     return exitCodeOf(result);
   } catch (err) {
     progress?.end();

@@ -132,9 +132,19 @@ describe('interop: mqt bench against mosquitto', function () {
     assert.match(done.stdout, /^result {7}ok$/m);
   });
 
+  it('Ctrl-C during a slow --ramp stops opening connections at once', async () => {
+    const run = startMqt(['bench', 'conn', ...hp(), '-c', '1000', '--ramp', '20', '--json']);
+    await run.waitForOutput(/^\s+\d+\.\ds connecting /m, 15_000, 'stderr');
+    run.kill('SIGINT');
+    const done = await run.waitForExit(3000);
+    assert.equal(done.code, 130, done.stderr);
+    const r = summaryOf(done.stdout);
+    assert.ok(r.connections.ok > 0 && r.connections.ok < 100, JSON.stringify(r.connections));
+  });
+
   it('a broker that cannot be reached: exit 1 with one line naming the error', async () => {
     const run = await mqt(['bench', 'pub', '-h', '127.0.0.1', '-p', '1', '-c', '2', '-n', '5', '--quiet']);
-    assert.equal(run.code, 1);
+    assert.deepEqual([run.code, run.stderr], [1, '']);
     const json = await mqt(['bench', 'pub', '-h', '127.0.0.1', '-p', '1', '-n', '5', '--json']);
     assert.equal(json.code, 1);
     const r = summaryOf(json.stdout);
