@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, median, report, timeProcess } from './support.js';
+import { benchLoad } from './load.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MQT = join(ROOT, 'bin', 'mqt.js');
@@ -144,6 +145,8 @@ async function main(): Promise<void> {
     console.log(`\nthroughput, ${MESSAGES} messages at QoS 0 (median of ${THROUGHPUT_ROUNDS} rounds):`);
     report('mqt pub -l  vs  mosquitto_pub -l (msgs/s)', median(pubRates.mqt), median(pubRates.mosquitto), '/s', '>= 1.00', true);
     report('mqt sub -C  vs  mosquitto_sub -C (msgs/s)', median(subRates.mqt), median(subRates.mosquitto), '/s', '>= 1.00', true);
+
+    await benchLoad(p, report);
   } finally {
     broker.stop();
   }

@@ -7,4 +7,5 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   passwd: 'create and update password files for the broker (drop-in for mosquitto_passwd)',
   'gen-ca': 'make a CA and TLS certificates that brokers and ESP boards accept, or check one',
   'gen-psk': 'make TLS-PSK keys for the broker psk_file and ESP32 boards',
+  bench: 'load-test a broker: rates, loss, latency percentiles and its own CPU',
 };

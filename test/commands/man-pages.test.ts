@@ -9,6 +9,7 @@ import { passwdOptionGroups } from '../../src/commands/options/passwd.js';
 import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
 import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
 import { serveOptionGroups } from '../../src/commands/options/serve.js';
+import { benchOptionGroups } from '../../src/commands/options/bench.js';
 import type { OptionGroup } from '../../src/commands/options/spec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -23,6 +24,7 @@ describe('man pages', () => {
     ['mqt-gen-ca.1', genCaOptionGroups],
     ['mqt-gen-psk.1', genPskOptionGroups],
     ['mqt-serve.1', serveOptionGroups],
+    ['mqt-bench.1', benchOptionGroups],
   ];
   for (const [page, groups] of pages) {
     it(`man/${page} documents every flag of the command`, () => {

@@ -9,6 +9,8 @@ export const ExitCode = {
   Failure: 1,
   /** mosquitto_passwd: the password and its confirmation differ. */
   PasswordMismatch: 2,
+  /** mqt bench: every message went out without error, but QoS 1/2 messages were lost or never acked. */
+  MessagesLost: 3,
   /** mosquitto's MOSQ_ERR_TIMEOUT: -W ran out. */
   Timeout: 27,
 } as const;

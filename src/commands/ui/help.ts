@@ -40,10 +40,17 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
     ['mqt gen-psk btsiot1 --file mosqui_pskfile', 'add a random key for btsiot1 to the psk_file'],
     ['mqt gen-psk esp1 esp2 --bytes 32 --arduino', 'two keys, and the ESP32 setPreSharedKey() lines'],
   ],
+  bench: [
+    ['mqt bench pub -c 10 -d 10', '10 publishers as fast as the broker takes them, for 10 s'],
+    ['mqt bench pubsub -c 4 -q 1 -n 10000', 'end to end at QoS 1: loss, duplicates and latency percentiles'],
+    ["mqt bench pubsub -c 10 --subs 1 --sub-topic 'mqt-bench/#' --rate 1000", 'fan-in at 1000 msgs/s in all'],
+    ['mqt bench conn -c 1000 --ramp 200', 'a connection storm at 200 connections per second'],
+  ],
 };
 
 /** Synopses of commands that take more than flags. */
 const USAGE: Readonly<Record<string, string>> = {
+  bench: 'mqt bench pub|sub|pubsub|conn [flags]',
   passwd: [
     'mqt passwd [-H sha512|sha512-pbkdf2] [-I N] [-c | -D] FILE USER',
     'mqt passwd [-H sha512|sha512-pbkdf2] [-I N] [-c] -b FILE USER PASSWORD',
@@ -130,6 +137,8 @@ async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
       return (await import('../options/gen-psk.js')).genPskOptionGroups;
     case 'serve':
       return (await import('../options/serve.js')).serveOptionGroups;
+    case 'bench':
+      return (await import('../options/bench.js')).benchOptionGroups;
     default:
       return [];
   }
