@@ -9,7 +9,7 @@ import { benchOptionGroups, resolveBench } from './options/bench.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { reportError } from './ui/report.js';
-import { readSecret } from './ui/secrets.js';
+import { connectSecrets } from './ui/secrets.js';
 import { onTerminate, signalExitCode } from './ui/signals.js';
 import { fromCommandLine } from './ui/usage-error.js';
 
@@ -40,7 +40,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const progressStream = json ? process.stderr : process.stdout;
   const progress = connect.quiet ? undefined : progressPrinter(progressStream);
   try {
-    const password = await readSecret(connect.passwordSource);
+    const password = await connectSecrets(connect);
     if (password !== undefined) bench.client.password = password;
     // The worker bundle sits beside this command's bundle in dist/commands.
     const spawn = threadSpawner(join(__dirname, 'bench-worker.cjs'));

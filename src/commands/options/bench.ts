@@ -7,6 +7,7 @@ import { messageOptions } from './message.js';
 import { commonOptions } from './common.js';
 import { parseQos, resolveConnect, type ConnectSettings } from './connect.js';
 import { parseDecimal, parseInteger } from './numbers.js';
+import { optionsFileOptions } from './options-files.js';
 import { pubOptionGroups } from './pub.js';
 import type { OptionGroup, OptionSpec } from './spec.js';
 
@@ -112,7 +113,7 @@ function forBench(spec: OptionSpec): OptionSpec {
 }
 
 const connectionGroups: OptionGroup[] = pubOptionGroups
-  .filter((group) => group !== messageOptions && group !== commonOptions)
+  .filter((group) => group !== messageOptions && group !== commonOptions && group !== optionsFileOptions)
   .map((group) => ({ title: group.title, options: group.options.filter((o) => !NOT_FOR_BENCH.has(o.key)).map(forBench) }));
 
 export const benchOptionGroups: readonly OptionGroup[] = [benchLoadOptions, ...connectionGroups, benchOutputOptions];

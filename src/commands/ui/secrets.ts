@@ -10,10 +10,16 @@ import { errnoText } from '../../lib/errno-text.js';
  * and the passphrase of an encrypted client key, whose match with the certificate is checked.
  */
 export async function readConnectSecrets(settings: ConnectSettings, client: MqttClient): Promise<void> {
-  const password = await readSecret(settings.passwordSource);
+  const password = await connectSecrets(settings);
   if (password !== undefined) client.options.password = password;
+}
+
+/** The same for commands that make many clients (bench): returns the password. */
+export async function connectSecrets(settings: ConnectSettings): Promise<Buffer | undefined> {
+  const password = await readSecret(settings.passwordSource);
   const { target } = settings;
   if (target.kind !== 'unix' && target.tls !== undefined) await openClientKey(target.tls);
+  return password;
 }
 
 async function openClientKey(tls: TlsSettings): Promise<void> {
