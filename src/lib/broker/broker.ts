@@ -36,6 +36,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   readonly logDebug: boolean;
   /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
   readonly maxPacketIn: number;
+  /** Queued messages at which a connected client's publishers are paused: half max_queued_messages. */
+  readonly backlogThreshold: number;
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
   private readonly perListener = new Map<ListenerInfo, number>();
@@ -50,6 +52,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     this.limits = options.limits;
     this.logDebug = options.logDebug ?? true;
     this.maxPacketIn = options.limits.maxPacketSize > 0 ? options.limits.maxPacketSize : MAX_PACKET_SIZE;
+    const maxQueued = options.limits.maxQueuedMessages;
+    this.backlogThreshold = maxQueued > 0 ? Math.max(1, Math.floor(maxQueued / 2)) : 1000;
     this.sys = new SysTopics(this);
     this.sys.start(options.sysInterval);
   }
@@ -179,7 +183,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       const qos = (r.qos < msg.qos ? r.qos : msg.qos);
       session.deliver(msg, qos, r.retainAsPublished && msg.retain, r.subIds);
       const target = session.connection;
-      if (from !== undefined && target !== undefined && target.congested) from.waitFor(target);
+      if (from !== undefined && target !== undefined && (target.congested || session.backlogged)) from.waitFor(target);
     }
     recipients.clear();
     return true;

@@ -82,6 +82,8 @@ export class Connection {
   congested = false;
   private readonly waiting = new Set<Connection>();
   private paused = false;
+  /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
+  private held: Packet[] = [];
 
   constructor(
     readonly broker: Broker,
@@ -95,6 +97,10 @@ export class Connection {
     stream.on('close', this.onClose);
     stream.on('drain', this.onDrain);
     this.keepaliveTimer = setTimeout(this.onConnectTimeout, CONNECT_TIMEOUT_MS);
+  }
+
+  isClosed(): boolean {
+    return this.state === 'closed';
   }
 
   /** The client id, or the address before CONNECT, as mosquitto's log names a client. */
@@ -119,6 +125,11 @@ export class Connection {
 
   private readonly onPacket = (packet: Packet): void => {
     if (this.state === 'closed') return;
+    if (this.paused) {
+      // Paused mid-chunk: the rest of the chunk waits too, so a burst cannot overrun a slow subscriber.
+      this.held.push(packet);
+      return;
+    }
     this.broker.stats.messagesReceived++;
     dispatch(this, packet);
   };
@@ -168,7 +179,7 @@ export class Connection {
       if (!this.graceful) triggerWill(this.broker, session);
       this.broker.sessionDetached(session);
     }
-    this.releaseWaiting();
+    this.wake();
     this.stream.off('data', this.onData);
     this.stream.end();
     this.stream.once('finish', () => this.stream.destroy());
@@ -334,15 +345,26 @@ export class Connection {
     if (!this.paused || this.state === 'closed') return;
     this.paused = false;
     this.lastSeen = Date.now();
-    this.stream.resume();
+    const held = this.held;
+    this.held = [];
+    for (let i = 0; i < held.length; i++) {
+      // A held packet may pause or close this connection again.
+      if (this.paused || this.isClosed()) {
+        this.held = held.slice(i);
+        return;
+      }
+      this.onPacket(held[i]!);
+    }
+    if (!this.paused) this.stream.resume();
   }
 
   private readonly onDrain = (): void => {
     this.congested = false;
-    this.releaseWaiting();
+    if (this.session?.backlogged !== true) this.wake();
   };
 
-  private releaseWaiting(): void {
+  /** Resumes the publishers that waited for this client (its socket drained, its queue shrank). */
+  wake(): void {
     if (this.waiting.size === 0) return;
     const waiting = [...this.waiting];
     this.waiting.clear();

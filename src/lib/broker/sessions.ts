@@ -56,6 +56,14 @@ export class Session {
   }
 
   /**
+   * More queued than the client is taking: publishers feeding it wait (broker.publish) rather than
+   * run the queue into max_queued_messages, where messages would have to be dropped.
+   */
+  get backlogged(): boolean {
+    return this.queuedCount >= this.broker.backlogThreshold;
+  }
+
+  /**
    * Hands a message to this client: QoS 0 goes out now or nowhere; QoS 1/2 go out when a slot of
    * the in-flight window is free, wait in the queue otherwise, and are dropped (with a log line and
    * $SYS count) only when a configured queue limit is reached.
@@ -127,6 +135,7 @@ export class Session {
       this.queueHead = 0;
     }
     if (this.queuedCount === 0) this.dropping = false;
+    if (!this.backlogged) conn.wake();
   }
 
   /** PUBACK, or PUBCOMP: the message is done. False when no such message was in flight. */
