@@ -1,28 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
-import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
 import { RawClient } from '../support/raw-client.js';
-import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../support/test-broker.js';
+import { useRawBroker } from '../support/broker-suite.js';
 
 describe('broker: access hooks, sessions and shutdown', function () {
-  let tb: TestBroker | undefined;
-  const open: RawClient[] = [];
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.close();
-    await tb?.close();
-    tb = undefined;
-  });
-
-  async function start(options: TestBrokerOptions = {}): Promise<TestBroker> {
-    tb = await startTestBroker(options);
-    return tb;
-  }
-
-  async function client(connect: Partial<ConnectPacket> & { clientId: string }, version: ProtocolVersion = 4): Promise<RawClient> {
-    const { client: c } = await RawClient.connected(tb!.port, connect, version);
-    open.push(c);
-    return c;
-  }
+  const suite = useRawBroker();
+  const { start, client } = suite;
 
   const secret = (topic: string): boolean => !topic.startsWith('secret');
 
@@ -76,16 +58,19 @@ describe('broker: access hooks, sessions and shutdown', function () {
     await c.next('suback');
     c.close();
     await b.waitForLog(/Expiring client short due to timeout\./, 2500);
-    const { connack } = await RawClient.connected(b.port, { clientId: 'short', clean: false }, 5);
+    const { connack } = await suite.connect({ clientId: 'short', clean: false }, 5);
     assert.equal(connack.sessionPresent, false);
   });
 
   it('limits connections per listener (max_connections)', async () => {
     await start({ settings: { maxConnections: 1 } });
     await client({ clientId: 'one' });
-    const second = await RawClient.open(tb!.port);
-    open.push(second);
-    await second.waitClosed();
+    const second = await RawClient.open(suite.broker().port);
+    try {
+      await second.waitClosed();
+    } finally {
+      second.close();
+    }
   });
 
   it('sends v5 clients DISCONNECT 0x8B on shutdown and closes every connection', async () => {

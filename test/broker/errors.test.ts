@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
-import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
-import { RawClient } from '../support/raw-client.js';
-import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../support/test-broker.js';
+import type { RawClient } from '../support/raw-client.js';
+import { useRawBroker } from '../support/broker-suite.js';
 
 describe('broker: bad input, limits and wills', function () {
-  let tb: TestBroker | undefined;
-  const open: RawClient[] = [];
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.close();
-    await tb?.close();
-    tb = undefined;
-  });
-
-  async function start(options: TestBrokerOptions = {}): Promise<TestBroker> {
-    tb = await startTestBroker(options);
-    return tb;
-  }
-
-  async function client(connect: Partial<ConnectPacket> & { clientId: string }, version: ProtocolVersion = 4): Promise<RawClient> {
-    const { client: c, connack } = await RawClient.connected(tb!.port, connect, version);
-    assert.equal(connack.reasonCode, 0);
-    open.push(c);
-    return c;
-  }
+  const suite = useRawBroker();
+  const { start, client } = suite;
 
   async function watch(filter: string): Promise<RawClient> {
     const c = await client({ clientId: `watch-${filter}` });
@@ -71,8 +53,7 @@ describe('broker: bad input, limits and wills', function () {
 
   it('refuses packets over max_packet_size with 0x95, announced in the CONNACK', async () => {
     await start({ limits: { maxPacketSize: 100 } });
-    const { client: c, connack } = await RawClient.connected(tb!.port, { clientId: 'big' }, 5);
-    open.push(c);
+    const { client: c, connack } = await suite.connect({ clientId: 'big' }, 5);
     assert.equal(connack.properties?.maximumPacketSize, 100);
     c.send({ type: 'publish', topic: 't', payload: Buffer.alloc(200), qos: 0, retain: false, dup: false });
     assert.equal((await c.next('disconnect')).reasonCode, 0x95);
@@ -80,8 +61,7 @@ describe('broker: bad input, limits and wills', function () {
 
   it('refuses QoS above maximum_qos (0x9B) and retained messages when retain is not available (0x9A)', async () => {
     await start({ limits: { maximumQos: 1, retainAvailable: false } });
-    const { client: q, connack } = await RawClient.connected(tb!.port, { clientId: 'q' }, 5);
-    open.push(q);
+    const { client: q, connack } = await suite.connect({ clientId: 'q' }, 5);
     assert.equal(connack.properties?.maximumQoS, 1);
     assert.equal(connack.properties?.retainAvailable, 0);
     q.send({ type: 'publish', topic: 't', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: 1 });
@@ -174,8 +154,7 @@ describe('broker: bad input, limits and wills', function () {
     pub.send({ type: 'publish', topic: 'p', payload: Buffer.from('queued'), qos: 1, retain: false, dup: false, packetId: 2 });
     await pub.next('puback');
     await pub.next('puback');
-    const { client: again, connack } = await RawClient.connected(tb!.port, { clientId: 'keep', clean: false });
-    open.push(again);
+    const { client: again, connack } = await suite.connect({ clientId: 'keep', clean: false });
     assert.equal(connack.sessionPresent, true);
     const resent = await again.next('publish');
     const queued = await again.next('publish');

@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
 import type { QoS, Subscription } from '../../src/lib/protocol/packets.js';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
-import { RawClient } from '../support/raw-client.js';
-import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import type { Properties } from '../../src/lib/protocol/properties.js';
+import { useRawBroker } from '../support/broker-suite.js';
+import type { RawClient } from '../support/raw-client.js';
+import type { TestBroker } from '../support/test-broker.js';
 
 describe('broker: routing', function () {
+  const suite = useRawBroker();
   let tb: TestBroker;
-  const open: RawClient[] = [];
   beforeEach(async () => {
-    tb = await startTestBroker();
-  });
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.close();
-    await tb.close();
+    tb = await suite.start();
   });
 
-  async function client(clientId: string, version: ProtocolVersion = 4, props?: Parameters<typeof RawClient.connected>[1]['properties']): Promise<RawClient> {
-    const { client: c } = await RawClient.connected(tb.port, { clientId, properties: props }, version);
-    open.push(c);
-    return c;
+  function client(clientId: string, version: ProtocolVersion = 4, properties?: Properties): Promise<RawClient> {
+    return suite.client({ clientId, properties }, version);
   }
 
   async function subscribe(c: RawClient, subscriptions: Subscription[], subscriptionIdentifier?: number): Promise<number[]> {
