@@ -62,6 +62,16 @@ describe('broker: access hooks, sessions and shutdown', function () {
     assert.equal(connack.sessionPresent, false);
   });
 
+  it('keeps a session whose expiry is longer than a timer can hold (0xFFFFFFFE s)', async () => {
+    const b = await start();
+    const c = await client({ clientId: 'long', clean: false, properties: { sessionExpiryInterval: 0xffff_fffe } }, 5);
+    c.close();
+    await b.waitForLog(/Client long closed its connection\./);
+    await new Promise((r) => setTimeout(r, 50));
+    const { connack } = await suite.connect({ clientId: 'long', clean: false }, 5);
+    assert.equal(connack.sessionPresent, true);
+  });
+
   it('limits connections per listener (max_connections)', async () => {
     await start({ settings: { maxConnections: 1 } });
     await client({ clientId: 'one' });

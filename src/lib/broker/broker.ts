@@ -9,6 +9,7 @@ import { MAX_PACKET_SIZE } from '../protocol/framer.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import { Connection } from './connection.js';
+import { LongTimer } from './long-timer.js';
 import type { BrokerMessage } from './message.js';
 import { NEVER_EXPIRES, Session } from './sessions.js';
 import { RetainedStore } from './retained.js';
@@ -125,7 +126,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       } else {
         cancelWill(session);
       }
-      clearTimeout(session.expiryTimer);
+      session.expiryTimer?.cancel();
       session.expiryTimer = undefined;
       if (clean || session.expiryInterval === 0) {
         this.endSession(session);
@@ -149,17 +150,17 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       return;
     }
     if (expiry === NEVER_EXPIRES) return;
-    session.expiryTimer = setTimeout(() => {
+    session.expiryTimer = new LongTimer(() => {
       if (session.connection !== undefined) return;
       this.log('notice', `Expiring client ${session.clientId} due to timeout.`);
       this.stats.expired++;
       this.endSession(session);
-    }, expiry * 1000);
+    }, expiry);
   }
 
   private endSession(session: Session): void {
     if (session.will !== undefined) publishWill(this, session);
-    clearTimeout(session.expiryTimer);
+    session.expiryTimer?.cancel();
     for (const filter of session.subscriptions.keys()) this.subscriptions.remove(session, filter);
     session.subscriptions.clear();
     session.clearMessages();
@@ -240,8 +241,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       conn.disconnect(ReasonCode.ServerShuttingDown, 'shutdown');
     }
     for (const session of this.sessions.values()) {
-      clearTimeout(session.expiryTimer);
-      clearTimeout(session.willTimer);
+      session.expiryTimer?.cancel();
+      session.willTimer?.cancel();
     }
     await Promise.all(
       streams.map(

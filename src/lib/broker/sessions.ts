@@ -8,6 +8,7 @@
 import type { QoS } from '../protocol/packets.js';
 import type { Broker } from './broker.js';
 import type { Connection } from './connection.js';
+import type { LongTimer } from './long-timer.js';
 import { isExpired, own, type BrokerMessage } from './message.js';
 import type { SubscriptionOptions } from './subscriptions.js';
 import type { StoredWill } from './will.js';
@@ -39,9 +40,9 @@ export class Session {
   private nextPacketId = 1;
   /** Seconds the session outlives its connection; NEVER_EXPIRES or 0 (ends with the connection). */
   expiryInterval = 0;
-  expiryTimer: NodeJS.Timeout | undefined;
+  expiryTimer: LongTimer | undefined;
   will: StoredWill | undefined;
-  willTimer: NodeJS.Timeout | undefined;
+  willTimer: LongTimer | undefined;
   username: string | undefined;
   /** Logged once per run of drops, as mosquitto does. */
   private dropping = false;
