@@ -77,7 +77,7 @@ describe('broker: bad input, limits and wills', function () {
     const c = await client({ clientId: 'sz' }, 5);
     c.send({ type: 'publish', topic: 'size/a', payload: Buffer.alloc(11), qos: 1, retain: false, dup: false, packetId: 1 });
     assert.equal((await c.next('puback')).reasonCode, 0x95);
-    await b.waitForLog(/Dropped too large PUBLISH from sz \(d0, q1, r0, m1, 'size\/a', \.\.\. \(11 bytes\)\)/);
+    await b.waitForLog(/notice: Dropped too large PUBLISH from sz \(d0, q1, r0, m1, 'size\/a', \.\.\. \(11 bytes\)\)/);
     await assert.rejects(watcher.next('publish', 200));
     const sys = await client({ clientId: 'sys' });
     sys.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$SYS/broker/publish/messages/dropped', qos: 0 }] });
