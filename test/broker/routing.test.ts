@@ -42,6 +42,20 @@ describe('broker: routing', function () {
     await assert.rejects(sub.next('publish', 300));
   });
 
+  it('gives each QoS 1 subscriber of the same message its own packet id', async () => {
+    const a = await client('a');
+    const b = await client('b');
+    await subscribe(a, [{ topicFilter: 'only-a', qos: 1 }, { topicFilter: 'both', qos: 1 }]);
+    await subscribe(b, [{ topicFilter: 'both', qos: 1 }]);
+    const pub = await client('p');
+    publish(pub, 'only-a', 'first', 1, false, 1);
+    assert.equal((await a.next('publish')).packetId, 1);
+    publish(pub, 'both', 'shared', 1, false, 2);
+    const [toA, toB] = [await a.next('publish'), await b.next('publish')];
+    assert.deepEqual([toA.packetId, toA.payload.toString(), toA.topic], [2, 'shared', 'both']);
+    assert.deepEqual([toB.packetId, toB.payload.toString(), toB.topic], [1, 'shared', 'both']);
+  });
+
   it('sends a v5 client one PUBLISH carrying every matching subscription identifier', async () => {
     const sub = await client('s', 5);
     await subscribe(sub, [{ topicFilter: 'a/+', qos: 1 }], 7);

@@ -227,9 +227,9 @@ export class Connection {
   }
 
   /**
-   * Sends one PUBLISH. The bytes of a QoS 0 message that needs nothing per client are encoded once
-   * and shared by every such subscriber. Returns false when the packet exceeds the client's
-   * Maximum Packet Size and was not sent.
+   * Sends one PUBLISH. A message that needs nothing per client is encoded once per shape (protocol,
+   * QoS, retain): QoS 0 subscribers share the bytes, QoS 1/2 get a copy with their packet id.
+   * Returns false when the packet exceeds the client's Maximum Packet Size and was not sent.
    */
   sendPublish(
     msg: BrokerMessage,
@@ -242,10 +242,12 @@ export class Connection {
     if (this.state !== 'active') return false;
     const v5 = this.version === 5;
     let bytes: Buffer;
-    if (qos === 0 && subIds === undefined && msg.expiresAt === 0 && this.aliasMax === 0) {
-      const slot = (v5 ? 2 : 0) + (retain ? 1 : 0);
-      msg.encoded ??= [undefined, undefined, undefined, undefined];
-      bytes = msg.encoded[slot] ??= encode(this.publishPacket(msg, 0, retain, 0, false, msg.properties), this.version);
+    if (subIds === undefined && msg.expiresAt === 0 && this.aliasMax === 0) {
+      // Nothing per client but the packet id: one encoding per shape, copied and patched for QoS 1/2.
+      const slot = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
+      msg.encoded ??= [];
+      const shared = (msg.encoded[slot] ??= encode(this.publishPacket(msg, qos, retain, 1, false, msg.properties), this.version));
+      bytes = qos === 0 ? shared : withPacketId(shared, packetId, dup);
     } else {
       const packet = this.publishPacket(msg, qos, retain, packetId, dup, v5 ? this.hopProperties(msg, subIds) : undefined);
       if (this.aliasKnown) packet.topic = '';
@@ -372,9 +374,26 @@ export class Connection {
   }
 }
 
-/** The Remaining Length of an encoded packet, as mosquitto's size messages count it. */
-function remainingLength(bytes: Buffer): number {
+/** Where the body of an encoded packet starts: after the type byte and the Remaining Length. */
+function bodyStart(bytes: Buffer): number {
   let i = 1;
   while ((bytes[i]! & 0x80) !== 0) i++;
-  return bytes.length - i - 1;
+  return i + 1;
+}
+
+/** The Remaining Length of an encoded packet, as mosquitto's size messages count it. */
+function remainingLength(bytes: Buffer): number {
+  return bytes.length - bodyStart(bytes);
+}
+
+/** A copy of an encoded QoS 1/2 PUBLISH with another packet id (it follows the topic) and DUP flag. */
+function withPacketId(template: Buffer, packetId: number, dup: boolean): Buffer {
+  const copy = Buffer.allocUnsafe(template.length);
+  template.copy(copy);
+  if (dup) copy[0] = copy[0]! | 0x08;
+  const at = bodyStart(copy);
+  const idAt = at + 2 + ((copy[at]! << 8) | copy[at + 1]!);
+  copy[idAt] = packetId >> 8;
+  copy[idAt + 1] = packetId & 0xff;
+  return copy;
 }
