@@ -8,7 +8,7 @@ describe('broker: access hooks, sessions and shutdown', function () {
 
   const secret = (topic: string): boolean => !topic.startsWith('secret');
 
-  it('applies canWrite: v5 gets PUBACK 0x87, v3 a plain ack, and nothing is delivered', async () => {
+  it('applies canWrite to PUBLISH (v5 PUBACK 0x87, v3 a plain ack) and to wills: nothing is delivered', async () => {
     const b = await start({ auth: { canWrite: (_c, topic) => secret(topic) } });
     const sub = await client({ clientId: 's' });
     sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '#', qos: 1 }] });
@@ -20,6 +20,9 @@ describe('broker: access hooks, sessions and shutdown', function () {
     v4.send({ type: 'publish', topic: 'secret/y', payload: Buffer.from('no'), qos: 1, retain: false, dup: false, packetId: 1 });
     assert.equal((await v4.next('puback')).reasonCode, undefined);
     await b.waitForLog(/Denied PUBLISH from w4 \(d0, q1, r0, m1, 'secret\/y', \.\.\. \(2 bytes\)\)/);
+    const willer = await client({ clientId: 'wl', will: { topic: 'secret/will', payload: Buffer.from('no'), qos: 0, retain: false } });
+    willer.close();
+    await b.waitForLog(/Client wl closed its connection\./);
     await assert.rejects(sub.next('publish', 200));
   });
 

@@ -40,6 +40,8 @@ export function publishWill(broker: Broker, session: Session): void {
   cancelWill(session);
   if (will === undefined) return;
   const msg = will.msg;
+  // The will is published on the client's behalf, so its write access applies (mosquitto checks it too).
+  if (!broker.mayWrite(session, msg.topic)) return;
   msg.expiresAt = will.expiry === undefined ? 0 : Date.now() + will.expiry * 1000;
   broker.publish(msg, undefined);
 }
