@@ -52,6 +52,13 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
 /** Seconds a new connection has to send CONNECT. */
 const CONNECT_TIMEOUT_MS = 20_000;
 
+/**
+ * Longest a publisher waits for a slow subscriber before one more chunk of it is read. A pause
+ * also holds back the publisher's own acks, so two clients feeding each other could otherwise wait
+ * on each other forever; with this, each side moves on and queue limits settle the rest.
+ */
+const MAX_PAUSE_MS = 1000;
+
 export class Connection {
   readonly reader: PacketReader;
   version: ProtocolVersion = 4;
@@ -84,6 +91,7 @@ export class Connection {
   private paused = false;
   /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
   private held: Packet[] = [];
+  private pauseTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly broker: Broker,
@@ -168,6 +176,7 @@ export class Connection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.keepaliveTimer);
+    clearTimeout(this.pauseTimer);
     this.flush();
     const text = CLOSE_TEXT[why];
     // mosquitto names a client that never got as far as an id "<unknown>".
@@ -333,18 +342,25 @@ export class Connection {
     if (!this.stream.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size))) this.congested = true;
   }
 
-  /** Stops reading this publisher until `target` drains. */
+  /** Bytes written to this client and not yet taken by the socket. */
+  get pendingBytes(): number {
+    return this.stream.writableLength + this.batchBytes;
+  }
+
+  /** Stops reading this publisher until `target` drains, or MAX_PAUSE_MS pass. */
   waitFor(target: Connection): void {
     if (target === this || this.state === 'closed') return;
     target.waiting.add(this);
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
+      this.pauseTimer = setTimeout(this.resume, MAX_PAUSE_MS);
     }
   }
 
-  private resume(): void {
+  private readonly resume = (): void => {
     if (!this.paused || this.state === 'closed') return;
+    clearTimeout(this.pauseTimer);
     this.paused = false;
     this.lastSeen = Date.now();
     const held = this.held;
@@ -358,7 +374,7 @@ export class Connection {
       this.onPacket(held[i]!);
     }
     if (!this.paused) this.stream.resume();
-  }
+  };
 
   private readonly onDrain = (): void => {
     this.congested = false;

@@ -24,6 +24,13 @@ export interface Outgoing {
   released: boolean;
 }
 
+/**
+ * Bytes a client may have waiting in its socket buffer before further QoS 0 messages to it are
+ * dropped (logged and counted). Publishers pause long before this; it bounds a client that
+ * stops reading while messages keep coming from sources that cannot be paused or wait no longer.
+ */
+const QOS0_BUFFER_LIMIT = 16 * 1024 * 1024;
+
 /** Session Expiry Interval meaning "never" (5.0 §3.1.2.11.2); v3 persistent sessions use it too. */
 export const NEVER_EXPIRES = 0xffff_ffff;
 
@@ -72,7 +79,9 @@ export class Session {
   deliver(msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): void {
     const conn = this.connection;
     if (qos === 0) {
-      if (conn !== undefined) conn.sendPublish(msg, 0, retain, subIds, 0, false);
+      if (conn === undefined) return;
+      if (conn.pendingBytes > QOS0_BUFFER_LIMIT) this.drop();
+      else conn.sendPublish(msg, 0, retain, subIds, 0, false);
       return;
     }
     own(msg);
