@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict';
-import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
-import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
 import { RawClient } from '../support/raw-client.js';
-import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../support/test-broker.js';
+import { useRawBroker } from '../support/broker-suite.js';
 
 describe('broker: access hooks, sessions and shutdown', function () {
-  let tb: TestBroker | undefined;
-  const open: RawClient[] = [];
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.close();
-    await tb?.close();
-    tb = undefined;
-  });
-
-  async function start(options: TestBrokerOptions = {}): Promise<TestBroker> {
-    tb = await startTestBroker(options);
-    return tb;
-  }
-
-  async function client(connect: Partial<ConnectPacket> & { clientId: string }, version: ProtocolVersion = 4): Promise<RawClient> {
-    const { client: c } = await RawClient.connected(tb!.port, connect, version);
-    open.push(c);
-    return c;
-  }
+  const suite = useRawBroker();
+  const { start, client } = suite;
 
   const secret = (topic: string): boolean => !topic.startsWith('secret');
 
-  it('applies canWrite: v5 gets PUBACK 0x87, v3 a plain ack, and nothing is delivered', async () => {
+  it('applies canWrite to PUBLISH (v5 PUBACK 0x87, v3 a plain ack) and to wills: nothing is delivered', async () => {
     const b = await start({ auth: { canWrite: (_c, topic) => secret(topic) } });
     const sub = await client({ clientId: 's' });
     sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '#', qos: 1 }] });
@@ -38,6 +20,9 @@ describe('broker: access hooks, sessions and shutdown', function () {
     v4.send({ type: 'publish', topic: 'secret/y', payload: Buffer.from('no'), qos: 1, retain: false, dup: false, packetId: 1 });
     assert.equal((await v4.next('puback')).reasonCode, undefined);
     await b.waitForLog(/Denied PUBLISH from w4 \(d0, q1, r0, m1, 'secret\/y', \.\.\. \(2 bytes\)\)/);
+    const willer = await client({ clientId: 'wl', will: { topic: 'secret/will', payload: Buffer.from('no'), qos: 0, retain: false } });
+    willer.close();
+    await b.waitForLog(/Client wl closed its connection\./);
     await assert.rejects(sub.next('publish', 200));
   });
 
@@ -76,16 +61,29 @@ describe('broker: access hooks, sessions and shutdown', function () {
     await c.next('suback');
     c.close();
     await b.waitForLog(/Expiring client short due to timeout\./, 2500);
-    const { connack } = await RawClient.connected(b.port, { clientId: 'short', clean: false }, 5);
+    const { connack } = await suite.connect({ clientId: 'short', clean: false }, 5);
     assert.equal(connack.sessionPresent, false);
+  });
+
+  it('keeps a session whose expiry is longer than a timer can hold (0xFFFFFFFE s)', async () => {
+    const b = await start();
+    const c = await client({ clientId: 'long', clean: false, properties: { sessionExpiryInterval: 0xffff_fffe } }, 5);
+    c.close();
+    await b.waitForLog(/Client long closed its connection\./);
+    await new Promise((r) => setTimeout(r, 50));
+    const { connack } = await suite.connect({ clientId: 'long', clean: false }, 5);
+    assert.equal(connack.sessionPresent, true);
   });
 
   it('limits connections per listener (max_connections)', async () => {
     await start({ settings: { maxConnections: 1 } });
     await client({ clientId: 'one' });
-    const second = await RawClient.open(tb!.port);
-    open.push(second);
-    await second.waitClosed();
+    const second = await RawClient.open(suite.broker().port);
+    try {
+      await second.waitClosed();
+    } finally {
+      second.close();
+    }
   });
 
   it('sends v5 clients DISCONNECT 0x8B on shutdown and closes every connection', async () => {

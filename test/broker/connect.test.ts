@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
 import { RawClient } from '../support/raw-client.js';
-import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { useRawBroker } from '../support/broker-suite.js';
+import type { TestBroker } from '../support/test-broker.js';
 
 describe('broker: CONNECT', function () {
+  const suite = useRawBroker();
   let tb: TestBroker;
-  const open: RawClient[] = [];
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.close();
-    await tb.close();
-  });
-
-  async function connected(...args: Parameters<typeof RawClient.connected>): ReturnType<typeof RawClient.connected> {
-    const result = await RawClient.connected(...args);
-    open.push(result.client);
-    return result;
-  }
 
   it('answers a v5 CONNECT like mosquitto: topic alias maximum 10, receive maximum 20, an assigned id for an empty one', async () => {
-    tb = await startTestBroker();
-    const { connack } = await connected(tb.port, { clientId: '', clean: false }, 5);
+    tb = await suite.start();
+    const { connack } = await suite.connect({ clientId: '', clean: false }, 5);
     assert.equal(connack.reasonCode, 0);
     assert.equal(connack.properties?.topicAliasMaximum, 10);
     assert.equal(connack.properties?.receiveMaximum, 20);
@@ -27,38 +18,41 @@ describe('broker: CONNECT', function () {
   });
 
   it('refuses an empty client id with a persistent session under 3.1.1 (0x02), and any empty id under 3.1', async () => {
-    tb = await startTestBroker();
-    const v4 = await connected(tb.port, { clientId: '', clean: false }, 4);
+    tb = await suite.start();
+    const v4 = await suite.connect({ clientId: '', clean: false }, 4);
     assert.equal(v4.connack.reasonCode, 2);
     await v4.client.waitClosed();
     await tb.waitForLog(/Client <unknown> disconnected due to protocol error\./);
-    const v3 = await connected(tb.port, { clientId: '', clean: true }, 3);
+    const v3 = await suite.connect({ clientId: '', clean: true }, 3);
     assert.equal(v3.connack.reasonCode, 2);
-    const clean = await connected(tb.port, { clientId: '', clean: true }, 4);
+    const clean = await suite.connect({ clientId: '', clean: true }, 4);
     assert.equal(clean.connack.reasonCode, 0);
   });
 
   it('accepts MQTT 3.1 (MQIsdp) client ids longer than 23 characters, as mosquitto does', async () => {
-    tb = await startTestBroker();
-    const { connack } = await connected(tb.port, { clientId: 'a-client-id-of-thirty-chars-xx' }, 3);
+    tb = await suite.start();
+    const { connack } = await suite.connect({ clientId: 'a-client-id-of-thirty-chars-xx' }, 3);
     assert.equal(connack.reasonCode, 0);
-    await tb.waitForLog(/as a-client-id-of-thirty-chars-xx \(p3, c1, k60\)/);
+    await tb.waitForLog(/as a-client-id-of-thirty-chars-xx \(p1, c1, k60\)/);
   });
 
   it('answers an unknown protocol level with CONNACK 1 and closes', async () => {
-    tb = await startTestBroker();
+    tb = await suite.start();
     const client = await RawClient.open(tb.port);
-    open.push(client);
-    // CONNECT "MQTT" level 6.
-    client.sendBytes([0x10, 0x0d, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x06, 0x02, 0x00, 0x3c, 0x00, 0x01, 0x61]);
-    const connack = await client.next('connack');
-    assert.equal(connack.reasonCode, 1);
-    await client.waitClosed();
+    try {
+      // CONNECT "MQTT" level 6.
+      client.sendBytes([0x10, 0x0d, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x06, 0x02, 0x00, 0x3c, 0x00, 0x01, 0x61]);
+      const connack = await client.next('connack');
+      assert.equal(connack.reasonCode, 1);
+      await client.waitClosed();
+    } finally {
+      client.close();
+    }
   });
 
   it('refuses anonymous clients when allow_anonymous is false (v3: 5, v5: 0x87) and asks the authenticate hook otherwise', async () => {
     const logins: string[] = [];
-    tb = await startTestBroker({
+    tb = await suite.start({
       settings: { allowAnonymous: false },
       auth: {
         authenticate: ({ username, password }) => {
@@ -67,47 +61,47 @@ describe('broker: CONNECT', function () {
         },
       },
     });
-    assert.equal((await connected(tb.port, { clientId: 'a' }, 4)).connack.reasonCode, 5);
-    assert.equal((await connected(tb.port, { clientId: 'b' }, 5)).connack.reasonCode, 0x87);
-    assert.equal((await connected(tb.port, { clientId: 'c', username: 'u', password: Buffer.from('wrong') }, 4)).connack.reasonCode, 5);
-    assert.equal((await connected(tb.port, { clientId: 'd', username: 'u', password: Buffer.from('right') }, 4)).connack.reasonCode, 0);
+    assert.equal((await suite.connect({ clientId: 'a' }, 4)).connack.reasonCode, 5);
+    assert.equal((await suite.connect({ clientId: 'b' }, 5)).connack.reasonCode, 0x87);
+    assert.equal((await suite.connect({ clientId: 'c', username: 'u', password: Buffer.from('wrong') }, 4)).connack.reasonCode, 5);
+    assert.equal((await suite.connect({ clientId: 'd', username: 'u', password: Buffer.from('right') }, 4)).connack.reasonCode, 0);
     assert.deepEqual(logins, ['u:wrong', 'u:right']);
-    await tb.waitForLog(/as d \(p4, c1, k60, u'u'\)\./);
+    await tb.waitForLog(/as d \(p2, c1, k60, u'u'\)\./);
   });
 
   it('enforces the listener client id prefix and protocol list', async () => {
-    tb = await startTestBroker({ settings: { clientIdPrefix: 'lab-', protocolVersions: [4, 5] } });
-    assert.equal((await connected(tb.port, { clientId: 'other' }, 4)).connack.reasonCode, 5);
-    assert.equal((await connected(tb.port, { clientId: 'lab-1' }, 5)).connack.reasonCode, 0);
-    assert.equal((await connected(tb.port, { clientId: 'lab-2' }, 3)).connack.reasonCode, 1);
+    tb = await suite.start({ settings: { clientIdPrefix: 'lab-', protocolVersions: [4, 5] } });
+    assert.equal((await suite.connect({ clientId: 'other' }, 4)).connack.reasonCode, 5);
+    assert.equal((await suite.connect({ clientId: 'lab-1' }, 5)).connack.reasonCode, 0);
+    assert.equal((await suite.connect({ clientId: 'lab-2' }, 3)).connack.reasonCode, 1);
   });
 
   it('refuses a v5 authentication method it does not know with 0x8C, and an AUTH packet with DISCONNECT 0x82', async () => {
-    tb = await startTestBroker();
-    const method = await connected(tb.port, { clientId: 'm', properties: { authenticationMethod: 'SCRAM-SHA-1' } }, 5);
+    tb = await suite.start();
+    const method = await suite.connect({ clientId: 'm', properties: { authenticationMethod: 'SCRAM-SHA-1' } }, 5);
     assert.equal(method.connack.reasonCode, 0x8c);
     await method.client.waitClosed();
-    const { client } = await connected(tb.port, { clientId: 'n' }, 5);
+    const { client } = await suite.connect({ clientId: 'n' }, 5);
     client.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'x' } });
     assert.equal((await client.next('disconnect')).reasonCode, 0x82);
     await client.waitClosed();
   });
 
   it('tells a v5 client a lower keepalive with Server Keep Alive, and refuses a v3 one (max_keepalive)', async () => {
-    tb = await startTestBroker({ limits: { maxKeepalive: 30 } });
-    const v5 = await connected(tb.port, { clientId: 'k5', keepalive: 120 }, 5);
+    tb = await suite.start({ limits: { maxKeepalive: 30 } });
+    const v5 = await suite.connect({ clientId: 'k5', keepalive: 120 }, 5);
     assert.equal(v5.connack.properties?.serverKeepAlive, 30);
-    const v4 = await connected(tb.port, { clientId: 'k4', keepalive: 120 }, 4);
+    const v4 = await suite.connect({ clientId: 'k4', keepalive: 120 }, 4);
     assert.equal(v4.connack.reasonCode, 2);
   });
 
   it('takes over a session: the old v5 connection gets DISCONNECT 0x8E and no will is sent', async () => {
-    tb = await startTestBroker();
-    const watcher = await connected(tb.port, { clientId: 'w' }, 4);
+    tb = await suite.start();
+    const watcher = await suite.connect({ clientId: 'w' }, 4);
     watcher.client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'will/#', qos: 0 }] });
     await watcher.client.next('suback');
-    const old = await connected(tb.port, { clientId: 'dup', clean: false, will: { topic: 'will/dup', payload: Buffer.from('gone'), qos: 0, retain: false }, properties: { sessionExpiryInterval: 60 } }, 5);
-    const fresh = await connected(tb.port, { clientId: 'dup', clean: false, properties: { sessionExpiryInterval: 60 } }, 5);
+    const old = await suite.connect({ clientId: 'dup', clean: false, will: { topic: 'will/dup', payload: Buffer.from('gone'), qos: 0, retain: false }, properties: { sessionExpiryInterval: 60 } }, 5);
+    const fresh = await suite.connect({ clientId: 'dup', clean: false, properties: { sessionExpiryInterval: 60 } }, 5);
     assert.equal(fresh.connack.sessionPresent, true);
     assert.equal((await old.client.next('disconnect')).reasonCode, 0x8e);
     await old.client.waitClosed();
@@ -117,12 +111,12 @@ describe('broker: CONNECT', function () {
 
   it('closes a client silent for 1.5 × its keepalive and publishes its will', async function () {
     this.slow(4000);
-    tb = await startTestBroker();
-    const watcher = await connected(tb.port, { clientId: 'watch' }, 4);
+    tb = await suite.start();
+    const watcher = await suite.connect({ clientId: 'watch' }, 4);
     watcher.client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'will/#', qos: 1 }] });
     await watcher.client.next('suback');
     const started = Date.now();
-    const quiet = await connected(tb.port, { clientId: 'quiet', keepalive: 1, will: { topic: 'will/quiet', payload: Buffer.from('bye'), qos: 1, retain: false } }, 4);
+    const quiet = await suite.connect({ clientId: 'quiet', keepalive: 1, will: { topic: 'will/quiet', payload: Buffer.from('bye'), qos: 1, retain: false } }, 4);
     const will = await watcher.client.next('publish', 4000);
     const elapsed = Date.now() - started;
     assert.equal(will.payload.toString(), 'bye');

@@ -72,4 +72,31 @@ describe('broker: flows and backpressure', function () {
     while (received < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.equal(received, total);
   });
+
+  it('pauses a QoS 1 publisher while a subscriber lags, instead of dropping at max_queued_messages', async function () {
+    await tb.close();
+    tb = await startTestBroker({ limits: { maxInflightMessages: 2, maxQueuedMessages: 10 } });
+    const sub = (await RawClient.connected(tb.port, { clientId: 'lagging' })).client;
+    raws.push(sub);
+    sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'work', qos: 1 }] });
+    await sub.next('suback');
+    const pub = (await RawClient.connected(tb.port, { clientId: 'producer' })).client;
+    raws.push(pub);
+    const total = 30;
+    for (let id = 1; id <= total; id++) {
+      pub.send({ type: 'publish', topic: 'work', payload: Buffer.from(String(id)), qos: 1, retain: false, dup: false, packetId: id });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const acked = pub.received.filter((p) => p.type === 'puback').length;
+    assert.ok(acked < total, 'the publisher was read to the end although the subscriber lagged');
+    const got: string[] = [];
+    while (got.length < total) {
+      const m = await sub.next('publish');
+      got.push(m.payload.toString());
+      sub.send({ type: 'puback', packetId: m.packetId! });
+    }
+    assert.deepEqual(got, Array.from({ length: total }, (_, i) => String(i + 1)));
+    assert.equal(tb.broker.stats.dropped, 0);
+  });
 });

@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
 import type { QoS, Subscription } from '../../src/lib/protocol/packets.js';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
-import { RawClient } from '../support/raw-client.js';
-import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import type { Properties } from '../../src/lib/protocol/properties.js';
+import { useRawBroker } from '../support/broker-suite.js';
+import type { RawClient } from '../support/raw-client.js';
+import type { TestBroker } from '../support/test-broker.js';
 
 describe('broker: routing', function () {
+  const suite = useRawBroker();
   let tb: TestBroker;
-  const open: RawClient[] = [];
   beforeEach(async () => {
-    tb = await startTestBroker();
-  });
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.close();
-    await tb.close();
+    tb = await suite.start();
   });
 
-  async function client(clientId: string, version: ProtocolVersion = 4, props?: Parameters<typeof RawClient.connected>[1]['properties']): Promise<RawClient> {
-    const { client: c } = await RawClient.connected(tb.port, { clientId, properties: props }, version);
-    open.push(c);
-    return c;
+  function client(clientId: string, version: ProtocolVersion = 4, properties?: Properties): Promise<RawClient> {
+    return suite.client({ clientId, properties }, version);
   }
 
   async function subscribe(c: RawClient, subscriptions: Subscription[], subscriptionIdentifier?: number): Promise<number[]> {
@@ -44,6 +40,20 @@ describe('broker: routing', function () {
     assert.equal(msg.qos, 2);
     assert.equal(msg.packetId, 1, 'outgoing packet ids start at 1');
     await assert.rejects(sub.next('publish', 300));
+  });
+
+  it('gives each QoS 1 subscriber of the same message its own packet id', async () => {
+    const a = await client('a');
+    const b = await client('b');
+    await subscribe(a, [{ topicFilter: 'only-a', qos: 1 }, { topicFilter: 'both', qos: 1 }]);
+    await subscribe(b, [{ topicFilter: 'both', qos: 1 }]);
+    const pub = await client('p');
+    publish(pub, 'only-a', 'first', 1, false, 1);
+    assert.equal((await a.next('publish')).packetId, 1);
+    publish(pub, 'both', 'shared', 1, false, 2);
+    const [toA, toB] = [await a.next('publish'), await b.next('publish')];
+    assert.deepEqual([toA.packetId, toA.payload.toString(), toA.topic], [2, 'shared', 'both']);
+    assert.deepEqual([toB.packetId, toB.payload.toString(), toB.topic], [1, 'shared', 'both']);
   });
 
   it('sends a v5 client one PUBLISH carrying every matching subscription identifier', async () => {

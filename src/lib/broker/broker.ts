@@ -9,6 +9,7 @@ import { MAX_PACKET_SIZE } from '../protocol/framer.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import { Connection } from './connection.js';
+import { LongTimer } from './long-timer.js';
 import type { BrokerMessage } from './message.js';
 import { NEVER_EXPIRES, Session } from './sessions.js';
 import { RetainedStore } from './retained.js';
@@ -36,6 +37,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   readonly logDebug: boolean;
   /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
   readonly maxPacketIn: number;
+  /** Queued messages at which a connected client's publishers are paused: half max_queued_messages. */
+  readonly backlogThreshold: number;
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
   private readonly perListener = new Map<ListenerInfo, number>();
@@ -50,6 +53,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     this.limits = options.limits;
     this.logDebug = options.logDebug ?? true;
     this.maxPacketIn = options.limits.maxPacketSize > 0 ? options.limits.maxPacketSize : MAX_PACKET_SIZE;
+    const maxQueued = options.limits.maxQueuedMessages;
+    this.backlogThreshold = maxQueued > 0 ? Math.max(1, Math.floor(maxQueued / 2)) : 1000;
     this.sys = new SysTopics(this);
     this.sys.start(options.sysInterval);
   }
@@ -121,7 +126,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       } else {
         cancelWill(session);
       }
-      clearTimeout(session.expiryTimer);
+      session.expiryTimer?.cancel();
       session.expiryTimer = undefined;
       if (clean || session.expiryInterval === 0) {
         this.endSession(session);
@@ -145,17 +150,17 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       return;
     }
     if (expiry === NEVER_EXPIRES) return;
-    session.expiryTimer = setTimeout(() => {
+    session.expiryTimer = new LongTimer(() => {
       if (session.connection !== undefined) return;
       this.log('notice', `Expiring client ${session.clientId} due to timeout.`);
       this.stats.expired++;
       this.endSession(session);
-    }, expiry * 1000);
+    }, expiry);
   }
 
   private endSession(session: Session): void {
     if (session.will !== undefined) publishWill(this, session);
-    clearTimeout(session.expiryTimer);
+    session.expiryTimer?.cancel();
     for (const filter of session.subscriptions.keys()) this.subscriptions.remove(session, filter);
     session.subscriptions.clear();
     session.clearMessages();
@@ -179,7 +184,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       const qos = (r.qos < msg.qos ? r.qos : msg.qos);
       session.deliver(msg, qos, r.retainAsPublished && msg.retain, r.subIds);
       const target = session.connection;
-      if (from !== undefined && target !== undefined && target.congested) from.waitFor(target);
+      if (from !== undefined && target !== undefined && (target.congested || session.backlogged)) from.waitFor(target);
     }
     recipients.clear();
     return true;
@@ -236,8 +241,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       conn.disconnect(ReasonCode.ServerShuttingDown, 'shutdown');
     }
     for (const session of this.sessions.values()) {
-      clearTimeout(session.expiryTimer);
-      clearTimeout(session.willTimer);
+      session.expiryTimer?.cancel();
+      session.willTimer?.cancel();
     }
     await Promise.all(
       streams.map(

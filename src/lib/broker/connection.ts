@@ -52,6 +52,13 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
 /** Seconds a new connection has to send CONNECT. */
 const CONNECT_TIMEOUT_MS = 20_000;
 
+/**
+ * Longest a publisher waits for a slow subscriber before one more chunk of it is read. A pause
+ * also holds back the publisher's own acks, so two clients feeding each other could otherwise wait
+ * on each other forever; with this, each side moves on and queue limits settle the rest.
+ */
+const MAX_PAUSE_MS = 1000;
+
 export class Connection {
   readonly reader: PacketReader;
   version: ProtocolVersion = 4;
@@ -82,6 +89,9 @@ export class Connection {
   congested = false;
   private readonly waiting = new Set<Connection>();
   private paused = false;
+  /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
+  private held: Packet[] = [];
+  private pauseTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly broker: Broker,
@@ -95,6 +105,10 @@ export class Connection {
     stream.on('close', this.onClose);
     stream.on('drain', this.onDrain);
     this.keepaliveTimer = setTimeout(this.onConnectTimeout, CONNECT_TIMEOUT_MS);
+  }
+
+  isClosed(): boolean {
+    return this.state === 'closed';
   }
 
   /** The client id, or the address before CONNECT, as mosquitto's log names a client. */
@@ -119,6 +133,11 @@ export class Connection {
 
   private readonly onPacket = (packet: Packet): void => {
     if (this.state === 'closed') return;
+    if (this.paused) {
+      // Paused mid-chunk: the rest of the chunk waits too, so a burst cannot overrun a slow subscriber.
+      this.held.push(packet);
+      return;
+    }
     this.broker.stats.messagesReceived++;
     dispatch(this, packet);
   };
@@ -157,6 +176,7 @@ export class Connection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.keepaliveTimer);
+    clearTimeout(this.pauseTimer);
     this.flush();
     const text = CLOSE_TEXT[why];
     // mosquitto names a client that never got as far as an id "<unknown>".
@@ -168,7 +188,7 @@ export class Connection {
       if (!this.graceful) triggerWill(this.broker, session);
       this.broker.sessionDetached(session);
     }
-    this.releaseWaiting();
+    this.wake();
     this.stream.off('data', this.onData);
     this.stream.end();
     this.stream.once('finish', () => this.stream.destroy());
@@ -216,9 +236,9 @@ export class Connection {
   }
 
   /**
-   * Sends one PUBLISH. The bytes of a QoS 0 message that needs nothing per client are encoded once
-   * and shared by every such subscriber. Returns false when the packet exceeds the client's
-   * Maximum Packet Size and was not sent.
+   * Sends one PUBLISH. A message that needs nothing per client is encoded once per shape (protocol,
+   * QoS, retain): QoS 0 subscribers share the bytes, QoS 1/2 get a copy with their packet id.
+   * Returns false when the packet exceeds the client's Maximum Packet Size and was not sent.
    */
   sendPublish(
     msg: BrokerMessage,
@@ -231,10 +251,12 @@ export class Connection {
     if (this.state !== 'active') return false;
     const v5 = this.version === 5;
     let bytes: Buffer;
-    if (qos === 0 && subIds === undefined && msg.expiresAt === 0 && this.aliasMax === 0) {
-      const slot = (v5 ? 2 : 0) + (retain ? 1 : 0);
-      msg.encoded ??= [undefined, undefined, undefined, undefined];
-      bytes = msg.encoded[slot] ??= encode(this.publishPacket(msg, 0, retain, 0, false, msg.properties), this.version);
+    if (subIds === undefined && msg.expiresAt === 0 && this.aliasMax === 0) {
+      // Nothing per client but the packet id: one encoding per shape, copied and patched for QoS 1/2.
+      const slot = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
+      msg.encoded ??= [];
+      const shared = (msg.encoded[slot] ??= encode(this.publishPacket(msg, qos, retain, 1, false, msg.properties), this.version));
+      bytes = qos === 0 ? shared : withPacketId(shared, packetId, dup);
     } else {
       const packet = this.publishPacket(msg, qos, retain, packetId, dup, v5 ? this.hopProperties(msg, subIds) : undefined);
       if (this.aliasKnown) packet.topic = '';
@@ -320,29 +342,47 @@ export class Connection {
     if (!this.stream.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size))) this.congested = true;
   }
 
-  /** Stops reading this publisher until `target` drains. */
+  /** Bytes written to this client and not yet taken by the socket. */
+  get pendingBytes(): number {
+    return this.stream.writableLength + this.batchBytes;
+  }
+
+  /** Stops reading this publisher until `target` drains, or MAX_PAUSE_MS pass. */
   waitFor(target: Connection): void {
     if (target === this || this.state === 'closed') return;
     target.waiting.add(this);
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
+      this.pauseTimer = setTimeout(this.resume, MAX_PAUSE_MS);
     }
   }
 
-  private resume(): void {
+  private readonly resume = (): void => {
     if (!this.paused || this.state === 'closed') return;
+    clearTimeout(this.pauseTimer);
     this.paused = false;
     this.lastSeen = Date.now();
-    this.stream.resume();
-  }
+    const held = this.held;
+    this.held = [];
+    for (let i = 0; i < held.length; i++) {
+      // A held packet may pause or close this connection again.
+      if (this.paused || this.isClosed()) {
+        this.held = held.slice(i);
+        return;
+      }
+      this.onPacket(held[i]!);
+    }
+    if (!this.paused) this.stream.resume();
+  };
 
   private readonly onDrain = (): void => {
     this.congested = false;
-    this.releaseWaiting();
+    if (this.session?.backlogged !== true) this.wake();
   };
 
-  private releaseWaiting(): void {
+  /** Resumes the publishers that waited for this client (its socket drained, its queue shrank). */
+  wake(): void {
     if (this.waiting.size === 0) return;
     const waiting = [...this.waiting];
     this.waiting.clear();
@@ -350,9 +390,26 @@ export class Connection {
   }
 }
 
-/** The Remaining Length of an encoded packet, as mosquitto's size messages count it. */
-function remainingLength(bytes: Buffer): number {
+/** Where the body of an encoded packet starts: after the type byte and the Remaining Length. */
+function bodyStart(bytes: Buffer): number {
   let i = 1;
   while ((bytes[i]! & 0x80) !== 0) i++;
-  return bytes.length - i - 1;
+  return i + 1;
+}
+
+/** The Remaining Length of an encoded packet, as mosquitto's size messages count it. */
+function remainingLength(bytes: Buffer): number {
+  return bytes.length - bodyStart(bytes);
+}
+
+/** A copy of an encoded QoS 1/2 PUBLISH with another packet id (it follows the topic) and DUP flag. */
+function withPacketId(template: Buffer, packetId: number, dup: boolean): Buffer {
+  const copy = Buffer.allocUnsafe(template.length);
+  template.copy(copy);
+  if (dup) copy[0] = copy[0]! | 0x08;
+  const at = bodyStart(copy);
+  const idAt = at + 2 + ((copy[at]! << 8) | copy[at + 1]!);
+  copy[idAt] = packetId >> 8;
+  copy[idAt + 1] = packetId & 0xff;
+  return copy;
 }

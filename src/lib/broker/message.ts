@@ -19,7 +19,7 @@ export interface BrokerMessage {
   senderId: string;
   /** True once payload and properties are copies the broker owns rather than views of a socket chunk. */
   owned: boolean;
-  /** Encoded QoS 0 PUBLISH, by [v3|v5][retain], for subscribers that need nothing per-hop. */
+  /** Encoded PUBLISH by (v3|v5, QoS, retain), for subscribers that need nothing per hop. */
   encoded: (Buffer | undefined)[] | undefined;
 }
 

@@ -8,6 +8,7 @@
 import type { QoS } from '../protocol/packets.js';
 import type { Broker } from './broker.js';
 import type { Connection } from './connection.js';
+import type { LongTimer } from './long-timer.js';
 import { isExpired, own, type BrokerMessage } from './message.js';
 import type { SubscriptionOptions } from './subscriptions.js';
 import type { StoredWill } from './will.js';
@@ -22,6 +23,13 @@ export interface Outgoing {
   /** QoS 2: PUBREC came back, PUBREL sent, waiting for PUBCOMP. */
   released: boolean;
 }
+
+/**
+ * Bytes a client may have waiting in its socket buffer before further QoS 0 messages to it are
+ * dropped (logged and counted). Publishers pause long before this; it bounds a client that
+ * stops reading while messages keep coming from sources that cannot be paused or wait no longer.
+ */
+const QOS0_BUFFER_LIMIT = 16 * 1024 * 1024;
 
 /** Session Expiry Interval meaning "never" (5.0 §3.1.2.11.2); v3 persistent sessions use it too. */
 export const NEVER_EXPIRES = 0xffff_ffff;
@@ -39,9 +47,9 @@ export class Session {
   private nextPacketId = 1;
   /** Seconds the session outlives its connection; NEVER_EXPIRES or 0 (ends with the connection). */
   expiryInterval = 0;
-  expiryTimer: NodeJS.Timeout | undefined;
+  expiryTimer: LongTimer | undefined;
   will: StoredWill | undefined;
-  willTimer: NodeJS.Timeout | undefined;
+  willTimer: LongTimer | undefined;
   username: string | undefined;
   /** Logged once per run of drops, as mosquitto does. */
   private dropping = false;
@@ -56,6 +64,14 @@ export class Session {
   }
 
   /**
+   * More queued than the client is taking: publishers feeding it wait (broker.publish) rather than
+   * run the queue into max_queued_messages, where messages would have to be dropped.
+   */
+  get backlogged(): boolean {
+    return this.queuedCount >= this.broker.backlogThreshold;
+  }
+
+  /**
    * Hands a message to this client: QoS 0 goes out now or nowhere; QoS 1/2 go out when a slot of
    * the in-flight window is free, wait in the queue otherwise, and are dropped (with a log line and
    * $SYS count) only when a configured queue limit is reached.
@@ -63,7 +79,9 @@ export class Session {
   deliver(msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): void {
     const conn = this.connection;
     if (qos === 0) {
-      if (conn !== undefined) conn.sendPublish(msg, 0, retain, subIds, 0, false);
+      if (conn === undefined) return;
+      if (conn.pendingBytes > QOS0_BUFFER_LIMIT) this.drop();
+      else conn.sendPublish(msg, 0, retain, subIds, 0, false);
       return;
     }
     own(msg);
@@ -127,6 +145,7 @@ export class Session {
       this.queueHead = 0;
     }
     if (this.queuedCount === 0) this.dropping = false;
+    if (!this.backlogged) conn.wake();
   }
 
   /** PUBACK, or PUBCOMP: the message is done. False when no such message was in flight. */

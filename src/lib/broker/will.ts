@@ -5,6 +5,7 @@
  */
 import type { Will } from '../protocol/packets.js';
 import type { Broker } from './broker.js';
+import { LongTimer } from './long-timer.js';
 import { newMessage, own, type BrokerMessage } from './message.js';
 import type { Session } from './sessions.js';
 
@@ -30,7 +31,7 @@ export function triggerWill(broker: Broker, session: Session): void {
     return;
   }
   const delay = Math.min(will.delay, session.expiryInterval);
-  session.willTimer = setTimeout(() => publishWill(broker, session), delay * 1000);
+  session.willTimer = new LongTimer(() => publishWill(broker, session), delay);
 }
 
 /** Sends the pending will now (delay over, or the session ended first). */
@@ -39,12 +40,14 @@ export function publishWill(broker: Broker, session: Session): void {
   cancelWill(session);
   if (will === undefined) return;
   const msg = will.msg;
+  // The will is published on the client's behalf, so its write access applies (mosquitto checks it too).
+  if (!broker.mayWrite(session, msg.topic)) return;
   msg.expiresAt = will.expiry === undefined ? 0 : Date.now() + will.expiry * 1000;
   broker.publish(msg, undefined);
 }
 
 export function cancelWill(session: Session): void {
-  if (session.willTimer !== undefined) clearTimeout(session.willTimer);
+  session.willTimer?.cancel();
   session.willTimer = undefined;
   session.will = undefined;
 }

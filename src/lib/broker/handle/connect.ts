@@ -3,12 +3,16 @@
  * authentication, keepalive, then the session (takeover, resume or clean start).
  */
 import { randomUUID } from 'node:crypto';
+import type { ProtocolVersion } from '../../protocol/constants.js';
 import type { ConnectPacket } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
 import type { CloseReason, Connection } from '../connection.js';
 import { NEVER_EXPIRES } from '../sessions.js';
 import { storeWill } from '../will.js';
+
+/** mosquitto's log numbers protocols by its own enum: 3.1 is p1, 3.1.1 p2, 5.0 p5. */
+const LOG_PROTOCOL: Readonly<Record<ProtocolVersion, number>> = { 3: 1, 4: 2, 5: 5 };
 
 /** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
 function refuse(conn: Connection, v3Code: number, v5Code: number, why: CloseReason): void {
@@ -123,7 +127,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   const who = username === undefined ? '' : `, u'${username}'`;
   broker.log(
     'notice',
-    `New client connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${version}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
+    `New client connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${LOG_PROTOCOL[version]}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
   );
   if (conn.debug) {
     if (will !== undefined) {

@@ -52,7 +52,7 @@ export function handlePublish(conn: Connection, p: PublishPacket): void {
   stats.publishReceived++;
   stats.publishBytesReceived += p.payload.length;
   if (limits.messageSizeLimit > 0 && p.payload.length > limits.messageSizeLimit) {
-    broker.log('debug', `Dropped too large PUBLISH from ${describe(conn, p, topic)}`);
+    broker.log('notice', `Dropped too large PUBLISH from ${describe(conn, p, topic)}`);
     stats.dropped++;
     ack(conn, p, ReasonCode.PacketTooLarge);
     return;
