@@ -20,7 +20,7 @@ export interface IssuedCertificate {
 
 type AltName = { readonly type: 2; readonly value: string } | { readonly type: 7; readonly ip: string };
 
-/** The extensions we write, in node-forge's spelling (its own typing is `any[]`). */
+/** The extensions we write, in node-forge's spelling (its own typings leave them untyped). */
 type Extension =
   | { readonly name: 'basicConstraints'; readonly cA: boolean; readonly critical: true }
   | {
