@@ -42,8 +42,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const password = await connectSecrets(connect);
     if (password !== undefined) bench.client.password = password;
-    // The worker bundle sits beside this command's bundle in dist/commands.
-    const spawn = threadSpawner(join(__dirname, 'bench-worker.cjs'));
+    // The worker bundle sits under this command's bundle, in dist/commands/workers.
+    const spawn = threadSpawner(join(__dirname, 'workers', 'bench.cjs'));
     const result = await runBench(bench, spawn, { signal: abort.signal, ...(progress === undefined ? {} : { onProgress: progress.line }) });
     progress?.end();
     process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : summaryText(result));
