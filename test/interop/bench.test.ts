@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { brokerSubscribed, unique, useBroker } from '../support/hooks.js';
 import { mqt, startMosquittoSub, startMqt, type ToolHandle } from '../support/spawn.js';
-import type { BenchResult } from '../../src/lib/bench/result.js';
-
-/** The summary object of a `--json` run (JSON.parse refuses anything around the one document). */
-function summaryOf(stdout: string): BenchResult {
-  return JSON.parse(stdout) as BenchResult;
-}
+import { lines, summaryOf } from '../support/bench.js';
 
 /** Starts mosquitto_sub counting `count` messages under `prefix/#`; resolves once it is subscribed. */
 async function startCounter(broker: ReturnType<ReturnType<typeof useBroker>['broker']>, hp: string[], prefix: string, qos: string, count: number): Promise<ToolHandle> {
@@ -15,10 +10,6 @@ async function startCounter(broker: ReturnType<ReturnType<typeof useBroker>['bro
   const counter = startMosquittoSub([...hp, '-i', id, '-t', `${prefix}/#`, '-q', qos, '-C', String(count), '-F', '%t']);
   await brokerSubscribed(broker, id);
   return counter;
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').filter((l) => l !== '');
 }
 
 /**

@@ -27,10 +27,16 @@ export async function reportError(err: unknown, command: string, quiet = false):
 /** mosquitto's wording: "Connection error: ..." for refusals, bare "Timed out", "Error: ..." otherwise. */
 function errorText(err: unknown): string {
   if (!(err instanceof MqttError)) return `Error: ${err instanceof Error ? err.message : String(err)}`;
-  if (err instanceof TlsError) return `Error: ${tlsText(err.problem)}`;
+  if (err instanceof TlsError) return `Error: ${errorMessage(err)}`;
   if (err.code === ErrorCode.ConnectionRefused) return `Connection error: ${err.message}`;
   if (err.code === ErrorCode.Timeout || err.message.startsWith('Unable to connect')) return err.message;
   return `Error: ${err.message}`;
+}
+
+/** The text of an error without mosquitto's prefix: for mqt bench, which counts errors by their text. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof TlsError) return tlsText(err.problem);
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** A failed TLS connection in one line a student can act on: what is wrong, and which flag helps. */

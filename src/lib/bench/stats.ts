@@ -17,9 +17,12 @@ export class WorkerStats {
   lastReceivedAt = 0;
   private readonly errorTexts = new Map<string, number>();
 
+  /** `describe` is the command's wording of an error (src/lib words none: see ui/report.ts). */
+  constructor(private readonly describe: (err: unknown) => string) {}
+
   error(err: unknown): void {
     this.counters.errors += 1;
-    const text = err instanceof Error ? err.message : String(err);
+    const text = this.describe(err);
     const seen = this.errorTexts.get(text);
     if (seen !== undefined) this.errorTexts.set(text, seen + 1);
     else if (this.errorTexts.size < MAX_ERROR_KINDS) this.errorTexts.set(text, 1);

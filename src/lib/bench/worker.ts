@@ -24,10 +24,10 @@ export interface WorkerPort {
  * arrives, and on 'stop' disconnect and send the final report. Everything it does ends by count
  * or by time; the main thread decides when the run is over.
  */
-export async function runWorker(port: WorkerPort, clonedJob: WorkerJob): Promise<void> {
+export async function runWorker(port: WorkerPort, clonedJob: WorkerJob, describeError: (err: unknown) => string): Promise<void> {
   const job = reviveBuffers(clonedJob);
   const clock = monotonicClock();
-  const stats = new WorkerStats();
+  const stats = new WorkerStats(describeError);
   let stopping = false;
   const receiver = new Receiver(stats, clock, job.settings.scenario === 'sub' ? undefined : job.tag, subscriberWants(job), () =>
     port.postMessage({ type: 'satisfied' }),

@@ -88,6 +88,8 @@ export class Connection {
   /** The socket's buffer is full: publishers sending here wait. */
   congested = false;
   private readonly waiting = new Set<Connection>();
+  /** The clients this publisher waits for: it resumes when the last of them drains (or the timer). */
+  private readonly blockers = new Set<Connection>();
   private paused = false;
   /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
   private held: Packet[] = [];
@@ -351,6 +353,7 @@ export class Connection {
   waitFor(target: Connection): void {
     if (target === this || this.state === 'closed') return;
     target.waiting.add(this);
+    this.blockers.add(target);
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
@@ -361,6 +364,7 @@ export class Connection {
   private readonly resume = (): void => {
     if (!this.paused || this.state === 'closed') return;
     clearTimeout(this.pauseTimer);
+    this.blockers.clear();
     this.paused = false;
     this.lastSeen = Date.now();
     const held = this.held;
@@ -381,12 +385,19 @@ export class Connection {
     if (this.session?.backlogged !== true) this.wake();
   };
 
-  /** Resumes the publishers that waited for this client (its socket drained, its queue shrank). */
+  /**
+   * Resumes the publishers that waited for this client (its socket drained, its queue shrank),
+   * unless they still wait for another: resumed early, a publisher feeding several subscribers
+   * would push the one still backlogged past max_queued_messages.
+   */
   wake(): void {
     if (this.waiting.size === 0) return;
     const waiting = [...this.waiting];
     this.waiting.clear();
-    for (const conn of waiting) conn.resume();
+    for (const conn of waiting) {
+      conn.blockers.delete(this);
+      if (conn.blockers.size === 0) conn.resume();
+    }
   }
 }
 
