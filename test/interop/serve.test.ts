@@ -63,7 +63,7 @@ describe('interop: mqt serve', function () {
     serve.tool.kill('SIGTERM');
     const result = await serve.tool.waitForExit(3000);
     assert.equal(result.code, 0);
-    assert.match(result.stderr, /^\d+: New client connected from 127\.0\.0\.1:\d+ as \S+ \(p4, c1, k60\)\.$/m);
+    assert.match(result.stderr, /^\d+: New client connected from 127\.0\.0\.1:\d+ as \S+ \(p2, c1, k60\)\.$/m);
     assert.doesNotMatch(result.stderr, /Opening|starting|running/);
   });
 
@@ -103,7 +103,7 @@ describe('interop: mqt serve', function () {
       'mqt version 0.1.0 running',
     ]);
     assert.ok(lines.includes(`Sending CONNACK to ${id} (0, 0)`), stderr);
-    assert.match(stderr, new RegExp(`New client connected from 127\\.0\\.0\\.1:\\d+ as ${id} \\(p4, c1, k60, u'student'\\)\\.`));
+    assert.match(stderr, new RegExp(`New client connected from 127\\.0\\.0\\.1:\\d+ as ${id} \\(p2, c1, k60, u'student'\\)\\.`));
     assert.match(stderr, /^\d+: mqt version 0\.1\.0 terminating$/m);
     assert.match(stderr, /^\d{10}: /);
   });
