@@ -11,7 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, median, timeProcess, waitForListener } from './support.js';
+import { freePort, median, runProcess, timeProcess, waitForListener } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 3);
@@ -94,8 +94,10 @@ async function messageRate(port: number, topic: string, messages: number, subscr
   await Promise.all(counters.map((c) => c.ready));
   const lines = Buffer.from(Array.from({ length: messages }, (_, i) => `message ${i + 1}`).join('\n') + '\n');
   const start = performance.now();
-  timeProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS);
-  const ends = await Promise.all(counters.map((c) => c.done));
+  // Not spawnSync: the counters' stdout must keep being read, or a mosquitto_sub blocked on a full
+  // pipe stops reading its socket, and a broker with backpressure then holds the publisher back.
+  const published = runProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS);
+  const [ends] = await Promise.all([Promise.all(counters.map((c) => c.done)), published]);
   return (messages * subscribers) / ((Math.max(...ends) - start) / 1000);
 }
 
@@ -180,7 +182,9 @@ export async function runBrokerBench(): Promise<void> {
         for (const name of order) {
           const broker = await startBroker(name, dir);
           try {
-            const value = await scenario.run(broker, round);
+            const value = await scenario.run(broker, round).catch((err: unknown) => {
+              throw new Error(`${name}, ${scenario.name}: ${err instanceof Error ? err.message : String(err)}`);
+            });
             const key = `${scenario.name}/${name}`;
             results.set(key, [...(results.get(key) ?? []), value]);
           } finally {

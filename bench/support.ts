@@ -1,5 +1,5 @@
 /** Small helpers the benchmark scripts share: statistics, ports, timing whole processes. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { connect, createServer, type AddressInfo } from 'node:net';
 
 export function median(values: number[]): number {
@@ -49,4 +49,24 @@ export function report(name: string, mqt: number, reference: number, unit: strin
     `${name.padEnd(44)} mqt ${mqt.toFixed(1).padStart(9)} ${unit}   reference ${reference.toFixed(1).padStart(9)} ${unit}   ` +
       `ratio ${ratio.toFixed(2)} (goal ${goal}${higherIsBetter ? ', higher is better' : ', lower is better'})`,
   );
+}
+
+/**
+ * Runs one process to its end without blocking this one, so the pipes of the processes this one
+ * reads (mosquitto_sub counters) keep draining meanwhile; rejects when it fails or outlives `limitMs`.
+ */
+export function runProcess(cmd: string, args: string[], input: Buffer, limitMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(killer);
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code ?? 'on a signal'}: ${stderr}`));
+    });
+    child.stdin.end(input);
+  });
 }

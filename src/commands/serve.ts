@@ -47,7 +47,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   broker.on('log', (level, text) => log.log(level, text));
   let listeners: OpenListeners;
   try {
-    listeners = await openListeners(config.listeners, broker, { tcpNoDelay: config.tcpNoDelay, connectionMessages: config.logging.connectionMessages, log: startup });
+    listeners = await openListeners(config.listeners, broker, { tcpNoDelay: config.tcpNoDelay, log: startup });
   } catch (err) {
     await broker.close();
     await log.close();

@@ -75,8 +75,8 @@ describe('broker: access hooks, sessions and shutdown', function () {
     assert.equal(connack.sessionPresent, true);
   });
 
-  it('limits connections per listener (max_connections)', async () => {
-    await start({ settings: { maxConnections: 1 } });
+  it('limits connections per listener (max_connections) and logs the refusal as mosquitto does', async () => {
+    const b = await start({ settings: { maxConnections: 1 } });
     await client({ clientId: 'one' });
     const second = await RawClient.open(suite.broker().port);
     try {
@@ -84,6 +84,25 @@ describe('broker: access hooks, sessions and shutdown', function () {
     } finally {
       second.close();
     }
+    await b.waitForLog(/^notice: Client connection from 127\.0\.0\.1 denied: max_connections exceeded\.$/);
+    assert.equal(b.log.filter((l) => l.startsWith('notice: New connection from 127.0.0.1:')).length, 1, b.log.join('\n'));
+  });
+
+  it('connection_messages false silences the connect, disconnect and refusal lines', async () => {
+    const b = await start({ connectionMessages: false, settings: { maxConnections: 1 } });
+    const c = await client({ clientId: 'quiet' });
+    const refused = await RawClient.open(suite.broker().port);
+    await refused.waitClosed();
+    refused.close();
+    c.send({ type: 'disconnect' });
+    await c.waitClosed();
+    const lost = await client({ clientId: 'lost' });
+    lost.close();
+    await b.waitForLog(/Received DISCONNECT from quiet/);
+    while (b.broker.connectedCount > 0) await new Promise((r) => setTimeout(r, 10));
+    const lines = b.log.filter((l) => /New connection|New client connected|disconnected|closed its connection|denied/.test(l));
+    assert.deepEqual(lines, []);
+    assert.ok(b.log.some((l) => l.startsWith('debug: ')), 'the broker still logs');
   });
 
   it('sends v5 clients DISCONNECT 0x8B on shutdown and closes every connection', async () => {

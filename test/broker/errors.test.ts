@@ -71,6 +71,22 @@ describe('broker: bad input, limits and wills', function () {
     assert.equal((await r.next('disconnect')).reasonCode, 0x9a);
   });
 
+  it("a listener's maximum_qos and max_topic_alias override the broker's", async () => {
+    await start({ limits: { maximumQos: 2, maxTopicAlias: 10 }, settings: { maximumQos: 1, maxTopicAlias: 3 } });
+    const { client: c, connack } = await suite.connect({ clientId: 'l' }, 5);
+    assert.equal(connack.properties?.maximumQoS, 1);
+    assert.equal(connack.properties?.topicAliasMaximum, 3);
+    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'a', qos: 2 }] });
+    assert.deepEqual((await c.next('suback')).reasonCodes, [1]);
+    c.send({ type: 'publish', topic: 'a', payload: Buffer.from('x'), qos: 0, retain: false, dup: false, properties: { topicAlias: 3 } });
+    assert.equal((await c.next('publish')).payload.toString(), 'x');
+    c.send({ type: 'publish', topic: 'a', payload: Buffer.from('x'), qos: 0, retain: false, dup: false, properties: { topicAlias: 4 } });
+    assert.equal((await c.next('disconnect')).reasonCode, 0x94);
+    const q = await client({ clientId: 'q' }, 5);
+    q.send({ type: 'publish', topic: 't', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: 1 });
+    assert.equal((await q.next('disconnect')).reasonCode, 0x9b);
+  });
+
   it('drops payloads over message_size_limit, says so, and counts them in $SYS', async () => {
     const b = await start({ limits: { messageSizeLimit: 10 }, sysInterval: 1 });
     const watcher = await watch('size/#');

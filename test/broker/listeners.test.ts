@@ -42,7 +42,7 @@ function echo(options: { port: number; host: string } | { path: string }): Promi
 describe('serve listeners', () => {
   let dir: string;
   const logged: string[] = [];
-  const options = { tcpNoDelay: true, connectionMessages: true, log: (level: LogLevel, text: string) => logged.push(`${level}: ${text}`) };
+  const options = { tcpNoDelay: true, log: (level: LogLevel, text: string) => logged.push(`${level}: ${text}`) };
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mqt-listeners-'));
   });
@@ -66,7 +66,7 @@ describe('serve listeners', () => {
       const [first, last] = [broker.accepted[0], broker.accepted.at(-1)];
       assert.equal(first!.listener, last!.listener, 'every address counts as one listener (max_connections)');
       assert.equal(first!.remoteAddress, addresses[0]);
-      assert.ok(logged.includes(`notice: New connection from ${addresses[0]!}:${first!.remotePort} on port ${port}.`), logged.join('\n'));
+      assert.equal(first!.listener.port, port);
     } finally {
       await open.close();
     }

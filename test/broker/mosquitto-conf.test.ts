@@ -178,6 +178,14 @@ describe('mosquitto.conf', () => {
       assert.equal(load('log_type all\n').logging.types.length, 7);
     });
 
+    it('per-packet debug lines are built only when debug is logged (-v, log_type debug or all)', () => {
+      assert.equal(load('').brokerOptions.logDebug, false);
+      assert.equal(load('log_type notice\n').brokerOptions.logDebug, false);
+      assert.equal(load('', { verbose: true }).brokerOptions.logDebug, true);
+      assert.equal(load('log_type debug\n').brokerOptions.logDebug, true);
+      assert.equal(load('log_type all\n').brokerOptions.logDebug, true);
+    });
+
     it('comments, blank lines, CRLF, indentation and a comment after a value are fine', () => {
       const config = load('# lab broker\r\n\r\n  listener 1883   # plain MQTT\r\n\tallow_anonymous true # for now\r\n');
       assert.deepEqual(listeners(config), ['*:1883 mqtt anonymous']);

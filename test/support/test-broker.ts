@@ -17,6 +17,7 @@ export interface TestBrokerOptions {
   settings?: Partial<ListenerSettings>;
   sysInterval?: number;
   auth?: BrokerOptions['auth'];
+  connectionMessages?: boolean;
 }
 
 /** A Broker behind a net.Server on 127.0.0.1 and an ephemeral port, as serve would run it. */
@@ -26,6 +27,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     sysInterval: options.sysInterval ?? 0,
     version: 'mqt version test',
     auth: options.auth,
+    ...(options.connectionMessages === undefined ? {} : { connectionMessages: options.connectionMessages }),
   });
   const log: string[] = [];
   const waiters = new Set<() => void>();

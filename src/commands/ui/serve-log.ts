@@ -32,27 +32,48 @@ export async function openServeLog(config: LoggingConfig, clock: Clock = systemC
     file = undefined;
     return closing === undefined ? Promise.resolve() : new Promise<void>((resolve) => closing.end(resolve));
   };
+  // Timestamps have whole seconds: one rendering serves every line of the same second.
+  let stampSecond = Number.NaN;
+  let stampText = '';
   const stamp = (): string => {
     if (!config.timestamps) return '';
-    const moment = clock();
-    return `${config.timestampFormat === undefined ? moment.seconds : strftime(config.timestampFormat, moment)}: `;
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== stampSecond) {
+      const moment = clock();
+      stampSecond = second;
+      stampText = `${config.timestampFormat === undefined ? moment.seconds : strftime(config.timestampFormat, moment)}: `;
+    }
+    return stampText;
+  };
+  // Lines go out once per event-loop turn: a connect and disconnect burst logs three lines per
+  // client, and stderr on a file or /dev/null costs one synchronous write each.
+  let pending = '';
+  const flush = (): void => {
+    const text = pending;
+    if (text === '') return;
+    pending = '';
+    for (const write of writers) write(text);
   };
   return {
     wants: (level) => types.has(level) && writers.length > 0,
     log: (level, text) => {
       if (!types.has(level) || writers.length === 0) return;
-      const line = `${stamp()}${text}\n`;
-      for (const write of writers) write(line);
+      if (pending === '') setImmediate(flush);
+      pending += `${stamp()}${text}\n`;
     },
     reopen: async () => {
       if (path === undefined) return;
+      flush();
       await closeFile();
       file = await openLogFile(path).catch((err: unknown) => {
         process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
         return undefined;
       });
     },
-    close: closeFile,
+    close: () => {
+      flush();
+      return closeFile();
+    },
   };
 }
 

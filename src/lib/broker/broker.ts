@@ -35,6 +35,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   readonly retained = new RetainedStore();
   /** Debug-level lines (one per packet) are only built when asked for, as they cost on the hot path. */
   readonly logDebug: boolean;
+  /** connection_messages: the connect, disconnect and refused-connection lines. */
+  readonly connectionMessages: boolean;
   /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
   readonly maxPacketIn: number;
   /** Queued messages at which a connected client's publishers are paused: half max_queued_messages. */
@@ -52,6 +54,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     this.options = options;
     this.limits = options.limits;
     this.logDebug = options.logDebug ?? true;
+    this.connectionMessages = options.connectionMessages ?? true;
     this.maxPacketIn = options.limits.maxPacketSize > 0 ? options.limits.maxPacketSize : MAX_PACKET_SIZE;
     const maxQueued = options.limits.maxQueuedMessages;
     this.backlogThreshold = maxQueued > 0 ? Math.max(1, Math.floor(maxQueued / 2)) : 1000;
@@ -87,10 +90,17 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   handleConnection(stream: TransportStream, info: ConnectionInfo): void {
     const max = info.listener.settings.maxConnections;
     const count = this.perListener.get(info.listener) ?? 0;
-    if (this.closed || (max >= 0 && count >= max)) {
+    if (this.closed) {
       stream.destroy();
       return;
     }
+    // mosquitto checks the limit before it counts the connection as new, so a refused one logs only this.
+    if (max >= 0 && count >= max) {
+      if (this.connectionMessages) this.log('notice', `Client connection from ${info.remoteAddress} denied: max_connections exceeded.`);
+      stream.destroy();
+      return;
+    }
+    if (this.connectionMessages) this.log('notice', `New connection from ${info.remoteAddress}:${info.remotePort} on port ${info.listener.port}.`);
     this.perListener.set(info.listener, count + 1);
     this.stats.sockets++;
     this.connections.add(new Connection(this, stream, info));

@@ -79,6 +79,9 @@ export class Connection {
   aliasMax = 0;
   private readonly aliasesOut = new Map<string, number>();
   readonly aliasesIn = new Map<number, string>();
+  /** maximum_qos and max_topic_alias: the listener's own, else the broker's. */
+  readonly maximumQos: QoS;
+  readonly maxTopicAlias: number;
   /** The v5 authentication method this connection started with, if any. */
   authMethod: string | undefined;
   /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
@@ -101,6 +104,9 @@ export class Connection {
     readonly info: ConnectionInfo,
   ) {
     this.reader = new PacketReader({ version: 4, maxPacketSize: broker.maxPacketIn });
+    const settings = info.listener.settings;
+    this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
+    this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
     stream.setNoDelay?.(true);
     stream.on('data', this.onData);
     stream.on('error', this.onError);
@@ -182,7 +188,7 @@ export class Connection {
     this.flush();
     const text = CLOSE_TEXT[why];
     // mosquitto names a client that never got as far as an id "<unknown>".
-    if (text !== undefined) this.broker.log('notice', `Client ${this.clientId === '' ? '<unknown>' : this.clientId} ${text}`);
+    if (text !== undefined && this.broker.connectionMessages) this.broker.log('notice', `Client ${this.clientId === '' ? '<unknown>' : this.clientId} ${text}`);
     this.broker.connectionClosed(this);
     const session = this.session;
     if (session !== undefined && session.connection === this) {

@@ -12,8 +12,6 @@ import type { BrokerHandle, ListenerInfo, LogLevel } from './types.js';
 export interface ListenOptions {
   /** set_tcp_nodelay. */
   tcpNoDelay: boolean;
-  /** connection_messages: log "New connection from ..." per accepted connection. */
-  connectionMessages: boolean;
   log(level: LogLevel, text: string): void;
 }
 
@@ -110,7 +108,6 @@ function listenOne(listener: ListenerConfig, address: string, info: ListenerInfo
     if (options.tcpNoDelay && listener.unixPath === undefined) socket.setNoDelay(true);
   };
   const hand = (stream: TransportStream, remoteAddress: string, remotePort: number): void => {
-    if (options.connectionMessages) options.log('notice', `New connection from ${remoteAddress}:${remotePort} on port ${listener.port}.`);
     broker.handleConnection(stream, { remoteAddress, remotePort, listener: info });
   };
   const remote = (socket: Socket): [string, number] =>

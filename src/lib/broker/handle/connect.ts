@@ -71,7 +71,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   const will = packet.will;
   if (will !== undefined) {
     if (will.retain && !limits.retainAvailable) return refuseV5Only(conn, ReasonCode.RetainNotSupported);
-    if (will.qos > limits.maximumQos) return refuseV5Only(conn, ReasonCode.QoSNotSupported);
+    if (will.qos > conn.maximumQos) return refuseV5Only(conn, ReasonCode.QoSNotSupported);
     if (limits.messageSizeLimit > 0 && will.payload.length > limits.messageSizeLimit) {
       broker.log('debug', `Client ${clientId} connected with too large Will payload`);
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.PacketTooLarge, 'payload-size');
@@ -124,11 +124,13 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   session.expiryInterval = version === 5 ? (props?.sessionExpiryInterval ?? 0) : packet.clean ? 0 : NEVER_EXPIRES;
   if (will !== undefined) session.will = storeWill(will, clientId);
 
-  const who = username === undefined ? '' : `, u'${username}'`;
-  broker.log(
-    'notice',
-    `New client connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${LOG_PROTOCOL[version]}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
-  );
+  if (broker.connectionMessages) {
+    const who = username === undefined ? '' : `, u'${username}'`;
+    broker.log(
+      'notice',
+      `New client connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${LOG_PROTOCOL[version]}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
+    );
+  }
   if (conn.debug) {
     if (will !== undefined) {
       broker.log('debug', `Will message specified (${will.payload.length} bytes) (r${will.retain ? 1 : 0}, q${will.qos}).`);
@@ -155,12 +157,12 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
 function connackProperties(conn: Connection, assignedId: string | undefined, serverKeepAlive: number | undefined): Properties | undefined {
   const limits = conn.broker.limits;
   const props: Properties = {};
-  if (limits.maxTopicAlias > 0) props.topicAliasMaximum = limits.maxTopicAlias;
+  if (conn.maxTopicAlias > 0) props.topicAliasMaximum = conn.maxTopicAlias;
   if (assignedId !== undefined) props.assignedClientIdentifier = assignedId;
   if (serverKeepAlive !== undefined) props.serverKeepAlive = serverKeepAlive;
   if (!limits.retainAvailable) props.retainAvailable = 0;
   if (limits.maxPacketSize > 0) props.maximumPacketSize = limits.maxPacketSize;
   if (limits.receiveMaximum > 0) props.receiveMaximum = limits.receiveMaximum;
-  if (limits.maximumQos !== 2) props.maximumQoS = limits.maximumQos;
+  if (conn.maximumQos !== 2) props.maximumQoS = conn.maximumQos;
   return Object.keys(props).length === 0 ? undefined : props;
 }

@@ -21,7 +21,7 @@ function ack(conn: Connection, p: PublishPacket, reasonCode: number): void {
 function resolveTopic(conn: Connection, p: PublishPacket): string | undefined {
   const alias = p.properties?.topicAlias;
   if (alias === undefined) return p.topic;
-  if (alias > conn.broker.limits.maxTopicAlias) {
+  if (alias > conn.maxTopicAlias) {
     conn.disconnect(ReasonCode.TopicAliasInvalid, 'protocol');
     return undefined;
   }
@@ -37,7 +37,7 @@ function resolveTopic(conn: Connection, p: PublishPacket): string | undefined {
 export function handlePublish(conn: Connection, p: PublishPacket): void {
   const broker = conn.broker;
   const limits = broker.limits;
-  if (p.qos > limits.maximumQos) {
+  if (p.qos > conn.maximumQos) {
     broker.log('information', `Too high QoS in PUBLISH from ${conn.name}, disconnecting.`);
     conn.disconnect(ReasonCode.QoSNotSupported, 'not-supported');
     return;

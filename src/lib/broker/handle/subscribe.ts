@@ -29,7 +29,7 @@ export function handleSubscribe(conn: Connection, p: SubscribePacket): void {
       conn.disconnect(ReasonCode.ProtocolError, 'protocol');
       return;
     }
-    const qos = Math.min(s.qos, broker.limits.maximumQos) as QoS;
+    const qos = Math.min(s.qos, conn.maximumQos) as QoS;
     if (conn.debug) broker.log('debug', `\t${filter} (QoS ${qos})`);
     if (!broker.mayRead(conn, share?.filter ?? filter)) {
       codes.push(conn.version === 5 ? ReasonCode.NotAuthorized : SUBACK_FAILURE_V3);
