@@ -176,7 +176,9 @@ export async function runBrokerBench(): Promise<void> {
   const results = new Map<string, number[]>();
   try {
     console.log(`\nbrokers (mqt serve, mosquitto, aedes), same clients, median of ${ROUNDS} rounds:`);
-    for (const scenario of SCENARIOS) {
+    // BENCH_SCENARIOS=conn,memory runs only the scenarios whose name contains one of the words.
+    const only = process.env.BENCH_SCENARIOS?.split(',');
+    for (const scenario of SCENARIOS.filter((s) => only === undefined || only.some((word) => s.name.includes(word)))) {
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? brokers : [...brokers].reverse();
         for (const name of order) {

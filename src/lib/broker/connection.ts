@@ -77,8 +77,10 @@ export class Connection {
   maxPacketOut = Infinity;
   /** Topic aliases the broker may assign on PUBLISH to this client (its Topic Alias Maximum). */
   aliasMax = 0;
-  private readonly aliasesOut = new Map<string, number>();
-  readonly aliasesIn = new Map<number, string>();
+  // The collections below are made on first use: most connections never need them, and a burst
+  // of short connections pays for every allocation made per connection.
+  private aliasesOutMap: Map<string, number> | undefined;
+  private aliasesInMap: Map<number, string> | undefined;
   /** maximum_qos and max_topic_alias: the listener's own, else the broker's. */
   readonly maximumQos: QoS;
   readonly maxTopicAlias: number;
@@ -90,9 +92,9 @@ export class Connection {
   private batchBytes = 0;
   /** The socket's buffer is full: publishers sending here wait. */
   congested = false;
-  private readonly waiting = new Set<Connection>();
+  private waitingSet: Set<Connection> | undefined;
   /** The clients this publisher waits for: it resumes when the last of them drains (or the timer). */
-  private readonly blockers = new Set<Connection>();
+  private blockersSet: Set<Connection> | undefined;
   private paused = false;
   /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
   private held: Packet[] = [];
@@ -109,10 +111,28 @@ export class Connection {
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
     stream.setNoDelay?.(true);
     stream.on('data', this.onData);
-    stream.on('error', this.onError);
-    stream.on('close', this.onClose);
+    stream.on('error', this.onLost);
+    stream.on('close', this.onLost);
     stream.on('drain', this.onDrain);
-    this.keepaliveTimer = setTimeout(this.onConnectTimeout, CONNECT_TIMEOUT_MS);
+    this.keepaliveTimer = setTimeout(connectTimedOut, CONNECT_TIMEOUT_MS, this);
+  }
+
+  /** Topic aliases announced to this client, by topic. */
+  private get aliasesOut(): Map<string, number> {
+    return (this.aliasesOutMap ??= new Map());
+  }
+
+  /** Topic aliases this client announced, by alias. */
+  get aliasesIn(): Map<number, string> {
+    return (this.aliasesInMap ??= new Map());
+  }
+
+  private get waiting(): Set<Connection> {
+    return (this.waitingSet ??= new Set());
+  }
+
+  private get blockers(): Set<Connection> {
+    return (this.blockersSet ??= new Set());
   }
 
   isClosed(): boolean {
@@ -199,21 +219,14 @@ export class Connection {
     this.wake();
     this.stream.off('data', this.onData);
     this.stream.end();
-    this.stream.once('finish', () => this.stream.destroy());
+    this.stream.once('finish', destroyEmitter);
     // A peer that never reads would keep the socket half open forever.
-    setTimeout(() => this.stream.destroy(), 2000).unref();
+    setTimeout(destroyStream, 2000, this.stream).unref();
   }
 
-  private readonly onError = (): void => {
+  /** The socket failed or closed under us. */
+  private readonly onLost = (): void => {
     this.close('lost');
-  };
-
-  private readonly onClose = (): void => {
-    this.close('lost');
-  };
-
-  private readonly onConnectTimeout = (): void => {
-    if (this.state === 'new') this.close('lost');
   };
 
   /** Starts the keepalive watch: 1.5 × the keepalive the session runs with (MQTT-3.1.2-24). */
@@ -221,18 +234,19 @@ export class Connection {
     clearTimeout(this.keepaliveTimer);
     this.keepaliveTimer = undefined;
     this.keepaliveMs = seconds * 1500;
-    if (seconds > 0) this.keepaliveTimer = setTimeout(this.onKeepalive, this.keepaliveMs);
+    if (seconds > 0) this.keepaliveTimer = setTimeout(keepaliveDue, this.keepaliveMs, this);
   }
 
-  private readonly onKeepalive = (): void => {
+  /** The keepalive timer ran out: disconnect an idle client, else look again when it could be. */
+  checkKeepalive(): void {
     if (this.state === 'closed') return;
     const idle = Date.now() - this.lastSeen;
     if (idle >= this.keepaliveMs && !this.paused) {
       this.disconnect(ReasonCode.KeepAliveTimeout, 'keepalive');
       return;
     }
-    this.keepaliveTimer = setTimeout(this.onKeepalive, this.paused ? this.keepaliveMs : this.keepaliveMs - idle);
-  };
+    this.keepaliveTimer = setTimeout(keepaliveDue, this.paused ? this.keepaliveMs : this.keepaliveMs - idle, this);
+  }
 
   sendPacket(packet: Packet): void {
     this.write(encode(packet, this.version));
@@ -370,7 +384,7 @@ export class Connection {
   private readonly resume = (): void => {
     if (!this.paused || this.state === 'closed') return;
     clearTimeout(this.pauseTimer);
-    this.blockers.clear();
+    this.blockersSet?.clear();
     this.paused = false;
     this.lastSeen = Date.now();
     const held = this.held;
@@ -397,7 +411,7 @@ export class Connection {
    * would push the one still backlogged past max_queued_messages.
    */
   wake(): void {
-    if (this.waiting.size === 0) return;
+    if (this.waitingSet === undefined || this.waitingSet.size === 0) return;
     const waiting = [...this.waiting];
     this.waiting.clear();
     for (const conn of waiting) {
@@ -405,6 +419,23 @@ export class Connection {
       if (conn.blockers.size === 0) conn.resume();
     }
   }
+}
+
+// Timer and event callbacks shared by every connection, instead of closures made per connection.
+function connectTimedOut(conn: Connection): void {
+  if (conn.state === 'new') conn.close('lost');
+}
+
+function keepaliveDue(conn: Connection): void {
+  conn.checkKeepalive();
+}
+
+function destroyEmitter(this: TransportStream): void {
+  this.destroy();
+}
+
+function destroyStream(stream: TransportStream): void {
+  stream.destroy();
 }
 
 /** Where the body of an encoded packet starts: after the type byte and the Remaining Length. */

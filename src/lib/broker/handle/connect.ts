@@ -2,6 +2,7 @@
  * CONNECT → CONNACK (3.1.1 §3.1, 5.0 §3.1), in mosquitto's order: protocol, client id, will,
  * authentication, keepalive, then the session (takeover, resume or clean start).
  */
+import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { ProtocolVersion } from '../../protocol/constants.js';
 import type { ConnectPacket } from '../../protocol/packets.js';
@@ -13,6 +14,10 @@ import { storeWill } from '../will.js';
 
 /** mosquitto's log numbers protocols by its own enum: 3.1 is p1, 3.1.1 p2, 5.0 p5. */
 const LOG_PROTOCOL: Readonly<Record<ProtocolVersion, number>> = { 3: 1, 4: 2, 5: 5 };
+
+/** A v3 CONNACK accepting the connection never varies but for Session Present: encoded once, shared. */
+const CONNACK_V3_ACCEPTED = Buffer.from([0x20, 2, 0, 0]);
+const CONNACK_V3_PRESENT = Buffer.from([0x20, 2, 1, 0]);
 
 /** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
 function refuse(conn: Connection, v3Code: number, v5Code: number, why: CloseReason): void {
@@ -144,12 +149,11 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   conn.startKeepalive(keepalive);
   const sessionPresent = present && version !== 3;
   if (conn.debug) broker.log('debug', `Sending CONNACK to ${clientId} (${sessionPresent ? 1 : 0}, 0)`);
-  conn.sendPacket({
-    type: 'connack',
-    sessionPresent,
-    reasonCode: 0,
-    properties: version === 5 ? connackProperties(conn, assigned ? clientId : undefined, serverKeepAlive) : undefined,
-  });
+  if (version === 5) {
+    conn.sendPacket({ type: 'connack', sessionPresent, reasonCode: 0, properties: connackProperties(conn, assigned ? clientId : undefined, serverKeepAlive) });
+  } else {
+    conn.write(sessionPresent ? CONNACK_V3_PRESENT : CONNACK_V3_ACCEPTED);
+  }
   session.resume(conn);
 }
 
