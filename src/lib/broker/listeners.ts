@@ -102,16 +102,23 @@ async function addressesOf(listener: ListenerConfig): Promise<string[]> {
 
 function listenOne(listener: ListenerConfig, address: string, info: ListenerInfo, broker: BrokerHandle, options: ListenOptions): Promise<Opened> {
   const sockets = new Set<Socket>();
+  // One callback for every socket of the listener, not a closure per connection.
+  const untrack = function (this: Socket): void {
+    sockets.delete(this);
+  };
   const track = (socket: Socket): void => {
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    socket.once('close', untrack);
     if (options.tcpNoDelay && listener.unixPath === undefined) socket.setNoDelay(true);
   };
-  const hand = (stream: TransportStream, remoteAddress: string, remotePort: number): void => {
-    broker.handleConnection(stream, { remoteAddress, remotePort, listener: info });
+  const hand = (stream: TransportStream, socket: Socket): void => {
+    const unixPath = listener.unixPath;
+    broker.handleConnection(stream, {
+      remoteAddress: unixPath ?? socket.remoteAddress ?? '',
+      remotePort: unixPath === undefined ? (socket.remotePort ?? 0) : 0,
+      listener: info,
+    });
   };
-  const remote = (socket: Socket): [string, number] =>
-    listener.unixPath === undefined ? [socket.remoteAddress ?? '', socket.remotePort ?? 0] : [listener.unixPath, 0];
   const opened: Opened = { server: createServer(), sockets };
   if (listener.protocol === 'websockets') {
     const http = createHttpServer((_req, res) => {
@@ -122,7 +129,7 @@ function listenOne(listener: ListenerConfig, address: string, info: ListenerInfo
   } else {
     opened.server.on('connection', (socket: Socket) => {
       track(socket);
-      hand(socket, ...remote(socket));
+      hand(socket, socket);
     });
   }
   if (listener.unixPath !== undefined) removeStaleSocket(listener.unixPath);
@@ -136,7 +143,7 @@ function listenOne(listener: ListenerConfig, address: string, info: ListenerInfo
       if (listener.protocol === 'websockets') {
         const { serveWebSockets } = await import('./ws-listener.js');
         opened.stop = await serveWebSockets(server as HttpServer, (stream, request) => {
-          hand(stream, ...remote(request.socket));
+          hand(stream, request.socket);
         });
       }
       resolve(opened);
