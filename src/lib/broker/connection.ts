@@ -14,6 +14,7 @@ import type { Properties } from '../protocol/properties.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import type { Broker } from './broker.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { dispatch } from './handle/dispatch.js';
 import { remainingExpiry, type BrokerMessage } from './message.js';
 import type { Session } from './sessions.js';
@@ -49,8 +50,11 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
     'disconnected due to using not allowed feature (QoS too high, retain not supported, or bad AUTH method).',
 };
 
-/** Seconds a new connection has to send CONNECT. */
+/** Milliseconds a new connection has to send CONNECT. */
 const CONNECT_TIMEOUT_MS = 20_000;
+
+/** Milliseconds a closed connection's unsent bytes may take to drain before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
 
 /**
  * Longest a publisher waits for a slow subscriber before one more chunk of it is read. A pause
@@ -114,7 +118,7 @@ export class Connection {
     stream.on('error', this.onLost);
     stream.on('close', this.onLost);
     stream.on('drain', this.onDrain);
-    this.keepaliveTimer = setTimeout(connectTimedOut, CONNECT_TIMEOUT_MS, this);
+    connectDeadlines.add(this);
   }
 
   /** Topic aliases announced to this client, by topic. */
@@ -203,6 +207,7 @@ export class Connection {
   close(why: CloseReason): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    connectDeadlines.delete(this);
     clearTimeout(this.keepaliveTimer);
     clearTimeout(this.pauseTimer);
     this.flush();
@@ -221,7 +226,7 @@ export class Connection {
     this.stream.end();
     this.stream.once('finish', destroyEmitter);
     // A peer that never reads would keep the socket half open forever.
-    setTimeout(destroyStream, 2000, this.stream).unref();
+    closeDeadlines.add(this.stream);
   }
 
   /** The socket failed or closed under us. */
@@ -231,6 +236,7 @@ export class Connection {
 
   /** Starts the keepalive watch: 1.5 × the keepalive the session runs with (MQTT-3.1.2-24). */
   startKeepalive(seconds: number): void {
+    connectDeadlines.delete(this);
     clearTimeout(this.keepaliveTimer);
     this.keepaliveTimer = undefined;
     this.keepaliveMs = seconds * 1500;
@@ -421,16 +427,20 @@ export class Connection {
   }
 }
 
-// Timer and event callbacks shared by every connection, instead of closures made per connection.
-function connectTimedOut(conn: Connection): void {
+// Timers and event callbacks shared by every connection, instead of closures made per connection.
+const connectDeadlines = new DeadlineQueue<Connection>(CONNECT_TIMEOUT_MS, (conn) => {
   if (conn.state === 'new') conn.close('lost');
-}
+});
+
+/** Sockets ended and not yet destroyed: the ones still open after CLOSE_GRACE_MS are destroyed. */
+const closeDeadlines = new DeadlineQueue<TransportStream>(CLOSE_GRACE_MS, destroyStream, false);
 
 function keepaliveDue(conn: Connection): void {
   conn.checkKeepalive();
 }
 
 function destroyEmitter(this: TransportStream): void {
+  closeDeadlines.delete(this);
   this.destroy();
 }
 

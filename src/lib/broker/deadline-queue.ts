@@ -1,0 +1,47 @@
+/**
+ * Deadlines of one fixed length for many items under a single timer. Items arrive in deadline
+ * order, so the queue is a Map in insertion order and the timer is armed for its head only: a
+ * burst of short connections then costs no timer per connection to arm and cancel.
+ */
+export class DeadlineQueue<T> {
+  private readonly due = new Map<T, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  /** `holdsProcess` false: a pending deadline does not keep Node running (as timer.unref()). */
+  constructor(
+    private readonly ms: number,
+    private readonly expire: (item: T) => void,
+    private readonly holdsProcess = true,
+  ) {}
+
+  add(item: T): void {
+    this.due.set(item, Date.now() + this.ms);
+    if (this.timer === undefined) this.arm(this.ms);
+  }
+
+  delete(item: T): void {
+    if (this.due.delete(item) && this.due.size === 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(this.fire, ms);
+    if (!this.holdsProcess) this.timer.unref();
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    const now = Date.now();
+    for (const [item, at] of this.due) {
+      if (at > now) {
+        // An expiry may have added an item, and armed the timer already.
+        if (this.timer === undefined) this.arm(at - now);
+        return;
+      }
+      this.due.delete(item);
+      this.expire(item);
+    }
+  };
+}
