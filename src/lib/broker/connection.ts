@@ -15,6 +15,7 @@ import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import type { Broker } from './broker.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { remainingLength, withPacketId } from './encoded-packet.js';
 import { dispatch } from './handle/dispatch.js';
 import { remainingExpiry, type BrokerMessage } from './message.js';
 import type { Session } from './sessions.js';
@@ -446,28 +447,4 @@ function destroyEmitter(this: TransportStream): void {
 
 function destroyStream(stream: TransportStream): void {
   stream.destroy();
-}
-
-/** Where the body of an encoded packet starts: after the type byte and the Remaining Length. */
-function bodyStart(bytes: Buffer): number {
-  let i = 1;
-  while ((bytes[i]! & 0x80) !== 0) i++;
-  return i + 1;
-}
-
-/** The Remaining Length of an encoded packet, as mosquitto's size messages count it. */
-function remainingLength(bytes: Buffer): number {
-  return bytes.length - bodyStart(bytes);
-}
-
-/** A copy of an encoded QoS 1/2 PUBLISH with another packet id (it follows the topic) and DUP flag. */
-function withPacketId(template: Buffer, packetId: number, dup: boolean): Buffer {
-  const copy = Buffer.allocUnsafe(template.length);
-  template.copy(copy);
-  if (dup) copy[0] = copy[0]! | 0x08;
-  const at = bodyStart(copy);
-  const idAt = at + 2 + ((copy[at]! << 8) | copy[at + 1]!);
-  copy[idAt] = packetId >> 8;
-  copy[idAt + 1] = packetId & 0xff;
-  return copy;
 }
