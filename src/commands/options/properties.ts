@@ -43,7 +43,7 @@ const CLIENT_REFUSED: Readonly<Partial<Record<PropertyCommand, readonly string[]
   disconnect: ['server-reference'],
 };
 
-/** Byte properties that are yes/no: any other value is a protocol error on the wire. */
+/** Byte properties that are yes/no; every other value is a protocol error on the wire. */
 const FLAGS = new Set(['payload-format-indicator', 'request-problem-information', 'request-response-information']);
 
 const MAX_BY_TYPE: Readonly<Record<string, number>> = {
