@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from '../src/lib/bench/result.js';
 import { startSink } from './sink.js';
+import { median, report } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MQT = join(ROOT, 'bin', 'mqt.js');
@@ -20,14 +21,6 @@ const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const MQTTX_10_CONNECTIONS = 8000;
 const MQTTJS_PER_CORE = 330_000;
-
-export type Report = (name: string, mqt: number, reference: number, unit: string, goal: string, higherIsBetter: boolean) => void;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Runs `mqt bench ARGS --json` asynchronously (the sink lives in this process and must keep serving). */
 async function benchRun(args: string[]): Promise<BenchResult> {
@@ -44,7 +37,7 @@ async function benchRun(args: string[]): Promise<BenchResult> {
   return JSON.parse(out) as BenchResult;
 }
 
-export async function benchLoad(port: string, report: Report): Promise<void> {
+export async function benchLoad(port: string): Promise<void> {
   if (spawnSync(process.execPath, [MQT, 'bench', '--help'], { stdio: 'ignore' }).status !== 0) throw new Error('mqt bench is not built');
   const broker = ['-h', '127.0.0.1', '-p', port];
   const tenConnections: number[] = [];

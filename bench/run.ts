@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     report('mqt pub -l  vs  mosquitto_pub -l (msgs/s)', median(pubRates.mqt), median(pubRates.mosquitto), '/s', '>= 1.00', true);
     report('mqt sub -C  vs  mosquitto_sub -C (msgs/s)', median(subRates.mqt), median(subRates.mosquitto), '/s', '>= 1.00', true);
 
-    await benchLoad(p, report);
+    await benchLoad(p);
   } finally {
     broker.stop();
   }

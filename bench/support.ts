@@ -1,6 +1,6 @@
 /** Small helpers the benchmark scripts share: statistics, ports, timing whole processes. */
 import { spawn, spawnSync } from 'node:child_process';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -8,13 +8,7 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../test/support/ports.js';
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port; gives up after `limitMs`. */
 export async function waitForListener(port: number, limitMs = 10_000): Promise<void> {
