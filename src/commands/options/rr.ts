@@ -3,14 +3,11 @@ import type { Subscription } from '../../lib/protocol/packets.js';
 import { isValidTopicName } from '../../lib/topic.js';
 import { UsageError } from '../ui/usage-error.js';
 import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
+import { clientOptionGroups } from './client-groups.js';
 import { commonOptions } from './common.js';
-import { connectOptions, resolveConnect, willOptions, type ConnectSettings } from './connect.js';
+import { connectOptions, resolveConnect, type ConnectSettings } from './connect.js';
 import { messageOptions, resolveMessage, type MessageSettings } from './message.js';
-import { optionsFileOptions } from './options-files.js';
-import { propertyOptions } from './properties.js';
 import type { OptionGroup, OptionSpec } from './spec.js';
-import { tlsOptions } from './tls.js';
-import { transportOptions } from './transport.js';
 import { parseTimeout, receiveOptions, resolveFormat, resolveRetainHandling, subscribeOptions } from './subscribe.js';
 
 /** Rows of another command's group, by key, with rr's wording where the meaning shifts. */
@@ -72,11 +69,7 @@ export const rrOptionGroups: readonly OptionGroup[] = [
   requestOptions,
   responseOptions,
   rrConnectOptions,
-  tlsOptions,
-  transportOptions,
-  willOptions,
-  propertyOptions,
-  optionsFileOptions,
+  ...clientOptionGroups,
   commonOptions,
 ];
 
