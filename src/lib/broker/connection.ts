@@ -9,6 +9,7 @@ import { isMqttError } from '../errors.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
 import { PacketReader } from '../protocol/framer.js';
+import { WriteBatch } from '../transport/write-batch.js';
 import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
 import type { Properties } from '../protocol/properties.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
@@ -93,8 +94,7 @@ export class Connection {
   authMethod: string | undefined;
   /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
   graceful = false;
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
+  private readonly batch = new WriteBatch();
   /** The socket's buffer is full: publishers sending here wait. */
   congested = false;
   private waitingSet: Set<Connection> | undefined;
@@ -352,28 +352,23 @@ export class Connection {
 
   write(bytes: Buffer): void {
     if (this.state === 'closed' && this.stream.writableEnded) return;
-    if (this.batch.length === 0) this.broker.scheduleFlush(this);
-    this.batch.push(bytes);
-    this.batchBytes += bytes.length;
+    if (this.batch.add(bytes)) this.broker.scheduleFlush(this);
   }
 
   /** Writes the turn's packets as one buffer. */
   flush(): void {
-    const batch = this.batch;
-    if (batch.length === 0) return;
-    const size = this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
-    if (this.stream.destroyed || this.stream.writableEnded) return;
+    const count = this.batch.count;
+    const bytes = this.batch.take();
+    if (bytes === undefined || this.stream.destroyed || this.stream.writableEnded) return;
     const stats = this.broker.stats;
-    stats.messagesSent += batch.length;
-    stats.bytesSent += size;
-    if (!this.stream.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size))) this.congested = true;
+    stats.messagesSent += count;
+    stats.bytesSent += bytes.length;
+    if (!this.stream.write(bytes)) this.congested = true;
   }
 
   /** Bytes written to this client and not yet taken by the socket. */
   get pendingBytes(): number {
-    return this.stream.writableLength + this.batchBytes;
+    return this.stream.writableLength + this.batch.size;
   }
 
   /** Stops reading this publisher until `target` drains, or MAX_PAUSE_MS pass. */

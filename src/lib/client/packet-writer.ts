@@ -4,6 +4,7 @@ import { encode } from '../protocol/encode.js';
 import type { Packet } from '../protocol/packets.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
+import { WriteBatch } from '../transport/write-batch.js';
 
 /**
  * Encodes packets and writes those of one event-loop turn together: `pub -l` encodes thousands of
@@ -12,8 +13,7 @@ import type { TransportStream } from '../transport/types.js';
  * acks of several reads then free slots whose messages leave in one write.
  */
 export class PacketWriter {
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
+  private readonly batch = new WriteBatch();
   /** The server's maximum packet size (v5 CONNACK); larger packets are refused before sending. */
   maxPacketSize = Infinity;
 
@@ -36,19 +36,13 @@ export class PacketWriter {
         hint: `the broker accepts packets up to ${this.maxPacketSize} bytes`,
       });
     }
-    if (this.batch.length === 0) setImmediate(this.flush);
-    this.batch.push(bytes);
-    this.batchBytes += bytes.length;
+    if (this.batch.add(bytes)) setImmediate(this.flush);
   }
 
   readonly flush = (): void => {
-    const batch = this.batch;
-    if (batch.length === 0) return;
-    const size = this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
-    if (this.stream.destroyed) return;
-    this.stream.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size));
+    const bytes = this.batch.take();
+    if (bytes === undefined || this.stream.destroyed) return;
+    this.stream.write(bytes);
     this.onFlush();
   };
 }
