@@ -1,3 +1,4 @@
+import { openListenerSecurity, type ListenerSecurity } from '../lib/broker/auth/listener-security.js';
 import { Broker } from '../lib/broker/broker.js';
 import { readMosquittoConf } from '../lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig } from '../lib/broker/config/serve-config.js';
@@ -24,8 +25,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const version = packageVersion();
   let config: ServeConfig;
   let log: ServeLog;
+  let security: ListenerSecurity;
   try {
     config = buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version });
+    security = await openListenerSecurity(config.listeners);
     log = await openServeLog(config.logging);
   } catch (err) {
     return reportError(err, 'serve');
@@ -36,6 +39,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (!quick || level !== 'information') log.log(level, text);
   };
   for (const note of config.notes) log.log(note.level, note.text);
+  for (const problem of security.problems) log.log('warning', `Warning: ${problem.message}`);
   startup('information', `mqt version ${version} starting`);
   startup('information', config.configFile === undefined ? 'Using default config.' : `Config loaded from ${config.configFile}.`);
   if (config.localOnly && !quick) {
@@ -59,6 +63,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   await untilTerminated(() => {
     log.log('information', 'Reloading config.');
     void log.reopen();
+    void security.reload().then(({ errors, problems }) => {
+      for (const err of errors) log.log('error', `Error: ${err.message}`);
+      for (const problem of problems) log.log('warning', `Warning: ${problem.message}`);
+    });
   });
   log.log('information', `mqt version ${version} terminating`);
   await broker.close();

@@ -29,6 +29,8 @@ export interface ListenerSettings {
   maximumQos?: 0 | 1 | 2;
   /** max_topic_alias of this listener (per listener in mosquitto); overrides limits.maxTopicAlias. */
   maxTopicAlias?: number;
+  /** The security hooks of this listener (per_listener_settings); BrokerOptions.auth when absent. */
+  auth?: BrokerAuth;
 }
 
 export interface ConnectionInfo {

@@ -104,8 +104,22 @@ function logType(ctx: DirectiveContext, args: string): void {
   else if (type !== 'websockets' && type !== 'internal') types.add(type);
 }
 
-function deprecated(ctx: DirectiveContext, name: string, instead: string): void {
-  ctx.note({ level: 'notice', text: `The '${name}' option is now deprecated and will be removed in a future version. ${instead}` });
+function deprecated(ctx: DirectiveContext, name: string, instead?: string): void {
+  const text = `The '${name}' option is now deprecated and will be removed in a future version.`;
+  ctx.note({ level: 'notice', text: instead === undefined ? text : `${text} ${instead}` });
+}
+
+/** A file path of the security settings; mosquitto refuses a second one in the same section. */
+function securityFile(name: string, key: 'passwordFile' | 'aclFile'): Directive {
+  return {
+    name,
+    scope: 'security',
+    value: 'PATH',
+    apply: (ctx, args) => {
+      if (ctx.security[key] !== undefined) throw new DirectiveError(`Duplicate ${name} value in configuration.`);
+      ctx.security[key] = text(name, args);
+    },
+  };
 }
 
 const DIRECTIVES: readonly Directive[] = [
@@ -181,6 +195,17 @@ const DIRECTIVES: readonly Directive[] = [
     value: 'true | false',
     apply: (ctx, args) => {
       ctx.security.allowAnonymous = bool('allow_anonymous', args);
+    },
+  },
+  securityFile('password_file', 'passwordFile'),
+  securityFile('acl_file', 'aclFile'),
+  {
+    name: 'clientid_prefixes',
+    scope: 'global',
+    value: 'PREFIX',
+    apply: (ctx, args) => {
+      deprecated(ctx, 'clientid_prefixes');
+      ctx.conf.clientIdPrefix = word('clientid_prefixes', args);
     },
   },
   {

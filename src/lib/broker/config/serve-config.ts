@@ -1,6 +1,7 @@
 import { ErrorCode, MqttError } from '../../errors.js';
-import { DEFAULT_LIMITS, type BrokerAuth, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
-import { emptyConfState, type ConfState, type ListenerSection } from './state.js';
+import { Authorizer } from '../auth/authorizer.js';
+import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
+import { emptyConfState, type ConfState, type ListenerSection, type SecuritySection } from './state.js';
 import type { ConfigNote, ListenerConfig, LoggingConfig, ServeConfig } from './types.js';
 
 /** The listeners and logging the command line asks for, mosquitto's flags and mqt's own. */
@@ -27,14 +28,6 @@ const DEFAULT_LOG_TYPES: LogLevel[] = ['error', 'warning', 'notice', 'informatio
 const DEFAULT_SYS_INTERVAL = 10;
 
 /**
- * With no password file a username proves nothing: mosquitto 2.0 then accepts a login exactly
- * where anonymous clients are allowed, and refuses it (CONNACK 5) where they are not.
- */
-const WITHOUT_PASSWORDS: BrokerAuth = {
-  authenticate: (login) => login.connection.listener.settings.allowAnonymous,
-};
-
-/**
  * Applies mosquitto 2.0's defaults and the command line to what the config said. Without a
  * `listener` (or `port`) line the broker is local only and anonymous; once one is configured,
  * allow_anonymous defaults to false. `--bind` is mqt's way to open the quick start up: the
@@ -46,10 +39,19 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   const localOnly = !conf.listenerConfigured && cli.bind === undefined;
   const listeners: ListenerConfig[] = [];
   // mosquitto 2.0 lets anyone in while it is local only, whatever allow_anonymous says.
-  const settings = (section: ListenerSection, fallback: boolean): ListenerSettings => {
-    const security = conf.perListenerSettings ? section.security : conf.security;
-    return listenerSettings(section, localOnly || (security.allowAnonymous ?? fallback));
-  };
+  const securityOf = (section: ListenerSection): SecuritySection => (conf.perListenerSettings ? section.security : conf.security);
+  const settings = (section: ListenerSection, fallback: boolean): ListenerSettings =>
+    listenerSettings(section, localOnly || (securityOf(section).allowAnonymous ?? fallback), conf.clientIdPrefix);
+  const fromSection = (section: ListenerSection, fallback: boolean): ListenerConfig => ({
+    port: section.port ?? MQTT_PORT,
+    protocol: section.protocol ?? 'mqtt',
+    ...(section.bindAddress === undefined ? {} : { bindAddress: section.bindAddress }),
+    ...(section.unixPath === undefined ? {} : { unixPath: section.unixPath }),
+    ...(section.socketDomain === undefined ? {} : { socketDomain: section.socketDomain }),
+    settings: settings(section, fallback),
+    security: securityOf(section),
+    ...(section.origin === undefined ? {} : { origin: section.origin }),
+  });
 
   if (conf.listenerConfigured) {
     if (cli.bind !== undefined) {
@@ -63,27 +65,27 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     // settings written before the first `listener` are every listener's defaults; mosquitto would
     // open an extra listener on 1883 for them.
     const ownListener = base.port !== undefined || base.bindAddress !== undefined;
-    if (ownListener) listeners.push(fromSection({ port: MQTT_PORT, ...base }, settings(base, false)));
+    if (ownListener) listeners.push(fromSection({ port: MQTT_PORT, ...base }, false));
     for (const own of conf.listeners) {
       const section = ownListener ? own : { ...base, ...own };
-      listeners.push(fromSection(section, settings(section, false)));
+      listeners.push(fromSection(section, false));
     }
   } else {
     const addresses = cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
     const ports = cli.ports.length > 0 ? cli.ports : [MQTT_PORT];
     const section = conf.defaultListener;
     for (const port of ports) {
-      for (const bindAddress of addresses) listeners.push(fromSection({ ...section, port, bindAddress }, settings(section, true)));
+      for (const bindAddress of addresses) listeners.push(fromSection({ ...section, port, bindAddress }, true));
     }
   }
   const extraAddresses = conf.listenerConfigured ? [undefined] : cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
-  const extraSettings = settings({ security: {} }, !conf.listenerConfigured);
+  const extraFallback = !conf.listenerConfigured;
   for (const port of cli.wsPorts) {
     for (const bindAddress of extraAddresses) {
-      listeners.push({ port, protocol: 'websockets', ...(bindAddress === undefined ? {} : { bindAddress }), settings: extraSettings });
+      listeners.push(fromSection({ port, protocol: 'websockets', ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback));
     }
   }
-  for (const unixPath of cli.unixPaths) listeners.push({ port: 0, unixPath, protocol: 'mqtt', settings: extraSettings });
+  for (const unixPath of cli.unixPaths) listeners.push(fromSection({ port: 0, unixPath, security: {} }, extraFallback));
 
   if (conf.user !== undefined && conf.user !== 'root' && process.getuid?.() === 0) {
     notes.push({ level: 'warning', text: `Warning: mqt serve does not drop privileges: user ${conf.user} ignored, running as root.` });
@@ -93,7 +95,7 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     listeners,
     brokerOptions: {
       limits: limits(conf.limits),
-      auth: WITHOUT_PASSWORDS,
+      auth: new Authorizer({}),
       sysInterval: conf.sysInterval ?? DEFAULT_SYS_INTERVAL,
       version: cli.version,
       connectionMessages: log.connectionMessages,
@@ -107,21 +109,10 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   };
 }
 
-function fromSection(section: ListenerSection, settings: ListenerSettings): ListenerConfig {
-  return {
-    port: section.port ?? MQTT_PORT,
-    protocol: section.protocol ?? 'mqtt',
-    ...(section.bindAddress === undefined ? {} : { bindAddress: section.bindAddress }),
-    ...(section.unixPath === undefined ? {} : { unixPath: section.unixPath }),
-    ...(section.socketDomain === undefined ? {} : { socketDomain: section.socketDomain }),
-    settings,
-    ...(section.origin === undefined ? {} : { origin: section.origin }),
-  };
-}
-
-function listenerSettings(section: ListenerSection, allowAnonymous: boolean): ListenerSettings {
+function listenerSettings(section: ListenerSection, allowAnonymous: boolean, clientIdPrefix: string | undefined): ListenerSettings {
   return {
     allowAnonymous,
+    ...(clientIdPrefix === undefined ? {} : { clientIdPrefix }),
     maxConnections: section.maxConnections ?? -1,
     ...(section.maximumQos === undefined ? {} : { maximumQos: section.maximumQos }),
     ...(section.maxTopicAlias === undefined ? {} : { maxTopicAlias: section.maxTopicAlias }),

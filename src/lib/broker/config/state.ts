@@ -1,12 +1,11 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
 import type { ConfigNote, ListenerProtocol, LogDestination, Origin } from './types.js';
 
-/**
- * The security settings mosquitto keeps globally, or per listener with per_listener_settings.
- * The security issue adds password_file, acl_file and psk_file here.
- */
+/** The security settings mosquitto keeps globally, or per listener with per_listener_settings. */
 export interface SecuritySection {
   allowAnonymous?: boolean;
+  passwordFile?: string;
+  aclFile?: string;
 }
 
 /** What a `listener` line and the directives after it set; unset fields take the defaults. */
@@ -44,6 +43,8 @@ export interface ConfState {
   logTimestampFormat?: string;
   connectionMessages?: boolean;
   tcpNoDelay?: boolean;
+  /** clientid_prefixes: every client id must start with it (global in mosquitto). */
+  clientIdPrefix?: string;
   user?: string;
   notes: ConfigNote[];
 }

@@ -1,4 +1,5 @@
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
+import type { SecuritySection } from './state.js';
 
 /** Where in which file a directive was written: "mymosqui.conf:3". */
 export interface Origin {
@@ -20,6 +21,11 @@ export interface ListenerConfig {
   /** socket_domain: only IPv4 or only IPv6 addresses of bindAddress. */
   socketDomain?: 'ipv4' | 'ipv6';
   settings: ListenerSettings;
+  /**
+   * password_file and acl_file of this listener: the global section (shared by every listener)
+   * unless per_listener_settings is true. Undefined = none.
+   */
+  security?: SecuritySection;
   /** Where the listener was declared; undefined for those the command line asked for. */
   origin?: Origin;
 }

@@ -4,7 +4,6 @@
  * not be the one the file describes).
  */
 const NOT_YET = [
-  'acl_file',
   'allow_zero_length_clientid',
   'auth_plugin',
   'auth_plugin_deny_special_chars',
@@ -18,7 +17,6 @@ const NOT_YET = [
   'check_retain_source',
   'ciphers',
   'ciphers_tls1.3',
-  'clientid_prefixes',
   'crlfile',
   'dhparamfile',
   'http_dir',
@@ -27,7 +25,6 @@ const NOT_YET = [
   'max_inflight_bytes',
   'memory_limit',
   'mount_point',
-  'password_file',
   'persistence_file',
   'persistence_location',
   'persistent_client_expiration',

@@ -99,7 +99,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
       return;
     }
   } else {
-    const auth = broker.options.auth;
+    const auth = conn.auth ?? broker.options.auth;
     const login = { clientId, username, password: packet.password, connection: conn.info };
     if (auth?.authenticate !== undefined && !auth.authenticate(login)) {
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
@@ -126,6 +126,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
 
   const { session, present } = broker.attachSession(conn, packet.clean);
   session.username = username;
+  session.auth = conn.auth;
   session.expiryInterval = version === 5 ? (props?.sessionExpiryInterval ?? 0) : packet.clean ? 0 : NEVER_EXPIRES;
   if (will !== undefined) session.will = storeWill(will, clientId);
 
