@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unique } from '../support/hooks.js';
 import { passwordFile, requireMosquitto } from '../support/mosquitto.js';
+import { freePort } from '../support/ports.js';
 import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
 import { SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 
@@ -102,6 +103,28 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
     assert.equal(refused.code, 5, refused.stderr);
     const accepted = await mosquittoPub([...serve.hp, '-i', 'btsiot-1', ...login, '-t', 't', '-m', 'x']);
     assert.equal(accepted.code, 0, accepted.stderr);
+    await stopServe(serve);
+  });
+
+  it('per_listener_settings: each listener its own allow_anonymous and password_file', async () => {
+    const passfile = join(dir, unique('per-listener-passfile'));
+    assert.equal((await mqt(['passwd', '-c', '-b', passfile, 'btsiot1', 'btsiotpass1'])).code, 0);
+    const open = await freePort();
+    const serve = await startServe(
+      confArgs(dir, 'per-listener', (port) => [
+        'per_listener_settings true',
+        `listener ${open} 127.0.0.1`,
+        'allow_anonymous true',
+        `listener ${port} 127.0.0.1`,
+        `password_file ${passfile}`,
+      ]),
+    );
+    const publish = (port: number, login: string[]): Promise<number | null> =>
+      mosquittoPub(['-h', '127.0.0.1', '-p', String(port), ...login, '-t', 't', '-m', 'x']).then((r) => r.code);
+    assert.equal(await publish(open, []), 0);
+    assert.equal(await publish(serve.port, []), 5, 'allow_anonymous defaults to false on the second listener');
+    assert.equal(await publish(serve.port, ['-u', 'btsiot1', '-P', 'btsiotpass1']), 0);
+    assert.equal(await publish(open, ['-u', 'btsiot1', '-P', 'btsiotpass1']), 0, 'the first listener has no password file: anonymous rules');
     await stopServe(serve);
   });
 
