@@ -9,7 +9,7 @@ import { indexFlags } from './options/argv.js';
 import { resolveServe, serveOptionGroups } from './options/serve.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { ExitCode } from './ui/exit-codes.js';
-import { packageVersion } from './ui/help.js';
+import { packageVersion } from './ui/version.js';
 import { reportError } from './ui/report.js';
 import { openServeLog, type ServeLog } from './ui/serve-log.js';
 import { listeningSummary } from './ui/serve-summary.js';
