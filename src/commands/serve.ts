@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../lib/fs/atomic-write.js';
 import { openListenerSecurity, type ListenerSecurity } from '../lib/broker/auth/listener-security.js';
 import { Broker } from '../lib/broker/broker.js';
 import { readMosquittoConf } from '../lib/broker/config/mosquitto-conf.js';
@@ -47,6 +49,15 @@ export async function run(argv: readonly string[]): Promise<number> {
     log.log('warning', 'Create a configuration file which defines a listener to allow remote access, or start mqt serve with --bind 0.0.0.0.');
     log.log('warning', 'For more details see man mqt-serve.');
   }
+  if (config.pidFile !== undefined) {
+    try {
+      await writeFileAtomic(config.pidFile, String(process.pid), { overwrite: true, mode: 0o644 });
+    } catch (err) {
+      await log.close();
+      return reportError(err, 'serve');
+    }
+  }
+  const removePidFile = (): Promise<void> => (config.pidFile === undefined ? Promise.resolve() : rm(config.pidFile, { force: true }));
   const broker = new Broker(config.brokerOptions);
   broker.on('log', (level, text) => log.log(level, text));
   let listeners: OpenListeners;
@@ -54,6 +65,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     listeners = await openListeners(config.listeners, broker, { tcpNoDelay: config.tcpNoDelay, log: startup });
   } catch (err) {
     await broker.close();
+    await removePidFile();
     await log.close();
     return reportError(err, 'serve');
   }
@@ -71,6 +83,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   log.log('information', `mqt version ${version} terminating`);
   await broker.close();
   await listeners.close();
+  await removePidFile();
   await log.close();
   return ExitCode.Ok;
 }

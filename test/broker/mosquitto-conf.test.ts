@@ -231,7 +231,7 @@ describe('mosquitto.conf', () => {
       ['log_dest paper\n', 'm.conf:1: Invalid log_dest value (paper).'],
       ['log_dest file a\nlog_dest file b\n', 'm.conf:2: Duplicate "log_dest file" value.'],
       ['log_type verbose\n', 'm.conf:1: Invalid log_type value (verbose): use error, warning, notice, information, debug, subscribe, unsubscribe, websockets, internal, all, none.'],
-      ['listener 1883\nauto_id_prefix lab-\n', 'm.conf:2: auto_id_prefix is not supported by mqt serve yet.'],
+      ['listener 1883\nmemory_limit 1000\n', 'm.conf:2: memory_limit is not supported by mqt serve yet.'],
       ['listener 8883\ncafile ca.crt\n', 'm.conf:2: cafile is not supported by mqt serve yet.'],
       ['persistence true\n', 'm.conf:1: persistence true is not supported by mqt serve yet.'],
       ['connection bridge1\n', 'm.conf:1: connection is a bridge setting: mqt serve has no bridge.'],

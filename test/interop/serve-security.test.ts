@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MqttClient } from '../../src/lib/client/client.js';
+import { connectClient } from '../../src/lib/client/connect.js';
+import { isMqttError } from '../../src/lib/errors.js';
 import { unique } from '../support/hooks.js';
 import { passwordFile, requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
@@ -126,6 +129,47 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
     assert.equal(await publish(serve.port, ['-u', 'btsiot1', '-P', 'btsiotpass1']), 0);
     assert.equal(await publish(open, ['-u', 'btsiot1', '-P', 'btsiotpass1']), 0, 'the first listener has no password file: anonymous rules');
     await stopServe(serve);
+  });
+
+  it('allow_zero_length_clientid, auto_id_prefix, use_username_as_clientid, pid_file and retry_interval as mosquitto 2.0', async () => {
+    const pidFile = join(dir, unique('pid'));
+    const named = await freePort();
+    const serve = await startServe(
+      confArgs(dir, 'ids', (port) => [
+        `pid_file ${pidFile}`,
+        'retry_interval 20',
+        'per_listener_settings true',
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous true',
+        'auto_id_prefix lab-',
+        `listener ${named} 127.0.0.1`,
+        'allow_anonymous true',
+        'allow_zero_length_clientid false',
+        'use_username_as_clientid true',
+        'log_timestamp false',
+      ]),
+    );
+    assert.match(serve.tool.stderr, /^Warning: The retry_interval option is no longer available\.$/m);
+    assert.equal(await readFile(pidFile, 'utf8'), String(serve.tool.child.pid));
+    const connect = async (port: number, options: { clientId: string; username?: string; protocolVersion: 4 | 5 }): Promise<string> => {
+      const client = new MqttClient({ clean: true, keepalive: 60, ...options });
+      try {
+        const connack = await connectClient(client, { kind: 'tcp', host: '127.0.0.1', port });
+        return connack.properties?.assignedClientIdentifier ?? 'accepted';
+      } catch (err) {
+        return isMqttError(err) ? `refused ${String(err.reasonCode)}` : String(err);
+      } finally {
+        client.destroy();
+      }
+    };
+    assert.match(await connect(serve.port, { clientId: '', protocolVersion: 5 }), /^lab-[0-9A-F-]{36}$/);
+    assert.equal(await connect(named, { clientId: '', protocolVersion: 5 }), 'refused 133');
+    assert.equal(await connect(named, { clientId: '', protocolVersion: 4 }), 'refused 2');
+    assert.equal(await connect(named, { clientId: 'c1', protocolVersion: 4 }), 'refused 5', 'no username to use as client id');
+    assert.equal(await connect(named, { clientId: 'c1', username: 'alice', protocolVersion: 4 }), 'accepted');
+    await serve.tool.waitForOutput(/^New client connected from 127\.0\.0\.1:\d+ as alice \(p2, c1, k60, u'alice'\)\.$/m, 5000);
+    await stopServe(serve);
+    await assert.rejects(readFile(pidFile), /ENOENT/, 'the pid file goes with the broker');
   });
 
   it('SIGHUP rereads password_file and acl_file; a broken file keeps the old rules in force', async () => {

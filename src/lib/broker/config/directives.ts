@@ -209,6 +209,30 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   {
+    name: 'allow_zero_length_clientid',
+    scope: 'security',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      ctx.security.allowZeroLengthClientId = bool('allow_zero_length_clientid', args);
+    },
+  },
+  {
+    name: 'auto_id_prefix',
+    scope: 'security',
+    value: 'PREFIX',
+    apply: (ctx, args) => {
+      ctx.security.autoIdPrefix = word('auto_id_prefix', args);
+    },
+  },
+  {
+    name: 'use_username_as_clientid',
+    scope: 'listener',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      ctx.listener.useUsernameAsClientId = bool('use_username_as_clientid', args);
+    },
+  },
+  {
     name: 'per_listener_settings',
     scope: 'global',
     value: 'true | false',
@@ -285,6 +309,22 @@ const DIRECTIVES: readonly Directive[] = [
     value: 'DIR',
     apply: (ctx, args) => {
       ctx.includeDir(text('include_dir', args));
+    },
+  },
+  {
+    name: 'pid_file',
+    scope: 'global',
+    value: 'PATH',
+    apply: (ctx, args) => {
+      ctx.conf.pidFile = text('pid_file', args);
+    },
+  },
+  {
+    name: 'retry_interval',
+    scope: 'global',
+    value: 'SECONDS',
+    apply: (ctx) => {
+      ctx.note({ level: 'warning', text: 'Warning: The retry_interval option is no longer available.' });
     },
   },
   {

@@ -40,8 +40,14 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   const listeners: ListenerConfig[] = [];
   // mosquitto 2.0 lets anyone in while it is local only, whatever allow_anonymous says.
   const securityOf = (section: ListenerSection): SecuritySection => (conf.perListenerSettings ? section.security : conf.security);
-  const settings = (section: ListenerSection, fallback: boolean): ListenerSettings =>
-    listenerSettings(section, localOnly || (securityOf(section).allowAnonymous ?? fallback), conf.clientIdPrefix);
+  const settings = (section: ListenerSection, fallback: boolean): ListenerSettings => {
+    const security = securityOf(section);
+    return {
+      ...listenerSettings(section, localOnly || (security.allowAnonymous ?? fallback), conf.clientIdPrefix),
+      ...(security.allowZeroLengthClientId === undefined ? {} : { allowZeroLengthClientId: security.allowZeroLengthClientId }),
+      ...(security.autoIdPrefix === undefined ? {} : { autoIdPrefix: security.autoIdPrefix }),
+    };
+  };
   const fromSection = (section: ListenerSection, fallback: boolean): ListenerConfig => ({
     port: section.port ?? MQTT_PORT,
     protocol: section.protocol ?? 'mqtt',
@@ -104,6 +110,7 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     logging: log,
     localOnly,
     tcpNoDelay: conf.tcpNoDelay ?? false,
+    ...(conf.pidFile === undefined ? {} : { pidFile: conf.pidFile }),
     notes,
     ...(cli.configFile === undefined ? {} : { configFile: cli.configFile }),
   };
@@ -116,6 +123,7 @@ function listenerSettings(section: ListenerSection, allowAnonymous: boolean, cli
     maxConnections: section.maxConnections ?? -1,
     ...(section.maximumQos === undefined ? {} : { maximumQos: section.maximumQos }),
     ...(section.maxTopicAlias === undefined ? {} : { maxTopicAlias: section.maxTopicAlias }),
+    ...(section.useUsernameAsClientId === undefined ? {} : { useUsernameAsClientId: section.useUsernameAsClientId }),
   };
 }
 

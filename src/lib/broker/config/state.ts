@@ -6,6 +6,8 @@ export interface SecuritySection {
   allowAnonymous?: boolean;
   passwordFile?: string;
   aclFile?: string;
+  allowZeroLengthClientId?: boolean;
+  autoIdPrefix?: string;
 }
 
 /** What a `listener` line and the directives after it set; unset fields take the defaults. */
@@ -20,6 +22,7 @@ export interface ListenerSection {
   maxConnections?: number;
   maximumQos?: 0 | 1 | 2;
   maxTopicAlias?: number;
+  useUsernameAsClientId?: boolean;
   security: SecuritySection;
 }
 
@@ -45,6 +48,8 @@ export interface ConfState {
   tcpNoDelay?: boolean;
   /** clientid_prefixes: every client id must start with it (global in mosquitto). */
   clientIdPrefix?: string;
+  /** pid_file: where to write the process id while running. */
+  pidFile?: string;
   user?: string;
   notes: ConfigNote[];
 }

@@ -60,6 +60,8 @@ export interface ServeConfig {
   /** set_tcp_nodelay: disable Nagle's algorithm on accepted TCP connections. */
   tcpNoDelay: boolean;
   notes: ConfigNote[];
+  /** pid_file: written at start, removed at exit. */
+  pidFile?: string;
   /** The main config file read, if any. */
   configFile?: string;
 }

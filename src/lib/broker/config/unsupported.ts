@@ -4,10 +4,8 @@
  * not be the one the file describes).
  */
 const NOT_YET = [
-  'allow_zero_length_clientid',
   'auth_plugin',
   'auth_plugin_deny_special_chars',
-  'auto_id_prefix',
   'autosave_interval',
   'autosave_on_changes',
   'bind_interface',
@@ -28,13 +26,11 @@ const NOT_YET = [
   'persistence_file',
   'persistence_location',
   'persistent_client_expiration',
-  'pid_file',
   'plugin',
   'psk_file',
   'psk_hint',
   'queue_qos0_messages',
   'require_certificate',
-  'retry_interval',
   'retained_persistence',
   'tls_engine',
   'tls_engine_kpass_sha1',
@@ -43,7 +39,6 @@ const NOT_YET = [
   'upgrade_outgoing_qos',
   'use_identity_as_username',
   'use_subject_as_username',
-  'use_username_as_clientid',
   'websockets_headers_size',
   'websockets_log_level',
 ];

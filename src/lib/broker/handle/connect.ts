@@ -59,11 +59,11 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   let assigned = false;
   if (clientId === '') {
     // 3.1 has no empty ids; 3.1.1 only with a clean session (MQTT-3.1.3-8); v5 always gets one.
-    if (version === 3 || (version === 4 && !packet.clean)) {
+    if (version === 3 || (version === 4 && !packet.clean) || listener.settings.allowZeroLengthClientId === false) {
       refuse(conn, ConnackReturnCode.IdentifierRejected, ReasonCode.ClientIdentifierNotValid, 'refused');
       return;
     }
-    clientId = `auto-${randomUUID().toUpperCase()}`;
+    clientId = `${listener.settings.autoIdPrefix ?? 'auto-'}${randomUUID().toUpperCase()}`;
     assigned = true;
   }
   conn.clientId = clientId;
@@ -105,6 +105,14 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
       return;
     }
+  }
+  if (listener.settings.useUsernameAsClientId === true) {
+    if (username === undefined) {
+      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+      return;
+    }
+    clientId = username;
+    conn.clientId = clientId;
   }
 
   let keepalive = packet.keepalive;
