@@ -225,6 +225,10 @@ describe('mosquitto.conf', () => {
       ['listener\n', 'm.conf:1: Empty listener value in configuration.'],
       ['listener 70000\n', 'm.conf:1: Invalid port value (70000).'],
       ['listener 0\n', 'm.conf:1: A listener with port 0 must provide a Unix socket path.'],
+      [
+        'listener 8883 cafile /etc/mosquitto/certs/ca.crt certfile server.crt\n',
+        'm.conf:1: Too many listener values (8883 cafile /etc/mosquitto/certs/ca.crt certfile server.crt): it takes a port and an address or socket path; each directive goes on a line of its own.',
+      ],
       ['listener 1883\nprotocol mqttsn\n', 'm.conf:2: Invalid protocol value (mqttsn): use mqtt, websockets.'],
       ['socket_domain ipv5\n', 'm.conf:1: Invalid socket_domain value (ipv5): use ipv4, ipv6.'],
       ['log_dest syslog\n', 'm.conf:1: log_dest syslog is not supported by mqt serve: use stderr, stdout or file.'],

@@ -51,8 +51,13 @@ function limit<K extends keyof BrokerLimits>(name: string, key: K, read: (args: 
 const atLeastZero = (name: string) => (args: string) => Math.max(0, int(name, args, -INT_MAX, INT_MAX));
 
 function listenerLine(ctx: DirectiveContext, args: string): void {
-  const [portText, where] = args.split(/\s+/).filter((w) => w !== '');
+  const [portText, where, ...rest] = args.split(/\s+/).filter((w) => w !== '');
   if (portText === undefined) throw new DirectiveError('Empty listener value in configuration.');
+  // Slides flatten configs into "listener 8883 cafile ca.crt certfile ...": mosquitto would take
+  // "cafile" for a host name to bind.
+  if (where !== undefined && !where.startsWith('#') && rest.length > 0 && !rest[0]!.startsWith('#')) {
+    throw new DirectiveError(`Too many listener values (${args.trim()}): it takes a port and an address or socket path; each directive goes on a line of its own.`);
+  }
   const port = int('port', portText, 0, 65535);
   const target = where === undefined || where.startsWith('#') ? undefined : where;
   if (port === 0 && target === undefined) throw new DirectiveError('A listener with port 0 must provide a Unix socket path.');
