@@ -59,6 +59,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   await untilTerminated(() => {
     log.log('information', 'Reloading config.');
     void log.reopen();
+    void listeners.reloadPskFiles().then((errors) => {
+      for (const err of errors) log.log('error', `Error: ${err.message} The previous keys stay in use.`);
+    });
   });
   log.log('information', `mqt version ${version} terminating`);
   await broker.close();

@@ -29,12 +29,20 @@ export interface ListenerSettings {
   maximumQos?: 0 | 1 | 2;
   /** max_topic_alias of this listener (per listener in mosquitto); overrides limits.maxTopicAlias. */
   maxTopicAlias?: number;
+  /**
+   * use_identity_as_username / use_subject_as_username on a TLS listener: the username is the one
+   * TLS proved (ConnectionInfo.tlsUsername), the CONNECT's username and password are ignored, and a
+   * client without one is refused, as in mosquitto.
+   */
+  usernameFromTls?: boolean;
 }
 
 export interface ConnectionInfo {
   remoteAddress: string;
   remotePort: number;
   listener: ListenerInfo;
+  /** The certificate's CN or subject, or the PSK identity, when the listener takes the username from TLS. */
+  tlsUsername?: string;
 }
 
 /**

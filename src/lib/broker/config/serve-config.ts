@@ -1,6 +1,8 @@
 import { ErrorCode, MqttError } from '../../errors.js';
 import { DEFAULT_LIMITS, type BrokerAuth, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
 import { emptyConfState, type ConfState, type ListenerSection } from './state.js';
+import { resolveTls } from './tls-config.js';
+import type { ListenerTls } from './tls-types.js';
 import type { ConfigNote, ListenerConfig, LoggingConfig, ServeConfig } from './types.js';
 
 /** The listeners and logging the command line asks for, mosquitto's flags and mqt's own. */
@@ -50,6 +52,10 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     const security = conf.perListenerSettings ? section.security : conf.security;
     return listenerSettings(section, localOnly || (security.allowAnonymous ?? fallback));
   };
+  const open = (section: ListenerSection, fallback: boolean): ListenerConfig => {
+    const pskFile = (conf.perListenerSettings ? section.security : conf.security).pskFile;
+    return fromSection(section, settings(section, fallback), resolveTls(section.tls, pskFile, notes));
+  };
 
   if (conf.listenerConfigured) {
     if (cli.bind !== undefined) {
@@ -63,17 +69,17 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     // settings written before the first `listener` are every listener's defaults; mosquitto would
     // open an extra listener on 1883 for them.
     const ownListener = base.port !== undefined || base.bindAddress !== undefined;
-    if (ownListener) listeners.push(fromSection({ port: MQTT_PORT, ...base }, settings(base, false)));
+    if (ownListener) listeners.push(open({ port: MQTT_PORT, ...base }, false));
     for (const own of conf.listeners) {
-      const section = ownListener ? own : { ...base, ...own };
-      listeners.push(fromSection(section, settings(section, false)));
+      const section = ownListener ? own : { ...base, ...own, ...mergedTls(base, own) };
+      listeners.push(open(section, false));
     }
   } else {
     const addresses = cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
     const ports = cli.ports.length > 0 ? cli.ports : [MQTT_PORT];
     const section = conf.defaultListener;
     for (const port of ports) {
-      for (const bindAddress of addresses) listeners.push(fromSection({ ...section, port, bindAddress }, settings(section, true)));
+      for (const bindAddress of addresses) listeners.push(open({ ...section, port, bindAddress }, true));
     }
   }
   const extraAddresses = conf.listenerConfigured ? [undefined] : cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
@@ -107,16 +113,22 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   };
 }
 
-function fromSection(section: ListenerSection, settings: ListenerSettings): ListenerConfig {
+function fromSection(section: ListenerSection, settings: ListenerSettings, tls: ListenerTls | undefined): ListenerConfig {
   return {
     port: section.port ?? MQTT_PORT,
     protocol: section.protocol ?? 'mqtt',
     ...(section.bindAddress === undefined ? {} : { bindAddress: section.bindAddress }),
     ...(section.unixPath === undefined ? {} : { unixPath: section.unixPath }),
     ...(section.socketDomain === undefined ? {} : { socketDomain: section.socketDomain }),
-    settings,
+    settings: tls?.usernameFrom === undefined ? settings : { ...settings, usernameFromTls: true },
+    ...(tls === undefined ? {} : { tls }),
     ...(section.origin === undefined ? {} : { origin: section.origin }),
   };
+}
+
+/** TLS directives written before the first `listener` are defaults the listener's own ones override one by one. */
+function mergedTls(base: ListenerSection, own: ListenerSection): Pick<ListenerSection, 'tls'> {
+  return base.tls === undefined || own.tls === undefined ? {} : { tls: { ...base.tls, ...own.tls } };
 }
 
 function listenerSettings(section: ListenerSection, allowAnonymous: boolean): ListenerSettings {

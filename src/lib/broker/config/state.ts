@@ -1,4 +1,5 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import type { ConfFile, TlsSection } from './tls-types.js';
 import type { ConfigNote, ListenerProtocol, LogDestination, Origin } from './types.js';
 
 /**
@@ -7,6 +8,7 @@ import type { ConfigNote, ListenerProtocol, LogDestination, Origin } from './typ
  */
 export interface SecuritySection {
   allowAnonymous?: boolean;
+  pskFile?: ConfFile;
 }
 
 /** What a `listener` line and the directives after it set; unset fields take the defaults. */
@@ -21,6 +23,8 @@ export interface ListenerSection {
   maxConnections?: number;
   maximumQos?: 0 | 1 | 2;
   maxTopicAlias?: number;
+  /** cafile, certfile, psk_hint... of this listener. */
+  tls?: TlsSection;
   security: SecuritySection;
 }
 

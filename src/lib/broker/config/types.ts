@@ -1,4 +1,5 @@
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
+import type { ListenerTls } from './tls-types.js';
 
 /** Where in which file a directive was written: "mymosqui.conf:3". */
 export interface Origin {
@@ -20,6 +21,8 @@ export interface ListenerConfig {
   /** socket_domain: only IPv4 or only IPv6 addresses of bindAddress. */
   socketDomain?: 'ipv4' | 'ipv6';
   settings: ListenerSettings;
+  /** TLS with certificates or pre-shared keys; undefined = plain TCP (or HTTP for websockets). */
+  tls?: ListenerTls;
   /** Where the listener was declared; undefined for those the command line asked for. */
   origin?: Origin;
 }
