@@ -162,6 +162,6 @@ function checkKeys(tls: ListenerTls, options: TlsOptions): void {
   } catch (err) {
     const origin = tls.kind === 'certificate' ? tls.certfile.origin : undefined;
     const what = tls.kind === 'certificate' ? `certfile "${tls.certfile.path}" and keyfile "${tls.keyfile.path}"` : `psk_hint ${tls.hint}`;
-    throw new MqttError(ErrorCode.ConfigError, `${where(origin)}Unable to use ${what}: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
+    throw new MqttError(ErrorCode.ConfigError, `${where(origin)}Unable to use ${what}: ${(err as { reason?: string }).reason ?? String(err)}.`, { cause: err });
   }
 }
