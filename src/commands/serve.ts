@@ -12,6 +12,7 @@ import { packageVersion } from './ui/help.js';
 import { reportError } from './ui/report.js';
 import { openServeLog, type ServeLog } from './ui/serve-log.js';
 import { listeningSummary } from './ui/serve-summary.js';
+import { prepareServeTls, serveTlsSummary, type ServeTls } from './ui/serve-tls.js';
 import { onHangup, onTerminate } from './ui/signals.js';
 
 const byFlag = indexFlags(serveOptionGroups);
@@ -24,8 +25,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   const version = packageVersion();
   let config: ServeConfig;
   let log: ServeLog;
+  let tls: ServeTls | undefined;
   try {
-    config = buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version });
+    tls = settings.tls === undefined ? undefined : await prepareServeTls(settings.tls, settings.bind);
+    const tlsListener = tls === undefined ? {} : { tlsListener: { port: tls.port, certfile: tls.certFile, keyfile: tls.keyFile } };
+    config = buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version, ...tlsListener });
     log = await openServeLog(config.logging);
   } catch (err) {
     return reportError(err, 'serve');
@@ -55,6 +59,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   startup('information', `mqt version ${version} running`);
   if (quick) process.stdout.write(`${listeningSummary(listeners.endpoints, config.localOnly)}\n`);
+  if (tls !== undefined) process.stdout.write(`${serveTlsSummary(tls)}\n`);
 
   await untilTerminated(() => {
     log.log('information', 'Reloading config.');

@@ -13,6 +13,8 @@ export interface CommandLineSettings {
   bind?: string;
   unixPaths: string[];
   wsPorts: number[];
+  /** --tls: a certificate listener on this port, opened where the plain command-line listeners are. */
+  tlsListener?: { port: number; certfile: string; keyfile: string };
   /** -v: every log type, whatever the config says. */
   verbose: boolean;
   configFile?: string;
@@ -87,6 +89,12 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   for (const port of cli.wsPorts) {
     for (const bindAddress of extraAddresses) {
       listeners.push({ port, protocol: 'websockets', ...(bindAddress === undefined ? {} : { bindAddress }), settings: extraSettings });
+    }
+  }
+  if (cli.tlsListener !== undefined) {
+    const tls: ListenerTls = { kind: 'certificate', certfile: { path: cli.tlsListener.certfile }, keyfile: { path: cli.tlsListener.keyfile }, requireCertificate: false, minVersion: 'tlsv1.2' };
+    for (const bindAddress of extraAddresses) {
+      listeners.push({ port: cli.tlsListener.port, protocol: 'mqtt', ...(bindAddress === undefined ? {} : { bindAddress }), settings: extraSettings, tls });
     }
   }
   for (const unixPath of cli.unixPaths) listeners.push({ port: 0, unixPath, protocol: 'mqtt', settings: extraSettings });
