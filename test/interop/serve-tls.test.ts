@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -9,8 +9,8 @@ import { boardResult, useBoardClients } from '../support/board-clients.js';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { startServe, type RunningServe } from '../support/serve.js';
-import { SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { LISTENING, startServe, type RunningServe } from '../support/serve.js';
+import { MQT_BIN, SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, startMqt, startTool } from '../support/spawn.js';
 
 const KEY = '00112233445566778899aabbccddeeff';
 const NEW_KEY = 'ffeeddccbbaa99887766554433221100';
@@ -228,4 +228,52 @@ describe('interop: mqt serve refuses bad TLS lines at start-up', function () {
       assert.doesNotMatch(result.stderr, /\n\s+at /);
     });
   }
+});
+
+describe('interop: mqt serve --tls', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(async function () {
+    requireMosquitto(this);
+    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-tls-flag-'));
+    // The printed line says `mqt`: a shim on PATH runs this build of it.
+    await mkdir(join(dir, 'bin'));
+    await writeFile(join(dir, 'bin', 'mqt'), `#!/bin/sh\nexec "${process.execPath}" "${MQT_BIN}" "$@"\n`);
+    await chmod(join(dir, 'bin', 'mqt'), 0o755);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** Starts `mqt serve --tls` and returns it with the command line it printed for clients. */
+  async function serveTls(tlsPort: number): Promise<{ serve: RunningServe; subLine: string; made: string }> {
+    const serve = await startServe((port) => ['-p', String(port), '--tls', '--tls-port', String(tlsPort), '--tls-dir', join(dir, 'state')], LISTENING);
+    const [line] = await serve.tool.waitForOutput(/^Clients trust it with .*: (mqt sub .*)$/m, 5000, 'stdout');
+    const made = /^mqt serve: TLS on port \d+ for [^;]+; (.*) \S+\.$/m.exec(serve.tool.stdout)?.[1] ?? serve.tool.stdout;
+    return { serve, subLine: /: (mqt sub .*)$/.exec(line)![1]!, made };
+  }
+
+  it('makes a CA and server certificate, and the printed mqt sub --cafile line works as printed; a second start reuses them', async () => {
+    const tlsPort = await freePort();
+    const first = await serveTls(tlsPort);
+    try {
+      assert.equal(first.made, 'CA and server certificate made in');
+      assert.match(first.serve.tool.stdout, new RegExp(`127\\.0\\.0\\.1 port ${tlsPort} \\(TLS\\)`));
+      assert.match(first.subLine, new RegExp(`^mqt sub --cafile /\\S+/state/ca\\.crt -p ${tlsPort} -t '#' -v$`));
+      const caFile = join(dir, 'state', 'ca.crt');
+      const pub = await mosquittoPub(['--cafile', caFile, '-h', 'localhost', '-p', String(tlsPort), '-t', 'serve-tls/retained', '-m', 'kept', '-r']);
+      assert.equal(pub.code, 0, pub.stderr);
+      const sub = startTool('sh', ['-c', `exec ${first.subLine}`], { env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` } });
+      await sub.waitForOutput(/^serve-tls\/retained kept$/m, 5000, 'stdout');
+      sub.kill();
+      await sub.exited;
+    } finally {
+      first.serve.tool.kill();
+      await first.serve.tool.exited;
+    }
+    const ca = await readFile(join(dir, 'state', 'ca.crt'), 'utf8');
+    const second = await serveTls(tlsPort);
+    second.serve.tool.kill();
+    await second.serve.tool.exited;
+    assert.equal(second.made, 'reused from');
+    assert.equal(await readFile(join(dir, 'state', 'ca.crt'), 'utf8'), ca);
+  });
 });
