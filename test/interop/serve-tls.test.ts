@@ -242,6 +242,7 @@ describe('interop: mqt serve --tls', function () {
     await chmod(join(dir, 'bin', 'mqt'), 0o755);
   });
   after(() => rm(dir, { recursive: true, force: true }));
+  const onPath = () => ({ PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` });
 
   /** Starts `mqt serve --tls` and returns it with the command line it printed for clients. */
   async function serveTls(tlsPort: number): Promise<{ serve: RunningServe; subLine: string; made: string }> {
@@ -261,7 +262,7 @@ describe('interop: mqt serve --tls', function () {
       const caFile = join(dir, 'state', 'ca.crt');
       const pub = await mosquittoPub(['--cafile', caFile, '-h', 'localhost', '-p', String(tlsPort), '-t', 'serve-tls/retained', '-m', 'kept', '-r']);
       assert.equal(pub.code, 0, pub.stderr);
-      const sub = startTool('sh', ['-c', `exec ${first.subLine}`], { env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` } });
+      const sub = startTool('sh', ['-c', `exec ${first.subLine}`], { env: onPath() });
       await sub.waitForOutput(/^serve-tls\/retained kept$/m, 5000, 'stdout');
       sub.kill();
       await sub.exited;
@@ -275,5 +276,26 @@ describe('interop: mqt serve --tls', function () {
     await second.serve.tool.exited;
     assert.equal(second.made, 'reused from');
     assert.equal(await readFile(join(dir, 'state', 'ca.crt'), 'utf8'), ca);
+  });
+
+  it("gen-ca's printed mqt serve --tls-dir line starts a TLS broker on gen-ca's files as they are", async () => {
+    const certs = join(dir, 'gen-ca');
+    const made = await mqt(['gen-ca', '--out', certs], { timeoutMs: 30_000 });
+    assert.equal(made.code, 0, made.stderr);
+    const line = /^ {2}(mqt serve --tls-dir .*)$/m.exec(made.stdout)?.[1];
+    assert.equal(line, `mqt serve --tls-dir ${certs}`, made.stdout);
+    const server = await readFile(join(certs, 'server.crt'), 'utf8');
+    const [port, tlsPort] = [await freePort(), await freePort()];
+    // As printed, plus free ports instead of 1883 and 8883, which tests must not take.
+    const serve = startTool('sh', ['-c', `exec ${line} -p ${port} --tls-port ${tlsPort}`], { env: onPath() });
+    try {
+      assert.match((await serve.waitForOutput(/^mqt serve: TLS on port .*$/m, 5000, 'stdout'))[0], /; reused from /);
+      const pub = await mosquittoPub(['--cafile', join(certs, 'ca.crt'), '-h', 'localhost', '-p', String(tlsPort), '-t', 'x', '-m', 'x']);
+      assert.equal(pub.code, 0, pub.stderr);
+    } finally {
+      serve.kill();
+      await serve.exited;
+    }
+    assert.equal(await readFile(join(certs, 'server.crt'), 'utf8'), server);
   });
 });

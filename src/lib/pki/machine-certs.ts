@@ -62,5 +62,10 @@ function stillGood(pem: string, label: string, names: readonly HostName[], now: 
     return false;
   }
   if (notAfter.getTime() - now.getTime() < RENEW_BEFORE_MS) return false;
+  return coversNames(covered, names);
+}
+
+/** Whether a certificate answering to `covered` (namesIn's spelling) answers to every one of `names`. */
+export function coversNames(covered: ReadonlySet<string>, names: readonly HostName[]): boolean {
   return names.every((name) => covered.has(name.kind === 'ip' ? ipText(ipBytes(name.text)!) : name.text.toLowerCase()));
 }
