@@ -86,10 +86,19 @@ function certificateOptions(tls: CertificateTls): TlsOptions {
   };
 }
 
-/** mosquitto's use_subject_as_username: the subject as OpenSSL prints it in RFC 2253 order, last RDN first. */
+/**
+ * mosquitto's use_subject_as_username: the subject as OpenSSL prints it with XN_FLAG_RFC2253, every
+ * entry in reverse order (`CN=device2+OU=IoT,O=Lab\, Inc.,C=DE`). Node gives one RDN per line in
+ * certificate order, the entries of a multi-valued RDN joined by " + ", escaped the RFC 2253 way.
+ */
 function subjectOf(socket: TLSSocket): string | undefined {
   const subject = socket.getPeerX509Certificate()?.subject;
-  return subject === undefined ? undefined : subject.split('\n').reverse().join(',');
+  if (subject === undefined) return undefined;
+  return subject
+    .split('\n')
+    .reverse()
+    .map((rdn) => rdn.split(' + ').reverse().join('+'))
+    .join(',');
 }
 
 /** mosquitto's use_identity_as_username: the certificate's first CN. */
