@@ -248,6 +248,15 @@ describe('mosquitto.conf', () => {
       assert.ok(config.notes.some((n) => n.text.includes('m.conf:4: psk_hint ignored')), JSON.stringify(config.notes));
     });
 
+    it('cafile without certfile/keyfile leaves a plain listener, with a warning naming the line', () => {
+      const config = load('listener 8883\ncafile ca.crt\n');
+      assert.equal(config.listeners[0]!.tls, undefined);
+      assert.deepEqual(
+        config.notes.map((n) => n.text),
+        ['Warning: m.conf:2: TLS settings ignored: this listener has neither certfile and keyfile nor psk_hint, so it is not a TLS listener.'],
+      );
+    });
+
     it('TLS lines before the first listener are defaults its own lines override', () => {
       const [tls] = load(`${TLS}tls_version tlsv1.3\nlistener 8883\ntls_version tlsv1.2\n`).listeners;
       assert.equal(tls!.tls?.kind, 'certificate');

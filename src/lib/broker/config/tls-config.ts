@@ -27,7 +27,7 @@ export function resolveTls(tls: TlsSection | undefined, pskFile: ConfFile | unde
   } as const;
   if (certfile !== undefined && keyfile !== undefined) {
     if (tls.pskHint !== undefined) {
-      notes.push({ level: 'warning', text: `Warning: ${where(tls.pskHintOrigin)}psk_hint ignored: this listener has certfile and keyfile (use a separate listener for PSK, as mosquitto needs).` });
+      warn(notes, `Warning: ${where(tls.pskHintOrigin)}psk_hint ignored: this listener has certfile and keyfile (use a separate listener for PSK, as mosquitto needs).`);
     }
     const requireCertificate = tls.requireCertificate ?? false;
     if (requireCertificate && tls.cafile === undefined && tls.capath === undefined) {
@@ -45,9 +45,14 @@ export function resolveTls(tls: TlsSection | undefined, pskFile: ConfFile | unde
   }
   if (tls.pskHint !== undefined) {
     if (pskFile === undefined) {
-      notes.push({ level: 'warning', text: `Warning: ${where(tls.pskHintOrigin)}psk_hint without a psk_file: every PSK client will be refused.` });
+      warn(notes, `Warning: ${where(tls.pskHintOrigin)}psk_hint without a psk_file: every PSK client will be refused.`);
     }
     return { kind: 'psk', hint: tls.pskHint, ...(pskFile === undefined ? {} : { pskFile }), ...common };
+  }
+  const stray = tls.cafile ?? tls.capath;
+  if (stray !== undefined || tls.requireCertificate !== undefined || usernameFrom !== undefined) {
+    // mosquitto opens such a listener without TLS too; saying so spares a "why is my broker not encrypted".
+    warn(notes, `Warning: ${where(stray?.origin)}TLS settings ignored: this listener has neither certfile and keyfile nor psk_hint, so it is not a TLS listener.`);
   }
   return undefined;
 }
@@ -57,6 +62,11 @@ function usernameSource(tls: TlsSection, certificates: boolean): TlsUsername | u
   // mosquitto reads the subject only from certificates; on a PSK listener it leaves the identity unused.
   if (tls.useSubjectAsUsername === true && certificates) return 'subject';
   return undefined;
+}
+
+/** Once: the local-only mode resolves one section for each loopback address. */
+function warn(notes: ConfigNote[], text: string): void {
+  if (!notes.some((n) => n.text === text)) notes.push({ level: 'warning', text });
 }
 
 function where(origin: Origin | undefined): string {
