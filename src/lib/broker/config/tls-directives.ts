@@ -41,6 +41,19 @@ function flagDirective(name: string, key: FlagKey): Directive {
   };
 }
 
+/** An OpenSSL cipher list: one word, as mosquitto reads it. */
+function cipherDirective(name: string, key: 'ciphers' | 'ciphersTls13'): Directive {
+  return {
+    name,
+    scope: 'listener',
+    value: 'LIST',
+    apply: (ctx, args) => {
+      const tls = tlsOf(ctx);
+      tls[key] = once(name, tls[key], word(name, args));
+    },
+  };
+}
+
 /** cafile ... psk_hint, listener settings as in mosquitto 2.0; psk_file follows per_listener_settings. */
 export const TLS_DIRECTIVES: readonly Directive[] = [
   fileDirective('cafile', 'FILE'),
@@ -58,24 +71,8 @@ export const TLS_DIRECTIVES: readonly Directive[] = [
       tlsOf(ctx).tlsVersion = oneOf('tls_version', args, ['tlsv1.3', 'tlsv1.2', 'tlsv1.1'] as const);
     },
   },
-  {
-    name: 'ciphers',
-    scope: 'listener',
-    value: 'LIST',
-    apply: (ctx, args) => {
-      const tls = tlsOf(ctx);
-      tls.ciphers = once('ciphers', tls.ciphers, word('ciphers', args));
-    },
-  },
-  {
-    name: 'ciphers_tls1.3',
-    scope: 'listener',
-    value: 'LIST',
-    apply: (ctx, args) => {
-      const tls = tlsOf(ctx);
-      tls.ciphersTls13 = once('ciphers_tls1.3', tls.ciphersTls13, word('ciphers_tls1.3', args));
-    },
-  },
+  cipherDirective('ciphers', 'ciphers'),
+  cipherDirective('ciphers_tls1.3', 'ciphersTls13'),
   {
     name: 'psk_hint',
     scope: 'listener',
