@@ -208,6 +208,7 @@ describe('interop: mqt serve refuses bad TLS lines at start-up', function () {
       (d) => ['listener 1', `certfile ${d}/server.crt`, `keyfile ${d}/missing.key`],
       /^Error: \S+bad\.conf:3: Unable to load server key file "\S+missing\.key": No such file or directory\. Check keyfile\.$/,
     ],
+    ['a cipher list OpenSSL does not know', () => ['listener 1', 'psk_hint x', 'ciphers NOPE'], /^Error: \S+bad\.conf:3: Unable to use ciphers "NOPE": no cipher match\.$/],
     ['a bad tls_version', () => ['listener 1', 'tls_version tlsv1.0'], /^Error: \S+bad\.conf:2: Invalid tls_version value \(tlsv1\.0\): use tlsv1\.3, tlsv1\.2, tlsv1\.1\.$/],
     [
       'a psk_file with a non-hex key',

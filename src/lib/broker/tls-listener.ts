@@ -167,10 +167,20 @@ async function loadPskFile(tls: PskTls): Promise<PskFile | undefined> {
 /** A key that does not match its certificate, or a cipher list OpenSSL does not know, stops the start like mosquitto's. */
 function checkKeys(tls: ListenerTls, options: TlsOptions): void {
   try {
+    createSecureContext({ ...(options.ciphers === undefined ? {} : { ciphers: options.ciphers }) });
+  } catch (err) {
+    throw new MqttError(ErrorCode.ConfigError, `${where(tls.ciphersOrigin)}Unable to use ciphers "${options.ciphers ?? ''}": ${reasonOf(err)}.`, { cause: err });
+  }
+  try {
     createSecureContext(options);
   } catch (err) {
     const origin = tls.kind === 'certificate' ? tls.certfile.origin : undefined;
     const what = tls.kind === 'certificate' ? `certfile "${tls.certfile.path}" and keyfile "${tls.keyfile.path}"` : `psk_hint ${tls.hint}`;
-    throw new MqttError(ErrorCode.ConfigError, `${where(origin)}Unable to use ${what}: ${(err as { reason?: string }).reason ?? String(err)}.`, { cause: err });
+    throw new MqttError(ErrorCode.ConfigError, `${where(origin)}Unable to use ${what}: ${reasonOf(err)}.`, { cause: err });
   }
+}
+
+/** OpenSSL's reason ("key values mismatch") without its error-code prefix. */
+function reasonOf(err: unknown): string {
+  return (err as { reason?: string }).reason ?? String(err);
 }

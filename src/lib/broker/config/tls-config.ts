@@ -23,6 +23,7 @@ export function resolveTls(tls: TlsSection | undefined, pskFile: ConfFile | unde
     minVersion: tls.tlsVersion ?? 'tlsv1.2',
     ...(tls.ciphers === undefined ? {} : { ciphers: tls.ciphers }),
     ...(tls.ciphersTls13 === undefined ? {} : { ciphersTls13: tls.ciphersTls13 }),
+    ...(tls.ciphersOrigin === undefined ? {} : { ciphersOrigin: tls.ciphersOrigin }),
     ...(usernameFrom === undefined ? {} : { usernameFrom }),
   } as const;
   if (certfile !== undefined && keyfile !== undefined) {

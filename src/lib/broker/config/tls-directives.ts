@@ -50,6 +50,7 @@ function cipherDirective(name: string, key: 'ciphers' | 'ciphersTls13'): Directi
     apply: (ctx, args) => {
       const tls = tlsOf(ctx);
       tls[key] = once(name, tls[key], word(name, args));
+      tls.ciphersOrigin = ctx.origin;
     },
   };
 }

@@ -21,6 +21,8 @@ export interface TlsSection {
   tlsVersion?: TlsVersion;
   ciphers?: string;
   ciphersTls13?: string;
+  /** Where ciphers or ciphers_tls1.3 was last written, for the error when OpenSSL knows none of them. */
+  ciphersOrigin?: Origin;
   pskHint?: string;
   /** Where psk_hint was written, for the notes about it. */
   pskHintOrigin?: Origin;
@@ -41,6 +43,7 @@ interface CommonTls {
   ciphers?: string;
   /** TLS 1.3 cipher suites; undefined = Node's defaults. */
   ciphersTls13?: string;
+  ciphersOrigin?: Origin;
   usernameFrom?: TlsUsername;
 }
 
