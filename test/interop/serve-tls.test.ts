@@ -186,6 +186,20 @@ describe('interop: mqt serve TLS and TLS-PSK listeners', function () {
       assert.match(await boardResult(clients().bear, ['127.0.0.1', String(ports.tls), 'localhost', file('ca.crt')]), /^RESULT OK .*connack=accepted$/);
     });
 
+    it('both present a gen-ca client certificate to the require_certificate listener and log in as its CN', async () => {
+      const before = serve!.tool.stderr.split("u'device1'").length;
+      const cert = [file('device1.crt'), file('device1.key')] as const;
+      assert.match(
+        await boardResult(clients().mbed, ['127.0.0.1', String(ports.mutual), '127.0.0.1', `ca=${file('ca.crt')}`, `cert=${cert[0]}`, `key=${cert[1]}`]),
+        /^RESULT OK .*connack=accepted$/,
+      );
+      assert.match(await boardResult(clients().bear, ['127.0.0.1', String(ports.mutual), 'localhost', file('ca.crt'), ...cert]), /^RESULT OK .*connack=accepted$/);
+      // The log reaches this process through a pipe, possibly after the CONNACK reached the clients.
+      const logins = () => serve!.tool.stderr.split("u'device1'").length - before;
+      for (let waited = 0; logins() < 2 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(logins(), 2);
+    });
+
     it('mbedTLS connects to the PSK listener with TLS 1.2 PSK', async () => {
       assert.match(await boardResult(clients().mbed, ['127.0.0.1', String(ports.psk), '-', `psk=${KEY}`, 'id=device1']), /^RESULT OK .*connack=accepted$/);
     });
