@@ -79,7 +79,7 @@ describe('interop: usernames from TLS, mqt serve beside mosquitto', function () 
     const username = (log: string, id: string) => new RegExp(`as ${id} \\(.*, u'(.*)'\\)\\.`).exec(log)?.[1];
     const expected = username(mosquitto!.log(), 'subj-mosquitto');
     assert.equal(expected, 'CN=device2+OU=IoT,O=Lab\\, Inc.,C=DE');
-    await serve!.tool.waitForOutput(/as subj-mqt /, 5000);
+    await serve!.tool.waitForOutput(/as subj-mqt \(.*\)\.$/m, 5000);
     assert.equal(username(serve!.tool.stderr, 'subj-mqt'), expected);
   });
 
