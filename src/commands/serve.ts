@@ -15,6 +15,7 @@ import { packageVersion } from './ui/version.js';
 import { reportError } from './ui/report.js';
 import { openServeLog, type ServeLog } from './ui/serve-log.js';
 import { listeningSummary } from './ui/serve-summary.js';
+import { prepareServeTls, serveTlsSummary, type ServeTls } from './ui/serve-tls.js';
 import { onHangup, onTerminate } from './ui/signals.js';
 
 const byFlag = indexFlags(serveOptionGroups);
@@ -28,8 +29,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   let config: ServeConfig;
   let log: ServeLog;
   let security: ListenerSecurity;
+  let tls: ServeTls | undefined;
   try {
-    config = buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version });
+    tls = settings.tls === undefined ? undefined : await prepareServeTls(settings.tls, settings.bind);
+    const tlsListener = tls === undefined ? {} : { tlsListener: { port: tls.port, certfile: tls.certFile, keyfile: tls.keyFile } };
+    config = buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version, ...tlsListener });
     security = await openListenerSecurity(config.listeners);
     log = await openServeLog(config.logging);
   } catch (err) {
@@ -71,6 +75,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   startup('information', `mqt version ${version} running`);
   if (quick) process.stdout.write(`${listeningSummary(listeners.endpoints, config.localOnly)}\n`);
+  if (tls !== undefined) process.stdout.write(`${serveTlsSummary(tls)}\n`);
 
   await untilTerminated(() => {
     log.log('information', 'Reloading config.');
@@ -78,6 +83,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     void security.reload().then(({ errors, problems }) => {
       for (const err of errors) log.log('error', `Error: ${err.message}`);
       for (const problem of problems) log.log('warning', `Warning: ${problem.message}`);
+    });
+    void listeners.reloadPskFiles().then((errors) => {
+      for (const err of errors) log.log('error', `Error: ${err.message} The previous keys stay in use.`);
     });
   });
   log.log('information', `mqt version ${version} terminating`);

@@ -37,12 +37,20 @@ export interface ListenerSettings {
   maxTopicAlias?: number;
   /** The security hooks of this listener (per_listener_settings); BrokerOptions.auth when absent. */
   auth?: BrokerAuth;
+  /**
+   * use_identity_as_username / use_subject_as_username on a TLS listener: the username is the one
+   * TLS proved (ConnectionInfo.tlsUsername), the CONNECT's username and password are ignored, and a
+   * client without one is refused, as in mosquitto.
+   */
+  usernameFromTls?: boolean;
 }
 
 export interface ConnectionInfo {
   remoteAddress: string;
   remotePort: number;
   listener: ListenerInfo;
+  /** The certificate's CN or subject, or the PSK identity, when the listener takes the username from TLS. */
+  tlsUsername?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
 import type { ConfState, ListenerSection, SecuritySection } from './state.js';
+import { TLS_DIRECTIVES } from './tls-directives.js';
 import type { ConfigNote, LogDestination, Origin } from './types.js';
 import { DirectiveError, bool, int, oneOf, text, word } from './values.js';
 
@@ -361,6 +362,6 @@ const DIRECTIVES: readonly Directive[] = [
 
 /** The directives mqt serve reads, by name; the security issue adds its rows here. */
 export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
-  ...DIRECTIVES.map((d) => [d.name, d] as const),
+  ...[...DIRECTIVES, ...TLS_DIRECTIVES].map((d) => [d.name, d] as const),
   ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
 ]);

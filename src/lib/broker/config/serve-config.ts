@@ -2,6 +2,8 @@ import { ErrorCode, MqttError } from '../../errors.js';
 import { Authorizer } from '../auth/authorizer.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
 import { emptyConfState, type ConfState, type ListenerSection, type SecuritySection } from './state.js';
+import { resolveTls } from './tls-config.js';
+import type { ListenerTls } from './tls-types.js';
 import type { ConfigNote, ListenerConfig, LoggingConfig, ServeConfig } from './types.js';
 
 /** The listeners and logging the command line asks for, mosquitto's flags and mqt's own. */
@@ -12,6 +14,8 @@ export interface CommandLineSettings {
   bind?: string;
   unixPaths: string[];
   wsPorts: number[];
+  /** --tls: a certificate listener on this port, opened where the plain command-line listeners are. */
+  tlsListener?: { port: number; certfile: string; keyfile: string };
   /** -v: every log type, whatever the config says. */
   verbose: boolean;
   configFile?: string;
@@ -48,16 +52,22 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
       ...(security.autoIdPrefix === undefined ? {} : { autoIdPrefix: security.autoIdPrefix }),
     };
   };
-  const fromSection = (section: ListenerSection, fallback: boolean): ListenerConfig => ({
-    port: section.port ?? MQTT_PORT,
-    protocol: section.protocol ?? 'mqtt',
-    ...(section.bindAddress === undefined ? {} : { bindAddress: section.bindAddress }),
-    ...(section.unixPath === undefined ? {} : { unixPath: section.unixPath }),
-    ...(section.socketDomain === undefined ? {} : { socketDomain: section.socketDomain }),
-    settings: settings(section, fallback),
-    security: securityOf(section),
-    ...(section.origin === undefined ? {} : { origin: section.origin }),
-  });
+  const fromSection = (section: ListenerSection, fallback: boolean, tls?: ListenerTls): ListenerConfig => {
+    const base = settings(section, fallback);
+    return {
+      port: section.port ?? MQTT_PORT,
+      protocol: section.protocol ?? 'mqtt',
+      ...(section.bindAddress === undefined ? {} : { bindAddress: section.bindAddress }),
+      ...(section.unixPath === undefined ? {} : { unixPath: section.unixPath }),
+      ...(section.socketDomain === undefined ? {} : { socketDomain: section.socketDomain }),
+      settings: tls?.usernameFrom === undefined ? base : { ...base, usernameFromTls: true },
+      security: securityOf(section),
+      ...(tls === undefined ? {} : { tls }),
+      ...(section.origin === undefined ? {} : { origin: section.origin }),
+    };
+  };
+  /** A listener of the config file: its TLS settings resolved too. */
+  const open = (section: ListenerSection, fallback: boolean): ListenerConfig => fromSection(section, fallback, resolveTls(section.tls, securityOf(section).pskFile, notes));
 
   if (conf.listenerConfigured) {
     if (cli.bind !== undefined) {
@@ -71,17 +81,17 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     // settings written before the first `listener` are every listener's defaults; mosquitto would
     // open an extra listener on 1883 for them.
     const ownListener = base.port !== undefined || base.bindAddress !== undefined;
-    if (ownListener) listeners.push(fromSection({ port: MQTT_PORT, ...base }, false));
+    if (ownListener) listeners.push(open({ port: MQTT_PORT, ...base }, false));
     for (const own of conf.listeners) {
-      const section = ownListener ? own : { ...base, ...own };
-      listeners.push(fromSection(section, false));
+      const section = ownListener ? own : { ...base, ...own, ...mergedTls(base, own) };
+      listeners.push(open(section, false));
     }
   } else {
     const addresses = cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
     const ports = cli.ports.length > 0 ? cli.ports : [MQTT_PORT];
     const section = conf.defaultListener;
     for (const port of ports) {
-      for (const bindAddress of addresses) listeners.push(fromSection({ ...section, port, bindAddress }, true));
+      for (const bindAddress of addresses) listeners.push(open({ ...section, port, bindAddress }, true));
     }
   }
   const extraAddresses = conf.listenerConfigured ? [undefined] : cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
@@ -89,6 +99,12 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   for (const port of cli.wsPorts) {
     for (const bindAddress of extraAddresses) {
       listeners.push(fromSection({ port, protocol: 'websockets', ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback));
+    }
+  }
+  if (cli.tlsListener !== undefined) {
+    const tls: ListenerTls = { kind: 'certificate', certfile: { path: cli.tlsListener.certfile }, keyfile: { path: cli.tlsListener.keyfile }, requireCertificate: false, minVersion: 'tlsv1.2' };
+    for (const bindAddress of extraAddresses) {
+      listeners.push(fromSection({ port: cli.tlsListener.port, ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback, tls));
     }
   }
   for (const unixPath of cli.unixPaths) listeners.push(fromSection({ port: 0, unixPath, security: {} }, extraFallback));
@@ -114,6 +130,11 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     notes,
     ...(cli.configFile === undefined ? {} : { configFile: cli.configFile }),
   };
+}
+
+/** TLS directives written before the first `listener` are defaults the listener's own ones override one by one. */
+function mergedTls(base: ListenerSection, own: ListenerSection): Pick<ListenerSection, 'tls'> {
+  return base.tls === undefined || own.tls === undefined ? {} : { tls: { ...base.tls, ...own.tls } };
 }
 
 function listenerSettings(section: ListenerSection, allowAnonymous: boolean, clientIdPrefix: string | undefined): ListenerSettings {

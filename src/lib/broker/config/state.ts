@@ -1,4 +1,5 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import type { ConfFile, TlsSection } from './tls-types.js';
 import type { ConfigNote, ListenerProtocol, LogDestination, Origin } from './types.js';
 
 /** The security settings mosquitto keeps globally, or per listener with per_listener_settings. */
@@ -8,6 +9,7 @@ export interface SecuritySection {
   aclFile?: string;
   allowZeroLengthClientId?: boolean;
   autoIdPrefix?: string;
+  pskFile?: ConfFile;
 }
 
 /** What a `listener` line and the directives after it set; unset fields take the defaults. */
@@ -23,6 +25,8 @@ export interface ListenerSection {
   maximumQos?: 0 | 1 | 2;
   maxTopicAlias?: number;
   useUsernameAsClientId?: boolean;
+  /** cafile, certfile, psk_hint... of this listener. */
+  tls?: TlsSection;
   security: SecuritySection;
 }
 

@@ -1,5 +1,6 @@
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
 import type { SecuritySection } from './state.js';
+import type { ListenerTls } from './tls-types.js';
 
 /** Where in which file a directive was written: "mymosqui.conf:3". */
 export interface Origin {
@@ -26,6 +27,8 @@ export interface ListenerConfig {
    * unless per_listener_settings is true. Undefined = none.
    */
   security?: SecuritySection;
+  /** TLS with certificates or pre-shared keys; undefined = plain TCP (or HTTP for websockets). */
+  tls?: ListenerTls;
   /** Where the listener was declared; undefined for those the command line asked for. */
   origin?: Origin;
 }

@@ -92,8 +92,15 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
     return;
   }
 
-  const username = packet.username;
-  if (username === undefined && packet.password === undefined) {
+  let username = packet.username;
+  if (listener.settings.usernameFromTls === true) {
+    // As mosquitto: TLS authenticated the client, so the CONNECT's username and password are ignored.
+    username = conn.info.tlsUsername;
+    if (username === undefined) {
+      refuse(conn, ConnackReturnCode.BadUserNameOrPassword, ReasonCode.BadUserNameOrPassword, 'auth');
+      return;
+    }
+  } else if (username === undefined && packet.password === undefined) {
     if (!listener.settings.allowAnonymous) {
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
       return;
