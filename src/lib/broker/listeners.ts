@@ -179,7 +179,10 @@ function listenOne(
     opened.server.on('tlsClientError', (err: Error & { reason?: string }, socket: Socket) => {
       // OpenSSL's message spans lines with its source position; its reason is what a user can act on.
       const from = socket.remoteAddress === undefined ? '' : ` from ${socket.remoteAddress}:${socket.remotePort ?? 0}`;
-      options.log('notice', `Client connection${from} failed: TLS error: ${err.reason ?? err.message.split('\n')[0]}.`);
+      // Node drops a client whose certificate fails verification without saying why ("socket hang up"); the verification does.
+      const refused = (socket as Socket & { authorizationError?: unknown }).authorizationError;
+      const reason = typeof refused === 'string' ? `client certificate refused (${refused})` : (err.reason ?? err.message.split('\n')[0]);
+      options.log('notice', `Client connection${from} failed: TLS error: ${reason}.`);
     });
   }
   if (listener.unixPath !== undefined) removeStaleSocket(listener.unixPath);
