@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ListenerConfig } from '../../src/lib/broker/config/types.js';
 import { openListeners } from '../../src/lib/broker/listeners.js';
@@ -77,6 +77,21 @@ describe('serve listeners', () => {
     const open = await openListeners([tcp(port, { bindAddress: 'localhost', socketDomain: 'ipv4' })], stubBroker(), options);
     await open.close();
     assert.deepEqual(open.endpoints.map((e) => e.address), ['127.0.0.1']);
+  });
+
+  it('bind_interface lo listens on the addresses of lo', async () => {
+    const port = await freePort();
+    const lo = (networkInterfaces().lo ?? []).map((a) => a.address).sort();
+    const open = await openListeners([tcp(port, { bindInterface: { name: 'lo', origin: { file: 'm.conf', line: 2 } } })], stubBroker(), options);
+    try {
+      assert.deepEqual(open.endpoints.map((e) => e.address).sort(), lo);
+      assert.equal(await echo({ host: '127.0.0.1', port }), 'x');
+    } finally {
+      await open.close();
+    }
+    await assert.rejects(openListeners([tcp(port, { bindInterface: { name: 'nope0', origin: { file: 'm.conf', line: 2 } } })], stubBroker(), options), {
+      message: 'm.conf:2: Interface nope0 does not exist.',
+    });
   });
 
   it('a unix socket, removed again on close', async () => {

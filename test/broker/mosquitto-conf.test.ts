@@ -288,7 +288,6 @@ describe('mosquitto.conf', () => {
       ['log_dest file a\nlog_dest file b\n', 'm.conf:2: Duplicate "log_dest file" value.'],
       ['log_type verbose\n', 'm.conf:1: Invalid log_type value (verbose): use error, warning, notice, information, debug, subscribe, unsubscribe, websockets, internal, all, none.'],
       ['listener 1883\nmemory_limit 1000\n', 'm.conf:2: memory_limit is not supported by mqt serve yet.'],
-      ['listener 8883\ncrlfile ca.crl\n', 'm.conf:2: crlfile is not supported by mqt serve yet.'],
       ['listener 8883\ncertfile s.crt\n', 'm.conf:2: Both certfile and keyfile must be provided if one of them is set.'],
       ['listener 8883\ncafile a.crt\ncafile b.crt\n', 'm.conf:3: Duplicate cafile value in configuration.'],
       ['listener 8883\ntls_version tlsv1\n', 'm.conf:2: Invalid tls_version value (tlsv1): use tlsv1.3, tlsv1.2, tlsv1.1.'],

@@ -127,10 +127,10 @@ describe('interop: mqt serve', function () {
   });
 
   it('a directive of the security issue is refused by name, not ignored', async () => {
-    const file = await conf('secure.conf', ['listener 8883', 'crlfile /etc/mosquitto/certs/ca.crl']);
+    const file = await conf('secure.conf', ['listener 8883', 'tls_engine pkcs11']);
     const result = await mqt(['serve', '-c', file]);
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, `Error: ${file}:2: crlfile is not supported by mqt serve yet.\n`);
+    assert.equal(result.stderr, `Error: ${file}:2: tls_engine is not supported by mqt serve yet.\n`);
   });
 
   it('a missing config file, bad -p and -d are one line each', async () => {

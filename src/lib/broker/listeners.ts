@@ -1,11 +1,14 @@
 import { lookup } from 'node:dns/promises';
 import { lstatSync, unlinkSync } from 'node:fs';
-import { createServer as createHttpServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, maxHeaderSize, type RequestListener, type Server as HttpServer } from 'node:http';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { errnoOf } from '../errno-text.js';
 import { ErrorCode, MqttError } from '../errors.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ListenerConfig } from './config/types.js';
+import { openHttpDir } from './http-dir.js';
+import { interfaceAddresses } from './interface-addresses.js';
 import { endpointName, listenError } from './listen-errors.js';
 import type { SecureListener } from './tls-listener.js';
 import type { BrokerHandle, ListenerInfo, LogLevel } from './types.js';
@@ -65,6 +68,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
       const addresses = listener.unixPath === undefined ? await addressesOf(listener) : [listener.unixPath];
       const secure = listener.tls === undefined ? undefined : await (await import('./tls-listener.js')).prepareTls(listener.tls);
       if (secure !== undefined) secured.push(secure);
+      const onRequest = listener.protocol === 'websockets' ? await httpAnswer(listener) : undefined;
       if (listener.protocol === 'websockets' && !webSocketPorts.has(listener.port)) {
         webSocketPorts.add(listener.port);
         options.log('information', `Opening websockets listen socket on port ${listener.port}.`);
@@ -72,7 +76,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
       for (const address of addresses) {
         if (listener.unixPath !== undefined) options.log('information', `Opening unix listen socket on path ${address}.`);
         else if (listener.protocol === 'mqtt') options.log('information', `Opening ${isIP(address) === 6 ? 'ipv6' : 'ipv4'} listen socket on port ${listener.port}.`);
-        const one = await listenOne(listener, address, info, broker, options, secure).catch((err: unknown) => {
+        const one = await listenOne(listener, address, info, broker, options, secure, onRequest).catch((err: unknown) => {
           if (isIP(address) !== 6 || !NO_IPV6.has(errnoOf(err) ?? '')) throw listenError(err, address, listener.port);
           skipped ??= listenError(err, address, listener.port);
           options.log('warning', `Warning: IPv6 is not available here: not listening on ${endpointName(address, listener.port)}.`);
@@ -97,18 +101,33 @@ async function reloadAll(secured: readonly SecureListener[]): Promise<MqttError[
   return results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof MqttError ? r.reason : new MqttError(ErrorCode.ConfigError, String(r.reason))] : []));
 }
 
-/** The addresses a TCP listener binds: both families for none, every address of a host name. */
+/** The addresses a TCP listener binds: both families for none, every address of a host name, those of its bind_interface. */
 async function addressesOf(listener: ListenerConfig): Promise<string[]> {
   const family = listener.socketDomain === 'ipv4' ? 4 : listener.socketDomain === 'ipv6' ? 6 : undefined;
   const host = listener.bindAddress;
-  if (host === undefined) return family === 4 ? ['0.0.0.0'] : family === 6 ? ['::'] : ['0.0.0.0', '::'];
+  const bound = host === undefined ? undefined : await hostAddresses(host, family, listener.port);
+  if (listener.bindInterface !== undefined) {
+    return interfaceAddresses(listener.bindInterface, networkInterfaces(), family, host === undefined ? undefined : { name: host, addresses: bound! });
+  }
+  return bound ?? (family === 4 ? ['0.0.0.0'] : family === 6 ? ['::'] : ['0.0.0.0', '::']);
+}
+
+async function hostAddresses(host: string, family: 4 | 6 | undefined, port: number): Promise<string[]> {
   if (isIP(host) !== 0) return [host];
   try {
     const found = await lookup(host, { all: true, ...(family === undefined ? {} : { family }) });
     return [...new Set(found.map((a) => a.address))];
   } catch (err) {
-    throw listenError(err, host, listener.port);
+    throw listenError(err, host, port);
   }
+}
+
+/** What a websockets listener answers a plain HTTP request: a file of its http_dir, or that it speaks MQTT. */
+async function httpAnswer(listener: ListenerConfig): Promise<RequestListener> {
+  if (listener.httpDir !== undefined) return openHttpDir(listener.httpDir);
+  return (_req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('This port speaks MQTT over WebSocket (subprotocol mqtt).\n');
+  };
 }
 
 function listenOne(
@@ -118,6 +137,7 @@ function listenOne(
   broker: BrokerHandle,
   options: ListenOptions,
   secure: SecureListener | undefined,
+  onRequest: RequestListener | undefined,
 ): Promise<Opened> {
   const sockets = new Set<Socket>();
   // One callback for every socket of the listener, not a closure per connection.
@@ -140,11 +160,10 @@ function listenOne(
     });
   };
   const opened: Opened = { server: secure?.tlsServer() ?? createServer(), sockets };
-  if (listener.protocol === 'websockets') {
-    const onRequest: RequestListener = (_req, res) => {
-      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('This port speaks MQTT over WebSocket (subprotocol mqtt).\n');
-    };
-    const http = secure?.httpsServer(onRequest) ?? createHttpServer(onRequest);
+  if (onRequest !== undefined) {
+    // websockets_headers_size makes room for large headers (cookies); Node's default already exceeds mosquitto's.
+    const headers = { maxHeaderSize: Math.max(listener.httpHeadersSize ?? 0, maxHeaderSize) };
+    const http = secure?.httpsServer(onRequest, headers) ?? createHttpServer(headers, onRequest);
     http.on('connection', track);
     opened.server = http;
   } else if (secure !== undefined) {
@@ -160,7 +179,10 @@ function listenOne(
     opened.server.on('tlsClientError', (err: Error & { reason?: string }, socket: Socket) => {
       // OpenSSL's message spans lines with its source position; its reason is what a user can act on.
       const from = socket.remoteAddress === undefined ? '' : ` from ${socket.remoteAddress}:${socket.remotePort ?? 0}`;
-      options.log('notice', `Client connection${from} failed: TLS error: ${err.reason ?? err.message.split('\n')[0]}.`);
+      // Node drops a client whose certificate fails verification without saying why ("socket hang up"); the verification does.
+      const refused = (socket as Socket & { authorizationError?: unknown }).authorizationError;
+      const reason = typeof refused === 'string' ? `client certificate refused (${refused})` : (err.reason ?? err.message.split('\n')[0]);
+      options.log('notice', `Client connection${from} failed: TLS error: ${reason}.`);
     });
   }
   if (listener.unixPath !== undefined) removeStaleSocket(listener.unixPath);

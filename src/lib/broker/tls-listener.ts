@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerOptions } from 'node:http';
 import { join } from 'node:path';
 import { DEFAULT_CIPHERS, TLSSocket, createSecureContext, createServer as createTlsServer, type SecureVersion, type Server as TlsServer, type TlsOptions } from 'node:tls';
 import { errnoText } from '../errno-text.js';
@@ -13,6 +13,9 @@ import { PskFile } from './auth/psk-file.js';
 import type { CertificateTls, ConfFile, ListenerTls, PskTls, TlsVersion } from './config/tls-types.js';
 import type { Origin } from './config/types.js';
 
+/** The first byte of DH parameters in DER. */
+const DER_SEQUENCE = 0x30;
+
 const MIN_VERSION: Readonly<Record<TlsVersion, SecureVersion>> = { 'tlsv1.3': 'TLSv1.3', 'tlsv1.2': 'TLSv1.2', 'tlsv1.1': 'TLSv1.1' };
 
 /** A listener's TLS, ready to make servers: its keys loaded, its psk_file read. */
@@ -20,7 +23,7 @@ export interface SecureListener {
   /** A TLS server for `protocol mqtt`; connections arrive on 'secureConnection'. */
   tlsServer(): TlsServer;
   /** An HTTPS server for `protocol websockets`. */
-  httpsServer(onRequest: RequestListener): HttpsServer;
+  httpsServer(onRequest: RequestListener, http?: ServerOptions): HttpsServer;
   /** The MQTT username TLS proved for this connection, when the listener takes usernames from TLS. */
   usernameOf(socket: object): string | undefined;
   /** Reads the psk_file again (SIGHUP); does nothing for certificate listeners. */
@@ -41,6 +44,25 @@ function read(file: ConfFile, what: string, directive: string): Buffer {
   } catch (err) {
     throw loadError(file, what, directive, err);
   }
+}
+
+/** A file OpenSSL must accept for `option`: one that it refuses stops the start, naming the directive. */
+function readChecked(file: ConfFile, what: string, directive: string, option: (pem: Buffer) => TlsOptions): Buffer {
+  const pem = read(file, what, directive);
+  try {
+    createSecureContext(option(pem));
+  } catch (err) {
+    throw loadError(file, what, directive, reasonOf(err));
+  }
+  return pem;
+}
+
+/** Node silently drops DH parameters it cannot parse (DHE suites would then vanish): check there are some. */
+function readDhParams(file: ConfFile): Buffer {
+  const pem = readChecked(file, 'Diffie-Hellman parameters', 'dhparamfile', (dhparam) => ({ dhparam }));
+  const body = /-----BEGIN (?:X9\.42 )?DH PARAMETERS-----([^-]*)-----END/.exec(pem.toString('latin1'))?.[1];
+  if (body === undefined || Buffer.from(body, 'base64')[0] !== DER_SEQUENCE) throw loadError(file, 'Diffie-Hellman parameters', 'dhparamfile', 'no PEM DH PARAMETERS in it');
+  return pem;
 }
 
 /** Every certificate file of a capath directory (OpenSSL's hashed names or any PEM file). */
@@ -78,6 +100,7 @@ function certificateOptions(tls: CertificateTls): TlsOptions {
     cert: read(tls.certfile, 'server certificate', 'certfile'),
     key: read(tls.keyfile, 'server key file', 'keyfile'),
     ...(ca.length === 0 ? {} : { ca }),
+    ...(tls.crlfile === undefined ? {} : { crl: readChecked(tls.crlfile, 'certificate revocation file', 'crlfile', (crl) => ({ crl })) }),
     // As mosquitto: without require_certificate no client certificate is asked for at all.
     requestCert: tls.requireCertificate,
     rejectUnauthorized: tls.requireCertificate,
@@ -130,6 +153,8 @@ export async function prepareTls(tls: ListenerTls): Promise<SecureListener> {
       ...(ciphers === undefined ? {} : { ciphers }),
     };
   }
+  // mosquitto lets OpenSSL pick DHE parameters by key size unless dhparamfile gives its own.
+  options.dhparam = tls.dhparamfile === undefined ? 'auto' : readDhParams(tls.dhparamfile);
   checkKeys(tls, options);
   const usernameOf = (socket: object): string | undefined => {
     if (!(socket instanceof TLSSocket)) return undefined;
@@ -146,7 +171,7 @@ export async function prepareTls(tls: ListenerTls): Promise<SecureListener> {
   };
   return {
     tlsServer: () => createTlsServer(options),
-    httpsServer: (onRequest) => createHttpsServer(options, onRequest),
+    httpsServer: (onRequest, http) => createHttpsServer({ ...options, ...http }, onRequest),
     usernameOf,
     reload: async () => {
       await pskFile?.reload();
@@ -182,5 +207,5 @@ function checkKeys(tls: ListenerTls, options: TlsOptions): void {
 
 /** OpenSSL's reason ("key values mismatch") without its error-code prefix. */
 function reasonOf(err: unknown): string {
-  return (err as { reason?: string }).reason ?? String(err);
+  return (err as { reason?: string }).reason ?? (err instanceof Error ? err.message : String(err));
 }

@@ -1,5 +1,6 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
 import type { ConfState, ListenerSection, SecuritySection } from './state.js';
+import { NETWORK_DIRECTIVES } from './network-directives.js';
 import { TLS_DIRECTIVES } from './tls-directives.js';
 import type { ConfigNote, LogDestination, Origin } from './types.js';
 import { DirectiveError, bool, int, oneOf, text, word } from './values.js';
@@ -302,6 +303,15 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   {
+    name: 'log_facility',
+    scope: 'global',
+    value: '0..7',
+    apply: (_ctx, args) => {
+      // The syslog facility LOCAL0..7: read so a bad value is caught, unused since log_dest syslog is refused.
+      int('log_facility', args, 0, 7);
+    },
+  },
+  {
     name: 'connection_messages',
     scope: 'global',
     value: 'true | false',
@@ -362,6 +372,6 @@ const DIRECTIVES: readonly Directive[] = [
 
 /** The directives mqt serve reads, by name; the security issue adds its rows here. */
 export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
-  ...[...DIRECTIVES, ...TLS_DIRECTIVES].map((d) => [d.name, d] as const),
+  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES].map((d) => [d.name, d] as const),
   ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
 ]);

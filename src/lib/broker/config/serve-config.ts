@@ -60,6 +60,8 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
       ...(section.bindAddress === undefined ? {} : { bindAddress: section.bindAddress }),
       ...(section.unixPath === undefined ? {} : { unixPath: section.unixPath }),
       ...(section.socketDomain === undefined ? {} : { socketDomain: section.socketDomain }),
+      ...(section.bindInterface === undefined ? {} : { bindInterface: section.bindInterface }),
+      ...webOptions(conf, section, notes),
       settings: tls?.usernameFrom === undefined ? base : { ...base, usernameFromTls: true },
       security: securityOf(section),
       ...(tls === undefined ? {} : { tls }),
@@ -129,6 +131,22 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     ...(conf.pidFile === undefined ? {} : { pidFile: conf.pidFile }),
     notes,
     ...(cli.configFile === undefined ? {} : { configFile: cli.configFile }),
+  };
+}
+
+/** http_dir and websockets_headers_size, for websockets listeners only (as in mosquitto). */
+function webOptions(conf: ConfState, section: ListenerSection, notes: ConfigNote[]): Pick<ListenerConfig, 'httpDir' | 'httpHeadersSize'> {
+  if (section.protocol !== 'websockets') {
+    const origin = section.httpDir?.origin;
+    if (origin !== undefined) {
+      const text = `Warning: ${origin.file}:${origin.line}: http_dir ignored: this listener is not a websockets listener.`;
+      if (!notes.some((n) => n.text === text)) notes.push({ level: 'warning', text });
+    }
+    return {};
+  }
+  return {
+    ...(section.httpDir === undefined ? {} : { httpDir: section.httpDir }),
+    ...(conf.websocketsHeadersSize === undefined ? {} : { httpHeadersSize: conf.websocketsHeadersSize }),
   };
 }
 

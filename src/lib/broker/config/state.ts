@@ -1,6 +1,6 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
 import type { ConfFile, TlsSection } from './tls-types.js';
-import type { ConfigNote, ListenerProtocol, LogDestination, Origin } from './types.js';
+import type { BindInterface, ConfigNote, ListenerProtocol, LogDestination, Origin } from './types.js';
 
 /** The security settings mosquitto keeps globally, or per listener with per_listener_settings. */
 export interface SecuritySection {
@@ -25,6 +25,10 @@ export interface ListenerSection {
   maximumQos?: 0 | 1 | 2;
   maxTopicAlias?: number;
   useUsernameAsClientId?: boolean;
+  /** bind_interface: listen on this network interface's addresses. */
+  bindInterface?: BindInterface;
+  /** http_dir: files a websockets listener serves over plain HTTP(S) requests. */
+  httpDir?: ConfFile;
   /** cafile, certfile, psk_hint... of this listener. */
   tls?: TlsSection;
   security: SecuritySection;
@@ -50,6 +54,8 @@ export interface ConfState {
   logTimestampFormat?: string;
   connectionMessages?: boolean;
   tcpNoDelay?: boolean;
+  /** websockets_headers_size: the HTTP header bytes a websockets listener must accept. */
+  websocketsHeadersSize?: number;
   /** clientid_prefixes: every client id must start with it (global in mosquitto). */
   clientIdPrefix?: string;
   /** pid_file: where to write the process id while running. */

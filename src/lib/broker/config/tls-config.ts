@@ -25,6 +25,7 @@ export function resolveTls(tls: TlsSection | undefined, pskFile: ConfFile | unde
     ...(tls.ciphersTls13 === undefined ? {} : { ciphersTls13: tls.ciphersTls13 }),
     ...(tls.ciphersOrigin === undefined ? {} : { ciphersOrigin: tls.ciphersOrigin }),
     ...(usernameFrom === undefined ? {} : { usernameFrom }),
+    ...(tls.dhparamfile === undefined ? {} : { dhparamfile: tls.dhparamfile }),
   } as const;
   if (certfile !== undefined && keyfile !== undefined) {
     if (tls.pskHint !== undefined) {
@@ -40,6 +41,7 @@ export function resolveTls(tls: TlsSection | undefined, pskFile: ConfFile | unde
       keyfile,
       ...(tls.cafile === undefined ? {} : { cafile: tls.cafile }),
       ...(tls.capath === undefined ? {} : { capath: tls.capath }),
+      ...(tls.crlfile === undefined ? {} : { crlfile: tls.crlfile }),
       requireCertificate,
       ...common,
     };
@@ -50,7 +52,7 @@ export function resolveTls(tls: TlsSection | undefined, pskFile: ConfFile | unde
     }
     return { kind: 'psk', hint: tls.pskHint, ...(pskFile === undefined ? {} : { pskFile }), ...common };
   }
-  const stray = tls.cafile ?? tls.capath;
+  const stray = tls.cafile ?? tls.capath ?? tls.crlfile ?? tls.dhparamfile;
   if (stray !== undefined || tls.requireCertificate !== undefined || usernameFrom !== undefined) {
     // mosquitto opens such a listener without TLS too; saying so spares a "why is my broker not encrypted".
     warn(notes, `Warning: ${where(stray?.origin)}TLS settings ignored: this listener has neither certfile and keyfile nor psk_hint, so it is not a TLS listener.`);

@@ -13,7 +13,7 @@ function once<T>(name: string, current: T | undefined, value: T): T {
   return value;
 }
 
-type FileKey = 'cafile' | 'capath' | 'certfile' | 'keyfile';
+type FileKey = 'cafile' | 'capath' | 'certfile' | 'keyfile' | 'crlfile' | 'dhparamfile';
 
 function fileDirective(name: FileKey, value: string): Directive {
   return {
@@ -61,6 +61,18 @@ export const TLS_DIRECTIVES: readonly Directive[] = [
   fileDirective('capath', 'DIR'),
   fileDirective('certfile', 'FILE'),
   fileDirective('keyfile', 'FILE'),
+  fileDirective('crlfile', 'FILE'),
+  fileDirective('dhparamfile', 'FILE'),
+  {
+    name: 'tls_keyform',
+    scope: 'listener',
+    value: 'pem',
+    apply: (_ctx, args) => {
+      if (oneOf('tls_keyform', args, ['pem', 'engine'] as const) === 'engine') {
+        throw new DirectiveError('tls_keyform engine needs an OpenSSL engine (tls_engine), which mqt serve does not support: give keyfile in PEM.');
+      }
+    },
+  },
   flagDirective('require_certificate', 'requireCertificate'),
   flagDirective('use_identity_as_username', 'useIdentityAsUsername'),
   flagDirective('use_subject_as_username', 'useSubjectAsUsername'),

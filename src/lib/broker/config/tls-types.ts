@@ -15,6 +15,8 @@ export interface TlsSection {
   capath?: ConfFile;
   certfile?: ConfFile;
   keyfile?: ConfFile;
+  crlfile?: ConfFile;
+  dhparamfile?: ConfFile;
   requireCertificate?: boolean;
   useIdentityAsUsername?: boolean;
   useSubjectAsUsername?: boolean;
@@ -45,6 +47,8 @@ interface CommonTls {
   ciphersTls13?: string;
   ciphersOrigin?: Origin;
   usernameFrom?: TlsUsername;
+  /** PEM Diffie-Hellman parameters for the DHE suites; undefined = OpenSSL's, chosen by key size as mosquitto does. */
+  dhparamfile?: ConfFile;
 }
 
 export interface CertificateTls extends CommonTls {
@@ -53,6 +57,8 @@ export interface CertificateTls extends CommonTls {
   keyfile: ConfFile;
   cafile?: ConfFile;
   capath?: ConfFile;
+  /** PEM certificate revocation lists of the CAs: a revoked client certificate fails the handshake. */
+  crlfile?: ConfFile;
   requireCertificate: boolean;
 }
 

@@ -1,6 +1,6 @@
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
 import type { SecuritySection } from './state.js';
-import type { ListenerTls } from './tls-types.js';
+import type { ConfFile, ListenerTls } from './tls-types.js';
 
 /** Where in which file a directive was written: "mymosqui.conf:3". */
 export interface Origin {
@@ -9,6 +9,12 @@ export interface Origin {
 }
 
 export type ListenerProtocol = 'mqtt' | 'websockets';
+
+/** mosquitto's bind_interface: a network interface by name, with the line that named it. */
+export interface BindInterface {
+  name: string;
+  origin: Origin;
+}
 
 /** One listener to open: a TCP port (on one address or on all) or a unix socket. */
 export interface ListenerConfig {
@@ -21,6 +27,12 @@ export interface ListenerConfig {
   protocol: ListenerProtocol;
   /** socket_domain: only IPv4 or only IPv6 addresses of bindAddress. */
   socketDomain?: 'ipv4' | 'ipv6';
+  /** bind_interface: the addresses of this interface (those of bindAddress among them, if set). */
+  bindInterface?: BindInterface;
+  /** http_dir of a websockets listener: static files for plain HTTP requests. */
+  httpDir?: ConfFile;
+  /** websockets_headers_size of a websockets listener. */
+  httpHeadersSize?: number;
   settings: ListenerSettings;
   /**
    * password_file and acl_file of this listener: the global section (shared by every listener)

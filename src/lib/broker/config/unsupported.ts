@@ -8,12 +8,7 @@ const NOT_YET = [
   'auth_plugin_deny_special_chars',
   'autosave_interval',
   'autosave_on_changes',
-  'bind_interface',
   'check_retain_source',
-  'crlfile',
-  'dhparamfile',
-  'http_dir',
-  'log_facility',
   'max_inflight_bytes',
   'memory_limit',
   'mount_point',
@@ -25,10 +20,7 @@ const NOT_YET = [
   'retained_persistence',
   'tls_engine',
   'tls_engine_kpass_sha1',
-  'tls_keyform',
   'upgrade_outgoing_qos',
-  'websockets_headers_size',
-  'websockets_log_level',
 ];
 
 /** Bridge directives: mqt serve has no bridge. */

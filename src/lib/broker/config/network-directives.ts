@@ -1,0 +1,46 @@
+import type { Directive } from './directives.js';
+import { DirectiveError, int, text, word } from './values.js';
+
+const INT_MIN = -2_147_483_648;
+const INT_MAX = 2_147_483_647;
+/** mosquitto stores websockets_headers_size in 16 bits. */
+const MAX_HEADERS_SIZE = 65_535;
+
+/** bind_interface, http_dir and the websockets tuning of mosquitto 2.0; listener settings except the last two, which are global. */
+export const NETWORK_DIRECTIVES: readonly Directive[] = [
+  {
+    name: 'bind_interface',
+    scope: 'listener',
+    value: 'INTERFACE',
+    apply: (ctx, args) => {
+      ctx.listener.bindInterface = { name: word('bind_interface', args), origin: ctx.origin };
+    },
+  },
+  {
+    name: 'http_dir',
+    scope: 'listener',
+    value: 'DIR',
+    apply: (ctx, args) => {
+      ctx.listener.httpDir = { path: text('http_dir', args), origin: ctx.origin };
+    },
+  },
+  {
+    name: 'websockets_headers_size',
+    scope: 'global',
+    value: 'BYTES',
+    apply: (ctx, args) => {
+      const size = int('websockets_headers_size', args, INT_MIN, INT_MAX);
+      if (size < 0 || size > MAX_HEADERS_SIZE) throw new DirectiveError(`Websockets headers size must be between 0 and ${MAX_HEADERS_SIZE} inclusive.`);
+      ctx.conf.websocketsHeadersSize = size;
+    },
+  },
+  {
+    name: 'websockets_log_level',
+    scope: 'global',
+    value: 'LEVEL',
+    apply: (_ctx, args) => {
+      // libwebsockets' own log: mqt's WebSocket library has none to tune.
+      int('websockets_log_level', args, INT_MIN, INT_MAX);
+    },
+  },
+];
