@@ -38,6 +38,20 @@ export const serveListenerOptions: OptionGroup = {
   ],
 };
 
+export const servePersistenceOptions: OptionGroup = {
+  title: 'Persistence (mqt only)',
+  options: [
+    {
+      key: 'persist',
+      flags: ['--persist'],
+      arity: 1,
+      noun: 'folder',
+      valueName: 'DIR',
+      describe: 'persistence on, the journal in DIR: retained messages, persistent sessions and their messages survive a restart or a crash',
+    },
+  ],
+};
+
 export const serveHelpOptions: OptionGroup = {
   title: 'Help',
   options: [
@@ -53,6 +67,7 @@ export interface ServeSettings {
   readonly bind: string | undefined;
   readonly unixPaths: string[];
   readonly wsPorts: number[];
+  readonly persistDir: string | undefined;
 }
 
 /** mosquitto's -p takes 1 to 65535: the broker's port cannot be left to the system. */
@@ -64,6 +79,8 @@ export function resolveServe(args: ParsedArgs): ServeSettings {
   }
   const bind = lastValue(args, 'bind');
   if (bind?.trim() === '') throw new UsageError('--bind needs an address, e.g. --bind 0.0.0.0.');
+  const persistDir = lastValue(args, 'persist');
+  if (persistDir?.trim() === '') throw new UsageError('--persist needs a folder, e.g. --persist /var/lib/mqt.');
   return {
     configFile: lastValue(args, 'config'),
     ports: allValues(args, 'port').map(port),
@@ -71,8 +88,9 @@ export function resolveServe(args: ParsedArgs): ServeSettings {
     bind,
     unixPaths: allValues(args, 'unix'),
     wsPorts: allValues(args, 'wsPort').map(port),
+    persistDir,
   };
 }
 
 /** mqt serve's flags, in the order --help lists them. */
-export const serveOptionGroups: readonly OptionGroup[] = [mosquittoBrokerOptions, serveListenerOptions, serveHelpOptions];
+export const serveOptionGroups: readonly OptionGroup[] = [mosquittoBrokerOptions, serveListenerOptions, servePersistenceOptions, serveHelpOptions];

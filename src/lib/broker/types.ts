@@ -1,5 +1,6 @@
 import type { ProtocolVersion } from '../protocol/constants.js';
 import type { TransportStream } from '../transport/types.js';
+import type { DurableStore } from './persistence/durable.js';
 
 /**
  * The contract between the broker core (src/lib/broker) and what feeds it connections and reads
@@ -100,6 +101,8 @@ export interface BrokerOptions {
   /** The version string $SYS/broker/version publishes. */
   version: string;
   auth?: BrokerAuth;
+  /** persistence true: the journal every durable change goes to before it is acknowledged. */
+  durable?: DurableStore;
   /** connection_messages: log connects and disconnects (default true). */
   connectionMessages?: boolean;
   /**

@@ -1,4 +1,5 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import { PERSISTENCE_DIRECTIVES } from './persistence-directives.js';
 import type { ConfState, ListenerSection, SecuritySection } from './state.js';
 import type { ConfigNote, LogDestination, Origin } from './types.js';
 import { DirectiveError, bool, int, oneOf, text, word } from './values.js';
@@ -271,14 +272,6 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   {
-    name: 'persistence',
-    scope: 'global',
-    value: 'false',
-    apply: (_ctx, args) => {
-      if (bool('persistence', args)) throw new DirectiveError('persistence true is not supported by mqt serve yet.');
-    },
-  },
-  {
     name: 'allow_duplicate_messages',
     scope: 'global',
     value: 'true | false',
@@ -291,6 +284,6 @@ const DIRECTIVES: readonly Directive[] = [
 
 /** The directives mqt serve reads, by name; the security issue adds its rows here. */
 export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
-  ...DIRECTIVES.map((d) => [d.name, d] as const),
+  ...[...DIRECTIVES, ...PERSISTENCE_DIRECTIVES].map((d) => [d.name, d] as const),
   ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
 ]);

@@ -45,6 +45,11 @@ export interface ConfState {
   connectionMessages?: boolean;
   tcpNoDelay?: boolean;
   user?: string;
+  persistence?: boolean;
+  persistenceLocation?: string;
+  persistenceFile?: string;
+  autosaveInterval?: number;
+  autosaveOnChanges?: boolean;
   notes: ConfigNote[];
 }
 

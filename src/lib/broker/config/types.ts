@@ -1,3 +1,4 @@
+import type { PersistenceSettings } from '../persistence/startup.js';
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
 
 /** Where in which file a directive was written: "mymosqui.conf:3". */
@@ -54,6 +55,8 @@ export interface ServeConfig {
   /** set_tcp_nodelay: disable Nagle's algorithm on accepted TCP connections. */
   tcpNoDelay: boolean;
   notes: ConfigNote[];
+  /** persistence true (or --persist): where the journal goes and when it is compacted. */
+  persistence?: PersistenceSettings;
   /** The main config file read, if any. */
   configFile?: string;
 }

@@ -30,7 +30,9 @@ export function handlePubrec(conn: Connection, p: PubrecPacket): void {
 
 export function handlePubrel(conn: Connection, p: PubrelPacket): void {
   logReceived(conn, 'PUBREL', p.packetId, p.reasonCode);
-  const known = conn.session!.incomingQos2.delete(p.packetId);
+  const session = conn.session!;
+  const known = session.incomingQos2.delete(p.packetId);
+  if (known && session.persisted) conn.broker.durable!.release(conn.clientId, p.packetId);
   if (conn.debug) conn.broker.log('debug', `Sending PUBCOMP to ${conn.name} (m${p.packetId})`);
   if (!known && conn.version === 5) {
     conn.sendPacket({ type: 'pubcomp', packetId: p.packetId, reasonCode: ReasonCode.PacketIdentifierNotFound });
