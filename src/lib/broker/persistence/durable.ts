@@ -15,6 +15,9 @@ import type { JournalRecord, MessageProperties, StoredMessage } from './records.
 import type { PersistenceSettings } from './startup.js';
 import type { DurableState } from './state.js';
 
+/** What the store needs of a Journal (tests hold its commits back through a wrapper). */
+export type JournalPort = Pick<Journal, 'state' | 'stats' | 'append' | 'compact' | 'close'>;
+
 export class DurableStore {
   /** Records appended so far; a handler compares it before and after its work. */
   appended = 0;
@@ -29,7 +32,7 @@ export class DurableStore {
   private readonly autosave: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly journal: Journal,
+    private readonly journal: JournalPort,
     settings: PersistenceSettings,
     /** Told on the first failed write and on a failed compaction. */
     private readonly report: (error: Error) => void,
