@@ -48,7 +48,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   let durable: DurableStore | undefined;
   if (config.persistence !== undefined) {
     try {
-      log.log('information', `Restoring in-memory database from ${config.persistence.dir}.`);
+      startup('information', `Restoring in-memory database from ${config.persistence.dir}.`);
       durable = await openDurableStore(config.persistence, (level, text) => log.log(level, text));
     } catch (err) {
       await log.close();
@@ -59,7 +59,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   broker.on('log', (level, text) => log.log(level, text));
   if (durable !== undefined) {
     const restored = restoreBroker(broker, durable);
-    log.log('information', `Restored ${restored.retained} retained messages, ${restored.sessions} sessions and ${restored.messages} queued or in-flight messages.`);
+    startup('information', `Restored ${restored.retained} retained messages, ${restored.sessions} sessions and ${restored.messages} queued or in-flight messages.`);
   }
   let listeners: OpenListeners;
   try {
