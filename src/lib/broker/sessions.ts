@@ -124,13 +124,13 @@ export class Session {
       this.inflight.delete(out.packetId);
       this.forget(out);
     } else if (out.journalId !== 0) {
-      this.broker.durable!.sent(this.clientId, out.journalId, out.packetId);
+      this.broker.durable!.sent(this.clientId, out.journalId, out.packetId, out.qos === 1);
     }
   }
 
   /** The message is done with (acknowledged, expired or discarded): the journal lets it go too. */
   private forget(out: Outgoing): void {
-    if (out.journalId !== 0) this.broker.durable!.complete(this.clientId, out.journalId);
+    if (out.journalId !== 0) this.broker.durable!.complete(this.clientId, out.journalId, out.qos === 1);
   }
 
   /** Packet ids start at 1 and skip those still in flight (mosquitto's order). */

@@ -9,7 +9,7 @@ import { restoreBroker } from '../../../src/lib/broker/persistence/startup.js';
 import { RawClient } from '../../support/raw-client.js';
 import { startTestBroker, type TestBroker } from '../../support/test-broker.js';
 
-const SETTINGS = { autosaveInterval: 0, autosaveOnChanges: false };
+const SETTINGS = { dir: '', autosaveInterval: 0, autosaveOnChanges: false };
 
 /** A journal whose commits are held back until `release()`: what a slow disk looks like to the broker. */
 class HeldJournal implements JournalPort {
@@ -93,8 +93,8 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
   });
 
   it('restores a session after a restart: its unacknowledged message comes again with DUP and its packet id, the queued one after it', async () => {
-    const first = await Journal.open(dir);
-    tb = await startTestBroker({ durable: new DurableStore(first, SETTINGS, () => undefined), limits: { maxInflightMessages: 1 } });
+    const first = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
+    tb = await startTestBroker({ durable: first, limits: { maxInflightMessages: 1 } });
     const subscriber = await persistentSubscriber('resumer', 'r/#');
     const pub = await client('publisher');
     for (const [i, text] of ['one', 'two'].entries()) {

@@ -5,6 +5,11 @@
  * PUBREC, SUBACK) compares `appended` before and after its work and waits for `lastCommit`
  * (commit-gate.ts). Records commit in the order they are appended, so waiting for the last one
  * waits for all before it.
+ *
+ * The progress of an outgoing QoS 1 message (sent, acknowledged) is deferred: it goes into the
+ * journal with the next record that someone waits for, or DEFER_MS later. Lost in a crash, it
+ * only means the message is sent again, which QoS 1 allows; spared, the fsync a subscriber's
+ * PUBACK would cost is shared with the publishers' next commit.
  */
 import { asError, ErrorCode, MqttError } from '../../errors.js';
 import type { QoS } from '../../protocol/packets.js';
@@ -18,6 +23,9 @@ import type { DurableState } from './state.js';
 /** What the store needs of a Journal (tests hold its commits back through a wrapper). */
 export type JournalPort = Pick<Journal, 'state' | 'stats' | 'append' | 'compact' | 'close'>;
 
+/** Longest a deferred record waits for a commit to join. */
+const DEFER_MS = 20;
+
 export class DurableStore {
   /** Records appended so far; a handler compares it before and after its work. */
   appended = 0;
@@ -30,6 +38,8 @@ export class DurableStore {
   private readonly compactEvery: number;
   private sinceCompaction = 0;
   private readonly autosave: NodeJS.Timeout | undefined;
+  private deferred: JournalRecord[] = [];
+  private deferTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly journal: JournalPort,
@@ -56,6 +66,24 @@ export class DurableStore {
   }
 
   private append(record: JournalRecord): void {
+    if (this.deferred.length > 0) this.appendDeferred();
+    this.write(record);
+  }
+
+  private defer(record: JournalRecord): void {
+    this.deferred.push(record);
+    this.deferTimer ??= setTimeout(this.appendDeferred, DEFER_MS);
+  }
+
+  private readonly appendDeferred = (): void => {
+    clearTimeout(this.deferTimer);
+    this.deferTimer = undefined;
+    const records = this.deferred;
+    this.deferred = [];
+    for (const record of records) this.write(record);
+  };
+
+  private write(record: JournalRecord): void {
     const commit = this.journal.append(record);
     commit.catch(this.onFailure);
     this.lastCommit = commit;
@@ -106,16 +134,21 @@ export class DurableStore {
     return id;
   }
 
-  sent(clientId: string, id: number, packetId: number): void {
-    this.append({ type: 'sent', clientId, id, packetId });
+  /** `deferred` for QoS 1 (see above). */
+  sent(clientId: string, id: number, packetId: number, deferred: boolean): void {
+    const record: JournalRecord = { type: 'sent', clientId, id, packetId };
+    if (deferred) this.defer(record);
+    else this.append(record);
   }
 
   released(clientId: string, id: number): void {
     this.append({ type: 'released', clientId, id });
   }
 
-  complete(clientId: string, id: number): void {
-    this.append({ type: 'complete', clientId, id });
+  complete(clientId: string, id: number, deferred: boolean): void {
+    const record: JournalRecord = { type: 'complete', clientId, id };
+    if (deferred) this.defer(record);
+    else this.append(record);
   }
 
   /**
@@ -133,6 +166,7 @@ export class DurableStore {
   /** Waits for the records appended so far, compacts (a quick start next time), closes the journal. */
   async close(): Promise<void> {
     clearInterval(this.autosave);
+    this.appendDeferred();
     if (this.failure === undefined && this.journal.stats.records > 0) await this.journal.compact().catch(this.report);
     await this.journal.close();
   }
