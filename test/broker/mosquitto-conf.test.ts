@@ -236,6 +236,7 @@ describe('mosquitto.conf', () => {
       ['listener 8883\ncafile ca.crt\n', 'm.conf:2: cafile is not supported by mqt serve yet.'],
       ['persistence maybe\n', 'm.conf:1: Invalid persistence value (maybe).'],
       ['autosave_interval -1\n', 'm.conf:1: Invalid autosave_interval value (-1).'],
+      ['persistent_client_expiration 2x\n', 'm.conf:1: Invalid persistent_client_expiration duration (2x): use a number and h, d, w, m or y, e.g. 2d.'],
       ['connection bridge1\n', 'm.conf:1: connection is a bridge setting: mqt serve has no bridge.'],
       ['auth_opt_db x\n', 'm.conf:1: auth_opt_db is not supported by mqt serve yet.'],
       ['allow_anonymous true\nper_listener_settings true\n', 'm.conf:2: per_listener_settings must be set before any other security settings.'],
@@ -274,5 +275,10 @@ describe('mosquitto.conf', () => {
         assert.deepEqual(load(text, cli).persistence, expected);
       });
     }
+
+    it("persistent_client_expiration in mosquitto's units", () => {
+      assert.equal(load('persistent_client_expiration 2d\n').brokerOptions.limits.persistentClientExpiration, 172_800);
+      assert.equal(load('persistent_client_expiration 1m\n').brokerOptions.limits.persistentClientExpiration, 30 * 86_400);
+    });
   });
 });

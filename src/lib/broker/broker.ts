@@ -164,11 +164,13 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       this.endSession(session);
       return;
     }
+    // persistent_client_expiration bounds the sessions that would otherwise never expire.
+    const lifetime = expiry === NEVER_EXPIRES ? this.limits.persistentClientExpiration : expiry;
     if (session.persisted) {
       this.durable!.sessionCreate(session.clientId, expiry);
-      if (expiry !== NEVER_EXPIRES) this.durable!.sessionExpire(session.clientId, Date.now() + expiry * 1000);
+      if (lifetime > 0) this.durable!.sessionExpire(session.clientId, Date.now() + lifetime * 1000);
     }
-    if (expiry !== NEVER_EXPIRES) this.startExpiry(session, expiry);
+    if (lifetime > 0) this.startExpiry(session, lifetime);
   }
 
   /** The session ends in `seconds` unless its client comes back. */

@@ -64,6 +64,8 @@ export interface BrokerLimits {
   maxTopicAlias: number;
   /** Receive Maximum in the v5 CONNACK (mosquitto: 20). */
   receiveMaximum: number;
+  /** persistent_client_expiration: seconds after which a session that would never expire does; 0 = never. */
+  persistentClientExpiration: number;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -77,6 +79,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maximumQos: 2,
   maxTopicAlias: 10,
   receiveMaximum: 20,
+  persistentClientExpiration: 0,
 };
 
 /** Hooks the security layer (password_file, acl_file, certificates) plugs in; absent = allow. */

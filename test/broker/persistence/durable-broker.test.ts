@@ -92,6 +92,18 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     assert.equal((await pub.next('puback')).packetId, 3);
   });
 
+  it('persistent_client_expiration ends a v3 persistent session, in the journal too', async () => {
+    durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
+    tb = await startTestBroker({ durable, limits: { persistentClientExpiration: 0.2 } });
+    (await client('forgetful', false)).close();
+    await tb.waitForLog(/Expiring client forgetful due to timeout\./, 2000);
+    const { client: again, connack } = await RawClient.connected(tb.port, { clientId: 'forgetful', clean: false });
+    raws.push(again);
+    assert.equal(connack.sessionPresent, false);
+    await durable.lastCommit;
+    assert.equal(durable.state.sessions.get('forgetful')?.expiresAt, undefined, 'the new session does not expire while connected');
+  });
+
   it('restores a session after a restart: its unacknowledged message comes again with DUP and its packet id, the queued one after it', async () => {
     const first = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
     tb = await startTestBroker({ durable: first, limits: { maxInflightMessages: 1 } });

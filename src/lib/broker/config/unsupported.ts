@@ -26,7 +26,6 @@ const NOT_YET = [
   'memory_limit',
   'mount_point',
   'password_file',
-  'persistent_client_expiration',
   'pid_file',
   'plugin',
   'psk_file',
