@@ -23,7 +23,11 @@ class HeldJournal implements JournalPort {
   }
   append(record: JournalRecord): Promise<void> {
     const written = this.journal.append(record);
-    return new Promise((resolve, reject) => this.held.push(() => written.then(resolve, reject)));
+    return new Promise((resolve, reject) => {
+      this.held.push(() => {
+        written.then(resolve, reject);
+      });
+    });
   }
   release(): void {
     for (const go of this.held.splice(0)) go();

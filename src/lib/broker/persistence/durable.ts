@@ -16,7 +16,7 @@ import type { QoS } from '../../protocol/packets.js';
 import type { BrokerMessage } from '../message.js';
 import type { SubscriptionOptions } from '../subscriptions.js';
 import type { Journal } from './journal.js';
-import type { JournalRecord, MessageProperties, StoredMessage } from './records.js';
+import type { JournalRecord, StoredMessage } from './records.js';
 import type { PersistenceSettings } from './startup.js';
 import type { DurableState } from './state.js';
 
@@ -175,8 +175,8 @@ export class DurableStore {
 /** The message as the journal keeps it; its payload must be the broker's own copy (message.ts own()). */
 function stored(msg: BrokerMessage, qos: QoS, retain: boolean): StoredMessage {
   const message: StoredMessage = { topic: msg.topic, payload: msg.payload, qos, retain };
-  // forwardedProperties() keeps exactly the properties that travel end to end.
-  if (msg.properties !== undefined) message.properties = msg.properties as MessageProperties;
+  // forwardedProperties() kept only the properties that travel end to end.
+  if (msg.properties !== undefined) message.properties = msg.properties;
   if (msg.expiresAt !== 0) message.expiresAt = msg.expiresAt;
   return message;
 }
