@@ -1,4 +1,5 @@
 import type { Directive } from './directives.js';
+import type { ConfState } from './state.js';
 import { bool, DirectiveError, int, text, word } from './values.js';
 
 const INT_MAX = 2_147_483_647;
@@ -13,62 +14,36 @@ function duration(name: string, args: string): number {
   return Number(match[1]) * DURATION_UNITS[match[2]!]!;
 }
 
+type PersistenceKey = 'persistence' | 'persistenceLocation' | 'persistenceFile' | 'autosaveInterval' | 'autosaveOnChanges';
+
+/** A global directive that sets one field of the state from its value. */
+function setting<K extends PersistenceKey>(name: string, value: string, key: K, read: (name: string, args: string) => ConfState[K]): Directive {
+  return {
+    name,
+    scope: 'global',
+    value,
+    apply: (ctx, args) => {
+      ctx.conf[key] = read(name, args);
+    },
+  };
+}
+
+const seconds = (name: string, args: string): number => int(name, args, 0, INT_MAX);
+
 /** persistence and its settings (mosquitto.conf(5)); serve-config.ts turns them into the journal's folder. */
 export const PERSISTENCE_DIRECTIVES: readonly Directive[] = [
-  {
-    name: 'persistence',
-    scope: 'global',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.conf.persistence = bool('persistence', args);
-    },
-  },
-  {
-    name: 'retained_persistence',
-    scope: 'global',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.conf.persistence = bool('retained_persistence', args);
-    },
-  },
-  {
-    name: 'persistence_location',
-    scope: 'global',
-    value: 'DIR',
-    apply: (ctx, args) => {
-      ctx.conf.persistenceLocation = text('persistence_location', args);
-    },
-  },
-  {
-    name: 'persistence_file',
-    scope: 'global',
-    value: 'NAME',
-    apply: (ctx, args) => {
-      ctx.conf.persistenceFile = text('persistence_file', args);
-    },
-  },
-  {
-    name: 'autosave_interval',
-    scope: 'global',
-    value: 'SECONDS',
-    apply: (ctx, args) => {
-      ctx.conf.autosaveInterval = int('autosave_interval', args, 0, INT_MAX);
-    },
-  },
+  setting('persistence', 'true | false', 'persistence', bool),
+  setting('retained_persistence', 'true | false', 'persistence', bool),
+  setting('persistence_location', 'DIR', 'persistenceLocation', text),
+  setting('persistence_file', 'NAME', 'persistenceFile', text),
+  setting('autosave_interval', 'SECONDS', 'autosaveInterval', seconds),
+  setting('autosave_on_changes', 'true | false', 'autosaveOnChanges', bool),
   {
     name: 'persistent_client_expiration',
     scope: 'global',
     value: 'DURATION',
     apply: (ctx, args) => {
       ctx.conf.limits.persistentClientExpiration = duration('persistent_client_expiration', args);
-    },
-  },
-  {
-    name: 'autosave_on_changes',
-    scope: 'global',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.conf.autosaveOnChanges = bool('autosave_on_changes', args);
     },
   },
 ];
