@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableStore, type JournalPort } from '../../../src/lib/broker/persistence/durable.js';
@@ -106,6 +106,20 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     assert.equal(connack.sessionPresent, false);
     await durable.lastCommit;
     assert.equal(durable.state.sessions.get('forgetful')?.expiresAt, undefined, 'the new session does not expire while connected');
+  });
+
+  it('autosave_on_changes: compacts the journal into a snapshot after autosave_interval changes', async () => {
+    durable = new DurableStore(await Journal.open(dir), { dir, autosaveInterval: 3, autosaveOnChanges: true }, () => undefined);
+    tb = await startTestBroker({ durable });
+    const pub = await client('retainer');
+    for (const n of [1, 2, 3]) {
+      pub.send({ type: 'publish', topic: `kept/${n}`, payload: Buffer.from('x'), qos: 1, retain: true, dup: false, packetId: n });
+      await pub.next('puback');
+    }
+    const deadline = Date.now() + 2000;
+    while (!(await readdir(dir)).includes('snapshot') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok((await readdir(dir)).includes('snapshot'), `no snapshot in ${(await readdir(dir)).join(', ')}`);
+    assert.equal(durable.state.retained.size, 3);
   });
 
   it('restores a session after a restart: its unacknowledged message comes again with DUP and its packet id, the queued one after it', async () => {
