@@ -122,6 +122,29 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     assert.equal(durable.state.retained.size, 3);
   });
 
+  it('remembers an incoming QoS 2 message awaiting PUBREL across a restart: the resend is acknowledged, not delivered again', async () => {
+    durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
+    tb = await startTestBroker({ durable });
+    const publisher = await client('exactly-once', false);
+    publisher.send({ type: 'publish', topic: 'once', payload: Buffer.from('1'), qos: 2, retain: false, dup: false, packetId: 7 });
+    assert.equal((await publisher.next('pubrec')).packetId, 7);
+    await tb.close();
+    await durable.close();
+
+    durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
+    tb = await startTestBroker({ durable });
+    restoreBroker(tb.broker, durable);
+    const watcher = await client('watcher');
+    watcher.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'once', qos: 2 }] });
+    await watcher.next('suback');
+    const back = await client('exactly-once', false);
+    back.send({ type: 'publish', topic: 'once', payload: Buffer.from('1'), qos: 2, retain: false, dup: true, packetId: 7 });
+    assert.equal((await back.next('pubrec')).packetId, 7);
+    back.send({ type: 'pubrel', packetId: 7 });
+    assert.equal((await back.next('pubcomp')).packetId, 7);
+    await assert.rejects(watcher.next('publish', 200), /no publish/);
+  });
+
   it('restores a session after a restart: its unacknowledged message comes again with DUP and its packet id, the queued one after it', async () => {
     const first = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
     tb = await startTestBroker({ durable: first, limits: { maxInflightMessages: 1 } });
