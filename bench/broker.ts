@@ -43,7 +43,7 @@ async function startBroker(name: BrokerName, dir: string): Promise<RunningBroker
   let child: ChildProcess;
   if (name === 'mosquitto') child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   else if (name === 'aedes') child = spawn(process.execPath, [join(ROOT, 'build/bench/aedes-server.js'), String(port)], { stdio: 'ignore' });
-  else child = spawn(process.execPath, [join(ROOT, 'bin/mqt.js'), 'serve', '-c', conf], { stdio: 'ignore' });
+  else child = spawn(process.execPath, [join(ROOT, 'bin/mqt.cjs'), 'serve', '-c', conf], { stdio: 'ignore' });
   await waitForListener(port);
   return {
     port,

@@ -16,7 +16,7 @@ import { startSink } from './sink.js';
 import { median, report } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MQT = join(ROOT, 'bin', 'mqt.js');
+const MQT = join(ROOT, 'bin', 'mqt.cjs');
 const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const MQTTX_10_CONNECTIONS = 8000;

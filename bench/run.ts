@@ -14,7 +14,7 @@ import { freePort, median, report, timeProcess } from './support.js';
 import { benchLoad } from './load.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MQT = join(ROOT, 'bin', 'mqt.js');
+const MQT = join(ROOT, 'bin', 'mqt.cjs');
 const NODE = process.execPath;
 const STARTUP_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const THROUGHPUT_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 5);

@@ -1,5 +1,4 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { COMMANDS } from './command-list.js';
 import { compileCacheDir, loadBundle } from './lib/runtime/load-bundle.js';
 
@@ -7,7 +6,8 @@ interface CommandBundle {
   run: (argv: readonly string[]) => Promise<number>;
 }
 
-const BUNDLES = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+/** Built as CommonJS (dist/cli.cjs): the bundles are in dist/commands beside it. */
+const BUNDLES = join(__dirname, 'commands');
 
 /**
  * The launcher's only job: load the bundle of the subcommand that runs and nothing else, so
@@ -17,8 +17,10 @@ const BUNDLES = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   const isCommand = name !== undefined && Object.hasOwn(COMMANDS, name);
-  const file = isCommand ? join(BUNDLES, `${name}.cjs`) : join(BUNDLES, 'ui', 'help.cjs');
-  const bundle = loadBundle<CommandBundle>(file, compileCacheDir(process.env));
+  const help = join(BUNDLES, 'ui', 'help.cjs');
+  const file = isCommand ? join(BUNDLES, `${name}.cjs`) : help;
+  // Commands are built with their --help left out (see package.json's build): it is this bundle.
+  const bundle = loadBundle<CommandBundle>(file, compileCacheDir(process.env), isCommand ? { './help.js': help } : {});
   const code = await bundle.exports.run(isCommand ? rest : argv);
   // A failed run compiled only part of the bundle; the cache is kept from a full one.
   if (code === 0) bundle.saveCompileCache();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { hostname, networkInterfaces } from 'node:os';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ErrorCode, MqttError } from '../lib/errors.js';
 import { fileError } from '../lib/fs/file-errors.js';
@@ -15,6 +15,7 @@ import {
 } from './options/gen-ca.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { ExitCode } from './ui/exit-codes.js';
+import { lanAddresses } from './ui/lan-addresses.js';
 import { printWarning, reportError } from './ui/report.js';
 import { startSpinner } from './ui/spinner.js';
 import { UsageError } from './ui/usage-error.js';
@@ -91,14 +92,6 @@ async function generate(flags: GenerateSettings): Promise<number> {
   const lan = settings.names === undefined ? lanAddresses() : [];
   process.stdout.write(settings.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, lan));
   return ExitCode.Ok;
-}
-
-/** This machine's IPv4 addresses on the network, which boards use when there is no DNS. */
-function lanAddresses(): string[] {
-  return Object.values(networkInterfaces())
-    .flatMap((addresses) => addresses ?? [])
-    .filter((a) => a.family === 'IPv4' && !a.internal)
-    .map((a) => a.address);
 }
 
 async function check(settings: CheckSettings): Promise<number> {

@@ -1,3 +1,6 @@
+import { rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../lib/fs/atomic-write.js';
+import { openListenerSecurity, type ListenerSecurity } from '../lib/broker/auth/listener-security.js';
 import { Broker } from '../lib/broker/broker.js';
 import { readMosquittoConf } from '../lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig } from '../lib/broker/config/serve-config.js';
@@ -10,10 +13,11 @@ import { indexFlags } from './options/argv.js';
 import { resolveServe, serveOptionGroups } from './options/serve.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { ExitCode } from './ui/exit-codes.js';
-import { packageVersion } from './ui/help.js';
+import { packageVersion } from './ui/version.js';
 import { reportError } from './ui/report.js';
 import { openServeLog, type ServeLog } from './ui/serve-log.js';
 import { listeningSummary } from './ui/serve-summary.js';
+import { prepareServeTls, serveTlsSummary, type ServeTls } from './ui/serve-tls.js';
 import { onHangup, onTerminate } from './ui/signals.js';
 
 const byFlag = indexFlags(serveOptionGroups);
@@ -26,8 +30,13 @@ export async function run(argv: readonly string[]): Promise<number> {
   const version = packageVersion();
   let config: ServeConfig;
   let log: ServeLog;
+  let security: ListenerSecurity;
+  let tls: ServeTls | undefined;
   try {
-    config = buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version });
+    tls = settings.tls === undefined ? undefined : await prepareServeTls(settings.tls, settings.bind);
+    const tlsListener = tls === undefined ? {} : { tlsListener: { port: tls.port, certfile: tls.certFile, keyfile: tls.keyFile } };
+    config = buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version, ...tlsListener });
+    security = await openListenerSecurity(config.listeners);
     log = await openServeLog(config.logging);
   } catch (err) {
     return reportError(err, 'serve');
@@ -38,6 +47,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (!quick || level !== 'information') log.log(level, text);
   };
   for (const note of config.notes) log.log(note.level, note.text);
+  for (const problem of security.problems) log.log('warning', `Warning: ${problem.message}`);
   startup('information', `mqt version ${version} starting`);
   startup('information', config.configFile === undefined ? 'Using default config.' : `Config loaded from ${config.configFile}.`);
   if (config.localOnly && !quick) {
@@ -55,6 +65,15 @@ export async function run(argv: readonly string[]): Promise<number> {
       return reportError(err, 'serve');
     }
   }
+  if (config.pidFile !== undefined) {
+    try {
+      await writeFileAtomic(config.pidFile, String(process.pid), { overwrite: true, mode: 0o644 });
+    } catch (err) {
+      await log.close();
+      return reportError(err, 'serve');
+    }
+  }
+  const removePidFile = (): Promise<void> => (config.pidFile === undefined ? Promise.resolve() : rm(config.pidFile, { force: true }));
   const broker = new Broker(durable === undefined ? config.brokerOptions : { ...config.brokerOptions, durable });
   broker.on('log', (level, text) => log.log(level, text));
   if (durable !== undefined) {
@@ -67,20 +86,30 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch (err) {
     await broker.close();
     await durable?.close();
+    await removePidFile();
     await log.close();
     return reportError(err, 'serve');
   }
   startup('information', `mqt version ${version} running`);
   if (quick) process.stdout.write(`${listeningSummary(listeners.endpoints, config.localOnly)}\n`);
+  if (tls !== undefined) process.stdout.write(`${serveTlsSummary(tls)}\n`);
 
   await untilTerminated(() => {
     log.log('information', 'Reloading config.');
     void log.reopen();
+    void security.reload().then(({ errors, problems }) => {
+      for (const err of errors) log.log('error', `Error: ${err.message}`);
+      for (const problem of problems) log.log('warning', `Warning: ${problem.message}`);
+    });
+    void listeners.reloadPskFiles().then((errors) => {
+      for (const err of errors) log.log('error', `Error: ${err.message} The previous keys stay in use.`);
+    });
   });
   log.log('information', `mqt version ${version} terminating`);
   await broker.close();
   await listeners.close();
   await durable?.close();
+  await removePidFile();
   await log.close();
   return ExitCode.Ok;
 }

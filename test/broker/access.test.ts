@@ -26,8 +26,8 @@ describe('broker: access hooks, sessions and shutdown', function () {
     await assert.rejects(sub.next('publish', 200));
   });
 
-  it('applies canRead to deliveries, retained messages and subscriptions', async () => {
-    await start({ auth: { canRead: (_c, topic) => secret(topic) } });
+  it('applies canRead to deliveries and retained messages, canSubscribe to subscriptions', async () => {
+    await start({ auth: { canRead: (_c, topic) => secret(topic), canSubscribe: (_c, filter) => secret(filter) } });
     const pub = await client({ clientId: 'p' });
     pub.send({ type: 'publish', topic: 'secret/r', payload: Buffer.from('hidden'), qos: 0, retain: true, dup: false });
     pub.send({ type: 'publish', topic: 'open/r', payload: Buffer.from('shown'), qos: 0, retain: true, dup: false });

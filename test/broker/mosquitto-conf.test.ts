@@ -213,6 +213,58 @@ describe('mosquitto.conf', () => {
     });
   });
 
+  describe('TLS and TLS-PSK listeners (mosquitto 2.0)', () => {
+    const TLS = 'certfile s.crt\nkeyfile s.key\n';
+
+    it('certfile and keyfile make a certificate listener; use_identity_as_username takes the CN', () => {
+      const [plain, tls] = load(`listener 1883\nlistener 8883\ncafile ca.crt\n${TLS}require_certificate true\nuse_identity_as_username true\n`).listeners;
+      assert.equal(plain!.tls, undefined);
+      assert.equal(plain!.settings.usernameFromTls, undefined);
+      assert.deepEqual(tls!.tls, {
+        kind: 'certificate',
+        certfile: { path: 's.crt', origin: { file: 'm.conf', line: 4 } },
+        keyfile: { path: 's.key', origin: { file: 'm.conf', line: 5 } },
+        cafile: { path: 'ca.crt', origin: { file: 'm.conf', line: 3 } },
+        requireCertificate: true,
+        minVersion: 'tlsv1.2',
+        usernameFrom: 'cn',
+      });
+      assert.equal(tls!.settings.usernameFromTls, true);
+    });
+
+    it('psk_hint makes a PSK listener with the global psk_file; the identity becomes the username', () => {
+      const [psk] = load('psk_file psk.txt\nlistener 8884\npsk_hint mqt\nuse_identity_as_username true\ntls_version tlsv1.3\n').listeners;
+      assert.deepEqual(psk!.tls, { kind: 'psk', hint: 'mqt', pskFile: { path: 'psk.txt', origin: { file: 'm.conf', line: 1 } }, minVersion: 'tlsv1.3', usernameFrom: 'psk' });
+    });
+
+    it('with per_listener_settings true, each listener has its own psk_file', () => {
+      const [a, b] = load('per_listener_settings true\nlistener 8884\npsk_hint a\npsk_file a.txt\nlistener 8885\npsk_hint b\n').listeners;
+      assert.equal(a!.tls?.kind === 'psk' ? a!.tls.pskFile?.path : undefined, 'a.txt');
+      assert.equal(b!.tls?.kind === 'psk' ? b!.tls.pskFile : 'not psk', undefined);
+    });
+
+    it('psk_hint beside certfile/keyfile is ignored with a warning, as mosquitto makes it a certificate listener', () => {
+      const config = load(`listener 8883\n${TLS}psk_hint mqt\n`);
+      assert.equal(config.listeners[0]!.tls?.kind, 'certificate');
+      assert.ok(config.notes.some((n) => n.text.includes('m.conf:4: psk_hint ignored')), JSON.stringify(config.notes));
+    });
+
+    it('cafile without certfile/keyfile leaves a plain listener, with a warning naming the line', () => {
+      const config = load('listener 8883\ncafile ca.crt\n');
+      assert.equal(config.listeners[0]!.tls, undefined);
+      assert.deepEqual(
+        config.notes.map((n) => n.text),
+        ['Warning: m.conf:2: TLS settings ignored: this listener has neither certfile and keyfile nor psk_hint, so it is not a TLS listener.'],
+      );
+    });
+
+    it('TLS lines before the first listener are defaults its own lines override', () => {
+      const [tls] = load(`${TLS}tls_version tlsv1.3\nlistener 8883\ntls_version tlsv1.2\n`).listeners;
+      assert.equal(tls!.tls?.kind, 'certificate');
+      assert.equal(tls!.tls?.minVersion, 'tlsv1.2');
+    });
+  });
+
   describe('errors name the file, the line and the directive', () => {
     const cases: [string, string, string?][] = [
       ['listener 1883\nfoo bar\n', 'm.conf:2: Unknown configuration variable "foo".'],
@@ -226,14 +278,22 @@ describe('mosquitto.conf', () => {
       ['listener\n', 'm.conf:1: Empty listener value in configuration.'],
       ['listener 70000\n', 'm.conf:1: Invalid port value (70000).'],
       ['listener 0\n', 'm.conf:1: A listener with port 0 must provide a Unix socket path.'],
+      [
+        'listener 8883 cafile /etc/mosquitto/certs/ca.crt certfile server.crt\n',
+        'm.conf:1: Too many listener values (8883 cafile /etc/mosquitto/certs/ca.crt certfile server.crt): it takes a port and an address or socket path; each directive goes on a line of its own.',
+      ],
       ['listener 1883\nprotocol mqttsn\n', 'm.conf:2: Invalid protocol value (mqttsn): use mqtt, websockets.'],
       ['socket_domain ipv5\n', 'm.conf:1: Invalid socket_domain value (ipv5): use ipv4, ipv6.'],
       ['log_dest syslog\n', 'm.conf:1: log_dest syslog is not supported by mqt serve: use stderr, stdout or file.'],
       ['log_dest paper\n', 'm.conf:1: Invalid log_dest value (paper).'],
       ['log_dest file a\nlog_dest file b\n', 'm.conf:2: Duplicate "log_dest file" value.'],
       ['log_type verbose\n', 'm.conf:1: Invalid log_type value (verbose): use error, warning, notice, information, debug, subscribe, unsubscribe, websockets, internal, all, none.'],
-      ['listener 1883\npassword_file /etc/mosquitto/passwd\n', 'm.conf:2: password_file is not supported by mqt serve yet.'],
-      ['listener 8883\ncafile ca.crt\n', 'm.conf:2: cafile is not supported by mqt serve yet.'],
+      ['listener 1883\nmemory_limit 1000\n', 'm.conf:2: memory_limit is not supported by mqt serve yet.'],
+      ['listener 8883\ncrlfile ca.crl\n', 'm.conf:2: crlfile is not supported by mqt serve yet.'],
+      ['listener 8883\ncertfile s.crt\n', 'm.conf:2: Both certfile and keyfile must be provided if one of them is set.'],
+      ['listener 8883\ncafile a.crt\ncafile b.crt\n', 'm.conf:3: Duplicate cafile value in configuration.'],
+      ['listener 8883\ntls_version tlsv1\n', 'm.conf:2: Invalid tls_version value (tlsv1): use tlsv1.3, tlsv1.2, tlsv1.1.'],
+      ['listener 8883\ncertfile s.crt\nkeyfile s.key\nrequire_certificate true\n', 'm.conf:2: require_certificate true needs cafile or capath to check the client certificates.'],
       ['persistence maybe\n', 'm.conf:1: Invalid persistence value (maybe).'],
       ['autosave_interval -1\n', 'm.conf:1: Invalid autosave_interval value (-1).'],
       ['persistent_client_expiration 2x\n', 'm.conf:1: Invalid persistent_client_expiration duration (2x): use a number and h, d, w, m or y, e.g. 2d.'],

@@ -66,16 +66,29 @@ Module._load = function (request, ...rest) {
     }
   });
 
+  /** The heavy modules `mqt serve -p PORT EXTRA` loaded by the time it said where it listens. */
+  const served = async (extra: string[]): Promise<string[]> => {
+    const tool = startTool(process.execPath, ['--require', hook, MQT_BIN, 'serve', '-p', String(await freePort()), ...extra]);
+    await tool.waitForOutput(/^mqt serve: listening on /m, 10_000, 'stdout');
+    tool.kill('SIGTERM');
+    return loadedIn((await tool.waitForExit(5000)).stderr);
+  };
+
   it('serve loads ws only when a WebSocket listener is asked for', async () => {
-    const served = async (extra: string[]): Promise<string[]> => {
-      const tool = startTool(process.execPath, ['--require', hook, MQT_BIN, 'serve', '-p', String(await freePort()), ...extra]);
-      await tool.waitForOutput(/^mqt serve: listening on /m, 10_000, 'stdout');
-      tool.kill('SIGTERM');
-      return loadedIn((await tool.waitForExit(5000)).stderr);
-    };
     assert.deepEqual(await served([]), []);
     // ws itself requires node:tls (for wss), which is fine once a WebSocket listener exists.
     assert.deepEqual(await served(['--ws-port', String(await freePort())]), ['ws', 'tls']);
+  });
+
+  it('serve --tls loads node-forge only when it makes the certificates, not when it reuses them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mqt-lazy-serve-tls-'));
+    try {
+      const tls = async () => served(['--tls-port', String(await freePort()), '--tls-dir', dir]);
+      assert.deepEqual((await tls()).sort(), ['node-forge', 'node:tls']);
+      assert.deepEqual(await tls(), ['node:tls']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('pub and sub load ws only for a WebSocket connection', async () => {

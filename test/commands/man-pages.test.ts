@@ -11,6 +11,7 @@ import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
 import { serveOptionGroups } from '../../src/commands/options/serve.js';
 import { benchOptionGroups } from '../../src/commands/options/bench.js';
 import type { OptionGroup } from '../../src/commands/options/spec.js';
+import { DIRECTIVE_TABLE } from '../../src/lib/broker/config/directives.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -33,6 +34,14 @@ describe('man pages', () => {
       assert.deepEqual(missing, []);
     });
   }
+
+  it('man/mqt-serve.1 documents every mosquitto.conf directive mqt serve reads, each as a tagged paragraph', () => {
+    const lines = readFileSync(join(ROOT, 'man', 'mqt-serve.1'), 'utf8').split('\n');
+    // A tag is the line after .TP; aliases share their directive's tag ("maximum_qos ..., max_qos").
+    const tags = lines.filter((_line, i) => lines[i - 1] === '.TP').join('\n');
+    const missing = [...DIRECTIVE_TABLE.keys()].filter((name) => !new RegExp(`(^\\.(B|BR|BI) |\\\\fP)${name}\\b`, 'm').test(tags));
+    assert.deepEqual(missing, []);
+  });
 
   it('package.json lists every page in man/', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,19 +6,13 @@ import mqtt from 'mqtt';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { startServe } from '../support/serve.js';
+import { confArgs, startServe } from '../support/serve.js';
 import { SUBSCRIBED, mosquittoPub, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-transports-'));
 
 /** A config for the port startServe picked, then `-c` it. */
-function confFor(name: string, lines: (port: number) => string[]): (port: number) => string[] {
-  return (port) => {
-    const path = join(dir, `${name}-${port}.conf`);
-    writeFileSync(path, `${lines(port).join('\n')}\n`);
-    return ['-c', path];
-  };
-}
+const confFor = (name: string, lines: (port: number) => string[]): ((port: number) => string[]) => confArgs(dir, name, lines);
 
 /** Publishes with the mqtt npm package over WebSocket and resolves once the PUBACK is in. */
 async function publishOverWebSocket(url: string, topic: string, payload: string, protocolVersion: 4 | 5): Promise<void> {

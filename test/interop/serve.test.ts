@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { LISTENING, startServe } from '../support/serve.js';
+import { LISTENING, confArgs, startServe } from '../support/serve.js';
 import { SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 import { unique } from '../support/hooks.js';
 
@@ -19,13 +18,7 @@ async function conf(name: string, lines: string[]): Promise<string> {
 }
 
 /** `-c FILE` with a config written for the port startServe picked. */
-function confFor(name: string, lines: (port: number) => string[], more: string[] = []): (port: number) => string[] {
-  return (port) => {
-    const path = join(dir, `${name}-${port}.conf`);
-    writeFileSync(path, `${lines(port).join('\n')}\n`);
-    return ['-c', path, ...more];
-  };
-}
+const confFor = (name: string, lines: (port: number) => string[], more: string[] = []): ((port: number) => string[]) => confArgs(dir, name, lines, more);
 
 /** mosquitto_sub -C 1 subscribed (SUBACK seen), then mosquitto_pub, then what the subscriber printed. */
 async function roundTrip(hp: string[], pubArgs: string[], subArgs: string[] = []): Promise<string> {
@@ -134,10 +127,10 @@ describe('interop: mqt serve', function () {
   });
 
   it('a directive of the security issue is refused by name, not ignored', async () => {
-    const file = await conf('secure.conf', ['listener 8883', 'cafile /etc/mosquitto/certs/ca.crt']);
+    const file = await conf('secure.conf', ['listener 8883', 'crlfile /etc/mosquitto/certs/ca.crl']);
     const result = await mqt(['serve', '-c', file]);
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, `Error: ${file}:2: cafile is not supported by mqt serve yet.\n`);
+    assert.equal(result.stderr, `Error: ${file}:2: crlfile is not supported by mqt serve yet.\n`);
   });
 
   it('a missing config file, bad -p and -d are one line each', async () => {

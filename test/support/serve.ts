@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { startMqt, type ToolHandle } from './spawn.js';
 
@@ -50,4 +52,19 @@ export async function startServe(argsFor: (port: number) => string[], ready: Reg
       if (attempt === 3 || !tool.stderr.includes('Address already in use')) throw err;
     }
   }
+}
+
+/** For startServe: `-c FILE` (then `more`), FILE being `lines(port)` written into `dir` for the port it picked. */
+export function confArgs(dir: string, name: string, lines: (port: number) => string[], more: string[] = []): (port: number) => string[] {
+  return (port) => {
+    const path = join(dir, `${name}-${port}.conf`);
+    writeFileSync(path, `${lines(port).join('\n')}\n`);
+    return ['-c', path, ...more];
+  };
+}
+
+/** SIGTERM, and resolves once it has exited. */
+export async function stopServe(serve: RunningServe): Promise<void> {
+  serve.tool.kill('SIGTERM');
+  await serve.tool.exited;
 }

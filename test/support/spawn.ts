@@ -28,7 +28,7 @@ export interface RunOptions extends ToolOptions {
 
 /** The repository root: the nearest directory above this (built) file with mqt's package.json. */
 export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
-export const MQT_BIN = join(ROOT, 'bin', 'mqt.js');
+export const MQT_BIN = join(ROOT, 'bin', 'mqt.cjs');
 
 function findRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
@@ -264,7 +264,7 @@ export function runTool(cmd: string, args: readonly string[], options: RunOption
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** `mqt ARGS` (node bin/mqt.js), started in the background. */
+/** `mqt ARGS` (node bin/mqt.cjs), started in the background. */
 export function startMqt(args: readonly string[], options: ToolOptions = {}): ToolHandle {
   return new ToolHandle(process.execPath, [MQT_BIN, ...args], `mqt ${args.join(' ')}`, options);
 }

@@ -35,6 +35,21 @@ export const serveListenerOptions: OptionGroup = {
     },
     { key: 'unix', flags: ['--unix'], arity: 1, noun: 'socket path', valueName: 'PATH', repeat: true, describe: 'also listen on the unix socket PATH' },
     { key: 'wsPort', flags: ['--ws-port'], arity: 1, noun: 'port', valueName: 'PORT', repeat: true, describe: 'also listen for MQTT over WebSocket on PORT' },
+    {
+      key: 'tls',
+      flags: ['--tls'],
+      arity: 0,
+      describe: 'also listen for MQTT over TLS on 8883, with a CA and server certificate made for this machine (or reused); prints the --cafile clients need',
+    },
+    { key: 'tlsPort', flags: ['--tls-port'], arity: 1, noun: 'port', valueName: 'PORT', describe: 'the port of --tls (default 8883); implies --tls' },
+    {
+      key: 'tlsDir',
+      flags: ['--tls-dir'],
+      arity: 1,
+      noun: 'folder',
+      valueName: 'DIR',
+      describe: 'keep the --tls CA and certificates in DIR (default $XDG_STATE_HOME/mqt/tls, or ~/.local/state/mqt/tls); implies --tls',
+    },
   ],
 };
 
@@ -68,7 +83,12 @@ export interface ServeSettings {
   readonly unixPaths: string[];
   readonly wsPorts: number[];
   readonly persistDir: string | undefined;
+  /** --tls: the port and the folder of its certificates; undefined without --tls. */
+  readonly tls: { readonly port: number; readonly dir: string | undefined } | undefined;
 }
+
+/** The MQTT over TLS port. */
+const TLS_PORT = 8883;
 
 /** mosquitto's -p takes 1 to 65535: the broker's port cannot be left to the system. */
 const port = (text: string): number => parseInteger(text, 1, 65535, (t) => `Invalid port specified (${t}).`);
@@ -89,7 +109,16 @@ export function resolveServe(args: ParsedArgs): ServeSettings {
     unixPaths: allValues(args, 'unix'),
     wsPorts: allValues(args, 'wsPort').map(port),
     persistDir,
+    tls: resolveTls(args),
   };
+}
+
+function resolveTls(args: ParsedArgs): ServeSettings['tls'] {
+  const tlsPort = lastValue(args, 'tlsPort');
+  const dir = lastValue(args, 'tlsDir');
+  if (!hasFlag(args, 'tls') && tlsPort === undefined && dir === undefined) return undefined;
+  if (dir?.trim() === '') throw new UsageError('--tls-dir needs a folder.');
+  return { port: tlsPort === undefined ? TLS_PORT : port(tlsPort), dir };
 }
 
 /** mqt serve's flags, in the order --help lists them. */

@@ -1,8 +1,7 @@
-import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { COMMANDS } from '../../command-list.js';
 import type { OptionGroup } from '../options/spec.js';
+import { packageVersion } from './version.js';
 
 /** Per-command examples, from the classroom flow. */
 const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
@@ -59,21 +58,6 @@ const USAGE: Readonly<Record<string, string>> = {
     'mqt passwd --list FILE',
   ].join('\n'),
 };
-
-/** The version from our package.json, found by walking up from the running script (bin/mqt.js). */
-export function packageVersion(): string {
-  let dir = dirname(realpathSync(process.argv[1] ?? '.'));
-  for (let i = 0; i < 8; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'mqt' && pkg.version !== undefined) return pkg.version;
-    } catch {
-      // Not here: keep walking up.
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
 
 async function loadYargs(argv: readonly string[]): Promise<Argv> {
   const { default: yargs } = await import('yargs');

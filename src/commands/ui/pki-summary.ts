@@ -1,9 +1,12 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { caCertLiteral, fingerprintArray, tlsUsageComment } from '../../lib/output/board-snippets.js';
 import { TLS_PORT, tlsListenerLines } from '../../lib/output/broker-config.js';
 import { fingerprintBytes } from '../../lib/pki/fingerprint.js';
 import type { GeneratedSet } from '../../lib/pki/generate.js';
 import { inspectCertificate, namesIn, type CertificateFacts } from '../../lib/pki/inspect.js';
+import { coversNames } from '../../lib/pki/machine-certs.js';
+import { defaultHostNames } from '../../lib/pki/names.js';
 import { shellWord } from './shell-word.js';
 
 /** What gen-ca made, read back from the certificates themselves, for the text and the JSON output. */
@@ -14,6 +17,8 @@ export interface GenCaSummary {
   readonly clients: readonly { readonly name: string; readonly cert: string; readonly key: string; readonly notAfter: Date; readonly sha1: string; readonly sha256: string }[];
   readonly mosquittoConf: readonly string[];
   readonly test: string;
+  /** `mqt serve` with these files, when the server certificate has the names `mqt serve --tls` needs. */
+  readonly serve?: string;
   readonly warnings: readonly string[];
   readonly arduino?: string;
 }
@@ -40,6 +45,8 @@ export function summarize(dir: string, set: GeneratedSet, warnings: readonly str
     }),
     mosquittoConf: tlsListenerLines({ ca: resolve(set.ca.certFile), cert: resolve(set.server.certFile), key: resolve(set.server.keyFile) }, set.clients.length > 0),
     test,
+    // serve --tls makes a new server certificate in its folder when this one lacks a local name.
+    ...(coversNames(new Set(names), defaultHostNames(hostname())) ? { serve: `mqt serve --tls-dir ${shellWord(resolve(dir))}` } : {}),
     warnings: [...set.warnings, ...warnings],
     ...(arduino
       ? {
@@ -79,6 +86,9 @@ export function summaryText(summary: GenCaSummary, lanAddresses: readonly string
     'Test (the broker restarted with these lines):',
     `  ${summary.test}`,
   ];
+  if (summary.serve !== undefined) {
+    lines.push('', `Or a TLS broker on ${TLS_PORT} (beside MQTT on 1883, this machine only) with these files, no config needed:`, `  ${summary.serve}`);
+  }
   const missing = lanAddresses.filter((a) => !server.names.includes(a));
   if (missing.length > 0) {
     lines.push('', `Boards reach this machine by its network address: add ${missing.map((a) => `--ip ${a}`).join(' ')} (with --force) to cover it.`);

@@ -4,7 +4,8 @@ import type { Endpoint } from '../../lib/broker/listeners.js';
 function describe(endpoint: Endpoint): string {
   if (endpoint.listener.unixPath !== undefined) return `unix socket ${endpoint.address}`;
   const where = endpointName(endpoint.address, endpoint.port);
-  return endpoint.listener.protocol === 'websockets' ? `${where} (WebSocket)` : where;
+  const kinds = [...(endpoint.listener.protocol === 'websockets' ? ['WebSocket'] : []), ...(endpoint.listener.tls === undefined ? [] : ['TLS'])];
+  return kinds.length === 0 ? where : `${where} (${kinds.join(', ')})`;
 }
 
 /**

@@ -16,10 +16,11 @@ import { NEVER_EXPIRES, Session } from './sessions.js';
 import { RetainedStore } from './retained.js';
 import { SubscriptionTree, type SubscriptionOptions } from './subscriptions.js';
 import { BrokerStats, SysTopics } from './sys-topics.js';
-import type { BrokerEvents, BrokerHandle, BrokerLimits, BrokerOptions, ConnectionInfo, ListenerInfo, LogLevel } from './types.js';
+import type { BrokerAuth, BrokerEvents, BrokerHandle, BrokerLimits, BrokerOptions, ConnectionInfo, ListenerInfo, LogLevel } from './types.js';
 import { cancelWill, publishWill } from './will.js';
 
-type AuthClient = { clientId: string; username?: string | undefined };
+/** A Session or Connection: `auth` is its listener's security hooks, when it has its own. */
+type AuthClient = { clientId: string; username?: string | undefined; auth?: BrokerAuth | undefined };
 
 /** What one PUBLISH owes one subscriber once overlapping subscriptions are merged. */
 interface Recipient {
@@ -79,13 +80,18 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
 
   /** The security layer's read check (absent = allowed); `client` is a Session or Connection. */
   mayRead(client: AuthClient, topic: string): boolean {
-    const auth = this.options.auth;
+    const auth = client.auth ?? this.options.auth;
     return auth?.canRead === undefined || auth.canRead(client, topic);
   }
 
   mayWrite(client: AuthClient, topic: string): boolean {
-    const auth = this.options.auth;
+    const auth = client.auth ?? this.options.auth;
     return auth?.canWrite === undefined || auth.canWrite(client, topic);
+  }
+
+  maySubscribe(client: AuthClient, filter: string): boolean {
+    const auth = client.auth ?? this.options.auth;
+    return auth?.canSubscribe === undefined || auth.canSubscribe(client, filter);
   }
 
   log(level: LogLevel, text: string): void {

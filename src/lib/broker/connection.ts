@@ -20,7 +20,7 @@ import { remainingLength, withPacketId } from './encoded-packet.js';
 import { dispatch } from './handle/dispatch.js';
 import { remainingExpiry, type BrokerMessage } from './message.js';
 import type { Session } from './sessions.js';
-import type { ConnectionInfo } from './types.js';
+import type { BrokerAuth, ConnectionInfo } from './types.js';
 import { triggerWill } from './will.js';
 
 /** Why a connection ended; each has mosquitto's log line. */
@@ -90,6 +90,8 @@ export class Connection {
   /** maximum_qos and max_topic_alias: the listener's own, else the broker's. */
   readonly maximumQos: QoS;
   readonly maxTopicAlias: number;
+  /** The listener's own security hooks (password_file, acl_file), if it has them. */
+  readonly auth: BrokerAuth | undefined;
   /** The v5 authentication method this connection started with, if any. */
   authMethod: string | undefined;
   /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
@@ -114,6 +116,7 @@ export class Connection {
     const settings = info.listener.settings;
     this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
+    this.auth = settings.auth;
     stream.setNoDelay?.(true);
     stream.on('data', this.onData);
     stream.on('error', this.onLost);

@@ -1,12 +1,13 @@
 import { lookup } from 'node:dns/promises';
 import { lstatSync, unlinkSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { errnoOf } from '../errno-text.js';
-import type { MqttError } from '../errors.js';
+import { ErrorCode, MqttError } from '../errors.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ListenerConfig } from './config/types.js';
 import { endpointName, listenError } from './listen-errors.js';
+import type { SecureListener } from './tls-listener.js';
 import type { BrokerHandle, ListenerInfo, LogLevel } from './types.js';
 
 export interface ListenOptions {
@@ -28,6 +29,8 @@ export interface OpenListeners {
   endpoints: Endpoint[];
   /** Stops accepting and ends the connections still open (call broker.close() first, for a clean DISCONNECT). */
   close(): Promise<void>;
+  /** Reads the psk_files of the PSK listeners again (SIGHUP); a file that fails keeps its old keys and is reported. */
+  reloadPskFiles(): Promise<MqttError[]>;
 }
 
 /** Errors that mean "this machine has no IPv6": the IPv6 half of a listener is then skipped. */
@@ -47,6 +50,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
   let skipped: MqttError | undefined;
   // mosquitto says it once per port; mqt's local-only mode has a listener per loopback address.
   const webSocketPorts = new Set<number>();
+  const secured: SecureListener[] = [];
   const close = async (): Promise<void> => {
     await Promise.all(opened.map(closeOne));
   };
@@ -59,6 +63,8 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
         settings: listener.settings,
       };
       const addresses = listener.unixPath === undefined ? await addressesOf(listener) : [listener.unixPath];
+      const secure = listener.tls === undefined ? undefined : await (await import('./tls-listener.js')).prepareTls(listener.tls);
+      if (secure !== undefined) secured.push(secure);
       if (listener.protocol === 'websockets' && !webSocketPorts.has(listener.port)) {
         webSocketPorts.add(listener.port);
         options.log('information', `Opening websockets listen socket on port ${listener.port}.`);
@@ -66,7 +72,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
       for (const address of addresses) {
         if (listener.unixPath !== undefined) options.log('information', `Opening unix listen socket on path ${address}.`);
         else if (listener.protocol === 'mqtt') options.log('information', `Opening ${isIP(address) === 6 ? 'ipv6' : 'ipv4'} listen socket on port ${listener.port}.`);
-        const one = await listenOne(listener, address, info, broker, options).catch((err: unknown) => {
+        const one = await listenOne(listener, address, info, broker, options, secure).catch((err: unknown) => {
           if (isIP(address) !== 6 || !NO_IPV6.has(errnoOf(err) ?? '')) throw listenError(err, address, listener.port);
           skipped ??= listenError(err, address, listener.port);
           options.log('warning', `Warning: IPv6 is not available here: not listening on ${endpointName(address, listener.port)}.`);
@@ -83,7 +89,12 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
     await close();
     throw err;
   }
-  return { endpoints, close };
+  return { endpoints, close, reloadPskFiles: () => reloadAll(secured) };
+}
+
+async function reloadAll(secured: readonly SecureListener[]): Promise<MqttError[]> {
+  const results = await Promise.allSettled(secured.map((s) => s.reload()));
+  return results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof MqttError ? r.reason : new MqttError(ErrorCode.ConfigError, String(r.reason))] : []));
 }
 
 /** The addresses a TCP listener binds: both families for none, every address of a host name. */
@@ -100,7 +111,14 @@ async function addressesOf(listener: ListenerConfig): Promise<string[]> {
   }
 }
 
-function listenOne(listener: ListenerConfig, address: string, info: ListenerInfo, broker: BrokerHandle, options: ListenOptions): Promise<Opened> {
+function listenOne(
+  listener: ListenerConfig,
+  address: string,
+  info: ListenerInfo,
+  broker: BrokerHandle,
+  options: ListenOptions,
+  secure: SecureListener | undefined,
+): Promise<Opened> {
   const sockets = new Set<Socket>();
   // One callback for every socket of the listener, not a closure per connection.
   const untrack = function (this: Socket): void {
@@ -113,23 +131,36 @@ function listenOne(listener: ListenerConfig, address: string, info: ListenerInfo
   };
   const hand = (stream: TransportStream, socket: Socket): void => {
     const unixPath = listener.unixPath;
+    const tlsUsername = listener.settings.usernameFromTls === true ? secure?.usernameOf(socket) : undefined;
     broker.handleConnection(stream, {
       remoteAddress: unixPath ?? socket.remoteAddress ?? '',
       remotePort: unixPath === undefined ? (socket.remotePort ?? 0) : 0,
       listener: info,
+      ...(tlsUsername === undefined ? {} : { tlsUsername }),
     });
   };
-  const opened: Opened = { server: createServer(), sockets };
+  const opened: Opened = { server: secure?.tlsServer() ?? createServer(), sockets };
   if (listener.protocol === 'websockets') {
-    const http = createHttpServer((_req, res) => {
+    const onRequest: RequestListener = (_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('This port speaks MQTT over WebSocket (subprotocol mqtt).\n');
-    });
+    };
+    const http = secure?.httpsServer(onRequest) ?? createHttpServer(onRequest);
     http.on('connection', track);
     opened.server = http;
+  } else if (secure !== undefined) {
+    opened.server.on('connection', track);
+    opened.server.on('secureConnection', (socket: Socket) => hand(socket, socket));
   } else {
     opened.server.on('connection', (socket: Socket) => {
       track(socket);
       hand(socket, socket);
+    });
+  }
+  if (secure !== undefined) {
+    opened.server.on('tlsClientError', (err: Error & { reason?: string }, socket: Socket) => {
+      // OpenSSL's message spans lines with its source position; its reason is what a user can act on.
+      const from = socket.remoteAddress === undefined ? '' : ` from ${socket.remoteAddress}:${socket.remotePort ?? 0}`;
+      options.log('notice', `Client connection${from} failed: TLS error: ${err.reason ?? err.message.split('\n')[0]}.`);
     });
   }
   if (listener.unixPath !== undefined) removeStaleSocket(listener.unixPath);

@@ -12,6 +12,7 @@ import type { LongTimer } from './long-timer.js';
 import { isExpired, own, type BrokerMessage } from './message.js';
 import type { SubscriptionOptions } from './subscriptions.js';
 import type { StoredWill } from './will.js';
+import type { BrokerAuth } from './types.js';
 
 /** One message on its way to one client. */
 export interface Outgoing {
@@ -55,6 +56,8 @@ export class Session {
   username: string | undefined;
   /** Kept in the journal (persistence on and a session that outlives its connection). */
   persisted = false;
+  /** The security hooks of the listener it last connected through (mosquitto's per_listener_settings rule). */
+  auth: BrokerAuth | undefined;
   /** Logged once per run of drops, as mosquitto does. */
   private dropping = false;
 

@@ -26,16 +26,32 @@ export interface ListenerSettings {
   protocolVersions?: ProtocolVersion[];
   /** clientid_prefixes: a client id must start with this when set. */
   clientIdPrefix?: string;
+  /** allow_zero_length_clientid false: an empty client id is refused instead of assigned one (default true). */
+  allowZeroLengthClientId?: boolean;
+  /** auto_id_prefix: the start of assigned client ids (default "auto-"). */
+  autoIdPrefix?: string;
+  /** use_username_as_clientid: the username replaces the client id; clients without one are refused. */
+  useUsernameAsClientId?: boolean;
   /** maximum_qos of this listener (mosquitto sets it per listener); overrides limits.maximumQos. */
   maximumQos?: 0 | 1 | 2;
   /** max_topic_alias of this listener (per listener in mosquitto); overrides limits.maxTopicAlias. */
   maxTopicAlias?: number;
+  /** The security hooks of this listener (per_listener_settings); BrokerOptions.auth when absent. */
+  auth?: BrokerAuth;
+  /**
+   * use_identity_as_username / use_subject_as_username on a TLS listener: the username is the one
+   * TLS proved (ConnectionInfo.tlsUsername), the CONNECT's username and password are ignored, and a
+   * client without one is refused, as in mosquitto.
+   */
+  usernameFromTls?: boolean;
 }
 
 export interface ConnectionInfo {
   remoteAddress: string;
   remotePort: number;
   listener: ListenerInfo;
+  /** The certificate's CN or subject, or the PSK identity, when the listener takes the username from TLS. */
+  tlsUsername?: string;
 }
 
 /**

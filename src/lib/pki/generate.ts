@@ -1,9 +1,10 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { errnoOf } from '../errno-text.js';
 import { fileError } from '../fs/file-errors.js';
+import { readIfExists } from '../fs/read-if-exists.js';
 import { createCa, loadCa, type CertificateAuthority } from './ca.js';
 import { issueClientCertificate, issueServerCertificate } from './issue.js';
 import { generateRsaKey, type KeyPairPem, type RsaBits } from './keys.js';
@@ -127,15 +128,6 @@ async function refuseExisting(files: readonly string[]): Promise<void> {
   const first = files.find((_, i) => present[i]);
   if (first !== undefined) {
     throw new MqttError(ErrorCode.FileExists, `${first} exists already.`, { hint: 'use --force to replace it, or --out another folder' });
-  }
-}
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return undefined;
-    throw fileError(err, `Unable to read ${file}`);
   }
 }
 

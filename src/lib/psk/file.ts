@@ -24,14 +24,15 @@ export interface PskUpdate {
  * The identity of a psk_file line as mosquitto reads it (security_default.c): trimmed, up to
  * the first ':'; comments and blank lines have none.
  */
-function identityOf(line: string): string | undefined {
+export function identityOf(line: string): string | undefined {
   const text = line.trim();
   if (text === '' || text.startsWith('#')) return undefined;
   const colon = text.indexOf(':');
   return colon < 0 ? undefined : text.slice(0, colon).trim();
 }
 
-function keyOf(line: string): string {
+/** The key of a line that has an identity: after the first ':', trimmed. */
+export function keyOf(line: string): string {
   return line.slice(line.indexOf(':') + 1).trim();
 }
 

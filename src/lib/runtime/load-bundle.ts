@@ -16,7 +16,7 @@ export interface LoadedBundle<T> {
  * bare `net.connect` script costs. The cache lives in a directory of the user's own (0700):
  * V8 trusts what it reads there. Any failure to read or write it just means compiling again.
  */
-export function loadBundle<T>(file: string, cacheDir: string | undefined): LoadedBundle<T> {
+export function loadBundle<T>(file: string, cacheDir: string | undefined, links: Readonly<Record<string, string>> = {}): LoadedBundle<T> {
   const source = readFileSync(file, 'utf8');
   const cacheFile = cacheDir === undefined ? undefined : cacheFileFor(file, cacheDir);
   let cachedData: Buffer | undefined;
@@ -39,11 +39,13 @@ export function loadBundle<T>(file: string, cacheDir: string | undefined): Loade
     dirname: string,
   ) => void;
   const module = { exports: {} };
-  wrapper(module.exports, createRequire(file), module, file, dirname(file));
+  const linked = new Map<string, LoadedBundle<unknown>>();
+  wrapper(module.exports, linkingRequire(createRequire(file), links, linked, cacheDir), module, file, dirname(file));
   const stale = cachedData === undefined || script.cachedDataRejected === true;
   return {
     exports: module.exports as T,
     saveCompileCache: () => {
+      for (const bundle of linked.values()) bundle.saveCompileCache();
       if (cacheFile === undefined || !stale) return;
       try {
         mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
@@ -56,6 +58,26 @@ export function loadBundle<T>(file: string, cacheDir: string | undefined): Loade
       }
     },
   };
+}
+
+/**
+ * The bundle's `require`, except that the specifiers of `links` load those other bundles (once,
+ * with their own code cache): a part a command needs only now and then, such as its --help, is
+ * built as a bundle of its own and left out of the command's, which then starts faster.
+ */
+function linkingRequire(base: NodeJS.Require, links: Readonly<Record<string, string>>, linked: Map<string, LoadedBundle<unknown>>, cacheDir: string | undefined): NodeJS.Require {
+  if (Object.keys(links).length === 0) return base;
+  const load = (id: string): unknown => {
+    const target = links[id];
+    if (target === undefined) return base(id);
+    let bundle = linked.get(target);
+    if (bundle === undefined) {
+      bundle = loadBundle<unknown>(target, cacheDir);
+      linked.set(target, bundle);
+    }
+    return bundle.exports;
+  };
+  return Object.assign(load, { resolve: base.resolve, cache: base.cache, main: base.main }) as NodeJS.Require;
 }
 
 /** Caches of earlier builds of the same bundle can never be read again. */

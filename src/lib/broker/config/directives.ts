@@ -1,6 +1,7 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
 import { PERSISTENCE_DIRECTIVES } from './persistence-directives.js';
 import type { ConfState, ListenerSection, SecuritySection } from './state.js';
+import { TLS_DIRECTIVES } from './tls-directives.js';
 import type { ConfigNote, LogDestination, Origin } from './types.js';
 import { DirectiveError, bool, int, oneOf, text, word } from './values.js';
 
@@ -52,8 +53,13 @@ function limit<K extends keyof BrokerLimits>(name: string, key: K, read: (args: 
 const atLeastZero = (name: string) => (args: string) => Math.max(0, int(name, args, -INT_MAX, INT_MAX));
 
 function listenerLine(ctx: DirectiveContext, args: string): void {
-  const [portText, where] = args.split(/\s+/).filter((w) => w !== '');
+  const [portText, where, ...rest] = args.split(/\s+/).filter((w) => w !== '');
   if (portText === undefined) throw new DirectiveError('Empty listener value in configuration.');
+  // Slides flatten configs into "listener 8883 cafile ca.crt certfile ...": mosquitto would take
+  // "cafile" for a host name to bind.
+  if (where !== undefined && !where.startsWith('#') && rest.length > 0 && !rest[0]!.startsWith('#')) {
+    throw new DirectiveError(`Too many listener values (${args.trim()}): it takes a port and an address or socket path; each directive goes on a line of its own.`);
+  }
   const port = int('port', portText, 0, 65535);
   const target = where === undefined || where.startsWith('#') ? undefined : where;
   if (port === 0 && target === undefined) throw new DirectiveError('A listener with port 0 must provide a Unix socket path.');
@@ -105,8 +111,22 @@ function logType(ctx: DirectiveContext, args: string): void {
   else if (type !== 'websockets' && type !== 'internal') types.add(type);
 }
 
-function deprecated(ctx: DirectiveContext, name: string, instead: string): void {
-  ctx.note({ level: 'notice', text: `The '${name}' option is now deprecated and will be removed in a future version. ${instead}` });
+function deprecated(ctx: DirectiveContext, name: string, instead?: string): void {
+  const text = `The '${name}' option is now deprecated and will be removed in a future version.`;
+  ctx.note({ level: 'notice', text: instead === undefined ? text : `${text} ${instead}` });
+}
+
+/** A file path of the security settings; mosquitto refuses a second one in the same section. */
+function securityFile(name: string, key: 'passwordFile' | 'aclFile'): Directive {
+  return {
+    name,
+    scope: 'security',
+    value: 'PATH',
+    apply: (ctx, args) => {
+      if (ctx.security[key] !== undefined) throw new DirectiveError(`Duplicate ${name} value in configuration.`);
+      ctx.security[key] = text(name, args);
+    },
+  };
 }
 
 const DIRECTIVES: readonly Directive[] = [
@@ -182,6 +202,41 @@ const DIRECTIVES: readonly Directive[] = [
     value: 'true | false',
     apply: (ctx, args) => {
       ctx.security.allowAnonymous = bool('allow_anonymous', args);
+    },
+  },
+  securityFile('password_file', 'passwordFile'),
+  securityFile('acl_file', 'aclFile'),
+  {
+    name: 'clientid_prefixes',
+    scope: 'global',
+    value: 'PREFIX',
+    apply: (ctx, args) => {
+      deprecated(ctx, 'clientid_prefixes');
+      ctx.conf.clientIdPrefix = word('clientid_prefixes', args);
+    },
+  },
+  {
+    name: 'allow_zero_length_clientid',
+    scope: 'security',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      ctx.security.allowZeroLengthClientId = bool('allow_zero_length_clientid', args);
+    },
+  },
+  {
+    name: 'auto_id_prefix',
+    scope: 'security',
+    value: 'PREFIX',
+    apply: (ctx, args) => {
+      ctx.security.autoIdPrefix = word('auto_id_prefix', args);
+    },
+  },
+  {
+    name: 'use_username_as_clientid',
+    scope: 'listener',
+    value: 'true | false',
+    apply: (ctx, args) => {
+      ctx.listener.useUsernameAsClientId = bool('use_username_as_clientid', args);
     },
   },
   {
@@ -264,6 +319,22 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   {
+    name: 'pid_file',
+    scope: 'global',
+    value: 'PATH',
+    apply: (ctx, args) => {
+      ctx.conf.pidFile = text('pid_file', args);
+    },
+  },
+  {
+    name: 'retry_interval',
+    scope: 'global',
+    value: 'SECONDS',
+    apply: (ctx) => {
+      ctx.note({ level: 'warning', text: 'Warning: The retry_interval option is no longer available.' });
+    },
+  },
+  {
     name: 'user',
     scope: 'global',
     value: 'USER',
@@ -284,6 +355,6 @@ const DIRECTIVES: readonly Directive[] = [
 
 /** The directives mqt serve reads, by name; the security issue adds its rows here. */
 export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
-  ...[...DIRECTIVES, ...PERSISTENCE_DIRECTIVES].map((d) => [d.name, d] as const),
+  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...PERSISTENCE_DIRECTIVES].map((d) => [d.name, d] as const),
   ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
 ]);

@@ -1,8 +1,11 @@
 import { join, resolve } from 'node:path';
 import { ErrorCode, MqttError } from '../../errors.js';
+import { Authorizer } from '../auth/authorizer.js';
 import type { PersistenceSettings } from '../persistence/startup.js';
-import { DEFAULT_LIMITS, type BrokerAuth, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
-import { emptyConfState, type ConfState, type ListenerSection } from './state.js';
+import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
+import { emptyConfState, type ConfState, type ListenerSection, type SecuritySection } from './state.js';
+import { resolveTls } from './tls-config.js';
+import type { ListenerTls } from './tls-types.js';
 import type { ConfigNote, ListenerConfig, LoggingConfig, ServeConfig } from './types.js';
 
 /** The listeners and logging the command line asks for, mosquitto's flags and mqt's own. */
@@ -13,6 +16,8 @@ export interface CommandLineSettings {
   bind?: string;
   unixPaths: string[];
   wsPorts: number[];
+  /** --tls: a certificate listener on this port, opened where the plain command-line listeners are. */
+  tlsListener?: { port: number; certfile: string; keyfile: string };
   /** -v: every log type, whatever the config says. */
   verbose: boolean;
   configFile?: string;
@@ -31,14 +36,6 @@ const DEFAULT_LOG_TYPES: LogLevel[] = ['error', 'warning', 'notice', 'informatio
 const DEFAULT_SYS_INTERVAL = 10;
 
 /**
- * With no password file a username proves nothing: mosquitto 2.0 then accepts a login exactly
- * where anonymous clients are allowed, and refuses it (CONNACK 5) where they are not.
- */
-const WITHOUT_PASSWORDS: BrokerAuth = {
-  authenticate: (login) => login.connection.listener.settings.allowAnonymous,
-};
-
-/**
  * Applies mosquitto 2.0's defaults and the command line to what the config said. Without a
  * `listener` (or `port`) line the broker is local only and anonymous; once one is configured,
  * allow_anonymous defaults to false. `--bind` is mqt's way to open the quick start up: the
@@ -50,10 +47,31 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   const localOnly = !conf.listenerConfigured && cli.bind === undefined;
   const listeners: ListenerConfig[] = [];
   // mosquitto 2.0 lets anyone in while it is local only, whatever allow_anonymous says.
+  const securityOf = (section: ListenerSection): SecuritySection => (conf.perListenerSettings ? section.security : conf.security);
   const settings = (section: ListenerSection, fallback: boolean): ListenerSettings => {
-    const security = conf.perListenerSettings ? section.security : conf.security;
-    return listenerSettings(section, localOnly || (security.allowAnonymous ?? fallback));
+    const security = securityOf(section);
+    return {
+      ...listenerSettings(section, localOnly || (security.allowAnonymous ?? fallback), conf.clientIdPrefix),
+      ...(security.allowZeroLengthClientId === undefined ? {} : { allowZeroLengthClientId: security.allowZeroLengthClientId }),
+      ...(security.autoIdPrefix === undefined ? {} : { autoIdPrefix: security.autoIdPrefix }),
+    };
   };
+  const fromSection = (section: ListenerSection, fallback: boolean, tls?: ListenerTls): ListenerConfig => {
+    const base = settings(section, fallback);
+    return {
+      port: section.port ?? MQTT_PORT,
+      protocol: section.protocol ?? 'mqtt',
+      ...(section.bindAddress === undefined ? {} : { bindAddress: section.bindAddress }),
+      ...(section.unixPath === undefined ? {} : { unixPath: section.unixPath }),
+      ...(section.socketDomain === undefined ? {} : { socketDomain: section.socketDomain }),
+      settings: tls?.usernameFrom === undefined ? base : { ...base, usernameFromTls: true },
+      security: securityOf(section),
+      ...(tls === undefined ? {} : { tls }),
+      ...(section.origin === undefined ? {} : { origin: section.origin }),
+    };
+  };
+  /** A listener of the config file: its TLS settings resolved too. */
+  const open = (section: ListenerSection, fallback: boolean): ListenerConfig => fromSection(section, fallback, resolveTls(section.tls, securityOf(section).pskFile, notes));
 
   if (conf.listenerConfigured) {
     if (cli.bind !== undefined) {
@@ -67,27 +85,33 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     // settings written before the first `listener` are every listener's defaults; mosquitto would
     // open an extra listener on 1883 for them.
     const ownListener = base.port !== undefined || base.bindAddress !== undefined;
-    if (ownListener) listeners.push(fromSection({ port: MQTT_PORT, ...base }, settings(base, false)));
+    if (ownListener) listeners.push(open({ port: MQTT_PORT, ...base }, false));
     for (const own of conf.listeners) {
-      const section = ownListener ? own : { ...base, ...own };
-      listeners.push(fromSection(section, settings(section, false)));
+      const section = ownListener ? own : { ...base, ...own, ...mergedTls(base, own) };
+      listeners.push(open(section, false));
     }
   } else {
     const addresses = cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
     const ports = cli.ports.length > 0 ? cli.ports : [MQTT_PORT];
     const section = conf.defaultListener;
     for (const port of ports) {
-      for (const bindAddress of addresses) listeners.push(fromSection({ ...section, port, bindAddress }, settings(section, true)));
+      for (const bindAddress of addresses) listeners.push(open({ ...section, port, bindAddress }, true));
     }
   }
   const extraAddresses = conf.listenerConfigured ? [undefined] : cli.bind === undefined ? LOCAL_ADDRESSES : [cli.bind];
-  const extraSettings = settings({ security: {} }, !conf.listenerConfigured);
+  const extraFallback = !conf.listenerConfigured;
   for (const port of cli.wsPorts) {
     for (const bindAddress of extraAddresses) {
-      listeners.push({ port, protocol: 'websockets', ...(bindAddress === undefined ? {} : { bindAddress }), settings: extraSettings });
+      listeners.push(fromSection({ port, protocol: 'websockets', ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback));
     }
   }
-  for (const unixPath of cli.unixPaths) listeners.push({ port: 0, unixPath, protocol: 'mqtt', settings: extraSettings });
+  if (cli.tlsListener !== undefined) {
+    const tls: ListenerTls = { kind: 'certificate', certfile: { path: cli.tlsListener.certfile }, keyfile: { path: cli.tlsListener.keyfile }, requireCertificate: false, minVersion: 'tlsv1.2' };
+    for (const bindAddress of extraAddresses) {
+      listeners.push(fromSection({ port: cli.tlsListener.port, ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback, tls));
+    }
+  }
+  for (const unixPath of cli.unixPaths) listeners.push(fromSection({ port: 0, unixPath, security: {} }, extraFallback));
 
   if (conf.user !== undefined && conf.user !== 'root' && process.getuid?.() === 0) {
     notes.push({ level: 'warning', text: `Warning: mqt serve does not drop privileges: user ${conf.user} ignored, running as root.` });
@@ -97,7 +121,7 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     listeners,
     brokerOptions: {
       limits: limits(conf.limits),
-      auth: WITHOUT_PASSWORDS,
+      auth: new Authorizer({}),
       sysInterval: conf.sysInterval ?? DEFAULT_SYS_INTERVAL,
       version: cli.version,
       connectionMessages: log.connectionMessages,
@@ -106,6 +130,7 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     logging: log,
     localOnly,
     tcpNoDelay: conf.tcpNoDelay ?? false,
+    ...(conf.pidFile === undefined ? {} : { pidFile: conf.pidFile }),
     notes,
     ...persistence(conf, cli.persistDir),
     ...(cli.configFile === undefined ? {} : { configFile: cli.configFile }),
@@ -132,24 +157,19 @@ function persistence(conf: ConfState, persistDir: string | undefined): { persist
   };
 }
 
-function fromSection(section: ListenerSection, settings: ListenerSettings): ListenerConfig {
-  return {
-    port: section.port ?? MQTT_PORT,
-    protocol: section.protocol ?? 'mqtt',
-    ...(section.bindAddress === undefined ? {} : { bindAddress: section.bindAddress }),
-    ...(section.unixPath === undefined ? {} : { unixPath: section.unixPath }),
-    ...(section.socketDomain === undefined ? {} : { socketDomain: section.socketDomain }),
-    settings,
-    ...(section.origin === undefined ? {} : { origin: section.origin }),
-  };
+/** TLS directives written before the first `listener` are defaults the listener's own ones override one by one. */
+function mergedTls(base: ListenerSection, own: ListenerSection): Pick<ListenerSection, 'tls'> {
+  return base.tls === undefined || own.tls === undefined ? {} : { tls: { ...base.tls, ...own.tls } };
 }
 
-function listenerSettings(section: ListenerSection, allowAnonymous: boolean): ListenerSettings {
+function listenerSettings(section: ListenerSection, allowAnonymous: boolean, clientIdPrefix: string | undefined): ListenerSettings {
   return {
     allowAnonymous,
+    ...(clientIdPrefix === undefined ? {} : { clientIdPrefix }),
     maxConnections: section.maxConnections ?? -1,
     ...(section.maximumQos === undefined ? {} : { maximumQos: section.maximumQos }),
     ...(section.maxTopicAlias === undefined ? {} : { maxTopicAlias: section.maxTopicAlias }),
+    ...(section.useUsernameAsClientId === undefined ? {} : { useUsernameAsClientId: section.useUsernameAsClientId }),
   };
 }
 

@@ -1,12 +1,15 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import type { ConfFile, TlsSection } from './tls-types.js';
 import type { ConfigNote, ListenerProtocol, LogDestination, Origin } from './types.js';
 
-/**
- * The security settings mosquitto keeps globally, or per listener with per_listener_settings.
- * The security issue adds password_file, acl_file and psk_file here.
- */
+/** The security settings mosquitto keeps globally, or per listener with per_listener_settings. */
 export interface SecuritySection {
   allowAnonymous?: boolean;
+  passwordFile?: string;
+  aclFile?: string;
+  allowZeroLengthClientId?: boolean;
+  autoIdPrefix?: string;
+  pskFile?: ConfFile;
 }
 
 /** What a `listener` line and the directives after it set; unset fields take the defaults. */
@@ -21,6 +24,9 @@ export interface ListenerSection {
   maxConnections?: number;
   maximumQos?: 0 | 1 | 2;
   maxTopicAlias?: number;
+  useUsernameAsClientId?: boolean;
+  /** cafile, certfile, psk_hint... of this listener. */
+  tls?: TlsSection;
   security: SecuritySection;
 }
 
@@ -44,6 +50,10 @@ export interface ConfState {
   logTimestampFormat?: string;
   connectionMessages?: boolean;
   tcpNoDelay?: boolean;
+  /** clientid_prefixes: every client id must start with it (global in mosquitto). */
+  clientIdPrefix?: string;
+  /** pid_file: where to write the process id while running. */
+  pidFile?: string;
   user?: string;
   persistence?: boolean;
   persistenceLocation?: string;

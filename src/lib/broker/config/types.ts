@@ -1,5 +1,7 @@
 import type { PersistenceSettings } from '../persistence/startup.js';
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
+import type { SecuritySection } from './state.js';
+import type { ListenerTls } from './tls-types.js';
 
 /** Where in which file a directive was written: "mymosqui.conf:3". */
 export interface Origin {
@@ -21,6 +23,13 @@ export interface ListenerConfig {
   /** socket_domain: only IPv4 or only IPv6 addresses of bindAddress. */
   socketDomain?: 'ipv4' | 'ipv6';
   settings: ListenerSettings;
+  /**
+   * password_file and acl_file of this listener: the global section (shared by every listener)
+   * unless per_listener_settings is true. Undefined = none.
+   */
+  security?: SecuritySection;
+  /** TLS with certificates or pre-shared keys; undefined = plain TCP (or HTTP for websockets). */
+  tls?: ListenerTls;
   /** Where the listener was declared; undefined for those the command line asked for. */
   origin?: Origin;
 }
@@ -57,6 +66,8 @@ export interface ServeConfig {
   notes: ConfigNote[];
   /** persistence true (or --persist): where the journal goes and when it is compacted. */
   persistence?: PersistenceSettings;
+  /** pid_file: written at start, removed at exit. */
+  pidFile?: string;
   /** The main config file read, if any. */
   configFile?: string;
 }

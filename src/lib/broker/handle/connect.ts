@@ -59,11 +59,11 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   let assigned = false;
   if (clientId === '') {
     // 3.1 has no empty ids; 3.1.1 only with a clean session (MQTT-3.1.3-8); v5 always gets one.
-    if (version === 3 || (version === 4 && !packet.clean)) {
+    if (version === 3 || (version === 4 && !packet.clean) || listener.settings.allowZeroLengthClientId === false) {
       refuse(conn, ConnackReturnCode.IdentifierRejected, ReasonCode.ClientIdentifierNotValid, 'refused');
       return;
     }
-    clientId = `auto-${randomUUID().toUpperCase()}`;
+    clientId = `${listener.settings.autoIdPrefix ?? 'auto-'}${randomUUID().toUpperCase()}`;
     assigned = true;
   }
   conn.clientId = clientId;
@@ -92,19 +92,34 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
     return;
   }
 
-  const username = packet.username;
-  if (username === undefined && packet.password === undefined) {
+  let username = packet.username;
+  if (listener.settings.usernameFromTls === true) {
+    // As mosquitto: TLS authenticated the client, so the CONNECT's username and password are ignored.
+    username = conn.info.tlsUsername;
+    if (username === undefined) {
+      refuse(conn, ConnackReturnCode.BadUserNameOrPassword, ReasonCode.BadUserNameOrPassword, 'auth');
+      return;
+    }
+  } else if (username === undefined && packet.password === undefined) {
     if (!listener.settings.allowAnonymous) {
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
       return;
     }
   } else {
-    const auth = broker.options.auth;
+    const auth = conn.auth ?? broker.options.auth;
     const login = { clientId, username, password: packet.password, connection: conn.info };
     if (auth?.authenticate !== undefined && !auth.authenticate(login)) {
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
       return;
     }
+  }
+  if (listener.settings.useUsernameAsClientId === true) {
+    if (username === undefined) {
+      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+      return;
+    }
+    clientId = username;
+    conn.clientId = clientId;
   }
 
   let keepalive = packet.keepalive;
@@ -126,6 +141,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
 
   const { session, present } = broker.attachSession(conn, packet.clean);
   session.username = username;
+  session.auth = conn.auth;
   session.expiryInterval = version === 5 ? (props?.sessionExpiryInterval ?? 0) : packet.clean ? 0 : NEVER_EXPIRES;
   if (will !== undefined) session.will = storeWill(will, clientId);
   broker.sessionConnected(session);

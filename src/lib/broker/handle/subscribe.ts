@@ -33,7 +33,7 @@ export function handleSubscribe(conn: Connection, p: SubscribePacket): void {
     }
     const qos = Math.min(s.qos, conn.maximumQos) as QoS;
     if (conn.debug) broker.log('debug', `\t${filter} (QoS ${qos})`);
-    if (!broker.mayRead(conn, share?.filter ?? filter)) {
+    if (!broker.maySubscribe(conn, share?.filter ?? filter)) {
       codes.push(conn.version === 5 ? ReasonCode.NotAuthorized : SUBACK_FAILURE_V3);
       continue;
     }

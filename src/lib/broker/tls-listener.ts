@@ -1,0 +1,186 @@
+/**
+ * The TLS side of mqt serve's listeners, loaded only when a listener has certfile/keyfile or
+ * psk_hint, so that node:tls stays out of every other start-up.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { RequestListener } from 'node:http';
+import { join } from 'node:path';
+import { DEFAULT_CIPHERS, TLSSocket, createSecureContext, createServer as createTlsServer, type SecureVersion, type Server as TlsServer, type TlsOptions } from 'node:tls';
+import { errnoText } from '../errno-text.js';
+import { ErrorCode, MqttError } from '../errors.js';
+import { PskFile } from './auth/psk-file.js';
+import type { CertificateTls, ConfFile, ListenerTls, PskTls, TlsVersion } from './config/tls-types.js';
+import type { Origin } from './config/types.js';
+
+const MIN_VERSION: Readonly<Record<TlsVersion, SecureVersion>> = { 'tlsv1.3': 'TLSv1.3', 'tlsv1.2': 'TLSv1.2', 'tlsv1.1': 'TLSv1.1' };
+
+/** A listener's TLS, ready to make servers: its keys loaded, its psk_file read. */
+export interface SecureListener {
+  /** A TLS server for `protocol mqtt`; connections arrive on 'secureConnection'. */
+  tlsServer(): TlsServer;
+  /** An HTTPS server for `protocol websockets`. */
+  httpsServer(onRequest: RequestListener): HttpsServer;
+  /** The MQTT username TLS proved for this connection, when the listener takes usernames from TLS. */
+  usernameOf(socket: object): string | undefined;
+  /** Reads the psk_file again (SIGHUP); does nothing for certificate listeners. */
+  reload(): Promise<void>;
+}
+
+function where(origin: Origin | undefined): string {
+  return origin === undefined ? '' : `${origin.file}:${origin.line}: `;
+}
+
+function loadError(file: ConfFile, what: string, directive: string, cause: unknown): MqttError {
+  return new MqttError(ErrorCode.ConfigError, `${where(file.origin)}Unable to load ${what} "${file.path}": ${errnoText(cause)}. Check ${directive}.`, { cause });
+}
+
+function read(file: ConfFile, what: string, directive: string): Buffer {
+  try {
+    return readFileSync(file.path);
+  } catch (err) {
+    throw loadError(file, what, directive, err);
+  }
+}
+
+/** Every certificate file of a capath directory (OpenSSL's hashed names or any PEM file). */
+function readCaPath(dir: ConfFile): Buffer[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir.path);
+  } catch (err) {
+    throw loadError(dir, 'CA certificates from', 'capath', err);
+  }
+  const found: Buffer[] = [];
+  for (const name of names.sort()) {
+    try {
+      const pem = readFileSync(join(dir.path, name));
+      if (pem.includes('-----BEGIN CERTIFICATE-----')) found.push(pem);
+    } catch {
+      // Subdirectories and unreadable entries are not certificates OpenSSL would use either.
+    }
+  }
+  return found;
+}
+
+/** Node takes TLS 1.2 ciphers and TLS 1.3 suites in one list; each half keeps its defaults when not given. */
+function cipherList(tls: ListenerTls, tls12Default: string | undefined): string | undefined {
+  const tls12 = tls.ciphers ?? tls12Default;
+  if (tls.ciphersTls13 === undefined) return tls12;
+  const defaults12 = DEFAULT_CIPHERS.split(':').filter((c) => !c.startsWith('TLS_')).join(':');
+  return `${tls.ciphersTls13}:${tls12 ?? defaults12}`;
+}
+
+function certificateOptions(tls: CertificateTls): TlsOptions {
+  const ca = [...(tls.cafile === undefined ? [] : [read(tls.cafile, 'CA certificates', 'cafile')]), ...(tls.capath === undefined ? [] : readCaPath(tls.capath))];
+  const ciphers = cipherList(tls, undefined);
+  return {
+    cert: read(tls.certfile, 'server certificate', 'certfile'),
+    key: read(tls.keyfile, 'server key file', 'keyfile'),
+    ...(ca.length === 0 ? {} : { ca }),
+    // As mosquitto: without require_certificate no client certificate is asked for at all.
+    requestCert: tls.requireCertificate,
+    rejectUnauthorized: tls.requireCertificate,
+    minVersion: MIN_VERSION[tls.minVersion],
+    ...(ciphers === undefined ? {} : { ciphers }),
+  };
+}
+
+/**
+ * mosquitto's use_subject_as_username: the subject as OpenSSL prints it with XN_FLAG_RFC2253, every
+ * entry in reverse order (`CN=device2+OU=IoT,O=Lab\, Inc.,C=DE`). Node gives one RDN per line in
+ * certificate order, the entries of a multi-valued RDN joined by " + ", escaped the RFC 2253 way.
+ */
+function subjectOf(socket: TLSSocket): string | undefined {
+  const subject = socket.getPeerX509Certificate()?.subject;
+  if (subject === undefined) return undefined;
+  return subject
+    .split('\n')
+    .reverse()
+    .map((rdn) => rdn.split(' + ').reverse().join('+'))
+    .join(',');
+}
+
+/** mosquitto's use_identity_as_username: the certificate's first CN. */
+function commonNameOf(socket: TLSSocket): string | undefined {
+  const cn: string | string[] | undefined = socket.getPeerCertificate().subject?.CN;
+  return Array.isArray(cn) ? cn[0] : cn;
+}
+
+export async function prepareTls(tls: ListenerTls): Promise<SecureListener> {
+  const identities = new WeakMap<TLSSocket, string>();
+  let options: TlsOptions;
+  let pskFile: PskFile | undefined;
+  if (tls.kind === 'certificate') {
+    options = certificateOptions(tls);
+  } else {
+    pskFile = await loadPskFile(tls);
+    const keys = pskFile;
+    const ciphers = cipherList(tls, 'PSK');
+    options = {
+      pskIdentityHint: tls.hint,
+      pskCallback: (socket, identity) => {
+        const key = keys?.keyOf(identity);
+        if (key === undefined) return null;
+        identities.set(socket, identity);
+        return key;
+      },
+      minVersion: MIN_VERSION[tls.minVersion],
+      // PSK suites for TLS 1.2 clients (ESP32's mbedTLS); TLS 1.3 keeps Node's defaults.
+      ...(ciphers === undefined ? {} : { ciphers }),
+    };
+  }
+  checkKeys(tls, options);
+  const usernameOf = (socket: object): string | undefined => {
+    if (!(socket instanceof TLSSocket)) return undefined;
+    switch (tls.usernameFrom) {
+      case 'cn':
+        return commonNameOf(socket);
+      case 'subject':
+        return subjectOf(socket);
+      case 'psk':
+        return identities.get(socket);
+      default:
+        return undefined;
+    }
+  };
+  return {
+    tlsServer: () => createTlsServer(options),
+    httpsServer: (onRequest) => createHttpsServer(options, onRequest),
+    usernameOf,
+    reload: async () => {
+      await pskFile?.reload();
+    },
+  };
+}
+
+async function loadPskFile(tls: PskTls): Promise<PskFile | undefined> {
+  if (tls.pskFile === undefined) return undefined;
+  try {
+    return await PskFile.load(tls.pskFile.path);
+  } catch (err) {
+    if (err instanceof MqttError) throw new MqttError(ErrorCode.ConfigError, `${where(tls.pskFile.origin)}${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+/** A key that does not match its certificate, or a cipher list OpenSSL does not know, stops the start like mosquitto's. */
+function checkKeys(tls: ListenerTls, options: TlsOptions): void {
+  try {
+    createSecureContext({ ...(options.ciphers === undefined ? {} : { ciphers: options.ciphers }) });
+  } catch (err) {
+    throw new MqttError(ErrorCode.ConfigError, `${where(tls.ciphersOrigin)}Unable to use ciphers "${options.ciphers ?? ''}": ${reasonOf(err)}.`, { cause: err });
+  }
+  try {
+    createSecureContext(options);
+  } catch (err) {
+    const origin = tls.kind === 'certificate' ? tls.certfile.origin : undefined;
+    const what = tls.kind === 'certificate' ? `certfile "${tls.certfile.path}" and keyfile "${tls.keyfile.path}"` : `psk_hint ${tls.hint}`;
+    throw new MqttError(ErrorCode.ConfigError, `${where(origin)}Unable to use ${what}: ${reasonOf(err)}.`, { cause: err });
+  }
+}
+
+/** OpenSSL's reason ("key values mismatch") without its error-code prefix. */
+function reasonOf(err: unknown): string {
+  return (err as { reason?: string }).reason ?? String(err);
+}
