@@ -59,14 +59,14 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function client(clientId: string, clean = true): Promise<RawClient> {
-    const { client } = await RawClient.connected(tb!.port, { clientId, clean });
+  async function client(clientId: string, clean = true, username?: string): Promise<RawClient> {
+    const { client } = await RawClient.connected(tb!.port, { clientId, clean, ...(username === undefined ? {} : { username }) });
     raws.push(client);
     return client;
   }
 
   async function persistentSubscriber(clientId: string, topicFilter: string): Promise<RawClient> {
-    const sub = await client(clientId, false);
+    const sub = await client(clientId, false, 'reader');
     sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter, qos: 1 }] });
     await sub.next('suback');
     return sub;
@@ -162,6 +162,7 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
     tb = await startTestBroker({ durable });
     assert.deepEqual(restoreBroker(tb.broker, durable), { retained: 0, sessions: 1, messages: 2 });
+    assert.equal(durable.state.sessions.get('resumer')?.username, 'reader', 'access checks while it is away use its user');
     const back = await client('resumer', false);
     const again = await back.next('publish');
     assert.deepEqual([again.payload.toString(), again.dup, again.packetId], ['one', true, inflight.packetId]);

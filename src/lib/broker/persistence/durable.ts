@@ -105,8 +105,8 @@ export class DurableStore {
   }
 
   /** A persistent session started, resumed, or changed its expiry interval. */
-  sessionCreate(clientId: string, expiryInterval: number): void {
-    this.append({ type: 'session-create', clientId, expiryInterval });
+  sessionCreate(clientId: string, expiryInterval: number, username: string | undefined): void {
+    this.append({ type: 'session-create', clientId, expiryInterval, ...(username === undefined ? {} : { username }) });
   }
 
   sessionExpire(clientId: string, expiresAt: number): void {

@@ -67,6 +67,7 @@ export function restoreBroker(broker: Broker, durable: DurableStore): RestoredCo
 function restoredSession(broker: Broker, stored: StoredSession): Session {
   const session = new Session(broker, stored.clientId);
   session.expiryInterval = stored.expiryInterval;
+  session.username = stored.username;
   session.persisted = true;
   for (const sub of stored.subscriptions.values()) {
     session.subscriptions.set(sub.topicFilter, {
