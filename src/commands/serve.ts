@@ -6,6 +6,8 @@ import { readMosquittoConf } from '../lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig } from '../lib/broker/config/serve-config.js';
 import type { ServeConfig } from '../lib/broker/config/types.js';
 import { openListeners, type OpenListeners } from '../lib/broker/listeners.js';
+import type { DurableStore } from '../lib/broker/persistence/durable.js';
+import { openDurableStore, restoreBroker } from '../lib/broker/persistence/startup.js';
 import type { LogLevel } from '../lib/broker/types.js';
 import { indexFlags } from './options/argv.js';
 import { resolveServe, serveOptionGroups } from './options/serve.js';
@@ -53,6 +55,16 @@ export async function run(argv: readonly string[]): Promise<number> {
     log.log('warning', 'Create a configuration file which defines a listener to allow remote access, or start mqt serve with --bind 0.0.0.0.');
     log.log('warning', 'For more details see man mqt-serve.');
   }
+  let durable: DurableStore | undefined;
+  if (config.persistence !== undefined) {
+    try {
+      startup('information', `Restoring in-memory database from ${config.persistence.dir}.`);
+      durable = await openDurableStore(config.persistence, (level, text) => log.log(level, text));
+    } catch (err) {
+      await log.close();
+      return reportError(err, 'serve');
+    }
+  }
   if (config.pidFile !== undefined) {
     try {
       await writeFileAtomic(config.pidFile, String(process.pid), { overwrite: true, mode: 0o644 });
@@ -62,13 +74,18 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
   }
   const removePidFile = (): Promise<void> => (config.pidFile === undefined ? Promise.resolve() : rm(config.pidFile, { force: true }));
-  const broker = new Broker(config.brokerOptions);
+  const broker = new Broker(durable === undefined ? config.brokerOptions : { ...config.brokerOptions, durable });
   broker.on('log', (level, text) => log.log(level, text));
+  if (durable !== undefined) {
+    const restored = restoreBroker(broker, durable);
+    startup('information', `Restored ${restored.retained} retained messages, ${restored.sessions} sessions and ${restored.messages} queued or in-flight messages.`);
+  }
   let listeners: OpenListeners;
   try {
     listeners = await openListeners(config.listeners, broker, { tcpNoDelay: config.tcpNoDelay, log: startup });
   } catch (err) {
     await broker.close();
+    await durable?.close();
     await removePidFile();
     await log.close();
     return reportError(err, 'serve');
@@ -91,6 +108,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   log.log('information', `mqt version ${version} terminating`);
   await broker.close();
   await listeners.close();
+  await durable?.close();
   await removePidFile();
   await log.close();
   return ExitCode.Ok;

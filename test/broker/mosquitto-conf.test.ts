@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { readMosquittoConf, type ConfFiles } from '../../src/lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig, type CommandLineSettings } from '../../src/lib/broker/config/serve-config.js';
 import type { ServeConfig } from '../../src/lib/broker/config/types.js';
@@ -292,7 +293,9 @@ describe('mosquitto.conf', () => {
       ['listener 8883\ncafile a.crt\ncafile b.crt\n', 'm.conf:3: Duplicate cafile value in configuration.'],
       ['listener 8883\ntls_version tlsv1\n', 'm.conf:2: Invalid tls_version value (tlsv1): use tlsv1.3, tlsv1.2, tlsv1.1.'],
       ['listener 8883\ncertfile s.crt\nkeyfile s.key\nrequire_certificate true\n', 'm.conf:2: require_certificate true needs cafile or capath to check the client certificates.'],
-      ['persistence true\n', 'm.conf:1: persistence true is not supported by mqt serve yet.'],
+      ['persistence maybe\n', 'm.conf:1: Invalid persistence value (maybe).'],
+      ['autosave_interval -1\n', 'm.conf:1: Invalid autosave_interval value (-1).'],
+      ['persistent_client_expiration 2x\n', 'm.conf:1: Invalid persistent_client_expiration duration (2x): use a number and h, d, w, m or y, e.g. 2d.'],
       ['connection bridge1\n', 'm.conf:1: connection is a bridge setting: mqt serve has no bridge.'],
       ['auth_opt_db x\n', 'm.conf:1: auth_opt_db is not supported by mqt serve yet.'],
       ['allow_anonymous true\nper_listener_settings true\n', 'm.conf:2: per_listener_settings must be set before any other security settings.'],
@@ -310,6 +313,31 @@ describe('mosquitto.conf', () => {
     it('a missing config file', () => {
       assert.throws(() => readMosquittoConf('none.conf', memoryFiles({})), { message: 'Unable to open config file none.conf: No such file or directory.' });
       assert.throws(() => readMosquittoConf('d', memoryFiles({ 'd/': '' })), { message: 'Config file d is a directory.' });
+    });
+  });
+
+  describe('persistence', () => {
+    const cases: [string, string, Partial<CommandLineSettings>, ServeConfig['persistence']][] = [
+      ['off unless asked', 'persistence false\npersistence_location /var/lib/mosquitto/\n', {}, undefined],
+      ["mosquitto's defaults: mosquitto.db in the working directory, every 1800 s", 'persistence true\n', {}, { dir: join(process.cwd(), 'mosquitto.db.journal'), autosaveInterval: 1800, autosaveOnChanges: false }],
+      [
+        'location, file and autosave as written',
+        'persistence true\npersistence_location /var/lib/mosquitto/\npersistence_file broker.db\nautosave_interval 100\nautosave_on_changes true\n',
+        {},
+        { dir: '/var/lib/mosquitto/broker.db.journal', autosaveInterval: 100, autosaveOnChanges: true },
+      ],
+      ['retained_persistence is its old name', 'retained_persistence true\npersistence_location /p\n', {}, { dir: '/p/mosquitto.db.journal', autosaveInterval: 1800, autosaveOnChanges: false }],
+      ['--persist turns it on, in that folder', '', { persistDir: '/tmp/j' }, { dir: '/tmp/j', autosaveInterval: 1800, autosaveOnChanges: false }],
+    ];
+    for (const [title, text, cli, expected] of cases) {
+      it(title, () => {
+        assert.deepEqual(load(text, cli).persistence, expected);
+      });
+    }
+
+    it("persistent_client_expiration in mosquitto's units", () => {
+      assert.equal(load('persistent_client_expiration 2d\n').brokerOptions.limits.persistentClientExpiration, 172_800);
+      assert.equal(load('persistent_client_expiration 1m\n').brokerOptions.limits.persistentClientExpiration, 30 * 86_400);
     });
   });
 });

@@ -18,6 +18,7 @@ export interface TestBrokerOptions {
   sysInterval?: number;
   auth?: BrokerOptions['auth'];
   connectionMessages?: boolean;
+  durable?: BrokerOptions['durable'];
 }
 
 /** A Broker behind a net.Server on 127.0.0.1 and an ephemeral port, as serve would run it. */
@@ -28,6 +29,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     version: 'mqt version test',
     auth: options.auth,
     ...(options.connectionMessages === undefined ? {} : { connectionMessages: options.connectionMessages }),
+    ...(options.durable === undefined ? {} : { durable: options.durable }),
   });
   const log: string[] = [];
   const waiters = new Set<() => void>();

@@ -53,6 +53,20 @@ export const serveListenerOptions: OptionGroup = {
   ],
 };
 
+export const servePersistenceOptions: OptionGroup = {
+  title: 'Persistence (mqt only)',
+  options: [
+    {
+      key: 'persist',
+      flags: ['--persist'],
+      arity: 1,
+      noun: 'folder',
+      valueName: 'DIR',
+      describe: 'persistence on, the journal in DIR: retained messages, persistent sessions and their messages survive a restart or a crash',
+    },
+  ],
+};
+
 export const serveHelpOptions: OptionGroup = {
   title: 'Help',
   options: [
@@ -68,6 +82,7 @@ export interface ServeSettings {
   readonly bind: string | undefined;
   readonly unixPaths: string[];
   readonly wsPorts: number[];
+  readonly persistDir: string | undefined;
   /** --tls: the port and the folder of its certificates; undefined without --tls. */
   readonly tls: { readonly port: number; readonly dir: string | undefined } | undefined;
 }
@@ -84,6 +99,8 @@ export function resolveServe(args: ParsedArgs): ServeSettings {
   }
   const bind = lastValue(args, 'bind');
   if (bind?.trim() === '') throw new UsageError('--bind needs an address, e.g. --bind 0.0.0.0.');
+  const persistDir = lastValue(args, 'persist');
+  if (persistDir?.trim() === '') throw new UsageError('--persist needs a folder, e.g. --persist /var/lib/mqt.');
   return {
     configFile: lastValue(args, 'config'),
     ports: allValues(args, 'port').map(port),
@@ -91,6 +108,7 @@ export function resolveServe(args: ParsedArgs): ServeSettings {
     bind,
     unixPaths: allValues(args, 'unix'),
     wsPorts: allValues(args, 'wsPort').map(port),
+    persistDir,
     tls: resolveTls(args),
   };
 }
@@ -104,4 +122,4 @@ function resolveTls(args: ParsedArgs): ServeSettings['tls'] {
 }
 
 /** mqt serve's flags, in the order --help lists them. */
-export const serveOptionGroups: readonly OptionGroup[] = [mosquittoBrokerOptions, serveListenerOptions, serveHelpOptions];
+export const serveOptionGroups: readonly OptionGroup[] = [mosquittoBrokerOptions, serveListenerOptions, servePersistenceOptions, serveHelpOptions];

@@ -11,6 +11,7 @@ import type { TransportStream } from '../transport/types.js';
 import { Connection } from './connection.js';
 import { LongTimer } from './long-timer.js';
 import type { BrokerMessage } from './message.js';
+import type { DurableStore } from './persistence/durable.js';
 import { NEVER_EXPIRES, Session } from './sessions.js';
 import { RetainedStore } from './retained.js';
 import { SubscriptionTree, type SubscriptionOptions } from './subscriptions.js';
@@ -33,7 +34,9 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   readonly limits: BrokerLimits;
   readonly stats = new BrokerStats();
   readonly subscriptions = new SubscriptionTree();
-  readonly retained = new RetainedStore();
+  readonly retained: RetainedStore;
+  /** The journal with persistence on; undefined otherwise, and then nothing below touches it. */
+  readonly durable: DurableStore | undefined;
   /** Debug-level lines (one per packet) are only built when asked for, as they cost on the hot path. */
   readonly logDebug: boolean;
   /** connection_messages: the connect, disconnect and refused-connection lines. */
@@ -54,6 +57,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     super();
     this.options = options;
     this.limits = options.limits;
+    this.durable = options.durable;
+    this.retained = new RetainedStore(options.durable);
     this.logDebug = options.logDebug ?? true;
     this.connectionMessages = options.connectionMessages ?? true;
     this.maxPacketIn = options.limits.maxPacketSize > 0 ? options.limits.maxPacketSize : MAX_PACKET_SIZE;
@@ -165,16 +170,53 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       this.endSession(session);
       return;
     }
-    if (expiry === NEVER_EXPIRES) return;
+    // persistent_client_expiration bounds the sessions that would otherwise never expire.
+    const lifetime = expiry === NEVER_EXPIRES ? this.limits.persistentClientExpiration : expiry;
+    if (session.persisted) {
+      this.durable!.sessionCreate(session.clientId, expiry, session.username);
+      if (lifetime > 0) this.durable!.sessionExpire(session.clientId, Date.now() + lifetime * 1000);
+    }
+    if (lifetime > 0) this.startExpiry(session, lifetime);
+  }
+
+  /** The session ends in `seconds` unless its client comes back. */
+  private startExpiry(session: Session, seconds: number): void {
     session.expiryTimer = new LongTimer(() => {
       if (session.connection !== undefined) return;
       this.log('notice', `Expiring client ${session.clientId} due to timeout.`);
       this.stats.expired++;
       this.endSession(session);
-    }, expiry);
+    }, seconds);
+  }
+
+  /**
+   * A client got its session (handle/connect.ts): with persistence on, one that outlives its
+   * connection is journaled from now on, and a journaled one that no longer does is deleted.
+   */
+  sessionConnected(session: Session): void {
+    const durable = this.durable;
+    if (durable === undefined) return;
+    if (session.expiryInterval > 0) {
+      session.persisted = true;
+      durable.sessionCreate(session.clientId, session.expiryInterval, session.username);
+    } else if (session.persisted) {
+      session.persisted = false;
+      durable.sessionDelete(session.clientId);
+    }
+  }
+
+  /** Puts back a disconnected session read from the journal at start-up, its expiry counting again. */
+  restoreSession(session: Session, expiresAt: number | undefined): void {
+    this.sessions.set(session.clientId, session);
+    for (const [filter, options] of session.subscriptions) this.subscriptions.add(session, filter, options);
+    if (expiresAt !== undefined) this.startExpiry(session, Math.max(0, (expiresAt - Date.now()) / 1000));
   }
 
   private endSession(session: Session): void {
+    if (session.persisted) {
+      session.persisted = false;
+      this.durable!.sessionDelete(session.clientId);
+    }
     if (session.will !== undefined) publishWill(this, session);
     session.expiryTimer?.cancel();
     for (const filter of session.subscriptions.keys()) this.subscriptions.remove(session, filter);

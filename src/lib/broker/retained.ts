@@ -1,9 +1,12 @@
 import { topicMatches } from '../topic.js';
 import { isExpired, own, type BrokerMessage } from './message.js';
+import type { DurableStore } from './persistence/durable.js';
 
 /** Retained messages by topic: set, replaced, and cleared by an empty payload (3.1.1 §3.3.1.3). */
 export class RetainedStore {
   private readonly byTopic = new Map<string, BrokerMessage>();
+
+  constructor(private readonly durable: DurableStore | undefined) {}
 
   get count(): number {
     return this.byTopic.size;
@@ -11,10 +14,17 @@ export class RetainedStore {
 
   store(msg: BrokerMessage): void {
     if (msg.payload.length === 0) {
-      this.byTopic.delete(msg.topic);
+      if (this.byTopic.delete(msg.topic)) this.durable?.unretain(msg.topic);
       return;
     }
     this.byTopic.set(msg.topic, own(msg));
+    // $SYS is the broker's own report, rebuilt at start-up: journaling it would only cost writes.
+    if (this.durable !== undefined && !msg.topic.startsWith('$SYS/')) this.durable.retain(msg);
+  }
+
+  /** A retained message read from the journal at start-up. */
+  restore(msg: BrokerMessage): void {
+    this.byTopic.set(msg.topic, msg);
   }
 
   /** The live retained messages a new subscription on `filter` receives, expired ones dropped. */

@@ -23,6 +23,8 @@ export interface Outgoing {
   packetId: number;
   /** QoS 2: PUBREC came back, PUBREL sent, waiting for PUBCOMP. */
   released: boolean;
+  /** Its id in the journal when the session is persisted, else 0. */
+  journalId: number;
 }
 
 /**
@@ -52,6 +54,8 @@ export class Session {
   will: StoredWill | undefined;
   willTimer: LongTimer | undefined;
   username: string | undefined;
+  /** Kept in the journal (persistence on and a session that outlives its connection). */
+  persisted = false;
   /** The security hooks of the listener it last connected through (mosquitto's per_listener_settings rule). */
   auth: BrokerAuth | undefined;
   /** Logged once per run of drops, as mosquitto does. */
@@ -88,8 +92,9 @@ export class Session {
       return;
     }
     own(msg);
-    const out: Outgoing = { msg, qos, retain, subIds, packetId: 0, released: false };
+    const out: Outgoing = { msg, qos, retain, subIds, packetId: 0, released: false, journalId: 0 };
     if (conn !== undefined && this.queuedCount === 0 && this.inflight.size < conn.maxInflight) {
+      if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain);
       this.send(conn, out);
       return;
     }
@@ -102,6 +107,7 @@ export class Session {
       this.drop();
       return;
     }
+    if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain);
     this.queue.push(out);
     this.queuedBytes += msg.payload.length;
   }
@@ -119,7 +125,15 @@ export class Session {
     if (!conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, false)) {
       // Too large for the client's Maximum Packet Size: 5.0 §3.1.2.11.4 says discard it as if sent.
       this.inflight.delete(out.packetId);
+      this.forget(out);
+    } else if (out.journalId !== 0) {
+      this.broker.durable!.sent(this.clientId, out.journalId, out.packetId, out.qos === 1);
     }
+  }
+
+  /** The message is done with (acknowledged, expired or discarded): the journal lets it go too. */
+  private forget(out: Outgoing): void {
+    if (out.journalId !== 0) this.broker.durable!.complete(this.clientId, out.journalId, out.qos === 1);
   }
 
   /** Packet ids start at 1 and skip those still in flight (mosquitto's order). */
@@ -140,7 +154,10 @@ export class Session {
       const out = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as unknown as Outgoing;
       this.queuedBytes -= out.msg.payload.length;
-      if (isExpired(out.msg, now)) continue;
+      if (isExpired(out.msg, now)) {
+        this.forget(out);
+        continue;
+      }
       this.send(conn, out);
     }
     if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
@@ -156,6 +173,7 @@ export class Session {
     const out = this.inflight.get(packetId);
     if (out === undefined || out.qos !== qos) return false;
     this.inflight.delete(packetId);
+    this.forget(out);
     this.pump();
     return true;
   }
@@ -166,9 +184,11 @@ export class Session {
     if (out === undefined || out.qos !== 2) return false;
     if (failed) {
       this.inflight.delete(packetId);
+      this.forget(out);
       this.pump();
-    } else {
+    } else if (!out.released) {
       out.released = true;
+      if (out.journalId !== 0) this.broker.durable!.released(this.clientId, out.journalId);
     }
     return true;
   }
@@ -182,13 +202,25 @@ export class Session {
     for (const out of [...this.inflight.values()]) {
       if (out.released) {
         conn.sendPubrel(out.packetId);
-      } else if (isExpired(out.msg, now)) {
+      } else if (isExpired(out.msg, now) || !conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, true)) {
         this.inflight.delete(out.packetId);
-      } else if (!conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, true)) {
-        this.inflight.delete(out.packetId);
+        this.forget(out);
       }
     }
     this.pump();
+  }
+
+  /**
+   * Puts back a message read from the journal at start-up: queued, or in flight under its old
+   * packet id (resume() sends it again with DUP, or PUBREL once released).
+   */
+  restoreOutgoing(out: Outgoing, inFlight: boolean): void {
+    if (!inFlight) {
+      this.queue.push(out);
+      this.queuedBytes += out.msg.payload.length;
+      return;
+    }
+    this.inflight.set(out.packetId, out);
   }
 
   /** Drops everything a clean start throws away. */

@@ -1,5 +1,6 @@
 import type { ProtocolVersion } from '../protocol/constants.js';
 import type { TransportStream } from '../transport/types.js';
+import type { DurableStore } from './persistence/durable.js';
 
 /**
  * The contract between the broker core (src/lib/broker) and what feeds it connections and reads
@@ -79,6 +80,8 @@ export interface BrokerLimits {
   maxTopicAlias: number;
   /** Receive Maximum in the v5 CONNACK (mosquitto: 20). */
   receiveMaximum: number;
+  /** persistent_client_expiration: seconds after which a session that would never expire does; 0 = never. */
+  persistentClientExpiration: number;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -92,6 +95,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maximumQos: 2,
   maxTopicAlias: 10,
   receiveMaximum: 20,
+  persistentClientExpiration: 0,
 };
 
 /** Hooks the security layer (password_file, acl_file, certificates) plugs in; absent = allow. */
@@ -116,6 +120,8 @@ export interface BrokerOptions {
   /** The version string $SYS/broker/version publishes. */
   version: string;
   auth?: BrokerAuth;
+  /** persistence true: the journal every durable change goes to before it is acknowledged. */
+  durable?: DurableStore;
   /** connection_messages: log connects and disconnects (default true). */
   connectionMessages?: boolean;
   /**

@@ -1,4 +1,5 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import { PERSISTENCE_DIRECTIVES } from './persistence-directives.js';
 import type { ConfState, ListenerSection, SecuritySection } from './state.js';
 import { NETWORK_DIRECTIVES } from './network-directives.js';
 import { TLS_DIRECTIVES } from './tls-directives.js';
@@ -352,14 +353,6 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   {
-    name: 'persistence',
-    scope: 'global',
-    value: 'false',
-    apply: (_ctx, args) => {
-      if (bool('persistence', args)) throw new DirectiveError('persistence true is not supported by mqt serve yet.');
-    },
-  },
-  {
     name: 'allow_duplicate_messages',
     scope: 'global',
     value: 'true | false',
@@ -372,6 +365,6 @@ const DIRECTIVES: readonly Directive[] = [
 
 /** The directives mqt serve reads, by name; the security issue adds its rows here. */
 export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
-  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES].map((d) => [d.name, d] as const),
+  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES, ...PERSISTENCE_DIRECTIVES].map((d) => [d.name, d] as const),
   ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
 ]);

@@ -1,5 +1,7 @@
+import { join, resolve } from 'node:path';
 import { ErrorCode, MqttError } from '../../errors.js';
 import { Authorizer } from '../auth/authorizer.js';
+import type { PersistenceSettings } from '../persistence/startup.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
 import { emptyConfState, type ConfState, type ListenerSection, type SecuritySection } from './state.js';
 import { resolveTls } from './tls-config.js';
@@ -19,6 +21,8 @@ export interface CommandLineSettings {
   /** -v: every log type, whatever the config says. */
   verbose: boolean;
   configFile?: string;
+  /** --persist: persistence on, the journal in this folder. */
+  persistDir?: string;
   /** For $SYS/broker/version. */
   version: string;
 }
@@ -130,6 +134,7 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     tcpNoDelay: conf.tcpNoDelay ?? false,
     ...(conf.pidFile === undefined ? {} : { pidFile: conf.pidFile }),
     notes,
+    ...persistence(conf, cli.persistDir),
     ...(cli.configFile === undefined ? {} : { configFile: cli.configFile }),
   };
 }
@@ -147,6 +152,26 @@ function webOptions(conf: ConfState, section: ListenerSection, notes: ConfigNote
   return {
     ...(section.httpDir === undefined ? {} : { httpDir: section.httpDir }),
     ...(conf.websocketsHeadersSize === undefined ? {} : { httpHeadersSize: conf.websocketsHeadersSize }),
+  };
+}
+
+/** mosquitto's defaults: the file mosquitto.db in the working directory, saved every 1800 s. */
+const DEFAULT_PERSISTENCE_FILE = 'mosquitto.db';
+const DEFAULT_AUTOSAVE_INTERVAL = 1800;
+
+/**
+ * Where mosquitto writes persistence_location + persistence_file, mqt keeps a journal folder of
+ * the same name with ".journal" added: mosquitto.db.journal.
+ */
+function persistence(conf: ConfState, persistDir: string | undefined): { persistence?: PersistenceSettings } {
+  if (persistDir === undefined && conf.persistence !== true) return {};
+  const dir = persistDir ?? join(conf.persistenceLocation ?? '', `${conf.persistenceFile ?? DEFAULT_PERSISTENCE_FILE}.journal`);
+  return {
+    persistence: {
+      dir: resolve(dir),
+      autosaveInterval: conf.autosaveInterval ?? DEFAULT_AUTOSAVE_INTERVAL,
+      autosaveOnChanges: conf.autosaveOnChanges ?? false,
+    },
   };
 }
 

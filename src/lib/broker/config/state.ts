@@ -61,6 +61,11 @@ export interface ConfState {
   /** pid_file: where to write the process id while running. */
   pidFile?: string;
   user?: string;
+  persistence?: boolean;
+  persistenceLocation?: string;
+  persistenceFile?: string;
+  autosaveInterval?: number;
+  autosaveOnChanges?: boolean;
   notes: ConfigNote[];
 }
 

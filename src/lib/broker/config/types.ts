@@ -1,3 +1,4 @@
+import type { PersistenceSettings } from '../persistence/startup.js';
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
 import type { SecuritySection } from './state.js';
 import type { ConfFile, ListenerTls } from './tls-types.js';
@@ -75,6 +76,8 @@ export interface ServeConfig {
   /** set_tcp_nodelay: disable Nagle's algorithm on accepted TCP connections. */
   tcpNoDelay: boolean;
   notes: ConfigNote[];
+  /** persistence true (or --persist): where the journal goes and when it is compacted. */
+  persistence?: PersistenceSettings;
   /** pid_file: written at start, removed at exit. */
   pidFile?: string;
   /** The main config file read, if any. */

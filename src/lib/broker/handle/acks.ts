@@ -2,6 +2,7 @@
 import type { PubackPacket, PubcompPacket, PubrecPacket, PubrelPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
 import type { Connection } from '../connection.js';
+import { answer, journalMark } from '../persistence/commit-gate.js';
 
 function logReceived(conn: Connection, type: string, packetId: number, reasonCode: number | undefined): void {
   if (!conn.debug) return;
@@ -30,12 +31,17 @@ export function handlePubrec(conn: Connection, p: PubrecPacket): void {
 
 export function handlePubrel(conn: Connection, p: PubrelPacket): void {
   logReceived(conn, 'PUBREL', p.packetId, p.reasonCode);
-  const known = conn.session!.incomingQos2.delete(p.packetId);
+  const session = conn.session!;
+  const mark = journalMark(conn);
+  const known = session.incomingQos2.delete(p.packetId);
+  if (known && session.persisted) conn.broker.durable!.release(conn.clientId, p.packetId);
   if (conn.debug) conn.broker.log('debug', `Sending PUBCOMP to ${conn.name} (m${p.packetId})`);
+  // Held until the release is on disk: a client reuses the packet id after PUBCOMP, and a restart
+  // that still held it would take the new message for a resend of the old one.
   if (!known && conn.version === 5) {
-    conn.sendPacket({ type: 'pubcomp', packetId: p.packetId, reasonCode: ReasonCode.PacketIdentifierNotFound });
+    answer(conn, { type: 'pubcomp', packetId: p.packetId, reasonCode: ReasonCode.PacketIdentifierNotFound }, mark);
   } else {
-    conn.sendPacket({ type: 'pubcomp', packetId: p.packetId });
+    answer(conn, { type: 'pubcomp', packetId: p.packetId }, mark);
   }
 }
 

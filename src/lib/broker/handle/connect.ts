@@ -144,6 +144,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   session.auth = conn.auth;
   session.expiryInterval = version === 5 ? (props?.sessionExpiryInterval ?? 0) : packet.clean ? 0 : NEVER_EXPIRES;
   if (will !== undefined) session.will = storeWill(will, clientId);
+  broker.sessionConnected(session);
 
   if (broker.connectionMessages) {
     const who = username === undefined ? '' : `, u'${username}'`;

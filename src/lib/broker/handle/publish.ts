@@ -3,18 +3,22 @@ import type { PublishPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
 import type { Connection } from '../connection.js';
 import { newMessage } from '../message.js';
+import { answer, journalMark } from '../persistence/commit-gate.js';
 
 function describe(conn: Connection, p: PublishPacket, topic: string): string {
   return `${conn.name} (d${p.dup ? 1 : 0}, q${p.qos}, r${p.retain ? 1 : 0}, m${p.packetId ?? 0}, '${topic}', ... (${p.payload.length} bytes))`;
 }
 
-/** Answers a QoS 1/2 PUBLISH with PUBACK or PUBREC; the reason code exists only in v5. */
-function ack(conn: Connection, p: PublishPacket, reasonCode: number): void {
+/**
+ * Answers a QoS 1/2 PUBLISH with PUBACK or PUBREC, once what it changed in the journal since
+ * `mark` is on disk; the reason code exists only in v5.
+ */
+function ack(conn: Connection, p: PublishPacket, reasonCode: number, mark?: number): void {
   if (p.qos === 0) return;
   const type = p.qos === 1 ? 'puback' : 'pubrec';
   const packetId = p.packetId!;
   if (conn.debug) conn.broker.log('debug', `Sending ${type.toUpperCase()} to ${conn.name} (m${packetId}, rc${reasonCode})`);
-  conn.sendPacket(conn.version === 5 && reasonCode !== 0 ? { type, packetId, reasonCode } : { type, packetId });
+  answer(conn, conn.version === 5 && reasonCode !== 0 ? { type, packetId, reasonCode } : { type, packetId }, mark);
 }
 
 /** Resolves a v5 topic alias (5.0 §3.3.2.3.4); undefined after disconnecting for a bad one. */
@@ -64,6 +68,7 @@ export function handlePublish(conn: Connection, p: PublishPacket): void {
   }
   if (conn.debug) broker.log('debug', `Received PUBLISH from ${describe(conn, p, topic)}`);
   const session = conn.session!;
+  const mark = journalMark(conn);
   if (p.qos === 2) {
     const id = p.packetId!;
     // A resent QoS 2 PUBLISH (DUP after a reconnect) is acknowledged again but not delivered twice.
@@ -73,11 +78,12 @@ export function handlePublish(conn: Connection, p: PublishPacket): void {
         return;
       }
       session.incomingQos2.add(id);
+      if (session.persisted) broker.durable!.receive(conn.clientId, id, topic);
       broker.publish(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false), conn);
     }
-    ack(conn, p, 0);
+    ack(conn, p, 0, mark);
     return;
   }
   const matched = broker.publish(newMessage(topic, p.payload, p.qos, p.retain, p.properties, conn.clientId, false), conn);
-  ack(conn, p, matched ? 0 : ReasonCode.NoMatchingSubscribers);
+  ack(conn, p, matched ? 0 : ReasonCode.NoMatchingSubscribers, mark);
 }

@@ -6,6 +6,7 @@ import type { QoS, SubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode, SUBACK_FAILURE_V3 } from '../../protocol/reason-codes.js';
 import { isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
 import type { Connection } from '../connection.js';
+import { answer, journalMark } from '../persistence/commit-gate.js';
 import type { BrokerMessage } from '../message.js';
 import type { SubscriptionOptions } from '../subscriptions.js';
 
@@ -14,6 +15,7 @@ export function handleSubscribe(conn: Connection, p: SubscribePacket): void {
   const session = conn.session!;
   if (conn.debug) broker.log('debug', `Received SUBSCRIBE from ${conn.name}`);
   const identifier = p.properties?.subscriptionIdentifiers?.[0];
+  const mark = journalMark(conn);
   const codes: number[] = [];
   const retained: [BrokerMessage[], QoS][] = [];
   for (const s of p.subscriptions) {
@@ -44,13 +46,14 @@ export function handleSubscribe(conn: Connection, p: SubscribePacket): void {
     };
     const isNew = broker.subscriptions.add(session, filter, options);
     session.subscriptions.set(filter, options);
+    if (session.persisted) broker.durable!.subscribe(session.clientId, filter, options);
     broker.log('subscribe', `${conn.clientId} ${qos} ${filter}`);
     codes.push(qos);
     const wanted = options.retainHandling === 0 || (options.retainHandling === 1 && isNew);
     if (share === undefined && wanted) retained.push([broker.retained.matching(filter, Date.now()), qos]);
   }
   if (conn.debug) broker.log('debug', `Sending SUBACK to ${conn.name}`);
-  conn.sendPacket({ type: 'suback', packetId: p.packetId, reasonCodes: codes });
+  answer(conn, { type: 'suback', packetId: p.packetId, reasonCodes: codes }, mark);
   const subIds = identifier === undefined ? undefined : [identifier];
   for (const [messages, qos] of retained) {
     for (const msg of messages) {

@@ -2,6 +2,7 @@ import type { UnsubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
 import { isValidTopicFilter } from '../../topic.js';
 import type { Connection } from '../connection.js';
+import { answer, journalMark } from '../persistence/commit-gate.js';
 
 /** UNSUBSCRIBE → UNSUBACK; v5 says per filter whether a subscription existed (0x11 when not). */
 export function handleUnsubscribe(conn: Connection, p: UnsubscribePacket): void {
@@ -9,6 +10,7 @@ export function handleUnsubscribe(conn: Connection, p: UnsubscribePacket): void 
   const session = conn.session!;
   if (conn.debug) broker.log('debug', `Received UNSUBSCRIBE from ${conn.name}`);
   const codes: number[] = [];
+  const mark = journalMark(conn);
   for (const filter of p.topicFilters) {
     if (!isValidTopicFilter(filter)) {
       broker.log('information', `Invalid unsubscription string from ${conn.info.remoteAddress}, disconnecting.`);
@@ -17,10 +19,10 @@ export function handleUnsubscribe(conn: Connection, p: UnsubscribePacket): void 
     }
     if (conn.debug) broker.log('debug', `\t${filter}`);
     const existed = broker.subscriptions.remove(session, filter);
-    session.subscriptions.delete(filter);
+    if (session.subscriptions.delete(filter) && session.persisted) broker.durable!.unsubscribe(session.clientId, filter);
     broker.log('unsubscribe', `${conn.clientId} ${filter}`);
     codes.push(existed ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted);
   }
   if (conn.debug) broker.log('debug', `Sending UNSUBACK to ${conn.name}`);
-  conn.sendPacket({ type: 'unsuback', packetId: p.packetId, reasonCodes: codes });
+  answer(conn, { type: 'unsuback', packetId: p.packetId, reasonCodes: codes }, mark);
 }

@@ -13,6 +13,7 @@ export interface OutgoingMessage {
 export interface StoredSession {
   readonly clientId: string;
   expiryInterval: number;
+  username: string | undefined;
   /** Set while no client holds the session. */
   expiresAt: number | undefined;
   /** By topic filter. */
@@ -53,6 +54,7 @@ export function applyRecord(state: DurableState, record: JournalRecord): void {
         state.sessions.set(record.clientId, {
           clientId: record.clientId,
           expiryInterval: record.expiryInterval,
+          username: record.username,
           expiresAt: undefined,
           subscriptions: new Map(),
           outgoing: new Map(),
@@ -60,6 +62,7 @@ export function applyRecord(state: DurableState, record: JournalRecord): void {
         });
       } else {
         session.expiryInterval = record.expiryInterval;
+        session.username = record.username;
         session.expiresAt = undefined;
       }
       return;
@@ -121,7 +124,8 @@ export function stateToRecords(state: DurableState): JournalRecord[] {
   const records: JournalRecord[] = [];
   for (const session of state.sessions.values()) {
     const { clientId } = session;
-    records.push({ type: 'session-create', clientId, expiryInterval: session.expiryInterval });
+    const username = session.username === undefined ? {} : { username: session.username };
+    records.push({ type: 'session-create', clientId, expiryInterval: session.expiryInterval, ...username });
     if (session.expiresAt !== undefined) records.push({ type: 'session-expire', clientId, expiresAt: session.expiresAt });
     for (const subscription of session.subscriptions.values()) records.push({ type: 'subscribe', clientId, subscription });
     for (const out of session.outgoing.values()) records.push(...outgoingRecords(clientId, out));

@@ -1,0 +1,99 @@
+/**
+ * persistence true at start-up: the journal is opened (replayed, a torn tail cut) and the broker
+ * gets back its retained messages and persistent sessions, with their subscriptions and their
+ * queued and in-flight messages.
+ */
+import type { Broker } from '../broker.js';
+import { isExpired } from '../message.js';
+import { Session } from '../sessions.js';
+import type { LogLevel } from '../types.js';
+import { DurableStore, restoredMessage } from './durable.js';
+import { Journal } from './journal.js';
+import type { StoredSession } from './state.js';
+
+export interface PersistenceSettings {
+  /** The journal's folder. */
+  readonly dir: string;
+  /** autosave_interval: seconds between compactions, or changes between them with autosave_on_changes; 0 = by size only. */
+  readonly autosaveInterval: number;
+  readonly autosaveOnChanges: boolean;
+}
+
+type Log = (level: LogLevel, text: string) => void;
+
+export async function openDurableStore(settings: PersistenceSettings, log: Log): Promise<DurableStore> {
+  const report = (error: Error): void => log('error', `Error: ${error.message}`);
+  const journal = await Journal.open(settings.dir, { onBackgroundError: report });
+  if (journal.stats.tornBytesDropped > 0) {
+    log('warning', `Warning: cut ${journal.stats.tornBytesDropped} bytes of an unfinished write off the journal in ${settings.dir} (a crash during a write; nothing acknowledged was in them).`);
+  }
+  return new DurableStore(journal, settings, report);
+}
+
+export interface RestoredCounts {
+  retained: number;
+  sessions: number;
+  messages: number;
+}
+
+/** Gives a new broker what its journal holds; expired sessions and messages are dropped on the way. */
+export function restoreBroker(broker: Broker, durable: DurableStore): RestoredCounts {
+  const now = Date.now();
+  const counts: RestoredCounts = { retained: 0, sessions: 0, messages: 0 };
+  const { retained, sessions } = durable.state;
+  // Collected first: the records appended below change the state once they commit.
+  for (const stored of [...retained.values()]) {
+    const msg = restoredMessage(stored);
+    if (isExpired(msg, now)) {
+      durable.unretain(msg.topic);
+      continue;
+    }
+    broker.retained.restore(msg);
+    counts.retained++;
+  }
+  for (const stored of [...sessions.values()]) {
+    if (stored.expiresAt !== undefined && stored.expiresAt <= now) {
+      durable.sessionDelete(stored.clientId);
+      continue;
+    }
+    const session = restoredSession(broker, stored);
+    broker.restoreSession(session, stored.expiresAt);
+    counts.sessions++;
+    counts.messages += stored.outgoing.size;
+  }
+  return counts;
+}
+
+function restoredSession(broker: Broker, stored: StoredSession): Session {
+  const session = new Session(broker, stored.clientId);
+  session.expiryInterval = stored.expiryInterval;
+  session.username = stored.username;
+  session.persisted = true;
+  for (const sub of stored.subscriptions.values()) {
+    session.subscriptions.set(sub.topicFilter, {
+      qos: sub.qos,
+      noLocal: sub.noLocal ?? false,
+      retainAsPublished: sub.retainAsPublished ?? false,
+      retainHandling: sub.retainHandling ?? 0,
+      identifier: sub.subscriptionIdentifier,
+    });
+  }
+  for (const out of stored.outgoing.values()) {
+    // A released QoS 2 message kept only its packet id: PUBREL is all that is sent again.
+    const message = out.message ?? { topic: '', payload: Buffer.alloc(0), qos: 2, retain: false };
+    session.restoreOutgoing(
+      {
+        msg: restoredMessage(message),
+        qos: message.qos,
+        retain: message.retain,
+        subIds: undefined,
+        packetId: out.packetId ?? 0,
+        released: out.phase === 'released',
+        journalId: out.id,
+      },
+      out.phase !== 'queued',
+    );
+  }
+  for (const packetId of stored.incoming.keys()) session.incomingQos2.add(packetId);
+  return session;
+}
