@@ -8,6 +8,7 @@ import { Buffer } from 'node:buffer';
 import { isMqttError } from '../errors.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
+import { UnsupportedProtocolError } from '../protocol/decode.js';
 import { PacketReader } from '../protocol/framer.js';
 import { WriteBatch } from '../transport/write-batch.js';
 import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
@@ -28,6 +29,7 @@ import {
   watchKeepalive,
 } from './connection-callbacks.js';
 import { remainingLength, withPacketId } from './encoded-packet.js';
+import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import { remainingExpiry, type BrokerMessage } from './message.js';
 import type { Session } from './sessions.js';
@@ -181,8 +183,7 @@ export class Connection {
     if (this.state === 'closed') return;
     const code = isMqttError(error) ? error.reasonCode : undefined;
     if (this.state === 'new') {
-      // A CONNECT for a protocol level we do not speak gets CONNACK 1 in the v3 layout, which every version can read.
-      if (code === ReasonCode.UnsupportedProtocolVersion) this.write(Buffer.from([0x20, 2, 0, 1]));
+      if (error instanceof UnsupportedProtocolError) refuseProtocol(this, error);
       this.close('protocol');
       return;
     }
