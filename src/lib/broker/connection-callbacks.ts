@@ -27,7 +27,8 @@ function onLost(this: OwnedStream): void {
   this[OWNER].close('lost');
 }
 
-function onDrain(this: OwnedStream): void {
+/** Listened to only while a connection's socket is full: most never are. */
+export function onDrain(this: OwnedStream): void {
   this[OWNER].drained();
 }
 
@@ -37,7 +38,6 @@ export function listen(stream: TransportStream, conn: Connection): void {
   stream.on('data', onData);
   stream.on('error', onLost);
   stream.on('close', onLost);
-  stream.on('drain', onDrain);
 }
 
 /** The connection whose bytes are being framed (framing is synchronous; nested reads restore it). */

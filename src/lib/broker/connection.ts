@@ -23,6 +23,7 @@ import {
   keepaliveDue,
   listen,
   onData,
+  onDrain,
   readChunk,
   resumeDue,
   unwatchKeepalive,
@@ -371,7 +372,10 @@ export class Connection {
     const stats = this.broker.stats;
     stats.messagesSent += count;
     stats.bytesSent += bytes.length;
-    if (!this.stream.write(bytes)) this.congested = true;
+    if (!this.stream.write(bytes) && !this.congested) {
+      this.congested = true;
+      this.stream.once('drain', onDrain);
+    }
   }
 
   /** Bytes written to this client and not yet taken by the socket. */
