@@ -139,4 +139,20 @@ describe('broker: CONNECT', function () {
     await quiet.client.waitClosed();
     await tb.waitForLog(/Client quiet has exceeded timeout, disconnecting\./);
   });
+
+  it('keeps a client that pings past its first keepalive period, and closes it 1.5 × keepalive after it falls silent', async function () {
+    this.slow(6000);
+    tb = await suite.start();
+    const { client } = await suite.connect({ clientId: 'talker', keepalive: 1 }, 4);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      client.send({ type: 'pingreq' });
+      await client.next('pingresp');
+    }
+    const silent = Date.now();
+    await client.waitClosed(4000);
+    const elapsed = Date.now() - silent;
+    assert.ok(elapsed >= 1400 && elapsed < 2600, `closed ${elapsed} ms after the last ping`);
+    await tb.waitForLog(/Client talker has exceeded timeout, disconnecting\./);
+  });
 });
