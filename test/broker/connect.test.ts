@@ -45,6 +45,21 @@ describe('broker: CONNECT', function () {
       const connack = await client.next('connack');
       assert.equal(connack.reasonCode, 1);
       await client.waitClosed();
+      await tb.waitForLog(/Invalid protocol version 6 in CONNECT from 127\.0\.0\.1\./);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('closes without a CONNACK for an unknown protocol name, logging it as mosquitto does', async () => {
+    tb = await suite.start();
+    const client = await RawClient.open(tb.port);
+    try {
+      // CONNECT "MQTX" level 4.
+      client.sendBytes([0x10, 0x0d, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x58, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x01, 0x61]);
+      await client.waitClosed();
+      assert.deepEqual(client.received, []);
+      await tb.waitForLog(/Invalid protocol "MQTX" in CONNECT from 127\.0\.0\.1\./);
     } finally {
       client.close();
     }
@@ -123,5 +138,21 @@ describe('broker: CONNECT', function () {
     assert.ok(elapsed >= 1400 && elapsed < 2600, `closed after ${elapsed} ms`);
     await quiet.client.waitClosed();
     await tb.waitForLog(/Client quiet has exceeded timeout, disconnecting\./);
+  });
+
+  it('keeps a client that pings past its first keepalive period, and closes it 1.5 × keepalive after it falls silent', async function () {
+    this.slow(6000);
+    tb = await suite.start();
+    const { client } = await suite.connect({ clientId: 'talker', keepalive: 1 }, 4);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      client.send({ type: 'pingreq' });
+      await client.next('pingresp');
+    }
+    const silent = Date.now();
+    await client.waitClosed(4000);
+    const elapsed = Date.now() - silent;
+    assert.ok(elapsed >= 1400 && elapsed < 2600, `closed ${elapsed} ms after the last ping`);
+    await tb.waitForLog(/Client talker has exceeded timeout, disconnecting\./);
   });
 });

@@ -84,8 +84,11 @@ describe('broker: with mosquitto_pub and mosquitto_sub', function () {
   });
 
   it('publishes $SYS statistics under mosquitto names', async () => {
-    const result = await startMosquittoSub([...hp(), '-t', '$SYS/broker/version', '-t', '$SYS/broker/clients/connected', '-v', '-C', '2', '-W', '4']).waitForExit(6000);
+    const topics = ['version', 'clients/connected', 'heap/current', 'heap/maximum'].flatMap((name) => ['-t', `$SYS/broker/${name}`]);
+    const result = await startMosquittoSub([...hp(), ...topics, '-v', '-C', '4', '-W', '4']).waitForExit(6000);
     assert.match(result.stdout, /^\$SYS\/broker\/version mqt version test$/m);
     assert.match(result.stdout, /^\$SYS\/broker\/clients\/connected \d+$/m);
+    assert.match(result.stdout, /^\$SYS\/broker\/heap\/current [1-9]\d*$/m);
+    assert.match(result.stdout, /^\$SYS\/broker\/heap\/maximum [1-9]\d*$/m);
   });
 });

@@ -8,6 +8,7 @@ import { Buffer } from 'node:buffer';
 import { isMqttError } from '../errors.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
+import { UnsupportedProtocolError } from '../protocol/decode.js';
 import { PacketReader } from '../protocol/framer.js';
 import { WriteBatch } from '../transport/write-batch.js';
 import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
@@ -15,8 +16,21 @@ import type { Properties } from '../protocol/properties.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import type { Broker } from './broker.js';
-import { DeadlineQueue } from './deadline-queue.js';
+import {
+  closeDeadlines,
+  connectDeadlines,
+  destroyEmitter,
+  keepaliveDue,
+  listen,
+  onData,
+  onDrain,
+  readChunk,
+  resumeDue,
+  unwatchKeepalive,
+  watchKeepalive,
+} from './connection-callbacks.js';
 import { remainingLength, withPacketId } from './encoded-packet.js';
+import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import { remainingExpiry, type BrokerMessage } from './message.js';
 import type { Session } from './sessions.js';
@@ -51,12 +65,6 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   'not-supported':
     'disconnected due to using not allowed feature (QoS too high, retain not supported, or bad AUTH method).',
 };
-
-/** Milliseconds a new connection has to send CONNECT. */
-const CONNECT_TIMEOUT_MS = 20_000;
-
-/** Milliseconds a closed connection's unsent bytes may take to drain before the socket is destroyed. */
-const CLOSE_GRACE_MS = 2000;
 
 /**
  * Longest a publisher waits for a slow subscriber before one more chunk of it is read. A pause
@@ -104,7 +112,7 @@ export class Connection {
   private blockersSet: Set<Connection> | undefined;
   private paused = false;
   /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
-  private held: Packet[] = [];
+  private held: Packet[] | undefined;
   private pauseTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -117,11 +125,7 @@ export class Connection {
     this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
     this.auth = settings.auth;
-    stream.setNoDelay?.(true);
-    stream.on('data', this.onData);
-    stream.on('error', this.onLost);
-    stream.on('close', this.onLost);
-    stream.on('drain', this.onDrain);
+    listen(stream, this);
     connectDeadlines.add(this);
   }
 
@@ -156,35 +160,34 @@ export class Connection {
     return this.broker.logDebug;
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  read(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.lastSeen = Date.now();
     this.broker.stats.bytesReceived += chunk.length;
     try {
-      this.reader.push(chunk, this.onPacket);
+      readChunk(this, chunk);
     } catch (error) {
       this.fail(error);
     }
-  };
+  }
 
-  private readonly onPacket = (packet: Packet): void => {
+  handle(packet: Packet): void {
     if (this.state === 'closed') return;
     if (this.paused) {
       // Paused mid-chunk: the rest of the chunk waits too, so a burst cannot overrun a slow subscriber.
-      this.held.push(packet);
+      (this.held ??= []).push(packet);
       return;
     }
     this.broker.stats.messagesReceived++;
     dispatch(this, packet);
-  };
+  }
 
   /** A bad packet: v5 peers get a DISCONNECT with the reason first (mosquitto's read_handle.c). */
   fail(error: unknown): void {
     if (this.state === 'closed') return;
     const code = isMqttError(error) ? error.reasonCode : undefined;
     if (this.state === 'new') {
-      // A CONNECT for a protocol level we do not speak gets CONNACK 1 in the v3 layout, which every version can read.
-      if (code === ReasonCode.UnsupportedProtocolVersion) this.write(Buffer.from([0x20, 2, 0, 1]));
+      if (error instanceof UnsupportedProtocolError) refuseProtocol(this, error);
       this.close('protocol');
       return;
     }
@@ -212,7 +215,7 @@ export class Connection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     connectDeadlines.delete(this);
-    clearTimeout(this.keepaliveTimer);
+    this.stopKeepalive();
     clearTimeout(this.pauseTimer);
     this.flush();
     const text = CLOSE_TEXT[why];
@@ -226,25 +229,31 @@ export class Connection {
       this.broker.sessionDetached(session);
     }
     this.wake();
-    this.stream.off('data', this.onData);
+    this.stream.off('data', onData);
+    // A socket the peer already closed has nothing left to send.
+    if (this.stream.destroyed) return;
     this.stream.end();
     this.stream.once('finish', destroyEmitter);
     // A peer that never reads would keep the socket half open forever.
     closeDeadlines.add(this.stream);
   }
 
-  /** The socket failed or closed under us. */
-  private readonly onLost = (): void => {
-    this.close('lost');
-  };
-
-  /** Starts the keepalive watch: 1.5 × the keepalive the session runs with (MQTT-3.1.2-24). */
+  /**
+   * Starts the keepalive watch: 1.5 × the keepalive the session runs with (MQTT-3.1.2-24). The
+   * first period runs in a queue shared by every connection with the same keepalive, so a client
+   * gone before it ends never costs a timer; one still there gets its own.
+   */
   startKeepalive(seconds: number): void {
     connectDeadlines.delete(this);
+    this.stopKeepalive();
+    this.keepaliveMs = seconds * 1500;
+    if (seconds > 0) watchKeepalive(this, this.keepaliveMs);
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepaliveMs > 0) unwatchKeepalive(this, this.keepaliveMs);
     clearTimeout(this.keepaliveTimer);
     this.keepaliveTimer = undefined;
-    this.keepaliveMs = seconds * 1500;
-    if (seconds > 0) this.keepaliveTimer = setTimeout(keepaliveDue, this.keepaliveMs, this);
   }
 
   /** The keepalive timer ran out: disconnect an idle client, else look again when it could be. */
@@ -366,7 +375,10 @@ export class Connection {
     const stats = this.broker.stats;
     stats.messagesSent += count;
     stats.bytesSent += bytes.length;
-    if (!this.stream.write(bytes)) this.congested = true;
+    if (!this.stream.write(bytes) && !this.congested) {
+      this.congested = true;
+      this.stream.once('drain', onDrain);
+    }
   }
 
   /** Bytes written to this client and not yet taken by the socket. */
@@ -382,33 +394,33 @@ export class Connection {
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
-      this.pauseTimer = setTimeout(this.resume, MAX_PAUSE_MS);
+      this.pauseTimer = setTimeout(resumeDue, MAX_PAUSE_MS, this);
     }
   }
 
-  private readonly resume = (): void => {
+  resume(): void {
     if (!this.paused || this.state === 'closed') return;
     clearTimeout(this.pauseTimer);
     this.blockersSet?.clear();
     this.paused = false;
     this.lastSeen = Date.now();
-    const held = this.held;
-    this.held = [];
+    const held = this.held ?? [];
+    this.held = undefined;
     for (let i = 0; i < held.length; i++) {
       // A held packet may pause or close this connection again.
       if (this.paused || this.isClosed()) {
         this.held = held.slice(i);
         return;
       }
-      this.onPacket(held[i]!);
+      this.handle(held[i]!);
     }
     if (!this.paused) this.stream.resume();
-  };
+  }
 
-  private readonly onDrain = (): void => {
+  drained(): void {
     this.congested = false;
     if (this.session?.backlogged !== true) this.wake();
-  };
+  }
 
   /**
    * Resumes the publishers that waited for this client (its socket drained, its queue shrank),
@@ -424,25 +436,4 @@ export class Connection {
       if (conn.blockers.size === 0) conn.resume();
     }
   }
-}
-
-// Timers and event callbacks shared by every connection, instead of closures made per connection.
-const connectDeadlines = new DeadlineQueue<Connection>(CONNECT_TIMEOUT_MS, (conn) => {
-  if (conn.state === 'new') conn.close('lost');
-});
-
-/** Sockets ended and not yet destroyed: the ones still open after CLOSE_GRACE_MS are destroyed. */
-const closeDeadlines = new DeadlineQueue<TransportStream>(CLOSE_GRACE_MS, destroyStream, false);
-
-function keepaliveDue(conn: Connection): void {
-  conn.checkKeepalive();
-}
-
-function destroyEmitter(this: TransportStream): void {
-  closeDeadlines.delete(this);
-  this.destroy();
-}
-
-function destroyStream(stream: TransportStream): void {
-  stream.destroy();
 }

@@ -146,7 +146,8 @@ function listenOne(
   };
   const track = (socket: Socket): void => {
     sockets.add(socket);
-    socket.once('close', untrack);
+    // 'close' comes once anyway; once() would wrap the callback in a new closure per socket.
+    socket.on('close', untrack);
     if (options.tcpNoDelay && listener.unixPath === undefined) socket.setNoDelay(true);
   };
   const hand = (stream: TransportStream, socket: Socket): void => {

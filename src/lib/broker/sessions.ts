@@ -38,15 +38,15 @@ const QOS0_BUFFER_LIMIT = 16 * 1024 * 1024;
 export const NEVER_EXPIRES = 0xffff_ffff;
 
 export class Session {
-  readonly subscriptions = new Map<string, SubscriptionOptions>();
   connection: Connection | undefined;
-  /** Sent and not yet acknowledged, in send order (a Map keeps insertion order). */
-  readonly inflight = new Map<number, Outgoing>();
+  // The three collections below are made on first use: the session of a short connection mostly
+  // needs none of them, and an empty Map or Set still costs over 150 bytes.
+  private subscriptionMap: Map<string, SubscriptionOptions> | undefined;
+  private inflightMap: Map<number, Outgoing> | undefined;
+  private incomingQos2Set: Set<number> | undefined;
   private queue: Outgoing[] = [];
   private queueHead = 0;
   private queuedBytes = 0;
-  /** Incoming QoS 2 packet ids answered with PUBREC and awaiting PUBREL. */
-  readonly incomingQos2 = new Set<number>();
   private nextPacketId = 1;
   /** Seconds the session outlives its connection; NEVER_EXPIRES or 0 (ends with the connection). */
   expiryInterval = 0;
@@ -65,6 +65,20 @@ export class Session {
     readonly broker: Broker,
     readonly clientId: string,
   ) {}
+
+  get subscriptions(): Map<string, SubscriptionOptions> {
+    return (this.subscriptionMap ??= new Map());
+  }
+
+  /** Sent and not yet acknowledged, in send order (a Map keeps insertion order). */
+  get inflight(): Map<number, Outgoing> {
+    return (this.inflightMap ??= new Map());
+  }
+
+  /** Incoming QoS 2 packet ids answered with PUBREC and awaiting PUBREL. */
+  get incomingQos2(): Set<number> {
+    return (this.incomingQos2Set ??= new Set());
+  }
 
   get queuedCount(): number {
     return this.queue.length - this.queueHead;
@@ -199,7 +213,7 @@ export class Session {
    */
   resume(conn: Connection): void {
     const now = Date.now();
-    for (const out of [...this.inflight.values()]) {
+    for (const out of this.inflightMap === undefined ? [] : [...this.inflightMap.values()]) {
       if (out.released) {
         conn.sendPubrel(out.packetId);
       } else if (isExpired(out.msg, now) || !conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, true)) {
@@ -225,10 +239,10 @@ export class Session {
 
   /** Drops everything a clean start throws away. */
   clearMessages(): void {
-    this.inflight.clear();
+    this.inflightMap?.clear();
     this.queue = [];
     this.queueHead = 0;
     this.queuedBytes = 0;
-    this.incomingQos2.clear();
+    this.incomingQos2Set?.clear();
   }
 }

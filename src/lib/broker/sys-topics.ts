@@ -54,6 +54,7 @@ export class SysTopics {
   private readonly last = new Map<string, string>();
   private readonly previous = new Map<LoadName, number>();
   private readonly loads = new Map<string, number>();
+  private maxHeap = 0;
 
   constructor(private readonly broker: Broker) {}
 
@@ -120,6 +121,11 @@ export class SysTopics {
     this.set(`${b}bytes/sent`, String(s.bytesSent));
     this.set(`${b}publish/bytes/received`, String(s.publishBytesReceived));
     this.set(`${b}publish/bytes/sent`, String(s.publishBytesSent));
+    // mosquitto counts the bytes it allocated; the JavaScript heap in use is the nearest measure.
+    const heap = process.memoryUsage().heapUsed;
+    this.maxHeap = Math.max(this.maxHeap, heap);
+    this.set(`${b}heap/current`, String(heap));
+    this.set(`${b}heap/maximum`, String(this.maxHeap));
   }
 
   /** mosquitto's exponentially damped per-minute rates over 1, 5 and 15 minutes. */

@@ -163,18 +163,27 @@ function decodeAck<T extends 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'>(
   return packet;
 }
 
-function unsupportedVersion(name: string, level: number): MqttError {
-  // A server answers this with CONNACK 0x01 (v3) or 0x84 (v5), hence the distinct reason code.
-  return new MqttError(ErrorCode.ProtocolError, `Unsupported protocol ${JSON.stringify(name)} level ${level}`, {
-    reasonCode: ReasonCode.UnsupportedProtocolVersion,
-  });
+/**
+ * A CONNECT for a protocol name or level this library does not speak. A server answers it with
+ * CONNACK 0x01 (v3) or 0x84 (v5), hence the distinct reason code; the name and level are kept
+ * because a broker words the two cases differently.
+ */
+export class UnsupportedProtocolError extends MqttError {
+  constructor(
+    readonly protocolName: string,
+    readonly protocolLevel: number,
+  ) {
+    super(ErrorCode.ProtocolError, `Unsupported protocol ${JSON.stringify(protocolName)} level ${protocolLevel}`, {
+      reasonCode: ReasonCode.UnsupportedProtocolVersion,
+    });
+  }
 }
 
 function decodeConnect(r: Reader): ConnectPacket {
   const name = r.utf8('protocol name');
   const level = r.u8('protocol level');
   if (!(level === 3 ? name === 'MQIsdp' : (level === 4 || level === 5) && name === 'MQTT')) {
-    throw unsupportedVersion(name, level);
+    throw new UnsupportedProtocolError(name, level);
   }
   const flags = r.u8('connect flags');
   // MQTT-3.1.2-3: the reserved bit must be zero.

@@ -5,6 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { ProtocolVersion } from '../../protocol/constants.js';
+import type { UnsupportedProtocolError } from '../../protocol/decode.js';
 import type { ConnectPacket } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
@@ -18,6 +19,7 @@ const LOG_PROTOCOL: Readonly<Record<ProtocolVersion, number>> = { 3: 1, 4: 2, 5:
 /** A v3 CONNACK accepting the connection never varies but for Session Present: encoded once, shared. */
 const CONNACK_V3_ACCEPTED = Buffer.from([0x20, 2, 0, 0]);
 const CONNACK_V3_PRESENT = Buffer.from([0x20, 2, 1, 0]);
+const CONNACK_V3_BAD_PROTOCOL = Buffer.from([0x20, 2, 0, ConnackReturnCode.UnacceptableProtocolVersion]);
 
 /** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
 function refuse(conn: Connection, v3Code: number, v5Code: number, why: CloseReason): void {
@@ -34,6 +36,22 @@ function refuseV5Only(conn: Connection, v5Code: number): void {
     conn.sendPacket({ type: 'connack', sessionPresent: false, reasonCode: v5Code });
   }
   conn.close('not-supported');
+}
+
+/**
+ * A CONNECT this broker cannot read: a known protocol name at another level gets CONNACK 1 in the
+ * v3 layout (which every version can read), an unknown name no answer; the caller closes.
+ */
+export function refuseProtocol(conn: Connection, error: UnsupportedProtocolError): void {
+  const broker = conn.broker;
+  const address = conn.info.remoteAddress;
+  if (error.protocolName !== 'MQTT' && error.protocolName !== 'MQIsdp') {
+    if (broker.connectionMessages) broker.log('information', `Invalid protocol ${JSON.stringify(error.protocolName)} in CONNECT from ${address}.`);
+    return;
+  }
+  if (broker.connectionMessages) broker.log('information', `Invalid protocol version ${error.protocolLevel} in CONNECT from ${address}.`);
+  if (conn.debug) broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${ConnackReturnCode.UnacceptableProtocolVersion})`);
+  conn.write(CONNACK_V3_BAD_PROTOCOL);
 }
 
 export function handleConnect(conn: Connection, packet: ConnectPacket): void {

@@ -1,0 +1,100 @@
+/**
+ * Timers and stream callbacks shared by every connection, instead of closures and timers made per
+ * connection: a burst of short connections then allocates and arms as little as possible. A
+ * stream finds its connection under OWNER.
+ */
+import type { Buffer } from 'node:buffer';
+import type { Packet } from '../protocol/packets.js';
+import type { TransportStream } from '../transport/types.js';
+import type { Connection } from './connection.js';
+import { DeadlineQueue } from './deadline-queue.js';
+
+/** Milliseconds a new connection has to send CONNECT. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
+/** Milliseconds a closed connection's unsent bytes may take to drain before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
+const OWNER = Symbol('connection');
+type OwnedStream = TransportStream & { [OWNER]: Connection };
+
+export function onData(this: OwnedStream, chunk: Buffer): void {
+  this[OWNER].read(chunk);
+}
+
+/** The socket failed or closed under us. */
+function onLost(this: OwnedStream): void {
+  this[OWNER].close('lost');
+}
+
+/** Listened to only while a connection's socket is full: most never are. */
+export function onDrain(this: OwnedStream): void {
+  this[OWNER].drained();
+}
+
+/** Listens to a connection's stream with the shared callbacks. */
+export function listen(stream: TransportStream, conn: Connection): void {
+  (stream as OwnedStream)[OWNER] = conn;
+  stream.on('data', onData);
+  stream.on('error', onLost);
+  stream.on('close', onLost);
+}
+
+/** The connection whose bytes are being framed (framing is synchronous; nested reads restore it). */
+let reading: Connection | undefined;
+
+function onPacket(packet: Packet): void {
+  reading!.handle(packet);
+}
+
+/** Frames one chunk of `conn`'s bytes, handing each packet to conn.handle. */
+export function readChunk(conn: Connection, chunk: Buffer): void {
+  const outer = reading;
+  reading = conn;
+  try {
+    conn.reader.push(chunk, onPacket);
+  } finally {
+    reading = outer;
+  }
+}
+
+export function resumeDue(conn: Connection): void {
+  conn.resume();
+}
+
+export const connectDeadlines = new DeadlineQueue<Connection>(CONNECT_TIMEOUT_MS, (conn) => {
+  if (conn.state === 'new') conn.close('lost');
+});
+
+/** Sockets ended and not yet destroyed: the ones still open after CLOSE_GRACE_MS are destroyed. */
+export const closeDeadlines = new DeadlineQueue<TransportStream>(CLOSE_GRACE_MS, destroyStream, false);
+
+export function keepaliveDue(conn: Connection): void {
+  conn.checkKeepalive();
+}
+
+/** First keepalive periods, one queue per keepalive length (their deadlines come in order). */
+const keepaliveQueues = new Map<number, DeadlineQueue<Connection>>();
+
+/** Checks `conn`'s keepalive once `ms` have passed. */
+export function watchKeepalive(conn: Connection, ms: number): void {
+  let queue = keepaliveQueues.get(ms);
+  if (queue === undefined) {
+    queue = new DeadlineQueue<Connection>(ms, keepaliveDue);
+    keepaliveQueues.set(ms, queue);
+  }
+  queue.add(conn);
+}
+
+export function unwatchKeepalive(conn: Connection, ms: number): void {
+  keepaliveQueues.get(ms)?.delete(conn);
+}
+
+export function destroyEmitter(this: TransportStream): void {
+  closeDeadlines.delete(this);
+  this.destroy();
+}
+
+function destroyStream(stream: TransportStream): void {
+  stream.destroy();
+}
