@@ -28,7 +28,7 @@ async function startBroker(name: Broker, dir: string, persistence: boolean): Pro
   const child =
     name === 'mosquitto'
       ? spawn('mosquitto', ['-c', conf], { stdio: 'ignore' })
-      : spawn(process.execPath, [join(ROOT, 'bin/mqt.js'), 'serve', '-c', conf], { stdio: 'ignore' });
+      : spawn(process.execPath, [join(ROOT, 'bin/mqt.cjs'), 'serve', '-c', conf], { stdio: 'ignore' });
   await waitForListener(port);
   return { port, child };
 }
