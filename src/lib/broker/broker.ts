@@ -219,8 +219,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     }
     if (session.will !== undefined) publishWill(this, session);
     session.expiryTimer?.cancel();
-    for (const filter of session.subscriptions.keys()) this.subscriptions.remove(session, filter);
-    session.subscriptions.clear();
+    for (const filter of session.dropSubscriptions()) this.subscriptions.remove(session, filter);
     session.clearMessages();
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
   }

@@ -70,6 +70,13 @@ export class Session {
     return (this.subscriptionMap ??= new Map());
   }
 
+  /** Forgets every subscription and returns the filters; a session that had none makes no map. */
+  dropSubscriptions(): string[] {
+    const filters = this.subscriptionMap === undefined ? [] : [...this.subscriptionMap.keys()];
+    this.subscriptionMap = undefined;
+    return filters;
+  }
+
   /** Sent and not yet acknowledged, in send order (a Map keeps insertion order). */
   get inflight(): Map<number, Outgoing> {
     return (this.inflightMap ??= new Map());
