@@ -1,8 +1,9 @@
+import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
-import { startMqt, type ToolHandle } from './spawn.js';
+import { startMqt, type ToolHandle, type ToolResult } from './spawn.js';
 
 export interface RunningServe {
   port: number;
@@ -67,4 +68,13 @@ export function confArgs(dir: string, name: string, lines: (port: number) => str
 export async function stopServe(serve: RunningServe): Promise<void> {
   serve.tool.kill('SIGTERM');
   await serve.tool.exited;
+}
+
+/** A start refused for its config: exit 1, exactly one "Error" line, matching `error`, no stack trace. */
+export function assertOneConfigError(result: ToolResult, error: RegExp): void {
+  assert.equal(result.code, 1, result.stderr);
+  const errors = result.stderr.split('\n').filter((l) => l.startsWith('Error'));
+  assert.equal(errors.length, 1, result.stderr);
+  assert.match(errors[0]!, error);
+  assert.doesNotMatch(result.stderr, /\n\s+at /);
 }
