@@ -20,6 +20,8 @@ const QOS0_MESSAGES = 200_000;
 const QOS1_MESSAGES = 50_000;
 const FANOUT_MESSAGES = 20_000;
 const FANOUT_SUBSCRIBERS = 10;
+/** Publishers sharing QOS1_MESSAGES in the fan-in scenario: the subscriber's queue fills, so backpressure runs. */
+const FANIN_PUBLISHERS = 10;
 const CONNECTIONS = 2000;
 const IDLE_CONNECTIONS = 1000;
 
@@ -88,15 +90,18 @@ function counter(port: number, topic: string, count: number, qos: number): { rea
   return { ready, done };
 }
 
-/** Delivered msgs/s: `subscribers` counters, one mosquitto_pub -l publishing `messages` lines. */
-async function messageRate(port: number, topic: string, messages: number, subscribers: number, qos: number): Promise<number> {
+/** Delivered msgs/s: `subscribers` counters, `publishers` mosquitto_pub -l sharing `messages` lines. */
+async function messageRate(port: number, topic: string, messages: number, subscribers: number, qos: number, publishers = 1): Promise<number> {
   const counters = Array.from({ length: subscribers }, () => counter(port, topic, messages, qos));
   await Promise.all(counters.map((c) => c.ready));
-  const lines = Buffer.from(Array.from({ length: messages }, (_, i) => `message ${i + 1}`).join('\n') + '\n');
+  const each = messages / publishers;
+  const lines = Buffer.from(Array.from({ length: each }, (_, i) => `message ${i + 1}`).join('\n') + '\n');
   const start = performance.now();
   // Not spawnSync: the counters' stdout must keep being read, or a mosquitto_sub blocked on a full
   // pipe stops reading its socket, and a broker with backpressure then holds the publisher back.
-  const published = runProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS);
+  const published = Promise.all(
+    Array.from({ length: publishers }, () => runProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS)),
+  );
   const [ends] = await Promise.all([Promise.all(counters.map((c) => c.done)), published]);
   return (messages * subscribers) / ((Math.max(...ends) - start) / 1000);
 }
@@ -165,6 +170,12 @@ const SCENARIOS: Scenario[] = [
     run: (b, r) => messageRate(b.port, `b/fan/${r}`, FANOUT_MESSAGES, FANOUT_SUBSCRIBERS, 0),
   },
   { name: 'QoS 1, 1 -> 1, lossless (msgs/s)', unit: '/s', higherIsBetter: true, run: (b, r) => messageRate(b.port, `b/q1/${r}`, QOS1_MESSAGES, 1, 1) },
+  {
+    name: `QoS 1, fan-in ${FANIN_PUBLISHERS} -> 1 (msgs/s)`,
+    unit: '/s',
+    higherIsBetter: true,
+    run: (b, r) => messageRate(b.port, `b/in/${r}`, QOS1_MESSAGES, 1, 1, FANIN_PUBLISHERS),
+  },
   { name: 'connections/s (CONNECT..DISCONNECT)', unit: '/s', higherIsBetter: true, run: (b, r) => connectionRate(b.port, r) },
   { name: 'memory per idle connection (KiB)', unit: 'KiB', higherIsBetter: false, run: (b) => idleMemory(b) },
 ];

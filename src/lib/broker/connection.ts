@@ -419,7 +419,7 @@ export class Connection {
 
   drained(): void {
     this.congested = false;
-    if (this.session?.backlogged !== true) this.wake();
+    if (this.session?.readyForMore !== false) this.wake();
   }
 
   /**

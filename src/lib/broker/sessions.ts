@@ -100,6 +100,15 @@ export class Session {
   }
 
   /**
+   * Its publishers may be read again: the queue is down to half the threshold. Woken as soon as
+   * it dropped below, they would be paused again a message later, a pause and a resume per
+   * message (10 QoS 1 publishers into one subscriber ran at 0.7× mosquitto that way).
+   */
+  get readyForMore(): boolean {
+    return this.queuedCount * 2 < this.broker.backlogThreshold;
+  }
+
+  /**
    * Hands a message to this client: QoS 0 goes out now or nowhere; QoS 1/2 go out when a slot of
    * the in-flight window is free, wait in the queue otherwise, and are dropped (with a log line and
    * $SYS count) only when a configured queue limit is reached.
@@ -186,7 +195,7 @@ export class Session {
       this.queueHead = 0;
     }
     if (this.queuedCount === 0) this.dropping = false;
-    if (!this.backlogged) conn.wake();
+    if (this.readyForMore) conn.wake();
   }
 
   /** PUBACK, or PUBCOMP: the message is done. False when no such message was in flight. */
