@@ -4,7 +4,8 @@ import type { ConfState, ListenerSection, SecuritySection } from './state.js';
 import { NETWORK_DIRECTIVES } from './network-directives.js';
 import { TLS_DIRECTIVES } from './tls-directives.js';
 import type { ConfigNote, LogDestination, Origin } from './types.js';
-import { DirectiveError, bool, int, oneOf, text, word } from './values.js';
+import { choice, globalSetting, listenerSetting, once, range, securitySetting, type Read } from './rows.js';
+import { DirectiveError, INT_MAX, bool, int, oneOf, text, word } from './values.js';
 
 /** What a directive's apply() may change: the state, the current listener and security sections. */
 export interface DirectiveContext {
@@ -31,7 +32,6 @@ export interface Directive {
   apply(ctx: DirectiveContext, args: string): void;
 }
 
-const INT_MAX = 2_147_483_647;
 /** mosquitto's MQTT_MAX_PAYLOAD. */
 const MAX_PAYLOAD = 268_435_455;
 
@@ -39,19 +39,19 @@ const LOG_TYPES: readonly LogLevel[] = ['error', 'warning', 'notice', 'informati
 /** Log types mosquitto knows that nothing in mqt logs under. */
 const SILENT_LOG_TYPES = ['websockets', 'internal'] as const;
 
-function limit<K extends keyof BrokerLimits>(name: string, key: K, read: (args: string) => BrokerLimits[K]): Directive {
+function limit<K extends keyof BrokerLimits>(name: string, key: K, read: Read<BrokerLimits[K]>, value = 'N'): Directive {
   return {
     name,
     scope: 'global',
-    value: 'N',
+    value,
     apply: (ctx, args) => {
-      ctx.conf.limits[key] = read(args);
+      ctx.conf.limits[key] = read(name, args);
     },
   };
 }
 
 /** mosquitto's "no limit" for negative values of the queue limits. */
-const atLeastZero = (name: string) => (args: string) => Math.max(0, int(name, args, -INT_MAX, INT_MAX));
+const atLeastZero: Read<number> = (name, args) => Math.max(0, int(name, args, -INT_MAX, INT_MAX));
 
 function listenerLine(ctx: DirectiveContext, args: string): void {
   const [portText, where, ...rest] = args.split(/\s+/).filter((w) => w !== '');
@@ -124,8 +124,7 @@ function securityFile(name: string, key: 'passwordFile' | 'aclFile'): Directive 
     scope: 'security',
     value: 'PATH',
     apply: (ctx, args) => {
-      if (ctx.security[key] !== undefined) throw new DirectiveError(`Duplicate ${name} value in configuration.`);
-      ctx.security[key] = text(name, args);
+      ctx.security[key] = once(name, ctx.security[key], text(name, args));
     },
   };
 }
@@ -155,22 +154,8 @@ const DIRECTIVES: readonly Directive[] = [
       ctx.conf.listenerConfigured = true;
     },
   },
-  {
-    name: 'protocol',
-    scope: 'listener',
-    value: 'mqtt | websockets',
-    apply: (ctx, args) => {
-      ctx.listener.protocol = oneOf('protocol', args, ['mqtt', 'websockets'] as const);
-    },
-  },
-  {
-    name: 'socket_domain',
-    scope: 'listener',
-    value: 'ipv4 | ipv6',
-    apply: (ctx, args) => {
-      ctx.listener.socketDomain = oneOf('socket_domain', args, ['ipv4', 'ipv6'] as const);
-    },
-  },
+  listenerSetting('protocol', 'mqtt | websockets', 'protocol', choice(['mqtt', 'websockets'])),
+  listenerSetting('socket_domain', 'ipv4 | ipv6', 'socketDomain', choice(['ipv4', 'ipv6'])),
   {
     name: 'max_connections',
     scope: 'listener',
@@ -181,30 +166,9 @@ const DIRECTIVES: readonly Directive[] = [
       ctx.listener.maxConnections = n > 0 ? n : -1;
     },
   },
-  {
-    name: 'maximum_qos',
-    scope: 'listener',
-    value: '0 | 1 | 2',
-    apply: (ctx, args) => {
-      ctx.listener.maximumQos = int('maximum_qos', args, 0, 2) as 0 | 1 | 2;
-    },
-  },
-  {
-    name: 'max_topic_alias',
-    scope: 'listener',
-    value: 'N',
-    apply: (ctx, args) => {
-      ctx.listener.maxTopicAlias = int('max_topic_alias', args, 0, 65535);
-    },
-  },
-  {
-    name: 'allow_anonymous',
-    scope: 'security',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.security.allowAnonymous = bool('allow_anonymous', args);
-    },
-  },
+  listenerSetting('maximum_qos', '0 | 1 | 2', 'maximumQos', (name, args) => int(name, args, 0, 2) as 0 | 1 | 2),
+  listenerSetting('max_topic_alias', 'N', 'maxTopicAlias', range(0, 65535)),
+  securitySetting('allow_anonymous', 'true | false', 'allowAnonymous', bool),
   securityFile('password_file', 'passwordFile'),
   securityFile('acl_file', 'aclFile'),
   {
@@ -216,30 +180,9 @@ const DIRECTIVES: readonly Directive[] = [
       ctx.conf.clientIdPrefix = word('clientid_prefixes', args);
     },
   },
-  {
-    name: 'allow_zero_length_clientid',
-    scope: 'security',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.security.allowZeroLengthClientId = bool('allow_zero_length_clientid', args);
-    },
-  },
-  {
-    name: 'auto_id_prefix',
-    scope: 'security',
-    value: 'PREFIX',
-    apply: (ctx, args) => {
-      ctx.security.autoIdPrefix = word('auto_id_prefix', args);
-    },
-  },
-  {
-    name: 'use_username_as_clientid',
-    scope: 'listener',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.listener.useUsernameAsClientId = bool('use_username_as_clientid', args);
-    },
-  },
+  securitySetting('allow_zero_length_clientid', 'true | false', 'allowZeroLengthClientId', bool),
+  securitySetting('auto_id_prefix', 'PREFIX', 'autoIdPrefix', word),
+  listenerSetting('use_username_as_clientid', 'true | false', 'useUsernameAsClientId', bool),
   {
     name: 'per_listener_settings',
     scope: 'global',
@@ -259,48 +202,26 @@ const DIRECTIVES: readonly Directive[] = [
       ctx.conf.limits.messageSizeLimit = int('message_size_limit', args, 0, MAX_PAYLOAD);
     },
   },
-  limit('max_packet_size', 'maxPacketSize', (args) => int('max_packet_size', args, 20, INT_MAX)),
-  limit('max_inflight_messages', 'maxInflightMessages', (args) => {
-    const n = int('max_inflight_messages', args, -INT_MAX, 65535);
+  limit('max_packet_size', 'maxPacketSize', range(20, INT_MAX)),
+  limit('max_inflight_messages', 'maxInflightMessages', (name, args) => {
+    const n = int(name, args, -INT_MAX, 65535);
     return n < 0 || n === 65535 ? 0 : n;
   }),
-  limit('max_queued_messages', 'maxQueuedMessages', atLeastZero('max_queued_messages')),
-  limit('max_queued_bytes', 'maxQueuedBytes', atLeastZero('max_queued_bytes')),
-  limit('max_keepalive', 'maxKeepalive', (args) => int('max_keepalive', args, 0, 65535)),
-  { ...limit('retain_available', 'retainAvailable', (args) => bool('retain_available', args)), value: 'true | false' },
-  {
-    name: 'sys_interval',
-    scope: 'global',
-    value: 'SECONDS',
-    apply: (ctx, args) => {
-      ctx.conf.sysInterval = int('sys_interval', args, 0, 65535);
-    },
-  },
-  {
-    name: 'set_tcp_nodelay',
-    scope: 'global',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.conf.tcpNoDelay = bool('set_tcp_nodelay', args);
-    },
-  },
+  limit('max_queued_messages', 'maxQueuedMessages', atLeastZero),
+  limit('max_queued_bytes', 'maxQueuedBytes', atLeastZero),
+  limit('max_keepalive', 'maxKeepalive', range(0, 65535)),
+  limit('retain_available', 'retainAvailable', bool, 'true | false'),
+  globalSetting('sys_interval', 'SECONDS', 'sysInterval', range(0, 65535)),
+  globalSetting('set_tcp_nodelay', 'true | false', 'tcpNoDelay', bool),
   { name: 'log_dest', scope: 'global', value: 'stderr | stdout | file PATH | none', apply: logDest },
   { name: 'log_type', scope: 'global', value: 'TYPE', apply: logType },
-  {
-    name: 'log_timestamp',
-    scope: 'global',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.conf.logTimestamp = bool('log_timestamp', args);
-    },
-  },
+  globalSetting('log_timestamp', 'true | false', 'logTimestamp', bool),
   {
     name: 'log_timestamp_format',
     scope: 'global',
     value: 'FORMAT',
     apply: (ctx, args) => {
-      if (ctx.conf.logTimestampFormat !== undefined) throw new DirectiveError('Duplicate log_timestamp_format value in configuration.');
-      ctx.conf.logTimestampFormat = text('log_timestamp_format', args);
+      ctx.conf.logTimestampFormat = once('log_timestamp_format', ctx.conf.logTimestampFormat, text('log_timestamp_format', args));
     },
   },
   {
@@ -312,14 +233,7 @@ const DIRECTIVES: readonly Directive[] = [
       int('log_facility', args, 0, 7);
     },
   },
-  {
-    name: 'connection_messages',
-    scope: 'global',
-    value: 'true | false',
-    apply: (ctx, args) => {
-      ctx.conf.connectionMessages = bool('connection_messages', args);
-    },
-  },
+  globalSetting('connection_messages', 'true | false', 'connectionMessages', bool),
   {
     name: 'include_dir',
     scope: 'global',
@@ -328,14 +242,7 @@ const DIRECTIVES: readonly Directive[] = [
       ctx.includeDir(text('include_dir', args));
     },
   },
-  {
-    name: 'pid_file',
-    scope: 'global',
-    value: 'PATH',
-    apply: (ctx, args) => {
-      ctx.conf.pidFile = text('pid_file', args);
-    },
-  },
+  globalSetting('pid_file', 'PATH', 'pidFile', text),
   {
     name: 'retry_interval',
     scope: 'global',
@@ -344,14 +251,7 @@ const DIRECTIVES: readonly Directive[] = [
       ctx.note({ level: 'warning', text: 'Warning: The retry_interval option is no longer available.' });
     },
   },
-  {
-    name: 'user',
-    scope: 'global',
-    value: 'USER',
-    apply: (ctx, args) => {
-      ctx.conf.user = text('user', args);
-    },
-  },
+  globalSetting('user', 'USER', 'user', text),
   {
     name: 'allow_duplicate_messages',
     scope: 'global',

@@ -1,8 +1,7 @@
 import type { Directive } from './directives.js';
-import { DirectiveError, int, text, word } from './values.js';
+import { DirectiveError, INT_MAX, int, text, word } from './values.js';
 
 const INT_MIN = -2_147_483_648;
-const INT_MAX = 2_147_483_647;
 /** mosquitto stores websockets_headers_size in 16 bits. */
 const MAX_HEADERS_SIZE = 65_535;
 

@@ -1,16 +1,11 @@
 import type { Directive, DirectiveContext } from './directives.js';
+import { once } from './rows.js';
 import type { ConfFile, TlsSection } from './tls-types.js';
 import { DirectiveError, bool, oneOf, text, word } from './values.js';
 
 /** The TLS settings of the listener being read, created by its first TLS directive. */
 function tlsOf(ctx: DirectiveContext): TlsSection {
   return (ctx.listener.tls ??= {});
-}
-
-/** mosquitto reads these once per listener ("Duplicate cafile value in configuration."). */
-function once<T>(name: string, current: T | undefined, value: T): T {
-  if (current !== undefined) throw new DirectiveError(`Duplicate ${name} value in configuration.`);
-  return value;
 }
 
 type FileKey = 'cafile' | 'capath' | 'certfile' | 'keyfile' | 'crlfile' | 'dhparamfile';

@@ -3,6 +3,9 @@
  * mosquitto reads numbers with atoi, so "max_keepalive abc" silently meant 0. Here it is an error.
  */
 
+/** The largest value of a C int, mosquitto's limit for most numbers. */
+export const INT_MAX = 2_147_483_647;
+
 /** A bad value; the parser adds the file and line. */
 export class DirectiveError extends Error {
   override readonly name = 'DirectiveError';
