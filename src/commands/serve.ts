@@ -101,9 +101,6 @@ export async function run(argv: readonly string[]): Promise<number> {
       for (const err of errors) log.log('error', `Error: ${err.message}`);
       for (const problem of problems) log.log('warning', `Warning: ${problem.message}`);
     });
-    void listeners.reloadPskFiles().then((errors) => {
-      for (const err of errors) log.log('error', `Error: ${err.message} The previous keys stay in use.`);
-    });
   });
   log.log('information', `mqt version ${version} terminating`);
   await broker.close();

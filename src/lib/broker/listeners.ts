@@ -4,7 +4,7 @@ import { createServer as createHttpServer, maxHeaderSize, type RequestListener, 
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { errnoOf } from '../errno-text.js';
-import { ErrorCode, MqttError } from '../errors.js';
+import type { MqttError } from '../errors.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ListenerConfig } from './config/types.js';
 import { openHttpDir } from './http-dir.js';
@@ -32,8 +32,6 @@ export interface OpenListeners {
   endpoints: Endpoint[];
   /** Stops accepting and ends the connections still open (call broker.close() first, for a clean DISCONNECT). */
   close(): Promise<void>;
-  /** Reads the psk_files of the PSK listeners again (SIGHUP); a file that fails keeps its old keys and is reported. */
-  reloadPskFiles(): Promise<MqttError[]>;
 }
 
 /** Errors that mean "this machine has no IPv6": the IPv6 half of a listener is then skipped. */
@@ -53,7 +51,6 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
   let skipped: MqttError | undefined;
   // mosquitto says it once per port; mqt's local-only mode has a listener per loopback address.
   const webSocketPorts = new Set<number>();
-  const secured: SecureListener[] = [];
   const close = async (): Promise<void> => {
     await Promise.all(opened.map(closeOne));
   };
@@ -66,8 +63,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
         settings: listener.settings,
       };
       const addresses = listener.unixPath === undefined ? await addressesOf(listener) : [listener.unixPath];
-      const secure = listener.tls === undefined ? undefined : await (await import('./tls-listener.js')).prepareTls(listener.tls);
-      if (secure !== undefined) secured.push(secure);
+      const secure = listener.tls === undefined ? undefined : (await import('./tls-listener.js')).prepareTls(listener.tls, listener.pskKeys);
       const onRequest = listener.protocol === 'websockets' ? await httpAnswer(listener) : undefined;
       if (listener.protocol === 'websockets' && !webSocketPorts.has(listener.port)) {
         webSocketPorts.add(listener.port);
@@ -93,12 +89,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
     await close();
     throw err;
   }
-  return { endpoints, close, reloadPskFiles: () => reloadAll(secured) };
-}
-
-async function reloadAll(secured: readonly SecureListener[]): Promise<MqttError[]> {
-  const results = await Promise.allSettled(secured.map((s) => s.reload()));
-  return results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof MqttError ? r.reason : new MqttError(ErrorCode.ConfigError, String(r.reason))] : []));
+  return { endpoints, close };
 }
 
 /** The addresses a TCP listener binds: both families for none, every address of a host name, those of its bind_interface. */

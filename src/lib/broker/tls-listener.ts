@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { DEFAULT_CIPHERS, TLSSocket, createSecureContext, createServer as createTlsServer, type SecureVersion, type Server as TlsServer, type TlsOptions } from 'node:tls';
 import { errnoText } from '../errno-text.js';
 import { ErrorCode, MqttError } from '../errors.js';
-import { PskFile } from './auth/psk-file.js';
-import type { CertificateTls, ConfFile, ListenerTls, PskTls, TlsVersion } from './config/tls-types.js';
-import type { Origin } from './config/types.js';
+import type { CertificateTls, ConfFile, ListenerTls, TlsVersion } from './config/tls-types.js';
+import type { Origin, PskKeys } from './config/types.js';
 
 /** The first byte of DH parameters in DER. */
 const DER_SEQUENCE = 0x30;
@@ -26,8 +25,6 @@ export interface SecureListener {
   httpsServer(onRequest: RequestListener, http?: ServerOptions): HttpsServer;
   /** The MQTT username TLS proved for this connection, when the listener takes usernames from TLS. */
   usernameOf(socket: object): string | undefined;
-  /** Reads the psk_file again (SIGHUP); does nothing for certificate listeners. */
-  reload(): Promise<void>;
 }
 
 function where(origin: Origin | undefined): string {
@@ -130,20 +127,18 @@ function commonNameOf(socket: TLSSocket): string | undefined {
   return Array.isArray(cn) ? cn[0] : cn;
 }
 
-export async function prepareTls(tls: ListenerTls): Promise<SecureListener> {
+/** `pskKeys`: the psk_file of a PSK listener, loaded (and reloaded on SIGHUP) with the other security files. */
+export function prepareTls(tls: ListenerTls, pskKeys: PskKeys | undefined): SecureListener {
   const identities = new WeakMap<TLSSocket, string>();
   let options: TlsOptions;
-  let pskFile: PskFile | undefined;
   if (tls.kind === 'certificate') {
     options = certificateOptions(tls);
   } else {
-    pskFile = await loadPskFile(tls);
-    const keys = pskFile;
     const ciphers = cipherList(tls, 'PSK');
     options = {
       pskIdentityHint: tls.hint,
       pskCallback: (socket, identity) => {
-        const key = keys?.keyOf(identity);
+        const key = pskKeys?.keyOf(identity);
         if (key === undefined) return null;
         identities.set(socket, identity);
         return key;
@@ -173,20 +168,7 @@ export async function prepareTls(tls: ListenerTls): Promise<SecureListener> {
     tlsServer: () => createTlsServer(options),
     httpsServer: (onRequest, http) => createHttpsServer({ ...options, ...http }, onRequest),
     usernameOf,
-    reload: async () => {
-      await pskFile?.reload();
-    },
   };
-}
-
-async function loadPskFile(tls: PskTls): Promise<PskFile | undefined> {
-  if (tls.pskFile === undefined) return undefined;
-  try {
-    return await PskFile.load(tls.pskFile.path);
-  } catch (err) {
-    if (err instanceof MqttError) throw new MqttError(ErrorCode.ConfigError, `${where(tls.pskFile.origin)}${err.message}`, { cause: err });
-    throw err;
-  }
 }
 
 /** A key that does not match its certificate, or a cipher list OpenSSL does not know, stops the start like mosquitto's. */

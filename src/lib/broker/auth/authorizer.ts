@@ -1,4 +1,3 @@
-import { asError, isMqttError, ErrorCode, MqttError } from '../../errors.js';
 import type { BrokerAuth, ConnectionInfo } from '../types.js';
 import type { AclClient, AclFile } from './acl-file.js';
 import type { PasswordFile } from './password-file.js';
@@ -57,21 +56,6 @@ export class Authorizer implements BrokerAuth {
 
   canSubscribe(client: AclClient, filter: string): boolean {
     return this.#acl?.canSubscribe(client, filter) ?? true;
-  }
-
-  /**
-   * Rereads password_file and acl_file (SIGHUP). A file that fails keeps its old content in
-   * force; the failures are returned for the caller to log, one error per file.
-   */
-  async reload(): Promise<MqttError[]> {
-    const files = [this.#passwords, this.#acl].filter((file) => file !== undefined);
-    const results = await Promise.allSettled(files.map((file) => file.reload()));
-    return results.flatMap((result, i) => {
-      if (result.status === 'fulfilled') return [];
-      const reason: unknown = result.reason;
-      if (isMqttError(reason)) return [reason];
-      return [new MqttError(ErrorCode.FileError, `Unable to reload ${files[i]!.path}: ${asError(reason).message}`, { cause: reason })];
-    });
   }
 }
 

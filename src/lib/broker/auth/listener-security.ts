@@ -1,11 +1,13 @@
-import type { MqttError } from '../../errors.js';
+import { ErrorCode, MqttError } from '../../errors.js';
 import type { ListenerConfig } from '../config/types.js';
 import type { SecuritySection } from '../config/state.js';
+import type { ConfFile } from '../config/tls-types.js';
 import { AclFile } from './acl-file.js';
 import { Authorizer } from './authorizer.js';
 import { PasswordFile } from './password-file.js';
+import { PskFile } from './psk-file.js';
 
-/** The password and ACL files the listeners use, loaded; SIGHUP rereads them. */
+/** The password, ACL and PSK files the listeners use, loaded; SIGHUP rereads them. */
 export interface ListenerSecurity {
   /** Lines of the files left out or accepted with a warning, for the start-up log. */
   readonly problems: readonly MqttError[];
@@ -17,34 +19,74 @@ export interface ListenerSecurity {
 }
 
 /**
- * Loads each listener's password_file and acl_file and gives the listener an Authorizer over
- * them (ListenerSettings.auth). Listeners sharing one security section (every listener unless
- * per_listener_settings is true) share one Authorizer, so a file is read once. An unreadable file
- * or a bad acl_file line throws: mosquitto refuses to start then too.
+ * Loads each listener's password_file, acl_file and (on PSK listeners) psk_file: the listener gets
+ * an Authorizer (ListenerSettings.auth) and its PSK keys (ListenerConfig.pskKeys). Listeners
+ * sharing one security section (every listener unless per_listener_settings is true) share what
+ * it loads, so a file is read once. An unreadable file or a bad acl_file or psk_file line throws:
+ * mosquitto refuses to start then too.
  */
 export async function openListenerSecurity(listeners: readonly ListenerConfig[]): Promise<ListenerSecurity> {
-  const authorizers = new Map<SecuritySection, { authorizer: Authorizer; problems: () => MqttError[] }>();
+  const loaded = new Map<SecuritySection, Loaded>();
   for (const listener of listeners) {
     const section = listener.security;
-    if (section === undefined || (section.passwordFile === undefined && section.aclFile === undefined)) continue;
-    let entry = authorizers.get(section);
+    if (section === undefined) continue;
+    let entry = loaded.get(section);
     if (entry === undefined) {
-      const passwords = section.passwordFile === undefined ? undefined : await PasswordFile.load(section.passwordFile);
-      const acl = section.aclFile === undefined ? undefined : await AclFile.load(section.aclFile);
-      entry = {
-        authorizer: new Authorizer({ ...(passwords === undefined ? {} : { passwords }), ...(acl === undefined ? {} : { acl }) }),
-        problems: () => [...(passwords?.problems ?? []), ...(acl?.warnings ?? [])],
-      };
-      authorizers.set(section, entry);
+      entry = await load(section, listener.tls?.kind === 'psk');
+      loaded.set(section, entry);
     }
-    listener.settings.auth = entry.authorizer;
+    if (entry.authorizer !== undefined) listener.settings.auth = entry.authorizer;
+    if (listener.tls?.kind === 'psk') {
+      // A section first met on a certificate listener has not read its psk_file yet.
+      entry.psk ??= await loadPsk(section.pskFile);
+      if (entry.psk !== undefined) listener.pskKeys = entry.psk;
+    }
   }
-  const entries = [...authorizers.values()];
+  const entries = [...loaded.values()];
+  const problems = (): MqttError[] => entries.flatMap((e) => [...(e.passwords?.problems ?? []), ...(e.acl?.warnings ?? [])]);
   return {
-    problems: entries.flatMap((e) => e.problems()),
+    problems: problems(),
     reload: async () => {
-      const failures = await Promise.all(entries.map((e) => e.authorizer.reload()));
-      return { errors: failures.flat(), problems: entries.flatMap((e) => e.problems()) };
+      const files = entries.flatMap((e) => [e.passwords, e.acl, e.psk].filter((file) => file !== undefined));
+      const results = await Promise.allSettled(files.map((file) => file.reload()));
+      const errors = results.flatMap((result, i) => (result.status === 'fulfilled' ? [] : [reloadError(files[i]!.path, result.reason)]));
+      return { errors, problems: problems() };
     },
   };
+}
+
+interface Loaded {
+  passwords?: PasswordFile;
+  acl?: AclFile;
+  psk?: PskFile;
+  authorizer?: Authorizer;
+}
+
+async function load(section: SecuritySection, psk: boolean): Promise<Loaded> {
+  const passwords = section.passwordFile === undefined ? undefined : await PasswordFile.load(section.passwordFile);
+  const acl = section.aclFile === undefined ? undefined : await AclFile.load(section.aclFile);
+  const pskKeys = psk ? await loadPsk(section.pskFile) : undefined;
+  return {
+    ...(passwords === undefined ? {} : { passwords }),
+    ...(acl === undefined ? {} : { acl }),
+    ...(pskKeys === undefined ? {} : { psk: pskKeys }),
+    ...(passwords === undefined && acl === undefined
+      ? {}
+      : { authorizer: new Authorizer({ ...(passwords === undefined ? {} : { passwords }), ...(acl === undefined ? {} : { acl }) }) }),
+  };
+}
+
+/** The psk_file, its errors naming the config line that gave it. */
+async function loadPsk(file: ConfFile | undefined): Promise<PskFile | undefined> {
+  if (file === undefined) return undefined;
+  try {
+    return await PskFile.load(file.path);
+  } catch (err) {
+    if (!(err instanceof MqttError) || file.origin === undefined) throw err;
+    throw new MqttError(ErrorCode.ConfigError, `${file.origin.file}:${file.origin.line}: ${err.message}`, { cause: err });
+  }
+}
+
+function reloadError(path: string, reason: unknown): MqttError {
+  return reason instanceof MqttError ? reason : new MqttError(ErrorCode.FileError, `Unable to reload ${path}: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason });
 }

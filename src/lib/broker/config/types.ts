@@ -3,6 +3,11 @@ import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
 import type { SecuritySection } from './state.js';
 import type { ConfFile, ListenerTls } from './tls-types.js';
 
+/** A psk_file's keys by identity (auth/psk-file.ts). */
+export interface PskKeys {
+  keyOf(identity: string): Buffer | undefined;
+}
+
 /** Where in which file a directive was written: "mymosqui.conf:3". */
 export interface Origin {
   file: string;
@@ -42,6 +47,8 @@ export interface ListenerConfig {
   security?: SecuritySection;
   /** TLS with certificates or pre-shared keys; undefined = plain TCP (or HTTP for websockets). */
   tls?: ListenerTls;
+  /** The keys of a PSK listener's psk_file, loaded by openListenerSecurity (auth/listener-security.ts). */
+  pskKeys?: PskKeys;
   /** Where the listener was declared; undefined for those the command line asked for. */
   origin?: Origin;
 }
