@@ -5,6 +5,7 @@
  * until it drains, so a slow subscriber costs bounded memory instead of a growing buffer.
  */
 import { Buffer } from 'node:buffer';
+import { Socket } from 'node:net';
 import { isMqttError } from '../errors.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
@@ -232,6 +233,13 @@ export class Connection {
     this.stream.off('data', onData);
     // A socket the peer already closed has nothing left to send.
     if (this.stream.destroyed) return;
+    // After a client's DISCONNECT on plain TCP nothing more is read, so with nothing left to write
+    // the socket closes at once, as mosquitto's does; the kernel still delivers what was sent.
+    // TLS and WebSocket streams end politely (close_notify, close frame).
+    if (why === 'disconnect' && this.stream.writableLength === 0 && Object.getPrototypeOf(this.stream) === Socket.prototype) {
+      this.stream.destroy();
+      return;
+    }
     this.stream.end();
     this.stream.once('finish', destroyEmitter);
     // A peer that never reads would keep the socket half open forever.
