@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { LISTENING, confArgs, startServe } from '../support/serve.js';
-import { SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
+import { MQT_BIN, SUBSCRIBED, TOOL_ENV, mosquittoPub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 import { unique } from '../support/hooks.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-'));
@@ -99,6 +100,33 @@ describe('interop: mqt serve', function () {
     assert.match(stderr, new RegExp(`New client connected from 127\\.0\\.0\\.1:\\d+ as ${id} \\(p2, c1, k60, u'student'\\)\\.`));
     assert.match(stderr, /^\d+: mqt version 0\.1\.0 terminating$/m);
     assert.match(stderr, /^\d{10}: /);
+  });
+
+  it('`2> FILE` gets every log line, in order, up to the last one at exit', async () => {
+    const log = join(dir, 'serve-stderr.log');
+    const port = await freePort();
+    const out = await open(log, 'w');
+    const child = spawn(process.execPath, [MQT_BIN, 'serve', '-p', String(port), '-v'], { stdio: ['ignore', 'ignore', out.fd], env: TOOL_ENV });
+    await out.close();
+    try {
+      const hp = ['-h', '127.0.0.1', '-p', String(port)];
+      let sent = await mosquittoPub([...hp, '-t', 'a', '-m', 'x', '-i', 'first']);
+      for (let i = 0; sent.code !== 0 && i < 100; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        sent = await mosquittoPub([...hp, '-t', 'a', '-m', 'x', '-i', 'first']);
+      }
+      assert.equal(sent.code, 0, sent.stderr);
+      assert.equal((await mosquittoPub([...hp, '-t', 'a', '-m', 'x', '-i', 'second'])).code, 0);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
+    const lines = (await readFile(log, 'utf8')).split('\n').map((l) => l.replace(/^\d+: /, ''));
+    const at = (text: string): number => lines.findIndex((l) => l.startsWith(text));
+    const order = ['mqt version 0.1.0 running', 'New client connected from 127.0.0.1:', 'Client first disconnected.', 'Client second disconnected.', 'mqt version 0.1.0 terminating'];
+    for (const text of order) assert.ok(at(text) >= 0, `no "${text}" in:\n${lines.join('\n')}`);
+    assert.deepEqual(order.map(at), order.map(at).toSorted((a, b) => a - b));
   });
 
   it("the seed's config (listener + allow_anonymous true) leaves local-only mode, and -p is ignored as in mosquitto", async () => {
