@@ -264,6 +264,12 @@ export async function runBrokerBench(): Promise<void> {
           `aedes ${aedes.toFixed(1).padStart(9)} ${scenario.unit}   ratio to mosquitto ${(mqt / mosquitto).toFixed(2)}, ` +
           `to aedes ${(mqt / aedes).toFixed(2)} (${scenario.higherIsBetter ? 'higher' : 'lower'} is better)`,
       );
+      // The rounds' spread: on a shared machine one median can hide a range wider than the ratio.
+      const spread = brokers.map((name) => {
+        const values = results.get(`${scenario.name}/${name}`) ?? [];
+        return `${name} ${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
+      });
+      console.log(`${''.padEnd(40)} rounds: ${spread.join(', ')}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
