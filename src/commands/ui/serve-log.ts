@@ -81,8 +81,9 @@ export async function openServeLog(config: LoggingConfig, clock: Clock = systemC
 /**
  * Writes to stdout or stderr. On a file or /dev/null Node's stream is only a synchronous write
  * behind a Writable (a Buffer and callbacks per call); writing to the descriptor directly took the
- * log's share of a connect-disconnect burst (three lines per client) from ~14 to ~5 µs per client. Pipes and terminals
- * keep the stream: a pipe may be non-blocking, and a synchronous write would then fail when full.
+ * log's share of a connect-disconnect burst (three lines per client) from ~14 to ~5 µs per client.
+ * Pipes and terminals keep the stream: a pipe may be non-blocking, and a synchronous write would
+ * then fail when it is full.
  */
 function standardWriter(stream: NodeJS.WriteStream, fd: 1 | 2): (text: string) => void {
   let direct = false;
