@@ -75,7 +75,7 @@ async function startBroker(name: BrokerName, dir: string): Promise<RunningBroker
  */
 function counter(port: number, topic: string, count: number, qos: number, dir: string): { ready: Promise<void>; done: Promise<number> } {
   timeProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-r', '-m', 'ready']);
-  const outPath = join(dir, `sub-${port}-${counters++}.txt`);
+  const outPath = join(dir, `sub-${port}-${counterFiles++}.txt`);
   const out = openSync(outPath, 'w');
   const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-C', String(count + 1)], {
     stdio: ['ignore', out, 'ignore'],
@@ -99,7 +99,7 @@ function counter(port: number, topic: string, count: number, qos: number, dir: s
   );
   return { ready, done };
 }
-let counters = 0;
+let counterFiles = 0;
 
 /** Delivered msgs/s: `subscribers` counters, `publishers` mosquitto_pub -l sharing `messages` lines. */
 async function messageRate(
