@@ -124,7 +124,7 @@ export class Session {
     own(msg);
     const out: Outgoing = { msg, qos, retain, subIds, packetId: 0, released: false, journalId: 0 };
     if (conn !== undefined && this.queuedCount === 0 && this.inflight.size < conn.maxInflight) {
-      if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain);
+      if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds);
       this.send(conn, out);
       return;
     }
@@ -137,7 +137,7 @@ export class Session {
       this.drop();
       return;
     }
-    if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain);
+    if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds);
     this.queue.push(out);
     this.queuedBytes += msg.payload.length;
   }

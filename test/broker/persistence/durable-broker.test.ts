@@ -145,6 +145,32 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     await assert.rejects(watcher.next('publish', 200), /no publish/);
   });
 
+  it('keeps the subscription identifiers of a queued message across a restart (v5)', async () => {
+    const first = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
+    tb = await startTestBroker({ durable: first });
+    const away = await RawClient.connected(tb.port, { clientId: 'tagged', clean: false, properties: { sessionExpiryInterval: 300 } }, 5);
+    away.client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 't/#', qos: 1 }], properties: { subscriptionIdentifiers: [7] } });
+    await away.client.next('suback');
+    away.client.send({ type: 'subscribe', packetId: 2, subscriptions: [{ topicFilter: 't/+', qos: 1 }], properties: { subscriptionIdentifiers: [9] } });
+    await away.client.next('suback');
+    away.client.send({ type: 'disconnect', reasonCode: 0 });
+    away.client.close();
+    const pub = await client('publisher');
+    pub.send({ type: 'publish', topic: 't/x', payload: Buffer.from('kept'), qos: 1, retain: false, dup: false, packetId: 1 });
+    await pub.next('puback');
+    await tb.close();
+    await first.close();
+
+    durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
+    tb = await startTestBroker({ durable });
+    restoreBroker(tb.broker, durable);
+    const { client: back } = await RawClient.connected(tb.port, { clientId: 'tagged', clean: false, properties: { sessionExpiryInterval: 300 } }, 5);
+    raws.push(back);
+    const queued = await back.next('publish');
+    assert.equal(queued.payload.toString(), 'kept');
+    assert.deepEqual([...(queued.properties?.subscriptionIdentifiers ?? [])].sort(), [7, 9]);
+  });
+
   it('restores a session after a restart: its unacknowledged message comes again with DUP and its packet id, the queued one after it', async () => {
     const first = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
     tb = await startTestBroker({ durable: first, limits: { maxInflightMessages: 1 } });

@@ -128,9 +128,10 @@ export class DurableStore {
   }
 
   /** A QoS 1/2 message for a persistent session; returns the id its later records use. */
-  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean): number {
+  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): number {
     const id = this.nextId++;
-    this.append({ type: 'enqueue', clientId, id, message: stored(msg, qos, retain) });
+    const ids = subIds === undefined ? {} : { subscriptionIdentifiers: subIds };
+    this.append({ type: 'enqueue', clientId, id, message: stored(msg, qos, retain), ...ids });
     return id;
   }
 

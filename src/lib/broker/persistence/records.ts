@@ -42,8 +42,8 @@ export type JournalRecord =
   | { type: 'session-delete'; clientId: string }
   | { type: 'subscribe'; clientId: string; subscription: StoredSubscription }
   | { type: 'unsubscribe'; clientId: string; topicFilter: string }
-  /** A QoS 1/2 message queued for the session's client. */
-  | { type: 'enqueue'; clientId: string; id: number; message: StoredMessage }
+  /** A QoS 1/2 message queued for the session's client, with the identifiers of the v5 subscriptions it matched. */
+  | { type: 'enqueue'; clientId: string; id: number; message: StoredMessage; subscriptionIdentifiers?: number[] }
   /** The message went out as PUBLISH with this packet id (a resend keeps the id). */
   | { type: 'sent'; clientId: string; id: number; packetId: number }
   /** QoS 2: PUBREC came back and PUBREL went out; the payload is no longer needed. */

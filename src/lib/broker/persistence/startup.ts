@@ -86,7 +86,7 @@ function restoredSession(broker: Broker, stored: StoredSession): Session {
         msg: restoredMessage(message),
         qos: message.qos,
         retain: message.retain,
-        subIds: undefined,
+        subIds: out.subscriptionIdentifiers,
         packetId: out.packetId ?? 0,
         released: out.phase === 'released',
         journalId: out.id,

@@ -8,6 +8,8 @@ export interface OutgoingMessage {
   /** queued: not sent yet; sent: PUBLISH out, awaiting PUBACK/PUBREC; released: PUBREL out, awaiting PUBCOMP. */
   phase: 'queued' | 'sent' | 'released';
   packetId: number | undefined;
+  /** The identifiers of the v5 subscriptions the message matched, sent with it. */
+  subscriptionIdentifiers?: number[];
 }
 
 export interface StoredSession {
@@ -91,7 +93,13 @@ function applySessionRecord(state: DurableState, record: SessionRecord): void {
       session.subscriptions.delete(record.topicFilter);
       return;
     case 'enqueue':
-      session.outgoing.set(record.id, { id: record.id, message: record.message, phase: 'queued', packetId: undefined });
+      session.outgoing.set(record.id, {
+        id: record.id,
+        message: record.message,
+        phase: 'queued',
+        packetId: undefined,
+        ...(record.subscriptionIdentifiers === undefined ? {} : { subscriptionIdentifiers: record.subscriptionIdentifiers }),
+      });
       state.lastMessageId = Math.max(state.lastMessageId, record.id);
       return;
     case 'sent': {
@@ -138,7 +146,8 @@ export function stateToRecords(state: DurableState): JournalRecord[] {
 function outgoingRecords(clientId: string, out: OutgoingMessage): JournalRecord[] {
   // A released message has dropped its payload; an empty one stands in, never to be sent again.
   const message = out.message ?? { topic: '', payload: Buffer.alloc(0), qos: 2, retain: false };
-  const records: JournalRecord[] = [{ type: 'enqueue', clientId, id: out.id, message }];
+  const ids = out.subscriptionIdentifiers === undefined ? {} : { subscriptionIdentifiers: out.subscriptionIdentifiers };
+  const records: JournalRecord[] = [{ type: 'enqueue', clientId, id: out.id, message, ...ids }];
   if (out.packetId !== undefined) records.push({ type: 'sent', clientId, id: out.id, packetId: out.packetId });
   if (out.phase === 'released') records.push({ type: 'released', clientId, id: out.id });
   return records;
