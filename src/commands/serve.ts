@@ -77,7 +77,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const broker = new Broker(durable === undefined ? config.brokerOptions : { ...config.brokerOptions, durable });
   broker.on('log', (level, text) => log.log(level, text));
   if (durable !== undefined) {
-    const restored = restoreBroker(broker, durable);
+    const restored = restoreBroker(broker, durable, config.listeners);
     startup('information', `Restored ${restored.retained} retained messages, ${restored.sessions} sessions and ${restored.messages} queued or in-flight messages.`);
   }
   let listeners: OpenListeners;

@@ -68,6 +68,38 @@ describe('interop: mqt serve persistence', function () {
     assert.equal(retained.stdout, 'keep/retained kept\n');
   });
 
+  for (const perListener of [false, true]) {
+    it(`a restored session still away reads only what its listener's acl_file allows (per_listener_settings ${perListener})`, async () => {
+      const acl = join(dir, 'acl');
+      await writeFile(acl, 'topic read open/#\ntopic write #\n');
+      // A second listener with no acl_file: under per_listener_settings it must not lend its freedom to the first one's sessions.
+      const other = await freePort();
+      const lines = [
+        `per_listener_settings ${perListener}`,
+        'persistence true',
+        `persistence_location ${dir}/`,
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous true',
+        ...(perListener ? [`acl_file ${acl}`] : []),
+        `listener ${other} 127.0.0.1`,
+        'allow_anonymous true',
+        ...(perListener ? [] : [`acl_file ${acl}`]),
+      ];
+      await writeFile(conf, `${lines.join('\n')}\n`);
+      const first = await start();
+      const session = [...hp(), '-c', '-i', 'reader', '-q', '1', '-t', '#'];
+      assert.equal((await mosquittoSub([...session, '-E'])).code, 0);
+      first.kill('SIGTERM');
+      assert.equal((await first.waitForExit(5000)).code, 0);
+
+      await start();
+      await publish(['-q', '1', '-t', 'closed/secret', '-m', 'not for reader']);
+      await publish(['-q', '1', '-t', 'open/news', '-m', 'for reader']);
+      const resumed = await mosquittoSub([...session, '-v', '-C', '1', '-W', '5']);
+      assert.equal(resumed.stdout, 'open/news for reader\n');
+    });
+  }
+
   it('cuts a torn tail off with a warning, and refuses a damaged journal with one line naming the file', async () => {
     const first = await start();
     await publish(['-r', '-q', '1', '-t', 'keep/it', '-m', 'kept']);

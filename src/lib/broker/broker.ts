@@ -173,7 +173,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     // persistent_client_expiration bounds the sessions that would otherwise never expire.
     const lifetime = expiry === NEVER_EXPIRES ? this.limits.persistentClientExpiration : expiry;
     if (session.persisted) {
-      this.durable!.sessionCreate(session.clientId, expiry, session.username);
+      this.durable!.sessionCreate(session.clientId, expiry, session.username, session.listener);
       if (lifetime > 0) this.durable!.sessionExpire(session.clientId, Date.now() + lifetime * 1000);
     }
     if (lifetime > 0) this.startExpiry(session, lifetime);
@@ -198,7 +198,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     if (durable === undefined) return;
     if (session.expiryInterval > 0) {
       session.persisted = true;
-      durable.sessionCreate(session.clientId, session.expiryInterval, session.username);
+      durable.sessionCreate(session.clientId, session.expiryInterval, session.username, session.listener);
     } else if (session.persisted) {
       session.persisted = false;
       durable.sessionDelete(session.clientId);

@@ -11,6 +11,7 @@ import { openHttpDir } from './http-dir.js';
 import { interfaceAddresses } from './interface-addresses.js';
 import { endpointName, listenError } from './listen-errors.js';
 import type { SecureListener } from './tls-listener.js';
+import { listenerAddress } from './listener-key.js';
 import type { BrokerHandle, ListenerInfo, LogLevel } from './types.js';
 
 export interface ListenOptions {
@@ -58,7 +59,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
     for (const listener of configs) {
       const info: ListenerInfo = {
         port: listener.port,
-        address: listener.unixPath ?? listener.bindAddress ?? '',
+        address: listenerAddress(listener),
         protocol: listener.protocol,
         settings: listener.settings,
       };

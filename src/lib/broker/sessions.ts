@@ -58,6 +58,8 @@ export class Session {
   persisted = false;
   /** The security hooks of the listener it last connected through (mosquitto's per_listener_settings rule). */
   auth: BrokerAuth | undefined;
+  /** That listener's listenerKey: a session restored from the journal gets its hooks back by it. */
+  listener: string | undefined;
   /** Logged once per run of drops, as mosquitto does. */
   private dropping = false;
 

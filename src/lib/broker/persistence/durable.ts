@@ -105,8 +105,14 @@ export class DurableStore {
   }
 
   /** A persistent session started, resumed, or changed its expiry interval. */
-  sessionCreate(clientId: string, expiryInterval: number, username: string | undefined): void {
-    this.append({ type: 'session-create', clientId, expiryInterval, ...(username === undefined ? {} : { username }) });
+  sessionCreate(clientId: string, expiryInterval: number, username: string | undefined, listener: string | undefined): void {
+    this.append({
+      type: 'session-create',
+      clientId,
+      expiryInterval,
+      ...(username === undefined ? {} : { username }),
+      ...(listener === undefined ? {} : { listener }),
+    });
   }
 
   sessionExpire(clientId: string, expiresAt: number): void {

@@ -32,10 +32,10 @@ export type JournalRecord =
   /** The retained message of a topic cleared (empty retained PUBLISH, or expiry). */
   | { type: 'unretain'; topic: string }
   /**
-   * A persistent session created or taken over; clears any expiry time it had. The username is
-   * the one access checks use for the session while its client is away.
+   * A persistent session created or taken over; clears any expiry time it had. The username, and
+   * the listener it came through (listenerKey), are what access checks use while its client is away.
    */
-  | { type: 'session-create'; clientId: string; expiryInterval: number; username?: string }
+  | { type: 'session-create'; clientId: string; expiryInterval: number; username?: string; listener?: string }
   /** Its client went away: the session expires at this time (ms since the epoch). */
   | { type: 'session-expire'; clientId: string; expiresAt: number }
   /** The session ended (clean start, expiry, or a client asking for a session expiry of 0). */

@@ -6,7 +6,9 @@
 import type { Broker } from '../broker.js';
 import { isExpired } from '../message.js';
 import { Session } from '../sessions.js';
-import type { LogLevel } from '../types.js';
+import { listenerAddress, listenerKey } from '../listener-key.js';
+import type { BrokerAuth, LogLevel } from '../types.js';
+import type { ListenerConfig } from '../config/types.js';
 import { DurableStore, restoredMessage } from './durable.js';
 import { Journal } from './journal.js';
 import type { StoredSession } from './state.js';
@@ -36,8 +38,12 @@ export interface RestoredCounts {
   messages: number;
 }
 
-/** Gives a new broker what its journal holds; expired sessions and messages are dropped on the way. */
-export function restoreBroker(broker: Broker, durable: DurableStore): RestoredCounts {
+/**
+ * Gives a new broker what its journal holds; expired sessions and messages are dropped on the way.
+ * Each session gets back the security hooks of the listener it last came through (by listenerKey).
+ */
+export function restoreBroker(broker: Broker, durable: DurableStore, listeners: readonly ListenerConfig[] = []): RestoredCounts {
+  const authOf = listenerAuth(listeners);
   const now = Date.now();
   const counts: RestoredCounts = { retained: 0, sessions: 0, messages: 0 };
   const { retained, sessions } = durable.state;
@@ -56,7 +62,7 @@ export function restoreBroker(broker: Broker, durable: DurableStore): RestoredCo
       durable.sessionDelete(stored.clientId);
       continue;
     }
-    const session = restoredSession(broker, stored);
+    const session = restoredSession(broker, stored, authOf(stored.listener));
     broker.restoreSession(session, stored.expiresAt);
     counts.sessions++;
     counts.messages += stored.outgoing.size;
@@ -64,10 +70,23 @@ export function restoreBroker(broker: Broker, durable: DurableStore): RestoredCo
   return counts;
 }
 
-function restoredSession(broker: Broker, stored: StoredSession): Session {
+/**
+ * The security hooks for a restored session: its listener's. A session journaled without one, or
+ * whose listener left the config, gets the hooks every listener shares (per_listener_settings
+ * false), else the broker's own.
+ */
+function listenerAuth(listeners: readonly ListenerConfig[]): (key: string | undefined) => BrokerAuth | undefined {
+  const byKey = new Map(listeners.map((l) => [listenerKey({ port: l.port, address: listenerAddress(l) }), l.settings.auth]));
+  const shared = new Set(byKey.values()).size === 1 ? listeners[0]?.settings.auth : undefined;
+  return (key) => (key !== undefined && byKey.has(key) ? byKey.get(key) : shared);
+}
+
+function restoredSession(broker: Broker, stored: StoredSession, auth: BrokerAuth | undefined): Session {
   const session = new Session(broker, stored.clientId);
   session.expiryInterval = stored.expiryInterval;
   session.username = stored.username;
+  session.listener = stored.listener;
+  session.auth = auth;
   session.persisted = true;
   for (const sub of stored.subscriptions.values()) {
     session.subscriptions.set(sub.topicFilter, {

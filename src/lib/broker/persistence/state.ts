@@ -16,6 +16,8 @@ export interface StoredSession {
   readonly clientId: string;
   expiryInterval: number;
   username: string | undefined;
+  /** The listenerKey of the listener its client last came through. */
+  listener: string | undefined;
   /** Set while no client holds the session. */
   expiresAt: number | undefined;
   /** By topic filter. */
@@ -57,6 +59,7 @@ export function applyRecord(state: DurableState, record: JournalRecord): void {
           clientId: record.clientId,
           expiryInterval: record.expiryInterval,
           username: record.username,
+          listener: record.listener,
           expiresAt: undefined,
           subscriptions: new Map(),
           outgoing: new Map(),
@@ -65,6 +68,7 @@ export function applyRecord(state: DurableState, record: JournalRecord): void {
       } else {
         session.expiryInterval = record.expiryInterval;
         session.username = record.username;
+        session.listener = record.listener;
         session.expiresAt = undefined;
       }
       return;
@@ -133,7 +137,8 @@ export function stateToRecords(state: DurableState): JournalRecord[] {
   for (const session of state.sessions.values()) {
     const { clientId } = session;
     const username = session.username === undefined ? {} : { username: session.username };
-    records.push({ type: 'session-create', clientId, expiryInterval: session.expiryInterval, ...username });
+    const listener = session.listener === undefined ? {} : { listener: session.listener };
+    records.push({ type: 'session-create', clientId, expiryInterval: session.expiryInterval, ...username, ...listener });
     if (session.expiresAt !== undefined) records.push({ type: 'session-expire', clientId, expiresAt: session.expiresAt });
     for (const subscription of session.subscriptions.values()) records.push({ type: 'subscribe', clientId, subscription });
     for (const out of session.outgoing.values()) records.push(...outgoingRecords(clientId, out));
