@@ -6,10 +6,10 @@ import { MqttClient } from '../../src/lib/client/client.js';
 import { connectClient } from '../../src/lib/client/connect.js';
 import { isMqttError } from '../../src/lib/errors.js';
 import { unique } from '../support/hooks.js';
-import { passwordFile, requireMosquitto } from '../support/mosquitto.js';
+import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
-import { SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
+import { SUBSCRIBED, mosquittoPub, mosquittoSub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-security-'));
 
@@ -200,6 +200,33 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
     assert.equal(await publish('bob', 'two', 'lab/b/2'), 0, 'the old rules stay in force');
     assert.equal(await publish('alice', 'one', 'lab/a'), 0);
     await stopServe(serve);
+  });
+
+  it('a message queued for an offline client is not sent once a reloaded acl_file denies it, as with mosquitto', async () => {
+    const aclfile = join(dir, unique('hup-queued-acl'));
+    await writeFile(aclfile, 'topic read open/#\ntopic write #\n');
+    const serve = await startServe(confArgs(dir, 'hup-queued', (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', `acl_file ${aclfile}`]));
+    const mosquitto = await startMosquitto([`acl_file ${aclfile}`]);
+    const results: Record<string, string> = {};
+    for (const [name, hp, reload] of [
+      ['mqt', serve.hp, () => serve.tool.kill('SIGHUP')],
+      ['mosquitto', ['-h', '127.0.0.1', '-p', String(mosquitto.port)], () => mosquitto.reload()],
+    ] as const) {
+      await writeFile(aclfile, 'topic read open/#\ntopic write #\n');
+      reload();
+      const session = [...hp, '-c', '-i', unique('away'), '-q', '1', '-t', '#'];
+      const subscribed = await mosquittoSub([...session, '-E']);
+      assert.equal(subscribed.code, 0, subscribed.stderr);
+      for (const topic of ['open/first', 'open/second']) assert.equal((await mosquittoPub([...hp, '-q', '1', '-t', topic, '-m', topic])).code, 0);
+      await writeFile(aclfile, 'topic read open/second\ntopic write #\n');
+      reload();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const back = await mosquittoSub([...session, '-v', '-C', '1', '-W', '3']);
+      results[name] = back.stdout.trim();
+    }
+    await mosquitto.stop();
+    await stopServe(serve);
+    assert.deepEqual(results, { mqt: 'open/second open/second', mosquitto: 'open/second open/second' });
   });
 
   it('a missing password_file or a bad acl_file line stops the start with one line naming the file', async () => {

@@ -14,6 +14,8 @@ export interface Mosquitto {
   log(): string;
   /** Resolves with the first match of `re` in the broker's log; rejects after `timeoutMs`. */
   waitForLog(re: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+  /** SIGHUP: mosquitto rereads its password_file and acl_file. */
+  reload(): void;
 }
 
 const BINARIES = ['mosquitto', 'mosquitto_pub', 'mosquitto_sub', 'mosquitto_passwd'] as const;
@@ -156,6 +158,9 @@ export async function startMosquitto(extraConfigLines: string[] = []): Promise<M
             listeners.add(check);
             check();
           }),
+        reload: () => {
+          child.kill('SIGHUP');
+        },
         stop: () => {
           stopped ??= stopChild(child).then(() => rm(dir, { recursive: true, force: true }));
           return stopped;

@@ -186,7 +186,9 @@ export class Session {
       const out = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as unknown as Outgoing;
       this.queuedBytes -= out.msg.payload.length;
-      if (isExpired(out.msg, now)) {
+      // Read access is checked again on the way out, as mosquitto does: an acl_file reloaded
+      // since the message was queued has the last word.
+      if (isExpired(out.msg, now) || !this.broker.mayRead(this, out.msg.topic)) {
         this.forget(out);
         continue;
       }
@@ -234,7 +236,7 @@ export class Session {
     for (const out of this.inflightMap === undefined ? [] : [...this.inflightMap.values()]) {
       if (out.released) {
         conn.sendPubrel(out.packetId);
-      } else if (isExpired(out.msg, now) || !conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, true)) {
+      } else if (isExpired(out.msg, now) || !this.broker.mayRead(this, out.msg.topic) || !conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, true)) {
         this.inflight.delete(out.packetId);
         this.forget(out);
       }
