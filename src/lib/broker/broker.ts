@@ -238,13 +238,17 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     this.current = undefined;
     if (recipients.size === 0) return this.matched;
     for (const [session, r] of recipients) {
-      const qos = (r.qos < msg.qos ? r.qos : msg.qos);
-      session.deliver(msg, qos, r.retainAsPublished && msg.retain, r.subIds);
+      session.deliver(msg, this.outgoingQos(r.qos, msg.qos), r.retainAsPublished && msg.retain, r.subIds);
       const target = session.connection;
       if (from !== undefined && target !== undefined && (target.congested || session.backlogged)) from.waitFor(target);
     }
     recipients.clear();
     return true;
+  }
+
+  /** The QoS a message published at `published` goes out with to a subscription granted `granted`. */
+  outgoingQos(granted: QoS, published: QoS): QoS {
+    return this.limits.upgradeOutgoingQos || granted < published ? granted : published;
   }
 
   private readonly recipients = new Map<Session, Recipient>();
@@ -259,7 +263,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     const subIds = options.identifier === undefined ? undefined : [options.identifier];
     if (shared) {
       // Each group's pick gets its own copy, apart from the client's plain subscriptions.
-      session.deliver(msg, (options.qos < msg.qos ? options.qos : msg.qos), options.retainAsPublished && msg.retain, subIds);
+      session.deliver(msg, this.outgoingQos(options.qos, msg.qos), options.retainAsPublished && msg.retain, subIds);
       return;
     }
     const r = this.recipients.get(session);

@@ -111,13 +111,14 @@ export class Session {
   }
 
   /**
-   * Hands a message to this client: QoS 0 goes out now or nowhere; QoS 1/2 go out when a slot of
+   * Hands a message to this client: QoS 0 goes out now or nowhere (with queue_qos0_messages, it
+   * waits in the queue while the client is away); QoS 1/2 go out when a slot of
    * the in-flight window is free, wait in the queue otherwise, and are dropped (with a log line and
    * $SYS count) only when a configured queue limit is reached.
    */
   deliver(msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): void {
     const conn = this.connection;
-    if (qos === 0) {
+    if (qos === 0 && (conn !== undefined || !this.broker.limits.queueQos0Messages)) {
       if (conn === undefined) return;
       if (conn.pendingBytes > QOS0_BUFFER_LIMIT) this.drop();
       else conn.sendPublish(msg, 0, retain, subIds, 0, false);
@@ -152,6 +153,12 @@ export class Session {
   }
 
   private send(conn: Connection, out: Outgoing): void {
+    if (out.qos === 0) {
+      // Queued while its client was away (queue_qos0_messages): sent once, nothing to wait for.
+      conn.sendPublish(out.msg, 0, out.retain, out.subIds, 0, false);
+      this.forget(out);
+      return;
+    }
     out.packetId = this.allocatePacketId();
     this.inflight.set(out.packetId, out);
     if (!conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, false)) {

@@ -82,6 +82,10 @@ export interface BrokerLimits {
   receiveMaximum: number;
   /** persistent_client_expiration: seconds after which a session that would never expire does; 0 = never. */
   persistentClientExpiration: number;
+  /** queue_qos0_messages: QoS 0 messages for a persistent session whose client is away are queued (within the queue limits), not dropped. */
+  queueQos0Messages: boolean;
+  /** upgrade_outgoing_qos: a message goes out at its subscription's QoS even above the QoS it was published with (against the spec, as mosquitto allows). */
+  upgradeOutgoingQos: boolean;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -96,6 +100,8 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxTopicAlias: 10,
   receiveMaximum: 20,
   persistentClientExpiration: 0,
+  queueQos0Messages: false,
+  upgradeOutgoingQos: false,
 };
 
 /** Hooks the security layer (password_file, acl_file, certificates) plugs in; absent = allow. */

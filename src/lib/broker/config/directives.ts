@@ -211,6 +211,8 @@ const DIRECTIVES: readonly Directive[] = [
   limit('max_queued_bytes', 'maxQueuedBytes', atLeastZero),
   limit('max_keepalive', 'maxKeepalive', range(0, 65535)),
   limit('retain_available', 'retainAvailable', bool, 'true | false'),
+  limit('queue_qos0_messages', 'queueQos0Messages', bool, 'true | false'),
+  limit('upgrade_outgoing_qos', 'upgradeOutgoingQos', bool, 'true | false'),
   globalSetting('sys_interval', 'SECONDS', 'sysInterval', range(0, 65535)),
   globalSetting('set_tcp_nodelay', 'true | false', 'tcpNoDelay', bool),
   { name: 'log_dest', scope: 'global', value: 'stderr | stdout | file PATH | none', apply: logDest },

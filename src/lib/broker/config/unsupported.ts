@@ -11,10 +11,8 @@ const NOT_YET = [
   'memory_limit',
   'mount_point',
   'plugin',
-  'queue_qos0_messages',
   'tls_engine',
   'tls_engine_kpass_sha1',
-  'upgrade_outgoing_qos',
 ];
 
 /** Bridge directives: mqt serve has no bridge. */

@@ -58,7 +58,7 @@ export function handleSubscribe(conn: Connection, p: SubscribePacket): void {
   for (const [messages, qos] of retained) {
     for (const msg of messages) {
       if (!broker.mayRead(conn, msg.topic)) continue;
-      session.deliver(msg, Math.min(qos, msg.qos) as QoS, true, subIds);
+      session.deliver(msg, conn.broker.outgoingQos(qos, msg.qos), true, subIds);
     }
   }
 }
