@@ -62,6 +62,8 @@ export class Session {
   listener: string | undefined;
   /** Logged once per run of drops, as mosquitto does. */
   private dropping = false;
+  /** Payload bytes of the messages in flight, for max_inflight_bytes. */
+  private inflightBytes = 0;
 
   constructor(
     readonly broker: Broker,
@@ -126,7 +128,7 @@ export class Session {
     }
     own(msg);
     const out: Outgoing = { msg, qos, retain, subIds, packetId: 0, released: false, journalId: 0 };
-    if (conn !== undefined && this.queuedCount === 0 && this.inflight.size < conn.maxInflight) {
+    if (conn !== undefined && this.queuedCount === 0 && this.hasRoom(conn)) {
       if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds);
       this.send(conn, out);
       return;
@@ -160,14 +162,35 @@ export class Session {
       return;
     }
     out.packetId = this.allocatePacketId();
-    this.inflight.set(out.packetId, out);
+    this.hold(out);
     if (!conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, false)) {
       // Too large for the client's Maximum Packet Size: 5.0 §3.1.2.11.4 says discard it as if sent.
-      this.inflight.delete(out.packetId);
-      this.forget(out);
+      this.settle(out);
     } else if (out.journalId !== 0) {
       this.broker.durable!.sent(this.clientId, out.journalId, out.packetId, out.qos === 1);
     }
+  }
+
+  /**
+   * Whether one more QoS 1/2 message may go out now: max_inflight_messages (or the client's Receive
+   * Maximum) and max_inflight_bytes. As in mosquitto, a message goes while the bytes in flight are
+   * under the limit, so one larger than the limit still goes, alone.
+   */
+  private hasRoom(conn: Connection): boolean {
+    const maxBytes = this.broker.limits.maxInflightBytes;
+    return this.inflight.size < conn.maxInflight && (maxBytes === 0 || this.inflightBytes < maxBytes);
+  }
+
+  private hold(out: Outgoing): void {
+    this.inflight.set(out.packetId, out);
+    this.inflightBytes += out.msg.payload.length;
+  }
+
+  /** A message in flight is done with (acknowledged, refused, expired or too large). */
+  private settle(out: Outgoing): void {
+    this.inflight.delete(out.packetId);
+    this.inflightBytes -= out.msg.payload.length;
+    this.forget(out);
   }
 
   /** The message is done with (acknowledged, expired or discarded): the journal lets it go too. */
@@ -189,7 +212,7 @@ export class Session {
     const conn = this.connection;
     if (conn === undefined) return;
     const now = Date.now();
-    while (this.queueHead < this.queue.length && this.inflight.size < conn.maxInflight) {
+    while (this.queueHead < this.queue.length && this.hasRoom(conn)) {
       const out = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as unknown as Outgoing;
       this.queuedBytes -= out.msg.payload.length;
@@ -213,8 +236,7 @@ export class Session {
   complete(packetId: number, qos: QoS): boolean {
     const out = this.inflight.get(packetId);
     if (out === undefined || out.qos !== qos) return false;
-    this.inflight.delete(packetId);
-    this.forget(out);
+    this.settle(out);
     this.pump();
     return true;
   }
@@ -224,8 +246,7 @@ export class Session {
     const out = this.inflight.get(packetId);
     if (out === undefined || out.qos !== 2) return false;
     if (failed) {
-      this.inflight.delete(packetId);
-      this.forget(out);
+      this.settle(out);
       this.pump();
     } else if (!out.released) {
       out.released = true;
@@ -244,8 +265,7 @@ export class Session {
       if (out.released) {
         conn.sendPubrel(out.packetId);
       } else if (isExpired(out.msg, now) || !this.broker.mayRead(this, out.msg.topic) || !conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, true)) {
-        this.inflight.delete(out.packetId);
-        this.forget(out);
+        this.settle(out);
       }
     }
     this.pump();
@@ -261,12 +281,13 @@ export class Session {
       this.queuedBytes += out.msg.payload.length;
       return;
     }
-    this.inflight.set(out.packetId, out);
+    this.hold(out);
   }
 
   /** Drops everything a clean start throws away. */
   clearMessages(): void {
     this.inflightMap?.clear();
+    this.inflightBytes = 0;
     this.queue = [];
     this.queueHead = 0;
     this.queuedBytes = 0;

@@ -65,6 +65,8 @@ export interface BrokerLimits {
   maxPacketSize: number;
   /** Outgoing QoS 1/2 in flight per client (v5: the client's receive maximum caps it). */
   maxInflightMessages: number;
+  /** Outgoing QoS 1/2 payload bytes in flight per client; 0 = no limit. */
+  maxInflightBytes: number;
   /** Messages queued per client beyond those in flight; 0 = no limit. */
   maxQueuedMessages: number;
   /** Bytes queued per client; 0 = no limit. */
@@ -92,6 +94,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   messageSizeLimit: 0,
   maxPacketSize: 0,
   maxInflightMessages: 20,
+  maxInflightBytes: 0,
   maxQueuedMessages: 1000,
   maxQueuedBytes: 0,
   maxKeepalive: 0,

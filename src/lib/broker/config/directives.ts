@@ -207,6 +207,7 @@ const DIRECTIVES: readonly Directive[] = [
     const n = int(name, args, -INT_MAX, 65535);
     return n < 0 || n === 65535 ? 0 : n;
   }),
+  limit('max_inflight_bytes', 'maxInflightBytes', atLeastZero, 'BYTES'),
   limit('max_queued_messages', 'maxQueuedMessages', atLeastZero),
   limit('max_queued_bytes', 'maxQueuedBytes', atLeastZero),
   limit('max_keepalive', 'maxKeepalive', range(0, 65535)),

@@ -7,7 +7,6 @@ const NOT_YET = [
   'auth_plugin',
   'auth_plugin_deny_special_chars',
   'check_retain_source',
-  'max_inflight_bytes',
   'memory_limit',
   'mount_point',
   'plugin',
