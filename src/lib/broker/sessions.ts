@@ -173,8 +173,8 @@ export class Session {
 
   /**
    * Whether one more QoS 1/2 message may go out now: max_inflight_messages (or the client's Receive
-   * Maximum) and max_inflight_bytes. As in mosquitto, a message goes while the bytes in flight are
-   * under the limit, so one larger than the limit still goes, alone.
+   * Maximum) and max_inflight_bytes. As mosquitto documents it (2.0.11 does not keep to it), a
+   * message goes while the bytes in flight are under the limit, so one larger still goes, alone.
    */
   private hasRoom(conn: Connection): boolean {
     const maxBytes = this.broker.limits.maxInflightBytes;
