@@ -104,7 +104,7 @@ describe('mosquitto.conf', () => {
         config.brokerOptions.auth?.authenticate?.({
           clientId: 'c',
           username: 'student',
-          connection: { remoteAddress: '127.0.0.1', remotePort: 1, listener: { port: l.port, address: '', protocol: l.protocol, settings: l.settings } },
+          connection: { remoteAddress: '127.0.0.1', remotePort: 1, listener: { port: l.port, address: '', key: `${l.port} `, protocol: l.protocol, settings: l.settings } },
         }),
       );
       assert.deepEqual(verdicts, [true, false]);

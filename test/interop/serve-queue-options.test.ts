@@ -4,15 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto } from '../support/mosquitto.js';
-import { confArgs, startServe, stopServe } from '../support/serve.js';
+import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
 import { RawClient } from '../support/raw-client.js';
 import { mosquittoPub, mosquittoSub, stopAllTools } from '../support/spawn.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-queue-'));
 
+/** mqt serve with `lines` after an anonymous listener on the port it picks. */
+function serveWith(lines: string[]): Promise<RunningServe> {
+  return startServe(confArgs(dir, unique('queue'), (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...lines]));
+}
+
 /** Runs `flow` against mqt serve and the real mosquitto, each started with `lines`; what each returned. */
 async function onBoth(lines: string[], flow: (hp: string[]) => Promise<string>): Promise<{ mqt: string; mosquitto: string }> {
-  const serve = await startServe(confArgs(dir, unique('queue'), (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...lines]));
+  const serve = await serveWith(lines);
   const mosquitto = await startMosquitto(lines);
   try {
     return { mqt: await flow(serve.hp), mosquitto: await flow(['-h', '127.0.0.1', '-p', String(mosquitto.port)]) };
@@ -97,7 +102,7 @@ describe('interop: queue_qos0_messages, upgrade_outgoing_qos and max_inflight_by
     // mosquitto's documented rule; mosquitto 2.0.11 itself let 11 of 12 such messages out with the
     // limit at 10 bytes, whatever their size, so only the unlimited case is compared with it.
     const mqtOnly = async (lines: string[]): Promise<string> => {
-      const serve = await startServe(confArgs(dir, unique('inflight'), (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...lines]));
+      const serve = await serveWith(lines);
       try {
         return await inflightWindow(serve.hp);
       } finally {

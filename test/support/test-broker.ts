@@ -42,6 +42,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
   const listener: ListenerInfo = {
     port: 0,
     address: '127.0.0.1',
+    key: '0 127.0.0.1',
     protocol: 'mqtt',
     settings: { allowAnonymous: true, maxConnections: -1, ...options.settings },
   };

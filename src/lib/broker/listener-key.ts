@@ -1,5 +1,4 @@
 import type { ListenerConfig } from './config/types.js';
-import type { ListenerInfo } from './types.js';
 
 /** What ListenerInfo.address says of a listener: its socket path, its bind address, or '' for every address. */
 export function listenerAddress(config: ListenerConfig): string {
@@ -11,6 +10,6 @@ export function listenerAddress(config: ListenerConfig): string {
  * session journals the key of the listener it came through, so its access checks while its client
  * is away are still that listener's.
  */
-export function listenerKey(listener: Pick<ListenerInfo, 'port' | 'address'>): string {
-  return `${listener.port} ${listener.address}`;
+export function listenerKey(config: ListenerConfig): string {
+  return `${config.port} ${listenerAddress(config)}`;
 }

@@ -11,7 +11,7 @@ import { openHttpDir } from './http-dir.js';
 import { interfaceAddresses } from './interface-addresses.js';
 import { endpointName, listenError } from './listen-errors.js';
 import type { SecureListener } from './tls-listener.js';
-import { listenerAddress } from './listener-key.js';
+import { listenerAddress, listenerKey } from './listener-key.js';
 import type { BrokerHandle, ListenerInfo, LogLevel } from './types.js';
 
 export interface ListenOptions {
@@ -60,6 +60,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
       const info: ListenerInfo = {
         port: listener.port,
         address: listenerAddress(listener),
+        key: listenerKey(listener),
         protocol: listener.protocol,
         settings: listener.settings,
       };

@@ -13,6 +13,8 @@ export interface ListenerInfo {
   port: number;
   /** Bound address, or the socket path for unix listeners. */
   address: string;
+  /** listenerKey: how a persistent session names this listener in the journal. */
+  key: string;
   protocol: 'mqtt' | 'websockets';
   /** Per-listener settings of mosquitto.conf (per_listener_settings, allow_anonymous...). */
   settings: ListenerSettings;

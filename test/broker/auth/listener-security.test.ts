@@ -12,7 +12,7 @@ function connection(allowAnonymous: boolean): ConnectionInfo {
   return {
     remoteAddress: '127.0.0.1',
     remotePort: 50000,
-    listener: { port: 1883, address: '0.0.0.0', protocol: 'mqtt', settings: { allowAnonymous, maxConnections: -1 } },
+    listener: { port: 1883, address: '0.0.0.0', key: '1883 0.0.0.0', protocol: 'mqtt', settings: { allowAnonymous, maxConnections: -1 } },
   };
 }
 

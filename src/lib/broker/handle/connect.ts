@@ -10,7 +10,6 @@ import type { ConnectPacket } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
 import type { CloseReason, Connection } from '../connection.js';
-import { listenerKey } from '../listener-key.js';
 import { NEVER_EXPIRES } from '../sessions.js';
 import { storeWill } from '../will.js';
 
@@ -161,7 +160,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   const { session, present } = broker.attachSession(conn, packet.clean);
   session.username = username;
   session.auth = conn.auth;
-  session.listener = listenerKey(conn.info.listener);
+  session.listener = conn.info.listener.key;
   session.expiryInterval = version === 5 ? (props?.sessionExpiryInterval ?? 0) : packet.clean ? 0 : NEVER_EXPIRES;
   if (will !== undefined) session.will = storeWill(will, clientId);
   broker.sessionConnected(session);

@@ -6,7 +6,7 @@
 import type { Broker } from '../broker.js';
 import { isExpired } from '../message.js';
 import { Session } from '../sessions.js';
-import { listenerAddress, listenerKey } from '../listener-key.js';
+import { listenerKey } from '../listener-key.js';
 import type { BrokerAuth, LogLevel } from '../types.js';
 import type { ListenerConfig } from '../config/types.js';
 import { DurableStore, restoredMessage } from './durable.js';
@@ -76,7 +76,7 @@ export function restoreBroker(broker: Broker, durable: DurableStore, listeners: 
  * false), else the broker's own.
  */
 function listenerAuth(listeners: readonly ListenerConfig[]): (key: string | undefined) => BrokerAuth | undefined {
-  const byKey = new Map(listeners.map((l) => [listenerKey({ port: l.port, address: listenerAddress(l) }), l.settings.auth]));
+  const byKey = new Map(listeners.map((l) => [listenerKey(l), l.settings.auth]));
   const shared = new Set(byKey.values()).size === 1 ? listeners[0]?.settings.auth : undefined;
   return (key) => (key !== undefined && byKey.has(key) ? byKey.get(key) : shared);
 }
