@@ -24,10 +24,10 @@ describe('interop: gen-ca at a terminal', function () {
   afterEach(() => stopAllTools());
   after(() => (dir === undefined ? undefined : rm(dir, { recursive: true, force: true })));
 
-  /** `mqt gen-ca ARGS` on a 24x100 terminal; what it draws comes back on stdout. */
-  const onTerminal = (args: string[]): ToolHandle => {
+  /** `mqt gen-ca ARGS` on a terminal of 24 rows and `columns`; what it draws comes back on stdout. */
+  const onTerminal = (args: string[], columns = 100): ToolHandle => {
     const command = [process.execPath, MQT_BIN, 'gen-ca', ...args].map((a) => `'${a}'`).join(' ');
-    return startTool(script, ['-qefc', `stty rows 24 cols 100; exec ${command}`, '/dev/null'], { env: { CI: '', TERM: 'xterm' } });
+    return startTool(script, ['-qefc', `stty rows 24 cols ${columns}; exec ${command}`, '/dev/null'], { env: { CI: '', TERM: 'xterm' } });
   };
 
   const answer = async (tool: ToolHandle, prompt: RegExp, keys: string): Promise<void> => {
@@ -58,6 +58,24 @@ describe('interop: gen-ca at a terminal', function () {
     await answer(tool, /Names the broker is reached by/, '\u0003');
     assert.equal((await tool.waitForExit(10_000)).code, 130, tool.describe());
     await assert.rejects(readdir(out), { code: 'ENOENT' });
+  });
+
+  it('on a terminal that reports 0 columns, writes its files without a spinner', async () => {
+    const out = join(dir, 'no-width');
+    const tool = onTerminal(['--out', out], 0);
+    const result = await tool.waitForExit(20_000);
+    assert.equal(result.code, 0, tool.describe().slice(0, 2000));
+    assert.doesNotMatch(result.stdout, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    assert.match(result.stdout, /^mosquitto\.conf:/m);
+    assert.deepEqual((await readdir(out)).sort(), ['ca.crt', 'ca.key', 'server.crt', 'server.key']);
+  });
+
+  it('Ctrl-C while the spinner turns ends the run with 130', async () => {
+    const out = join(dir, 'interrupted-spinner');
+    const tool = onTerminal(['--out', out, '--bits', '4096']);
+    await tool.waitForOutput(/Generating/, 10_000, 'stdout');
+    tool.write('\u0003');
+    assert.equal((await tool.waitForExit(10_000)).code, 130, tool.describe());
   });
 
   it('--interactive without a terminal is a usage error', async () => {
