@@ -35,4 +35,14 @@ describe('colour on a terminal only', function () {
     const piped = await runTool(process.execPath, [MQT_BIN, 'pub', ...hp(), '-t', 'a', '-m', 'x', '-d'], { timeoutMs: 10_000, env: { NO_COLOR: '' } });
     assert.ok(!piped.stdout.includes(ESC));
   });
+
+  it('FORCE_COLOR colours a pipe and outweighs NO_COLOR; FORCE_COLOR=0 turns colour off on a terminal', async () => {
+    const args = [MQT_BIN, 'pub', ...hp(), '-t', 'a', '-m', 'x', '-d'];
+    const forced = await runTool(process.execPath, args, { timeoutMs: 10_000, env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    assert.ok(forced.stdout.includes(`${ESC}36mClient (null) sending CONNECT`), JSON.stringify(forced.stdout));
+    const refused = await runTool(process.execPath, [MQT_BIN, 'pub', '-t', 'a'], { timeoutMs: 10_000, env: { FORCE_COLOR: '', TERM: 'dumb' } });
+    assert.ok(refused.stderr.includes(`${ESC}31m`), JSON.stringify(refused.stderr));
+    const off = await onTerminal(['pub', ...hp(), '-t', 'a', '-m', 'x', '-d'], { FORCE_COLOR: '0' });
+    assert.ok(off.includes('Client (null) sending CONNECT') && !off.includes(ESC), JSON.stringify(off));
+  });
 });
