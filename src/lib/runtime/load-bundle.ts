@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { Script } from 'node:vm';
 
 export interface LoadedBundle<T> {
@@ -16,9 +16,9 @@ export interface LoadedBundle<T> {
  * bare `net.connect` script costs. The cache lives in a directory of the user's own (0700):
  * V8 trusts what it reads there. Any failure to read or write it just means compiling again.
  */
-export function loadBundle<T>(file: string, cacheDir: string | undefined, links: Readonly<Record<string, string>> = {}): LoadedBundle<T> {
+export function loadBundle<T>(file: string, cacheDir: CompileCacheDir | undefined, links: Readonly<Record<string, string>> = {}): LoadedBundle<T> {
   const source = readFileSync(file, 'utf8');
-  const cacheFile = cacheDir === undefined ? undefined : cacheFileFor(file, cacheDir);
+  const cacheFile = cacheDir === undefined ? undefined : cacheFileFor(file, cacheDir.path);
   let cachedData: Buffer | undefined;
   if (cacheFile !== undefined) {
     try {
@@ -46,9 +46,9 @@ export function loadBundle<T>(file: string, cacheDir: string | undefined, links:
     exports: module.exports as T,
     saveCompileCache: () => {
       for (const bundle of linked.values()) bundle.saveCompileCache();
-      if (cacheFile === undefined || !stale) return;
+      if (cacheDir === undefined || cacheFile === undefined || !stale) return;
       try {
-        mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+        makeCacheDir(cacheDir);
         const temp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
         renameSync(temp, cacheFile);
@@ -65,7 +65,7 @@ export function loadBundle<T>(file: string, cacheDir: string | undefined, links:
  * with their own code cache): a part a command needs only now and then, such as its --help, is
  * built as a bundle of its own and left out of the command's, which then starts faster.
  */
-function linkingRequire(base: NodeJS.Require, links: Readonly<Record<string, string>>, linked: Map<string, LoadedBundle<unknown>>, cacheDir: string | undefined): NodeJS.Require {
+function linkingRequire(base: NodeJS.Require, links: Readonly<Record<string, string>>, linked: Map<string, LoadedBundle<unknown>>, cacheDir: CompileCacheDir | undefined): NodeJS.Require {
   if (Object.keys(links).length === 0) return base;
   const load = (id: string): unknown => {
     const target = links[id];
@@ -99,9 +99,36 @@ function cacheFileFor(file: string, cacheDir: string): string | undefined {
   }
 }
 
+/** Where the compile cache lives: `path`, made of folders created below `home`, which must exist. */
+export interface CompileCacheDir {
+  readonly home: string;
+  readonly path: string;
+}
+
+/**
+ * Creates the folders from `home` down to the cache one at a time. A recursive mkdir would
+ * create a missing home (a daemon user's /nonexistent), and under /proc Node 20's recursive mkdir
+ * never returns; one level at a time, a missing or unwritable home simply fails, and the caller
+ * goes without a cache.
+ */
+function makeCacheDir({ home, path }: CompileCacheDir): void {
+  const below = relative(home, path).split(sep);
+  let dir = home;
+  for (const name of below) {
+    dir = join(dir, name);
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
 /** $XDG_CACHE_HOME/mqt or ~/.cache/mqt; none when MQT_NO_COMPILE_CACHE is set or there is no home. */
-export function compileCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+export function compileCacheDir(env: NodeJS.ProcessEnv): CompileCacheDir | undefined {
   if ((env.MQT_NO_COMPILE_CACHE ?? '') !== '') return undefined;
-  const base = env.XDG_CACHE_HOME ?? (env.HOME === undefined ? undefined : join(env.HOME, '.cache'));
-  return base === undefined || base === '' ? undefined : join(base, 'mqt');
+  const xdg = env.XDG_CACHE_HOME ?? '';
+  if (xdg !== '') return { home: xdg, path: join(xdg, 'mqt') };
+  const home = env.HOME ?? '';
+  return home === '' ? undefined : { home, path: join(home, '.cache', 'mqt') };
 }
