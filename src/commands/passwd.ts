@@ -1,5 +1,5 @@
 import { ErrorCode, MqttError } from '../lib/errors.js';
-import { resolveTarget, writeFileAtomic } from '../lib/fs/atomic-write.js';
+import { refuseLink, resolveTarget, writeFileAtomic } from '../lib/fs/atomic-write.js';
 import { withFileLock } from '../lib/fs/lock-file.js';
 import {
   deleteUser,
@@ -8,6 +8,7 @@ import {
   hashPlainPasswords,
   listUsers,
   readPasswdFile,
+  refuseForeignFile,
   serializePasswdFile,
   setPassword,
   type PasswdLine,
@@ -16,6 +17,7 @@ import { hashPassword, verifyPassword } from '../lib/passwd/hash.js';
 import { indexFlags } from './options/argv.js';
 import { passwdOptionGroups, resolvePasswd, type PasswdSettings } from './options/passwd.js';
 import { settingsFromArgv } from './ui/command-args.js';
+import { chownHintIfNeeded } from './ui/service-user.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { InputError } from './ui/input-error.js';
 import type { PasswordInput } from './ui/prompt.js';
@@ -32,11 +34,23 @@ export async function run(argv: readonly string[]): Promise<number> {
   if ('exitCode' in parsed) return parsed.exitCode;
   const settings = parsed.settings;
   try {
-    return await runMode(settings);
+    const code = await runMode(settings);
+    if (code === ExitCode.Ok && settings.mode !== 'check' && settings.mode !== 'list') hintOwner(settings.file);
+    return code;
   } catch (err) {
     const missing = err instanceof MqttError && err.code === ErrorCode.FileNotFound && settings.mode === 'add';
     return reportError(missing ? new MqttError(err.code, err.message, { hint: NO_FILE_HINT, cause: err }) : err, 'passwd');
   }
+}
+
+/**
+ * The file is 0600: a mosquitto service, which drops to its own user, cannot read it until it owns
+ * it. Told to a person at a terminal; scripts get mosquitto_passwd's silence.
+ */
+function hintOwner(file: string): void {
+  if (!process.stderr.isTTY) return;
+  const lines = chownHintIfNeeded('the password file', file);
+  if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 async function runMode(settings: PasswdSettings): Promise<number> {
@@ -50,29 +64,30 @@ async function runMode(settings: PasswdSettings): Promise<number> {
     case 'check':
       return check(settings, await loadChecked(file));
     case 'delete':
-      return updateFile(file, (lines) => {
+      return updateFile(settings, (lines) => {
         const result = deleteUser(lines, user);
         if (result.removed > 0) return result.lines;
         printWarning(`User ${user} not found in password file.`, false);
         return 'failed';
       });
     case 'update':
-      return updateFile(file, (lines) => {
+      return updateFile(settings, (lines) => {
         const result = hashPlainPasswords(lines, (plain) => hashPassword(plain, settings.hashType, settings.iterations));
         return result.hashed > 0 ? result.lines : 'unchanged';
       });
     case 'add':
     case 'create': {
-      // As mosquitto_passwd: a missing file is reported before anyone types a password.
-      if (mode === 'add') await readPasswdFile(file);
+      // As mosquitto_passwd: a missing file is reported before anyone types a password; so is a link.
+      await refuseLink(file);
+      if (mode === 'add') refuseUnlessForced(settings, await readPasswdFile(file));
       const input = await passwordOf(settings, true);
       if ('interrupted' in input) return signalExitCode('SIGINT');
       // Hashed before the lock is taken: with a high -I, other writers need not wait for it.
       const field = hashPassword(input.password, settings.hashType, settings.iterations);
       if (mode === 'create') {
-        return locked(file, () => writeFileAtomic(file, `${user}:${field}\n`, { overwrite: true }));
+        return locked(file, () => writeFileAtomic(file, `${user}:${field}\n`, { overwrite: true, private: true }));
       }
-      return updateFile(file, (lines) => setPassword(lines, user, field).lines);
+      return updateFile(settings, (lines) => setPassword(lines, user, field).lines);
     }
   }
 }
@@ -82,12 +97,15 @@ async function runMode(settings: PasswdSettings): Promise<number> {
  * other's change. `change` returns the new lines, 'unchanged' (nothing to write), or 'failed'
  * for a failure it has reported (exit 1, file untouched).
  */
-async function updateFile(file: string, change: (lines: PasswdLine[]) => PasswdLine[] | 'unchanged' | 'failed'): Promise<number> {
+async function updateFile(settings: PasswdSettings, change: (lines: PasswdLine[]) => PasswdLine[] | 'unchanged' | 'failed'): Promise<number> {
+  const { file } = settings;
   let failed = false;
   const code = await locked(file, async () => {
-    const next = change(await loadChecked(file));
+    const lines = await readPasswdFile(file);
+    refuseUnlessForced(settings, lines);
+    const next = change(warnAboutProblems(file, lines));
     failed = next === 'failed';
-    if (typeof next !== 'string') await writeFileAtomic(file, serializePasswdFile(next), { overwrite: true });
+    if (typeof next !== 'string') await writeFileAtomic(file, serializePasswdFile(next), { overwrite: true, private: true });
   });
   return code === ExitCode.Ok && failed ? ExitCode.Failure : code;
 }
@@ -109,9 +127,17 @@ async function locked(file: string, work: () => Promise<void>): Promise<number> 
   return signal === undefined ? ExitCode.Ok : signalExitCode(signal);
 }
 
+/** A mosquitto.conf named by mistake is left alone, unless --force says it is meant. */
+function refuseUnlessForced(settings: PasswdSettings, lines: readonly PasswdLine[]): void {
+  if (!settings.force) refuseForeignFile(settings.file, lines);
+}
+
 /** Reads the file and warns about every line a broker will trip over; those lines are kept. */
 async function loadChecked(file: string): Promise<PasswdLine[]> {
-  const lines = await readPasswdFile(file);
+  return warnAboutProblems(file, await readPasswdFile(file));
+}
+
+function warnAboutProblems(file: string, lines: PasswdLine[]): PasswdLine[] {
   for (const problem of findProblems(lines)) {
     switch (problem.kind) {
       case 'corrupt':

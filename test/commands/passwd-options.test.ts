@@ -51,7 +51,9 @@ describe('mqt passwd arguments', () => {
       password: 'btsiotpass1',
       hashType: 'sha512-pbkdf2',
       iterations: 101,
+      force: false,
     });
+    assert.equal(passwd(['--force', 'pw', 'u']).force, true);
     assert.equal(passwd(['pw', 'u']).mode, 'add');
     assert.equal(passwd(['pw', 'u']).password, undefined);
     assert.equal(passwd(['-D', 'pw', 'u']).mode, 'delete');

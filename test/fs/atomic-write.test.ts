@@ -72,6 +72,30 @@ describe('atomic file writes', () => {
     assert.equal(await readFile(target, 'utf8'), 'new\n');
   });
 
+  it('never writes a private file through a symbolic link: the link and the file it points to stay', async () => {
+    const target = join(dir, 'other');
+    const link = join(dir, 'server.key');
+    await writeFile(target, 'someone else\n');
+    await symlink(target, link);
+    await assert.rejects(writeFileAtomic(link, 'key\n', { overwrite: true, private: true }), (err: unknown) => {
+      assert.ok(err instanceof MqttError);
+      assert.equal(err.code, ErrorCode.FileError);
+      assert.equal(err.message, `${link} is a symbolic link to ${target}: a private file is never written through a link.`);
+      return true;
+    });
+    assert.ok((await lstat(link)).isSymbolicLink());
+    assert.equal(await readFile(target, 'utf8'), 'someone else\n');
+    assert.deepEqual((await readdir(dir)).sort(), ['other', 'server.key']);
+  });
+
+  it('leaves a replaced private file 0600 whatever its old mode', async () => {
+    const file = join(dir, 'server.key');
+    await writeFile(file, 'old\n');
+    await chmod(file, 0o644);
+    await writeFileAtomic(file, 'new\n', { overwrite: true, private: true });
+    assert.equal(await modeOf(file), 0o600);
+  });
+
   it('reports a missing folder as FileNotFound', async () => {
     const file = join(dir, 'no', 'pw');
     await assert.rejects(writeFileAtomic(file, 'x'), (err: unknown) => {

@@ -31,7 +31,7 @@ describe('psk_file updates', () => {
     assert.deepEqual(update.replaced, ['b']);
   });
 
-  it('create a new file 0600, keep the mode of an existing one, and leave no temporary file', async () => {
+  it('create a new file 0600, leave an existing one 0600 whatever its mode was, and leave no temporary file', async () => {
     const file = join(dir, 'psk.txt');
     const created = await updatePskFile(file, [{ identity: 'dev1', key: '00112233' }], false);
     assert.equal(created.created, true);
@@ -40,7 +40,7 @@ describe('psk_file updates', () => {
     const updated = await updatePskFile(file, [{ identity: 'dev2', key: '4455' }], false);
     assert.deepEqual([updated.created, updated.total], [false, 2]);
     assert.equal(await readFile(file, 'utf8'), 'dev1:00112233\ndev2:4455\n');
-    assert.equal((await stat(file)).mode & 0o777, 0o640);
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
     assert.deepEqual(await readdir(dir), ['psk.txt'], 'no temporary or lock file');
   });
 

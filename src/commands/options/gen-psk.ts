@@ -18,7 +18,7 @@ export const pskKeyOptions: OptionGroup = {
       valueName: 'PSKFILE',
       describe: 'add the identities to the broker psk_file PSKFILE, atomically, keeping every other line (0600 when new)',
     },
-    { key: 'force', flags: ['--force'], arity: 0, describe: 'give an identity PSKFILE already has a new key' },
+    { key: 'force', flags: ['--force'], arity: 0, describe: 'give an identity PSKFILE already has a new key; add to a PSKFILE that does not look like one' },
   ],
 };
 

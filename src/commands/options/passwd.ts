@@ -27,6 +27,7 @@ const fileOptions: OptionGroup = {
       missingValue: '-I argument given but not enough other arguments.',
       describe: `PBKDF2 iterations (default ${DEFAULT_ITERATIONS} as mosquitto 2.0; 2.1 uses 1000)`,
     },
+    { key: 'force', flags: ['--force'], arity: 0, describe: 'change FILE even if most of its lines are not user:password lines' },
   ],
 };
 
@@ -60,6 +61,8 @@ export interface PasswdSettings {
   readonly password: string | undefined;
   readonly hashType: HashType;
   readonly iterations: number;
+  /** Change a file that does not look like a password file (a mosquitto.conf named by mistake). */
+  readonly force: boolean;
 }
 
 /** The longest user name or password mosquitto accepts, in bytes. */
@@ -91,6 +94,7 @@ export function resolvePasswd(args: ParsedArgs): PasswdSettings {
     password: batch ? password : undefined,
     hashType: (hashText as HashType | undefined) ?? 'sha512-pbkdf2',
     iterations,
+    force: hasFlag(args, 'force'),
   };
 }
 

@@ -7,6 +7,7 @@ import type { GeneratedSet } from '../../lib/pki/generate.js';
 import { inspectCertificate, namesIn, type CertificateFacts } from '../../lib/pki/inspect.js';
 import { coversNames } from '../../lib/pki/machine-certs.js';
 import { defaultHostNames } from '../../lib/pki/names.js';
+import { chownHint } from './service-user.js';
 import { shellWord } from './shell-word.js';
 
 /** What gen-ca made, read back from the certificates themselves, for the text and the JSON output. */
@@ -80,8 +81,7 @@ export function summaryText(summary: GenCaSummary, lanAddresses: readonly string
     '',
     'mosquitto.conf:',
     ...summary.mosquittoConf.map((l) => `  ${l}`),
-    'A mosquitto started as root reads the key files as user mosquitto:',
-    `  sudo chown mosquitto ${shellWord(resolve(server.key))}`,
+    ...chownHint('the key files', server.key),
     '',
     'Test (the broker restarted with these lines):',
     `  ${summary.test}`,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { link, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ErrorCode, MqttError } from '../errors.js';
 import { errnoOf } from '../errno-text.js';
@@ -11,6 +11,26 @@ export interface AtomicWriteOptions {
   readonly overwrite?: boolean;
   /** Mode of a new file; an existing file keeps its own. Default 0600: these files hold secrets. */
   readonly mode?: number;
+  /**
+   * The file holds secrets (a key, passwords): it is never written through a symbolic link, whose
+   * target could be any other file, and it ends 0600 whatever mode the old file had.
+   */
+  readonly private?: boolean;
+}
+
+/** Refuses a path that is a symbolic link, before anything is made for a private file. */
+export async function refuseLink(path: string): Promise<void> {
+  let link: string;
+  try {
+    if (!(await lstat(path)).isSymbolicLink()) return;
+    link = await readlink(path);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return;
+    throw fileError(err, `Unable to open ${path}`);
+  }
+  throw new MqttError(ErrorCode.FileError, `${path} is a symbolic link to ${link}: a private file is never written through a link.`, {
+    hint: 'remove the link first',
+  });
 }
 
 /**
@@ -30,12 +50,13 @@ export async function resolveTarget(path: string): Promise<string> {
  * Replaces `path` with `data` so that every reader sees either the old or the new content, never
  * a mix, and a crash leaves the old file: the data goes to a temporary file in the same folder
  * (a rename is atomic only within one file system), is flushed to disk, then renamed over the
- * file. An existing file keeps its mode and, when we may set it (root), its owner, so a broker
+ * file. An existing file keeps its mode (a private one becomes 0600) and, when we may set it (root), its owner, so a broker
  * running as another user can still read it. Without `overwrite`, the temporary file is
  * hard-linked into place, which fails if the name exists even when another process created it
  * a moment ago.
  */
 export async function writeFileAtomic(path: string, data: Buffer | string, options: AtomicWriteOptions = {}): Promise<void> {
+  if (options.private === true) await refuseLink(path);
   const target = await resolveTarget(path);
   const what = `Unable to open file ${path} for writing`;
   let existing: Stats | undefined;
@@ -47,7 +68,7 @@ export async function writeFileAtomic(path: string, data: Buffer | string, optio
   if (existing !== undefined && options.overwrite !== true) {
     throw new MqttError(ErrorCode.FileExists, `${what}. File exists.`);
   }
-  const mode = existing === undefined ? (options.mode ?? 0o600) : existing.mode & 0o7777;
+  const mode = existing === undefined || options.private === true ? (options.mode ?? 0o600) : existing.mode & 0o7777;
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {

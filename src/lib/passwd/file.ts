@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { ErrorCode, MqttError } from '../errors.js';
 import { fileError } from '../fs/file-errors.js';
 import { parseStoredPassword } from './hash.js';
 
@@ -93,6 +94,20 @@ function classify(raw: Buffer): LineEntry {
 
 function isUserLine(line: PasswdLine, user?: string): line is UserLine {
   return line.entry.kind === 'user' && (user === undefined || line.entry.user === user);
+}
+
+/**
+ * A file given where the password file was meant (a mosquitto.conf, an acl_file) has mostly lines
+ * that are neither user:password lines, comments nor blank. Refused before anything is written,
+ * with what was counted.
+ */
+export function refuseForeignFile(path: string, lines: readonly PasswdLine[]): void {
+  const users = lines.filter((line) => line.entry.kind === 'user').length;
+  const stray = lines.filter((line) => line.entry.kind === 'corrupt').length;
+  if (stray <= users) return;
+  throw new MqttError(ErrorCode.InvalidFile, `${path} does not look like a password file: ${stray} of its ${stray + users} lines are not user:password lines.`, {
+    hint: 'check the file name; use --force to change it anyway',
+  });
 }
 
 /** The line the broker uses for `user`: the last one. */

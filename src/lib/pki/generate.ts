@@ -1,7 +1,8 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { refuseLink, writeFileAtomic } from '../fs/atomic-write.js';
+import { makeFolders } from '../fs/make-folders.js';
 import { errnoOf } from '../errno-text.js';
 import { fileError } from '../fs/file-errors.js';
 import { readIfExists } from '../fs/read-if-exists.js';
@@ -80,6 +81,7 @@ export async function generateCertificates(plan: CertificatePlan, progress: Prog
   const keepServer = plan.server.keepExisting && serverCertText !== undefined && serverKeyExists;
   const targets = [...(keepServer ? [] : [serverFiles.key, serverFiles.cert]), ...clientFiles.flatMap((c) => [c.key, c.cert])];
   if (!plan.force) await refuseExisting(targets);
+  await Promise.all(targets.filter((file) => file.endsWith('.key')).map(refuseLink));
 
   const keyCount = (reused === undefined ? 1 : 0) + (keepServer ? 0 : 1) + clientFiles.length;
   progress(`Generating ${keyCount} RSA-${plan.bits} key${keyCount === 1 ? '' : 's'}`);
@@ -90,7 +92,7 @@ export async function generateCertificates(plan: CertificatePlan, progress: Prog
   ]);
 
   try {
-    await mkdir(dir, { recursive: true });
+    makeFolders(dir);
   } catch (err) {
     throw fileError(err, `Unable to create folder ${dir}`);
   }
@@ -119,7 +121,7 @@ export async function generateCertificates(plan: CertificatePlan, progress: Prog
 
 /** The key first: a certificate on disk without its key would be useless. */
 async function writePair(files: { cert: string; key: string }, certPem: string, keys: KeyPairPem, overwrite: boolean): Promise<void> {
-  await writeFileAtomic(files.key, keys.privateKeyPem, { mode: KEY_MODE, overwrite });
+  await writeFileAtomic(files.key, keys.privateKeyPem, { mode: KEY_MODE, overwrite, private: true });
   await writeFileAtomic(files.cert, certPem, { mode: CERT_MODE, overwrite });
 }
 

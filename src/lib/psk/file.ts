@@ -5,6 +5,9 @@ import { errnoOf } from '../errno-text.js';
 import { fileError } from '../fs/file-errors.js';
 import { withFileLock } from '../fs/lock-file.js';
 
+/** A key as mosquitto reads it: hexadecimal digits. */
+const HEX_KEY = /^[0-9a-fA-F]+$/;
+
 export interface PskEntry {
   readonly identity: string;
   readonly key: string;
@@ -67,8 +70,21 @@ export function updatePskText(text: string, entries: readonly PskEntry[], replac
 }
 
 /**
- * Reads, updates and atomically rewrites a psk_file under its lock; a new one is created 0600,
- * an existing one keeps its mode.
+ * A file given where the psk_file was meant (a mosquitto.conf) has mostly lines that are neither
+ * identity:hex-key lines, comments nor blank: refused before anything is written.
+ */
+function refuseForeignText(path: string, text: string): void {
+  const counted = text.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  const stray = counted.filter((line) => identityOf(line) === undefined || !HEX_KEY.test(keyOf(line))).length;
+  if (stray * 2 <= counted.length) return;
+  throw new MqttError(ErrorCode.InvalidFile, `${path} does not look like a psk_file: ${stray} of its ${counted.length} lines are not identity:key lines.`, {
+    hint: 'check the file name; use --force to add to it anyway',
+  });
+}
+
+/**
+ * Reads, updates and atomically rewrites a psk_file under its lock; it ends 0600 and is never
+ * written through a symbolic link.
  */
 export function updatePskFile(path: string, entries: readonly PskEntry[], replace: boolean): Promise<PskUpdate> {
   // Two runs at once (two terminals, a script) must not lose each other's identities.
@@ -84,9 +100,10 @@ async function rewrite(path: string, entries: readonly PskEntry[], replace: bool
     if (errnoOf(err) !== 'ENOENT') throw fileError(err, `Unable to read psk_file ${path}`);
     created = true;
   }
+  if (!replace) refuseForeignText(path, text);
   const result = updatePskText(text, entries, replace);
   if (created || result.update.added.length > 0 || result.update.replaced.length > 0) {
-    await writeFileAtomic(path, result.text, { mode: 0o600, overwrite: !created });
+    await writeFileAtomic(path, result.text, { mode: 0o600, overwrite: !created, private: true });
   }
   return { ...result.update, created };
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { makeFolders } from '../fs/make-folders.js';
 
 export interface LoadedBundle<T> {
   readonly exports: T;
@@ -48,7 +49,8 @@ export function loadBundle<T>(file: string, cacheDir: CompileCacheDir | undefine
       for (const bundle of linked.values()) bundle.saveCompileCache();
       if (cacheDir === undefined || cacheFile === undefined || !stale) return;
       try {
-        makeCacheDir(cacheDir);
+        // Never a missing home: a daemon user's /nonexistent stays missing and the cache stays off.
+        makeFolders(cacheDir.path, { mode: 0o700, top: cacheDir.home });
         const temp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
         renameSync(temp, cacheFile);
@@ -103,25 +105,6 @@ function cacheFileFor(file: string, cacheDir: string): string | undefined {
 export interface CompileCacheDir {
   readonly home: string;
   readonly path: string;
-}
-
-/**
- * Creates the folders from `home` down to the cache one at a time. A recursive mkdir would
- * create a missing home (a daemon user's /nonexistent), and under /proc Node 20's recursive mkdir
- * never returns; one level at a time, a missing or unwritable home simply fails, and the caller
- * goes without a cache.
- */
-function makeCacheDir({ home, path }: CompileCacheDir): void {
-  const below = relative(home, path).split(sep);
-  let dir = home;
-  for (const name of below) {
-    dir = join(dir, name);
-    try {
-      mkdirSync(dir, { mode: 0o700 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
 }
 
 /** $XDG_CACHE_HOME/mqt or ~/.cache/mqt; none when MQT_NO_COMPILE_CACHE is set or there is no home. */
