@@ -3,7 +3,7 @@ import { ErrorCode, MqttError, asError } from '../errors.js';
 import { PacketReader } from '../protocol/framer.js';
 import type { ConnackPacket, Packet, PublishPacket, SubackPacket, Subscription, UnsubackPacket } from '../protocol/packets.js';
 import type { Properties } from '../protocol/properties.js';
-import { ReasonCode, connackText, reasonText } from '../protocol/reason-codes.js';
+import { ConnackReturnCode, ReasonCode, connackText, reasonText } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ClientEvents, ClientOptions } from './client-options.js';
 import { InboundTopicAliases } from './inbound-aliases.js';
@@ -330,6 +330,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       pending.reject(
         new MqttError(ErrorCode.ConnectionRefused, connackText(packet.reasonCode, this.options.protocolVersion), {
           reasonCode: packet.reasonCode,
+          ...(isAnonymousRefusal(packet.reasonCode, this.options) ? { hint: ANONYMOUS_HINT } : {}),
         }),
       );
       return;
@@ -442,4 +443,16 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     for (const done of this.closeWaiters.splice(0)) done();
     this.emit('close', err);
   }
+}
+
+/**
+ * A listener of mosquitto 2.0 without `allow_anonymous true` refuses every client that sends no
+ * username, with "not authorised": the first wall of nearly every tutorial written for 1.x.
+ */
+const ANONYMOUS_HINT =
+  'the broker refuses clients that send no username (mosquitto 2.0 does unless its config says allow_anonymous true): log in with -u and -P';
+
+function isAnonymousRefusal(reasonCode: number, options: Pick<ClientOptions, 'protocolVersion' | 'username'>): boolean {
+  const notAuthorised = options.protocolVersion === 5 ? ReasonCode.NotAuthorized : ConnackReturnCode.NotAuthorized;
+  return reasonCode === notAuthorised && options.username === undefined;
 }

@@ -12,6 +12,8 @@ export const PSK_PORT = 8884;
 /**
  * With client certificates, use_identity_as_username makes the CN the username; it only works
  * together with require_certificate (without it clients get "bad user name or password").
+ * Without them clients send no username, which mosquitto 2.0 refuses ("not authorised") unless
+ * allow_anonymous is true: the lines must work as printed, and the comment says what it opens.
  */
 export function tlsListenerLines(files: TlsFiles, clientCertificates: boolean): string[] {
   return [
@@ -19,7 +21,9 @@ export function tlsListenerLines(files: TlsFiles, clientCertificates: boolean): 
     `cafile ${files.ca}`,
     `certfile ${files.cert}`,
     `keyfile ${files.key}`,
-    ...(clientCertificates ? ['require_certificate true', 'use_identity_as_username true'] : []),
+    ...(clientCertificates
+      ? ['require_certificate true', 'use_identity_as_username true']
+      : ['# mosquitto 2.0 refuses clients without a username unless set (on every listener)', 'allow_anonymous true']),
   ];
 }
 

@@ -121,6 +121,8 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
   } else if (username === undefined && packet.password === undefined) {
     if (!listener.settings.allowAnonymous) {
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+      // mosquitto's line above says only "not authorised"; a line of its own says why, leaving that one as it is.
+      if (broker.connectionMessages) broker.log('notice', `Client ${clientId} sent no username, and anonymous clients need allow_anonymous true.`);
       return;
     }
   } else {
