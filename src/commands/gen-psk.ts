@@ -8,6 +8,7 @@ import { genPskOptionGroups, resolveGenPsk, type GenPskSettings } from './option
 import { settingsFromArgv } from './ui/command-args.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { printWarning, reportError } from './ui/report.js';
+import { chownHintIfNeeded } from './ui/service-user.js';
 import { shellWord } from './ui/shell-word.js';
 
 
@@ -68,6 +69,8 @@ function outputText(output: GenPskOutput): string {
     '',
     'mosquitto.conf (a listener of its own: mosquitto ignores PSK on a listener with certfile/keyfile):',
     ...output.mosquittoConf.map((l) => `  ${l}`),
+    // The file is 0600: a mosquitto service, which drops to its own user, must own it to read it.
+    ...(output.file === undefined ? [] : chownHintIfNeeded('the psk_file', output.file)),
     '',
     'Test (the broker restarted with these lines):',
     `  ${output.test}`,

@@ -124,6 +124,14 @@ describe('interop: private files and the files around them', function () {
     assert.deepEqual([piped.code, piped.stderr], [0, '']);
   });
 
+  it('gen-psk --file prints how a mosquitto service can read the psk_file', async function () {
+    if (serviceUid() === undefined) this.skip();
+    const file = join(await folder(), 'psk.txt');
+    const made = await mqt(['gen-psk', 'dev1', '--file', file]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.ok(made.stdout.includes(`\nA mosquitto started as root reads the psk_file as user mosquitto:\n  sudo chown mosquitto ${file}\n`), made.stdout);
+  });
+
   it('gen-ca names a read-only file system, and a folder it cannot make under /proc ends the run', async function () {
     const proc = await mqt(['gen-ca', '--out', '/proc/sys/mqt-certs'], { timeoutMs: 15_000 });
     refused(proc, 'Unable to create folder /proc/sys/mqt-certs. No such file or directory.');
