@@ -123,7 +123,7 @@ describe('interop: the classroom tutorials, with mqt', function () {
       assert.match(sub.stdout, /^Hello MQTT$/m);
     });
 
-    it('and to mosquitto 2.0, with nothing but the printed lines', async function () {
+    it('and mosquitto 2.0 takes the printed lines as they are, comment included', async function () {
       requireMosquitto(this);
       const port = await freePort();
       const broker = await startMosquitto(onPort(port));
