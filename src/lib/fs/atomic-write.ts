@@ -50,8 +50,8 @@ export async function resolveTarget(path: string): Promise<string> {
  * Replaces `path` with `data` so that every reader sees either the old or the new content, never
  * a mix, and a crash leaves the old file: the data goes to a temporary file in the same folder
  * (a rename is atomic only within one file system), is flushed to disk, then renamed over the
- * file. An existing file keeps its mode (a private one becomes 0600) and, when we may set it (root), its owner, so a broker
- * running as another user can still read it. Without `overwrite`, the temporary file is
+ * file. An existing file keeps its mode (a private one becomes 0600) and, when we may set it
+ * (root), its owner, so a broker running as another user can still read it. Without `overwrite`, the temporary file is
  * hard-linked into place, which fails if the name exists even when another process created it
  * a moment ago.
  */

@@ -84,7 +84,8 @@ function refuseForeignText(path: string, text: string): void {
 
 /**
  * Reads, updates and atomically rewrites a psk_file under its lock; it ends 0600 and is never
- * written through a symbolic link.
+ * written through a symbolic link. `replace` (gen-psk's --force) gives known identities their new
+ * key, and lets a file that does not look like a psk_file be added to.
  */
 export function updatePskFile(path: string, entries: readonly PskEntry[], replace: boolean): Promise<PskUpdate> {
   // Two runs at once (two terminals, a script) must not lose each other's identities.
