@@ -102,6 +102,16 @@ export const COMMANDS = {
     ],
     options: async () => (await import('./commands/options/bench.js')).benchOptionGroups,
   },
+  check: {
+    summary: 'tell what a broker supports and allows: MQTT versions, anonymous, QoS, retain, sizes, TLS',
+    usage: 'mqt check [-h HOST] [-p PORT] [connection flags as mqt pub] [--json]',
+    examples: [
+      ['mqt check -h test.mosquitto.org', 'each MQTT version, and what the broker allows, as a table'],
+      ['mqt check -h 192.168.1.10 -u btsiot1 -P btsiotpass1', 'with the class password: is anonymous allowed too?'],
+      ['mqt check --cafile certs/ca.crt -p 8883 --json', 'TLS version and certificate facts too, as JSON'],
+    ],
+    options: async () => (await import('./commands/options/check.js')).checkOptionGroups,
+  },
 } as const satisfies Readonly<Record<string, CommandRow>>;
 
 export type CommandName = keyof typeof COMMANDS;
