@@ -12,6 +12,8 @@ export interface CommandRow {
   readonly summary: string;
   /** The synopsis, where the command takes more than flags. */
   readonly usage?: string;
+  /** What shell completion offers after the flags: these words, or file names. */
+  readonly arguments?: 'files' | readonly string[];
   /** `mqt NAME --help`'s examples: command line, then what it does. */
   readonly examples: readonly (readonly [string, string])[];
   /**
@@ -67,6 +69,7 @@ export const COMMANDS = {
       'mqt passwd --check [-b] FILE USER [PASSWORD]',
       'mqt passwd --list FILE',
     ].join('\n'),
+    arguments: 'files',
     examples: [
       ['mqt passwd -c -b mosqui_passfile btsiot1 btsiotpass1', 'create the file with one user (then: password_file in mosquitto.conf)'],
       ['mqt passwd mosqui_passfile btsiot2', 'add a user or change a password, typed twice, hidden'],
@@ -94,6 +97,7 @@ export const COMMANDS = {
   bench: {
     summary: 'load-test a broker: rates, loss, latency percentiles and its own CPU',
     usage: 'mqt bench pub|sub|pubsub|conn [flags]',
+    arguments: ['pub', 'sub', 'pubsub', 'conn'],
     examples: [
       ['mqt bench pub -c 10 -d 10', '10 publishers as fast as the broker takes them, for 10 s'],
       ['mqt bench pubsub -c 4 -q 1 -n 10000', 'end to end at QoS 1: loss, duplicates and latency percentiles'],
@@ -111,6 +115,17 @@ export const COMMANDS = {
       ['mqt check --cafile certs/ca.crt -p 8883 --json', 'TLS version and certificate facts too, as JSON'],
     ],
     options: async () => (await import('./commands/options/check.js')).checkOptionGroups,
+  },
+  completion: {
+    summary: 'print the shell completion script for bash, zsh or fish',
+    usage: 'mqt completion bash|zsh|fish',
+    arguments: ['bash', 'zsh', 'fish'],
+    examples: [
+      ['mqt completion bash > ~/.local/share/bash-completion/completions/mqt', 'bash: commands, flags and their values complete with Tab'],
+      ['mqt completion zsh > "${fpath[1]}/_mqt"', 'zsh (then start a new shell)'],
+      ['mqt completion fish > ~/.config/fish/completions/mqt.fish', 'fish'],
+    ],
+    options: async () => (await import('./commands/options/completion.js')).completionOptionGroups,
   },
 } as const satisfies Readonly<Record<string, CommandRow>>;
 
