@@ -109,7 +109,9 @@ export type Remedy =
   /** The WebSocket server wants credentials or a token in a request header. */
   | { readonly kind: 'websocket-credentials' }
   /** What answered is not a WebSocket server (most likely a plain MQTT listener). */
-  | { readonly kind: 'not-websocket'; readonly where: string };
+  | { readonly kind: 'not-websocket'; readonly where: string }
+  /** The client certificate file holds a key and the key file a certificate: given the wrong way round. */
+  | { readonly kind: 'swapped-cert-key' };
 
 /**
  * Why a TLS connection was not made, as facts (names, dates, the file or flag involved); the

@@ -27,6 +27,8 @@ export function remedyText(remedy: Remedy): string {
       return `nothing at the path ${remedy.path}: give the broker's WebSocket path with --ws-path or in the URL (mosquitto and most brokers use /mqtt)`;
     case 'websocket-credentials':
       return 'the server wants credentials or a token: add them with --ws-header "Authorization: ..."';
+    case 'swapped-cert-key':
+      return 'are --cert and --key swapped?';
     case 'not-websocket':
       return `is ${remedy.where} a WebSocket port? An MQTT-over-TCP listener (usually 1883) needs mqtt:// or -h/-p without --ws`;
   }
