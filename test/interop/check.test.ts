@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireOpenssl } from '../support/board-clients.js';
@@ -52,7 +52,7 @@ interface Findings {
   maximumPacketSize?: number | null;
   serverKeepAlive?: { asked: number; granted: number };
   echo?: boolean;
-  payload?: { took?: number; refused?: { size: number; how: { kind: string } }; limit: number };
+  payload?: { took?: number; refused?: { size: number; how: { kind: string; reasonCode?: number } }; limit: number };
   sys?: { readable: boolean; version?: string };
   tls?: { protocol: string; verified: boolean; certificate?: { subject: string; issuer: string; names: string[]; selfSigned: boolean } };
 }
@@ -137,10 +137,32 @@ for (const target of TARGETS) {
       assert.equal(findings.payload?.refused?.size, 4096);
     });
 
+    it('message_size_limit: refused in the v5 PUBACK, acknowledged and dropped for v3.1.1', async function () {
+      const lines = ['message_size_limit 1000'];
+      const v5 = await check(this, lines, ['--max-payload', '4096']);
+      assert.equal(v5.code, 0, v5.stderr);
+      assert.deepEqual(v5.findings.payload, { took: 256, refused: { size: 1024, how: { kind: 'refused', reasonCode: 0x95 } }, limit: 4096 });
+      await broker?.stop();
+      const v311 = await check(this, lines, ['--max-payload', '4096', '-V', 'mqttv311']);
+      assert.equal(v311.code, 0, v311.stderr);
+      assert.deepEqual(v311.findings.payload, { took: 256, refused: { size: 1024, how: { kind: 'dropped' } }, limit: 4096 });
+    });
+
     it('max_keepalive: the v5 server keep alive under the one asked for', async function () {
       const { code, findings, stderr } = await check(this, ['max_keepalive 30']);
       assert.equal(code, 0, stderr);
       assert.deepEqual(findings.serverKeepAlive, { asked: 60, granted: 30 });
+    });
+
+    it('an acl_file that keeps the check off its own topics and $SYS: said so, and what depends on them unknown', async function () {
+      const acl = join(dir, 'acl');
+      await writeFile(acl, 'topic read nothing/#\n');
+      const { code, findings, stderr } = await check(this, [`acl_file ${acl}`]);
+      assert.equal(code, 0, stderr);
+      assert.equal(findings.echo, false);
+      assert.equal(findings.retain, undefined);
+      assert.equal(findings.payload, undefined);
+      assert.equal(findings.sys?.readable, false);
     });
 
     it('TLS: the version, and the facts of the certificate the listener has', async function () {

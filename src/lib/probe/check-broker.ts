@@ -177,22 +177,31 @@ async function probeFeatures(options: CheckOptions, version: ProtocolVersion, ba
     const granted = await grant(connection, echoTopic, 2);
     if (granted !== undefined && version !== 5) check.maximumQoS = granted;
     const qos: QoS = check.maximumQoS === 0 ? 0 : 1;
+    check.echo = granted !== undefined && (await echoes(connection, echoTopic, qos));
+    // Refused on its own topics (an ACL), a refusal of the filters below would say nothing about wildcards.
     if (granted !== undefined) {
-      await connection.step(connection.client.publish({ topic: echoTopic, payload: Buffer.from('echo'), qos, retain: false }), 'PUBACK');
-      await connection.barrier();
-      check.echo = connection.received.some((m) => m.topic === echoTopic);
-    } else {
-      check.echo = false;
-    }
-    if (check.wildcardSubscriptions === undefined) check.wildcardSubscriptions = (await grant(connection, `${base}/wild/+/#`, 0)) !== undefined;
-    if (check.sharedSubscriptions === undefined) {
-      check.sharedSubscriptions = (await grant(connection, `$share/${CHECK_TOPIC_PREFIX}/${base}/shared`, 0)) !== undefined;
+      if (check.wildcardSubscriptions === undefined) check.wildcardSubscriptions = (await grant(connection, `${base}/wild/+/#`, 0)) !== undefined;
+      if (check.sharedSubscriptions === undefined) {
+        check.sharedSubscriptions = (await grant(connection, `$share/${CHECK_TOPIC_PREFIX}/${base}/shared`, 0)) !== undefined;
+      }
     }
     check.sys = await readSys(connection);
     if (check.retain === undefined && check.echo) check.retain = await retainKept(connection, `${base}/retain`, qos);
   } finally {
     await connection.close();
   }
+}
+
+/** Whether a message published to a topic the connection subscribed to comes back to it. */
+async function echoes(connection: ProbeConnection, topic: string, qos: QoS): Promise<boolean> {
+  try {
+    await connection.step(connection.client.publish({ topic, payload: Buffer.from('echo'), qos, retain: false }), 'PUBACK');
+  } catch (err) {
+    if (isMqttError(err) && err.code === ErrorCode.PublishRefused) return false;
+    throw err;
+  }
+  await connection.barrier();
+  return connection.received.some((m) => m.topic === topic);
 }
 
 /** The QoS granted for a filter, or undefined when the broker refused it. */
