@@ -30,7 +30,12 @@ export const checkOptions: OptionGroup = {
 /** Flags of pub's connection group that mean nothing here: the check picks its own ids and sessions. */
 const NOT_FOR_CHECK = new Set(['id', 'idPrefix', 'noClean', 'sessionExpiry', 'maxInflight']);
 
-const checkConnectOptions: OptionGroup = { ...connectOptions, options: connectOptions.options.filter((o) => !NOT_FOR_CHECK.has(o.key)) };
+const checkConnectOptions: OptionGroup = {
+  ...connectOptions,
+  options: connectOptions.options
+    .filter((o) => !NOT_FOR_CHECK.has(o.key))
+    .map((o) => (o.key === 'protocolVersion' ? { ...o, describe: 'check this MQTT version only: mqttv5|5, mqttv311|311 or mqttv31|31 (default: all three)' } : o)),
+};
 const checkCommonOptions: OptionGroup = { ...commonOptions, options: commonOptions.options.filter((o) => o.key !== 'debug') };
 
 /** mqt check's flags, in the order --help lists them. */
