@@ -1,3 +1,4 @@
+import { ErrorCode } from '../lib/errors.js';
 import { checkBroker } from '../lib/probe/check-broker.js';
 import { hostPort } from '../lib/transport/socket.js';
 import type { TransportTarget } from '../lib/transport/types.js';
@@ -31,8 +32,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     const broker = where(connect.target);
     process.stdout.write(settings.json ? `${JSON.stringify(checkJson(check, broker), null, 2)}\n` : checkTable(check, broker));
     if (check.probedWith !== undefined) return ExitCode.Ok;
-    const refusal = [...check.versions.values()].map((outcome) => (outcome.connected ? undefined : outcome.error)).findLast((e) => e !== undefined);
-    return exitCodeFor(refusal);
+    // Refused by every version: the CONNACK code of the last, as mqt pub exits with its one.
+    const refusals = [...check.versions.values()].flatMap((o) => (!o.connected && o.error.code === ErrorCode.ConnectionRefused ? [o.error] : []));
+    return exitCodeFor(refusals.at(-1));
   } catch (err) {
     return reportError(err, 'check', connect.quiet);
   }

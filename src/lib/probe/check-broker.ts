@@ -91,11 +91,10 @@ export async function checkBroker(options: CheckOptions): Promise<BrokerCheck> {
   }
   const best = check.probedWith;
   if (best === undefined || connack === undefined) {
-    const failures = [...versions.values()].map((outcome) => (outcome.connected ? undefined : outcome.error));
-    // Unreachable (not refused) on every version: the same error a client command reports.
-    const unreachable = failures.find((error) => error !== undefined && error.code !== ErrorCode.ConnectionRefused);
-    if (unreachable !== undefined && failures.every((error) => error?.code !== ErrorCode.ConnectionRefused)) throw unreachable;
-    if (options.username === undefined && failures.some((error) => error !== undefined && refusesCredentials(error))) check.anonymous = false;
+    const errors = [...versions.values()].flatMap((outcome) => (outcome.connected ? [] : [outcome.error]));
+    // Not one CONNACK: unreachable, and the same error a client command reports.
+    if (!errors.some((error) => error.code === ErrorCode.ConnectionRefused)) throw errors[0]!;
+    if (options.username === undefined && errors.some(refusesCredentials)) check.anonymous = false;
     return { versions, ...check };
   }
   Object.assign(check, connackFacts(best, connack, options.keepalive));
