@@ -63,6 +63,8 @@ const NEVER = 0xffffffff;
 /** Topics of the check's own, under one prefix an ACL can allow. */
 export const CHECK_TOPIC_PREFIX = 'mqt-check';
 
+const TRANSPORT_FAILURES = new Set<ErrorCode>([ErrorCode.ConnectFailed, ErrorCode.HandshakeFailed, ErrorCode.TlsFailed]);
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
@@ -87,6 +89,8 @@ export async function checkBroker(options: CheckOptions): Promise<BrokerCheck> {
     } catch (err) {
       if (!isMqttError(err)) throw err;
       versions.set(version, { connected: false, error: err });
+      // Failed before MQTT began: no other version would get further.
+      if (TRANSPORT_FAILURES.has(err.code)) break;
     }
   }
   const best = check.probedWith;
