@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { COMMANDS } from './command-list.js';
+import { isCommandName } from './command-list.js';
 import { compileCacheDir, loadBundle } from './lib/runtime/load-bundle.js';
 
 interface CommandBundle {
@@ -12,11 +12,11 @@ const BUNDLES = join(__dirname, 'commands');
 /**
  * The launcher's only job: load the bundle of the subcommand that runs and nothing else, so
  * `mqt pub` does not pay for yargs, chalk or any other command. Help, --version and unknown
- * commands go to the help bundle (yargs).
+ * commands go to the help bundle (yargs); the command names come from src/command-list.ts.
  */
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const isCommand = name !== undefined && Object.hasOwn(COMMANDS, name);
+  const isCommand = name !== undefined && isCommandName(name);
   const help = join(BUNDLES, 'ui', 'help.cjs');
   const file = isCommand ? join(BUNDLES, `${name}.cjs`) : help;
   // Commands are built with their --help left out (see package.json's build): it is this bundle.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { planConnections } from '../lib/bench/plan.js';
-import { progressLine, summaryText } from '../lib/bench/report.js';
+import { progressLine, summaryText } from './ui/bench-report.js';
 import type { BenchResult } from '../lib/bench/result.js';
 import { runBench, type Progress } from '../lib/bench/runner.js';
 import { threadSpawner } from '../lib/bench/threads.js';

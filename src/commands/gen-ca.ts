@@ -95,7 +95,7 @@ async function generate(flags: GenerateSettings): Promise<number> {
 }
 
 async function check(settings: CheckSettings): Promise<number> {
-  const [{ inspectCertificate, certificatesInPem }, { checkCertificate }, { explainText }] = await Promise.all([
+  const [{ inspectCertificate, certificatesInPem }, { checkCertificate }, { explainText, noteText }] = await Promise.all([
     import('../lib/pki/inspect.js'),
     import('../lib/pki/check.js'),
     import('./ui/cert-explain.js'),
@@ -110,7 +110,7 @@ async function check(settings: CheckSettings): Promise<number> {
   const ca = caFile === undefined ? undefined : await load(caFile);
   const now = new Date();
   const report = checkCertificate({ cert, ...(ca === undefined ? {} : { ca }), hosts: settings.hosts, now });
-  process.stdout.write(settings.json ? `${JSON.stringify({ file: settings.cert, caFile, ...report }, null, 2)}\n` : explainText(report, settings.cert, caFile, now));
+  process.stdout.write(settings.json ? `${JSON.stringify({ file: settings.cert, caFile, ...report, notes: report.notes.map(noteText) }, null, 2)}\n` : explainText(report, settings.cert, caFile, now));
   return ExitCode.Ok;
 }
 

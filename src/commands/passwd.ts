@@ -171,7 +171,7 @@ async function check(settings: PasswdSettings, lines: readonly PasswdLine[]): Pr
     case 'mismatch':
       throw new InputError(`The password of user ${user} does not match.`, ExitCode.Failure);
     case 'unverifiable':
-      throw new InputError(`Cannot check the password of user ${user}: ${verdict.reason}.`, ExitCode.Failure);
+      throw new InputError(`Cannot check the password of user ${user}: ${verdict.reason}${verdict.notHashed === true ? ' (hash the file with -U)' : ''}.`, ExitCode.Failure);
   }
 }
 

@@ -62,8 +62,10 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface MqttErrorOptions {
   /** The MQTT reason code that belongs on the wire or came from it. */
   reasonCode?: number;
-  /** A short suggestion for the user, e.g. which flag to try. */
+  /** A short suggestion for the user that names no flag (those are a `remedy`). */
   hint?: string;
+  /** What would get past the error, as a fact; the commands' ui words it and names the flags. */
+  remedy?: Remedy;
   cause?: unknown;
 }
 
@@ -71,6 +73,7 @@ export class MqttError extends Error {
   readonly code: ErrorCode;
   readonly reasonCode: number | undefined;
   readonly hint: string | undefined;
+  readonly remedy: Remedy | undefined;
 
   constructor(code: ErrorCode, message: string, options: MqttErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -78,8 +81,37 @@ export class MqttError extends Error {
     this.code = code;
     this.reasonCode = options.reasonCode;
     this.hint = options.hint;
+    this.remedy = options.remedy;
   }
 }
+
+/**
+ * What the user can do about an error, stated as a fact about it. The library never names a flag
+ * or a command; src/commands/ui/remedies.ts turns these into the sentence that does.
+ */
+export type Remedy =
+  /** Something already there would be replaced if the user asked for it; `what` is what is replaced. */
+  | { readonly kind: 'replace'; readonly what: 'psk-key' | 'files' | 'half-ca' }
+  /** The CA in the folder cannot sign; moved away, a new one would be made in its place. */
+  | { readonly kind: 'new-ca' }
+  /** A listener's port is taken by another program. */
+  | { readonly kind: 'port-in-use' }
+  /** The port is below 1024 and the process may not bind it. */
+  | { readonly kind: 'privileged-port' }
+  /** No interface of this machine has the address. */
+  | { readonly kind: 'no-such-address' }
+  /** The SOCKS proxy wants a username and password (`refused`: the ones given were wrong). */
+  | { readonly kind: 'proxy-credentials'; readonly proxy: string; readonly refused: boolean }
+  /** What answered at the proxy's address is not a SOCKS5 proxy. */
+  | { readonly kind: 'proxy-address' }
+  /** Nothing at this WebSocket path. */
+  | { readonly kind: 'websocket-path'; readonly path: string }
+  /** The WebSocket server wants credentials or a token in a request header. */
+  | { readonly kind: 'websocket-credentials' }
+  /** What answered is not a WebSocket server (most likely a plain MQTT listener). */
+  | { readonly kind: 'not-websocket'; readonly where: string }
+  /** The client certificate file holds a key and the key file a certificate: given the wrong way round. */
+  | { readonly kind: 'swapped-cert-key' };
 
 /**
  * Why a TLS connection was not made, as facts (names, dates, the file or flag involved); the

@@ -109,7 +109,8 @@ describe('serve listeners', () => {
     const path = join(dir, 'precious.txt');
     writeFileSync(path, 'keep me');
     await assert.rejects(openListeners([tcp(0, { unixPath: path })], stubBroker(), options), {
-      message: `Unable to listen on ${path}: Address already in use (is another broker running? Stop it, or choose another port with -p).`,
+      message: `Unable to listen on ${path}: Address already in use.`,
+      remedy: { kind: 'port-in-use' },
     });
   });
 

@@ -2,34 +2,17 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pubOptionGroups } from '../../src/commands/options/pub.js';
-import { subOptionGroups } from '../../src/commands/options/sub.js';
-import { rrOptionGroups } from '../../src/commands/options/rr.js';
-import { passwdOptionGroups } from '../../src/commands/options/passwd.js';
-import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
-import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
-import { serveOptionGroups } from '../../src/commands/options/serve.js';
-import { benchOptionGroups } from '../../src/commands/options/bench.js';
-import type { OptionGroup } from '../../src/commands/options/spec.js';
+import { COMMANDS } from '../../src/command-list.js';
 import { DIRECTIVE_TABLE } from '../../src/lib/broker/config/directives.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** The man pages are prose, so this keeps them from falling behind the option tables. */
 describe('man pages', () => {
-  const pages: [string, readonly OptionGroup[]][] = [
-    ['mqt-pub.1', pubOptionGroups],
-    ['mqt-sub.1', subOptionGroups],
-    ['mqt-rr.1', rrOptionGroups],
-    ['mqt-passwd.1', passwdOptionGroups],
-    ['mqt-gen-ca.1', genCaOptionGroups],
-    ['mqt-gen-psk.1', genPskOptionGroups],
-    ['mqt-serve.1', serveOptionGroups],
-    ['mqt-bench.1', benchOptionGroups],
-  ];
-  for (const [page, groups] of pages) {
-    it(`man/${page} documents every flag of the command`, () => {
-      const text = readFileSync(join(ROOT, 'man', page), 'utf8').replace(/\\-/g, '-');
+  for (const [name, row] of Object.entries(COMMANDS)) {
+    it(`man/mqt-${name}.1 documents every flag of the command`, async () => {
+      const text = readFileSync(join(ROOT, 'man', `mqt-${name}.1`), 'utf8').replace(/\\-/g, '-');
+      const groups = await row.options();
       const missing = groups.flatMap((g) => g.options.flatMap((o) => o.flags)).filter((flag) => !text.includes(`\\fB${flag}\\fR`));
       assert.deepEqual(missing, []);
     });
@@ -43,9 +26,16 @@ describe('man pages', () => {
     assert.deepEqual(missing, []);
   });
 
-  it('package.json lists every page in man/', () => {
+  it('man/ holds mqt.1 and a page per command, and package.json lists each', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };
-    const pages = readdirSync(join(ROOT, 'man')).map((name) => `man/${name}`);
-    assert.deepEqual([...pkg.man].sort(), pages.sort());
+    const expected = ['man/mqt.1', ...Object.keys(COMMANDS).map((name) => `man/mqt-${name}.1`)].sort();
+    assert.deepEqual(readdirSync(join(ROOT, 'man')).map((name) => `man/${name}`).sort(), expected);
+    assert.deepEqual([...pkg.man].sort(), expected);
+  });
+
+  it('man/mqt.1 lists every command', () => {
+    const text = readFileSync(join(ROOT, 'man', 'mqt.1'), 'utf8');
+    const missing = Object.keys(COMMANDS).filter((name) => !new RegExp(`^\\.B ${name.replaceAll('-', '\\\\-')}$`, 'm').test(text));
+    assert.deepEqual(missing, []);
   });
 });

@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_NAME } from '../../src/commands/ui/version.js';
 
 /** What a finished process left behind. `code` is null when it was ended by a signal. */
 export interface ToolResult {
@@ -26,7 +27,7 @@ export interface RunOptions extends ToolOptions {
   timeoutMs: number;
 }
 
-/** The repository root: the nearest directory above this (built) file with mqt's package.json. */
+/** The repository root: the nearest directory above this (built) file with our package.json. */
 export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const MQT_BIN = join(ROOT, 'bin', 'mqt.cjs');
 
@@ -35,7 +36,7 @@ function findRoot(start: string): string {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
       const parsed: unknown = JSON.parse(readFileSync(pkg, 'utf8'));
-      if (typeof parsed === 'object' && parsed !== null && 'name' in parsed && parsed.name === 'mqt') {
+      if (typeof parsed === 'object' && parsed !== null && 'name' in parsed && parsed.name === PACKAGE_NAME) {
         return dir;
       }
     }

@@ -1,4 +1,4 @@
-import type { CheckReport, HostCheck, Stack } from '../../lib/pki/check.js';
+import type { CheckNote, CheckReport, HostCheck, Stack } from '../../lib/pki/check.js';
 import type { CertificateFacts } from '../../lib/pki/inspect.js';
 
 const LABELS: Readonly<Record<Stack | 'mosquitto', string>> = {
@@ -37,8 +37,20 @@ export function explainText(report: CheckReport, certFile: string, caFile: strin
         : `As a client certificate: mosquitto with require_certificate refuses it. ${refusals.join(' ')}`,
     );
   }
-  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `Note: ${n}`));
+  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `Note: ${noteText(n)}`));
   return `${lines.join('\n')}\n`;
+}
+
+const NOTES: Readonly<Record<CheckNote, string>> = {
+  'chain-unchecked': 'The chain was not checked: give the CA with --ca to check it.',
+  'is-ca': "This is the CA certificate itself: clients trust it (--cafile, setCACert, X509List); the broker's certfile is the server certificate.",
+  'ip-only-entries': 'Some IP addresses are only IP entries: ESP32 (mbedTLS 2.x) and ESP8266 need them as DNS entries too (mqt gen-ca writes both).',
+  'board-clock': 'Boards check dates too: set the clock (configTime/NTP) before connecting, or pin the fingerprint instead.',
+};
+
+/** A note of `gen-ca --check` in words, as the text and the JSON output give it. */
+export function noteText(note: CheckNote): string {
+  return NOTES[note];
 }
 
 function kind(report: CheckReport): string {

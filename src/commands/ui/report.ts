@@ -2,6 +2,7 @@ import { ErrorCode, MqttError, TlsError, type TlsProblem } from '../../lib/error
 import { loadChalk, wantsColour } from './colour.js';
 import { ExitCode } from './exit-codes.js';
 import { InputError } from './input-error.js';
+import { remedyText } from './remedies.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -18,10 +19,16 @@ export async function reportError(err: unknown, command: string, quiet = false):
     return err.exitCode;
   }
   if (!quiet) {
-    const hint = err instanceof MqttError && err.hint !== undefined ? `Hint: ${err.hint}${/[.?!]$/.test(err.hint) ? "" : "."}` : undefined;
-    await printLines(errorText(err), hint);
+    await printLines(errorText(err), hintLine(err));
   }
   return exitCodeFor(err);
+}
+
+/** The library's hint, or the words for its remedy: "Hint: ...", ending in a full stop. */
+function hintLine(err: unknown): string | undefined {
+  if (!(err instanceof MqttError) || remedyInline(err)) return undefined;
+  const hint = err.hint ?? (err.remedy === undefined ? undefined : remedyText(err.remedy));
+  return hint === undefined ? undefined : `Hint: ${hint}${/[.?!]$/.test(hint) ? '' : '.'}`;
 }
 
 /** mosquitto's wording: "Connection error: ..." for refusals, bare "Timed out", "Error: ..." otherwise. */
@@ -30,7 +37,13 @@ function errorText(err: unknown): string {
   if (err instanceof TlsError) return `Error: ${errorMessage(err)}`;
   if (err.code === ErrorCode.ConnectionRefused) return `Connection error: ${err.message}`;
   if (err.code === ErrorCode.Timeout || err.message.startsWith('Unable to connect')) return err.message;
+  if (remedyInline(err)) return `Error: ${err.message.replace(/\.$/, '')} (${remedyText(err.remedy!)}).`;
   return `Error: ${err.message}`;
+}
+
+/** A listener that cannot open is one line, what to do in brackets: serve's start-up ends there. */
+function remedyInline(err: MqttError): boolean {
+  return err.code === ErrorCode.ListenFailed && err.remedy !== undefined;
 }
 
 /** The text of an error without mosquitto's prefix: for mqt bench, which counts errors by their text. */

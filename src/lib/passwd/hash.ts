@@ -41,7 +41,8 @@ export type StoredPassword =
 export type Verdict =
   | { readonly result: 'match' }
   | { readonly result: 'mismatch' }
-  | { readonly result: 'unverifiable'; readonly reason: string };
+  /** `notHashed`: the line holds the password itself, which hashing the file would fix. */
+  | { readonly result: 'unverifiable'; readonly reason: string; readonly notHashed?: boolean };
 
 /** Hashes `password` with a fresh salt into the field mosquitto stores after "user:". */
 export function hashPassword(password: string, type: HashType, iterations = DEFAULT_ITERATIONS): string {
@@ -85,7 +86,7 @@ export function verifyPassword(password: string | Buffer, field: string): Verdic
     case 'malformed':
       return { result: 'unverifiable', reason: stored.reason };
     case 'plain':
-      return { result: 'unverifiable', reason: 'the password is not hashed, and brokers refuse such lines (hash the file with -U)' };
+      return { result: 'unverifiable', reason: 'the password is not hashed, and brokers refuse such lines', notHashed: true };
   }
 }
 

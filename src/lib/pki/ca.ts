@@ -78,7 +78,7 @@ function readCertificate(pem: string, file: string): forge.pki.Certificate {
   } catch (err) {
     const reason = err instanceof Error && /not RSA/i.test(err.message) ? 'has no RSA key' : 'is not a PEM certificate';
     throw new MqttError(ErrorCode.InvalidCertificate, `${file} ${reason}: mqt gen-ca signs with RSA CAs only.`, {
-      hint: `move it away (with its key) and run mqt gen-ca again to make a new CA`,
+      remedy: { kind: 'new-ca' },
       cause: err,
     });
   }

@@ -48,8 +48,19 @@ export interface CheckReport {
   readonly findings: readonly Finding[];
   readonly hosts: readonly HostCheck[];
   readonly client: ClientUse | undefined;
-  readonly notes: readonly string[];
+  readonly notes: readonly CheckNote[];
 }
+
+/** Something worth knowing about the certificate beyond whether it is accepted; the command words it. */
+export type CheckNote =
+  /** No CA was given, so the signature was not checked. */
+  | 'chain-unchecked'
+  /** The certificate checked is the CA itself, which clients trust, not what the broker serves. */
+  | 'is-ca'
+  /** Some IP addresses are IP entries only, which ESP32 and ESP8266 do not match. */
+  | 'ip-only-entries'
+  /** Boards check the dates too, so they need the time before they connect. */
+  | 'board-clock';
 
 export interface CheckInput {
   readonly cert: InspectedCertificate;
@@ -244,14 +255,14 @@ function clientUse(facts: CertificateFacts, chainFindings: readonly Finding[], n
   return { refusals, username: facts.commonName };
 }
 
-function notesFor(facts: CertificateFacts, chain: CheckReport['chain']): string[] {
-  const notes: string[] = [];
-  if (chain === 'unchecked') notes.push('The chain was not checked: give the CA with --ca to check it.');
-  if (chain === 'same') notes.push('This is the CA certificate itself: clients trust it (--cafile, setCACert, X509List); the broker\'s certfile is the server certificate.');
+function notesFor(facts: CertificateFacts, chain: CheckReport['chain']): CheckNote[] {
+  const notes: CheckNote[] = [];
+  if (chain === 'unchecked') notes.push('chain-unchecked');
+  if (chain === 'same') notes.push('is-ca');
   if (facts.basicConstraints?.ca !== true && facts.altNames !== undefined && facts.altNames.ip.some((ip) => !facts.altNames?.dns.includes(ip))) {
-    notes.push('Some IP addresses are only IP entries: ESP32 (mbedTLS 2.x) and ESP8266 need them as DNS entries too (mqt gen-ca writes both).');
+    notes.push('ip-only-entries');
   }
-  notes.push('Boards check dates too: set the clock (configTime/NTP) before connecting, or pin the fingerprint instead.');
+  notes.push('board-clock');
   return notes;
 }
 

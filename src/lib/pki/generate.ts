@@ -75,7 +75,7 @@ export async function generateCertificates(plan: CertificatePlan, progress: Prog
   } else if ((caCertText !== undefined || caKeyText !== undefined) && !plan.force) {
     const [present, missing] = caCertText === undefined ? [caFiles.key, caFiles.cert] : [caFiles.cert, caFiles.key];
     throw new MqttError(ErrorCode.FileExists, `${present} exists but ${missing} does not, so the CA cannot be reused.`, {
-      hint: 'restore the missing file, or use --force to make a new CA',
+      remedy: { kind: 'replace', what: 'half-ca' },
     });
   }
   const keepServer = plan.server.keepExisting && serverCertText !== undefined && serverKeyExists;
@@ -129,7 +129,7 @@ async function refuseExisting(files: readonly string[]): Promise<void> {
   const present = await Promise.all(files.map(exists));
   const first = files.find((_, i) => present[i]);
   if (first !== undefined) {
-    throw new MqttError(ErrorCode.FileExists, `${first} exists already.`, { hint: 'use --force to replace it, or --out another folder' });
+    throw new MqttError(ErrorCode.FileExists, `${first} exists already.`, { remedy: { kind: 'replace', what: 'files' } });
   }
 }
 

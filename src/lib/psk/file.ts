@@ -58,7 +58,7 @@ export function updatePskText(text: string, entries: readonly PskEntry[], replac
       unchanged.push(entry.identity);
     } else if (!replace) {
       throw new MqttError(ErrorCode.FileExists, `The psk_file already has a different key for '${entry.identity}'.`, {
-        hint: 'use --force to replace it (the device must then get the new key)',
+        remedy: { kind: 'replace', what: 'psk-key' },
       });
     } else {
       lines[at] = line;

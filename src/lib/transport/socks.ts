@@ -63,13 +63,15 @@ async function negotiate(socket: Socket, reader: HandshakeReader, proxy: ProxySe
     const [, status] = await reader.read(2);
     if (status === 0) return;
     throw new MqttError(ErrorCode.HandshakeFailed, `The SOCKS proxy at ${proxyWhere} refused the username and password.`, {
-      hint: `check the user:password in --proxy socks5h://user:password@${proxyWhere}`,
+      remedy: { kind: 'proxy-credentials', proxy: proxyWhere, refused: true },
     });
   }
   if (method === AUTH_PASSWORD || method === AUTH_NO_ACCEPTABLE) {
-    throw new MqttError(ErrorCode.HandshakeFailed, `The SOCKS proxy at ${proxyWhere} wants a username and password.`, {
-      hint: credentials ? 'the proxy accepts none of the ways mqt can log in' : `give them in --proxy socks5h://user:password@${proxyWhere}`,
-    });
+    throw new MqttError(
+      ErrorCode.HandshakeFailed,
+      `The SOCKS proxy at ${proxyWhere} wants a username and password.`,
+      credentials ? { hint: 'the proxy accepts none of the ways mqt can log in' } : { remedy: { kind: 'proxy-credentials', proxy: proxyWhere, refused: false } },
+    );
   }
   throw new MqttError(ErrorCode.HandshakeFailed, `The SOCKS proxy at ${proxyWhere} chose an authentication method mqt does not offer (0x${method!.toString(16)}).`);
 }
@@ -135,7 +137,7 @@ function replyError(code: number, proxyWhere: string, dest: string): MqttError {
 
 function notSocks(proxyWhere: string, firstByte: number): MqttError {
   return new MqttError(ErrorCode.HandshakeFailed, `The server at ${proxyWhere} is not a SOCKS5 proxy (its answer began with 0x${firstByte.toString(16).padStart(2, '0')}).`, {
-    hint: 'check the host and port in --proxy',
+    remedy: { kind: 'proxy-address' },
   });
 }
 

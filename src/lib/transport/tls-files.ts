@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, MqttError } from '../errors.js';
+import { ErrorCode, MqttError, type Remedy } from '../errors.js';
 import { fileError } from '../fs/file-errors.js';
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -71,7 +71,7 @@ export function readPrivateKey(path: string): Buffer {
   const data = readOrThrow(path, 'key file');
   const text = data.toString('latin1');
   if (PRIVATE_KEY.test(text)) return data;
-  if (text.match(CERTIFICATE) !== null) throw notUsable(`key file ${path} holds a certificate, not a private key (--cert and --key swapped?)`);
+  if (text.match(CERTIFICATE) !== null) throw notUsable(`key file ${path} holds a certificate, not a private key`, undefined, { kind: 'swapped-cert-key' });
   throw notUsable(`key file ${path} is not a PEM private key (no "-----BEGIN ... PRIVATE KEY-----" line)`);
 }
 
@@ -115,6 +115,9 @@ function readOrThrow(path: string, what: string): Buffer {
   }
 }
 
-function notUsable(message: string, cause?: unknown): MqttError {
-  return new MqttError(ErrorCode.InvalidCertificate, `${message[0]!.toUpperCase()}${message.slice(1)}.`, cause === undefined ? {} : { cause });
+function notUsable(message: string, cause?: unknown, remedy?: Remedy): MqttError {
+  return new MqttError(ErrorCode.InvalidCertificate, `${message[0]!.toUpperCase()}${message.slice(1)}.`, {
+    ...(cause === undefined ? {} : { cause }),
+    ...(remedy === undefined ? {} : { remedy }),
+  });
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { errnoOf, errnoText } from '../errno-text.js';
-import { ErrorCode, MqttError } from '../errors.js';
+import { ErrorCode, MqttError, type MqttErrorOptions, type Remedy } from '../errors.js';
 import { hostPort, openSocket } from './socket.js';
 import type { TransportStream, WebSocketTarget } from './types.js';
 import { startTls } from './tls.js';
@@ -66,18 +66,18 @@ function upgrade(stream: Duplex, target: WebSocketTarget): Promise<WebSocketStre
 function refusal(res: IncomingMessage, url: string, path: string): MqttError {
   const status = res.statusCode ?? 0;
   const text = `HTTP ${status}${res.statusMessage === undefined || res.statusMessage === '' ? '' : ` ${res.statusMessage}`}`;
-  let hint: string | undefined;
-  if (status === 404) hint = `nothing at the path ${path}: give the broker's WebSocket path with --ws-path or in the URL (mosquitto and most brokers use /mqtt)`;
-  else if (status === 401 || status === 403) hint = 'the server wants credentials or a token: add them with --ws-header "Authorization: ..."';
-  else if (status >= 300 && status < 400 && res.headers.location !== undefined) hint = `the server redirects to ${res.headers.location}`;
-  else if (status === 400 || status === 426) hint = 'is this the WebSocket port of an MQTT broker?';
-  return new MqttError(ErrorCode.HandshakeFailed, `The WebSocket upgrade at ${url} was refused: ${text}.`, hint === undefined ? {} : { hint });
+  let advice: MqttErrorOptions = {};
+  if (status === 404) advice = { remedy: { kind: 'websocket-path', path } };
+  else if (status === 401 || status === 403) advice = { remedy: { kind: 'websocket-credentials' } };
+  else if (status >= 300 && status < 400 && res.headers.location !== undefined) advice = { hint: `the server redirects to ${res.headers.location}` };
+  else if (status === 400 || status === 426) advice = { hint: 'is this the WebSocket port of an MQTT broker?' };
+  return new MqttError(ErrorCode.HandshakeFailed, `The WebSocket upgrade at ${url} was refused: ${text}.`, advice);
 }
 
 /** Everything else that can end the upgrade: not HTTP, not WebSocket, not MQTT, too slow. */
 function handshakeError(err: Error, url: string, where: string): MqttError {
   const code = errnoOf(err) ?? '';
-  const notWebSocket = `is ${where} a WebSocket port? An MQTT-over-TCP listener (usually 1883) needs mqtt:// or -h/-p without --ws`;
+  const notWebSocket: Remedy = { kind: 'not-websocket', where };
   if (/subprotocol/.test(err.message)) {
     return new MqttError(ErrorCode.HandshakeFailed, `The WebSocket server at ${url} did not accept the subprotocol '${SUBPROTOCOL}'.`, {
       cause: err,
@@ -87,13 +87,13 @@ function handshakeError(err: Error, url: string, where: string): MqttError {
   if (code === 'ECONNRESET' || err.message === 'socket hang up') {
     return new MqttError(ErrorCode.HandshakeFailed, `The server at ${where} closed the connection instead of answering the WebSocket upgrade.`, {
       cause: err,
-      hint: notWebSocket,
+      remedy: notWebSocket,
     });
   }
   if (code.startsWith('HPE_') || /Sec-WebSocket-Accept|Upgrade header/.test(err.message)) {
     return new MqttError(ErrorCode.HandshakeFailed, `The server at ${where} does not speak WebSocket (${err.message}).`, {
       cause: err,
-      hint: notWebSocket,
+      remedy: notWebSocket,
     });
   }
   if (/timed out/.test(err.message)) {

@@ -1,6 +1,7 @@
-import type { Progress } from './runner.js';
-import type { BenchResult, LatencyMs } from './result.js';
+import type { Progress } from '../../lib/bench/runner.js';
+import type { BenchResult, LatencyMs } from '../../lib/bench/result.js';
 
+// mqt bench's words (the line per second and the summary, which names its flags); the numbers come from src/lib/bench.
 const number = new Intl.NumberFormat('en-US');
 
 function n(value: number): string {
