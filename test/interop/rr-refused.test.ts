@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScriptedServer } from '../client/scripted-server.js';
+import { ScriptedServer } from '../support/scripted-server.js';
 import { unique, useBroker } from '../support/hooks.js';
 import { mqt, startMqt } from '../support/spawn.js';
 
