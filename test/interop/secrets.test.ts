@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBroker } from '../support/hooks.js';
 import { passwordFile } from '../support/mosquitto.js';
-import { MQT_BIN, mqt, startTool, which } from '../support/spawn.js';
+import { MQT_BIN, mqt, startTool } from '../support/spawn.js';
+import { requireScript } from '../support/tools.js';
 
 /** Passwords that stay off argv: --pw-env and --pw-file, and -P alone outside a terminal. */
 describe('interop: passwords off the command line', function () {
@@ -50,8 +51,7 @@ describe('interop: passwords off the command line', function () {
   });
 
   it('-P alone on a terminal asks without echo, and the password works', async function () {
-    const script = which('script');
-    if (script === undefined) this.skip();
+    const script = requireScript(this);
     const command = [process.execPath, MQT_BIN, 'pub', ...hp(), '-u', 'btsiot1', '-t', 'PV/sunshine', '-m', 'yes', '-P']
       .map((a) => `'${a}'`)
       .join(' ');

@@ -8,7 +8,7 @@ import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { loadCa } from '../../src/lib/pki/ca.js';
 import { STACKS, checkCertificate, type CheckReport } from '../../src/lib/pki/check.js';
 import { certificatesInPem, inspectCertificate, type InspectedCertificate } from '../../src/lib/pki/inspect.js';
-import { requireOpenssl } from '../support/board-clients.js';
+import { requireOpenssl } from '../support/tools.js';
 import { runTool } from '../support/spawn.js';
 
 /**
