@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { ListenerConfig } from '../../src/lib/broker/config/types.js';
 import { openListeners } from '../../src/lib/broker/listeners.js';
@@ -11,6 +11,7 @@ import type { BrokerHandle, ConnectionInfo, LogLevel } from '../../src/lib/broke
 import { MqttError } from '../../src/lib/errors.js';
 import type { TransportStream } from '../../src/lib/transport/types.js';
 import { freePort, useBusyPort } from '../support/ports.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** A BrokerHandle that only records what it was handed and echoes one byte back. */
 function stubBroker(): BrokerHandle & { accepted: ConnectionInfo[] } {
@@ -44,7 +45,7 @@ describe('serve listeners', () => {
   const logged: string[] = [];
   const options = { tcpNoDelay: true, log: (level: LogLevel, text: string) => logged.push(`${level}: ${text}`) };
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-listeners-'));
+    dir = await makeTempFolder('mqt-listeners');
   });
   after(() => rm(dir, { recursive: true, force: true }));
   beforeEach(() => {

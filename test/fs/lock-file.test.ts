@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { access, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { access, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { lockFile, withFileLock } from '../../src/lib/fs/lock-file.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** The pid of a process that has exited: nobody holds a lock under it. */
 function deadPid(): number {
@@ -20,7 +21,7 @@ describe('lock files', () => {
   let dir = '';
   let target = '';
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-lock-'));
+    dir = await makeTempFolder('mqt-lock');
     target = join(dir, 'pw');
   });
   afterEach(async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspectCertificate } from '../../src/lib/pki/inspect.js';
 import { requireScript } from '../support/tools.js';
 import { MQT_BIN, mqt, startTool, stopAllTools, type ToolHandle } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * gen-ca at a terminal: `script` gives it a pseudo-terminal (sized, or inquirer cannot draw),
@@ -17,7 +17,7 @@ describe('interop: gen-ca at a terminal', function () {
 
   before(async function () {
     script = requireScript(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-gen-ca-tty-'));
+    dir = await makeTempFolder('mqt-gen-ca-tty');
   });
   afterEach(() => stopAllTools());
   after(() => (dir === undefined ? undefined : rm(dir, { recursive: true, force: true })));

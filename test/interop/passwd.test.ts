@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useBroker } from '../support/hooks.js';
 import { type Mosquitto, passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { MQT_BIN, type ToolResult, mosquittoPub, mqt, runTool, startTool, stopAllTools, which } from '../support/spawn.js';
 import { requireScript } from '../support/tools.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -53,7 +53,7 @@ describe('interop: mqt passwd', function () {
   };
   before(async function () {
     requireMosquitto(this);
-    root = await mkdtemp(join(tmpdir(), 'mqt-passwd-'));
+    root = await makeTempFolder('mqt-passwd');
   });
   after(async () => {
     if (root !== '') await rm(root, { recursive: true, force: true });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { requireOpenssl } from '../support/tools.js';
@@ -9,6 +8,7 @@ import { opensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
 import { assertOneConfigError, confArgs, startServe, type RunningServe } from '../support/serve.js';
 import { mosquittoPub, mqt, runTool } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** More than Node's default limit of 16 KiB of HTTP headers. */
 const BIG_COOKIE = `session=${'c'.repeat(20_000)}`;
@@ -65,7 +65,7 @@ describe('interop: crlfile, dhparamfile, bind_interface, http_dir of mqt serve',
   before(async function () {
     requireMosquitto(this);
     openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-conf-extras-'));
+    dir = await makeTempFolder('mqt-serve-conf-extras');
     pki = await opensslPki(openssl);
     await run(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe3072', '-out', file('dh3072.pem')]);
     await mkdir(file('www'));
@@ -144,7 +144,7 @@ describe('interop: mqt serve refuses bad crlfile, dhparamfile, bind_interface, h
   let pki: OpensslPki;
   before(async function () {
     const openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-conf-extras-bad-'));
+    dir = await makeTempFolder('mqt-serve-conf-extras-bad');
     pki = await opensslPki(openssl);
   });
   after(() => rm(dir, { recursive: true, force: true }));

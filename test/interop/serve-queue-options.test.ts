@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
 import { RawClient } from '../support/raw-client.js';
 import { mosquittoPub, mosquittoSub, stopAllTools } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-queue-'));
+const dir = await makeTempFolder('mqt-serve-queue');
 
 /** mqt serve with `lines` after an anonymous listener on the port it picks. */
 function serveWith(lines: string[]): Promise<RunningServe> {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort, useBusyPort } from '../support/ports.js';
 import { LISTENING, confArgs, startServe } from '../support/serve.js';
 import { MQT_BIN, SUBSCRIBED, TOOL_ENV, mosquittoPub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 import { unique } from '../support/hooks.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-'));
+const dir = await makeTempFolder('mqt-serve');
 
 async function conf(name: string, lines: string[]): Promise<string> {
   const path = join(dir, name);

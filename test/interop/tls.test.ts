@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireOpenssl, requireScript } from '../support/tools.js';
 import { brokerSubscribed, unique } from '../support/hooks.js';
@@ -9,6 +8,7 @@ import { opensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
 import { failedWith } from '../support/failures.js';
 import { MQT_BIN, mqt, startMqt, startTool, stopAllTools, type ToolResult } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * mqt pub and sub over TLS to a real mosquitto whose certificates openssl made, as in the
@@ -25,7 +25,7 @@ describe('interop: TLS with openssl certificates', function () {
   before(async function () {
     requireMosquitto(this);
     const openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-tls-'));
+    dir = await makeTempFolder('mqt-tls');
     pki = await opensslPki(openssl);
     for (const key of Object.keys(port) as (keyof typeof port)[]) port[key] = await freePort();
     const listener = (p: number, files: { cert: string; key: string }): string[] => [

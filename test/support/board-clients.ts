@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT, runTool, which } from './spawn.js';
 import { skipOrFail } from './tools.js';
+import { makeTempFolder } from './run-folder.js';
 
 /**
  * The two small C clients of shared/reference/cert-psk.md (Appendix A), built from
@@ -24,7 +24,7 @@ const BEARSSL_INCLUDE = '/usr/include/bearssl';
 async function buildBoardClients(ctx: Mocha.Context): Promise<BoardClients> {
   const gcc = which('gcc') ?? which('cc');
   if (gcc === undefined) skipOrFail(ctx, 'the board-client tests need a C compiler (apt-get install gcc)');
-  const dir = await mkdtemp(join(tmpdir(), 'mqt-board-clients-'));
+  const dir = await makeTempFolder('mqt-board-clients');
   const builds: [string, string[]][] = [
     ['mbedcli', ['-lmbedtls', '-lmbedx509', '-lmbedcrypto']],
     ['brcli', [...(existsSync(BEARSSL_INCLUDE) ? [`-I${BEARSSL_INCLUDE}`] : []), '-lbearssl']],

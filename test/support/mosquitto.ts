@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { assertMaySpawn, runTool, which } from './spawn.js';
 import { skipOrFail } from './tools.js';
+import { makeTempFolder } from './run-folder.js';
 
 export interface Mosquitto {
   port: number;
@@ -92,7 +92,7 @@ export async function startMosquitto(extraConfigLines: string[] = []): Promise<M
   const binary = which('mosquitto');
   if (binary === undefined) throw new Error('mosquitto is not installed');
   assertMaySpawn('mosquitto');
-  const dir = await mkdtemp(join(tmpdir(), 'mqt-mosquitto-'));
+  const dir = await makeTempFolder('mqt-mosquitto');
   const failures: string[] = [];
   // The port is free when chosen but may be taken before mosquitto binds it: retry a few times.
   for (let attempt = 1; attempt <= 3; attempt++) {

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,26 +32,11 @@ export function runFolder(): string {
   return folder;
 }
 
-/** A new empty folder (`prefix` + random letters) inside the run folder; the caller removes it. */
+/**
+ * A new empty folder (`prefix`, a dash, random letters) for a test. The caller removes it when done;
+ * whatever is left goes with the run folder.
+ */
 export function makeTempFolder(prefix: string): Promise<string> {
   return mkdtemp(join(runFolder(), `${prefix}-`));
 }
 
-/**
- * Registers the hooks of a suite that needs a folder of its own: made empty in `before`, removed
- * with everything in it in `after`. Returns its path (valid from the `before` hook on).
- */
-export function useTempFolder(prefix: string): () => string {
-  let folder: string | undefined;
-  before(async () => {
-    folder = await makeTempFolder(prefix);
-  });
-  after(async () => {
-    if (folder !== undefined) await rm(folder, { recursive: true, force: true });
-    folder = undefined;
-  });
-  return () => {
-    if (folder === undefined) throw new Error('no temporary folder outside the suite');
-    return folder;
-  };
-}

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
 import { DurableStore, type JournalPort } from '../../../src/lib/broker/persistence/durable.js';
 import { Journal } from '../../../src/lib/broker/persistence/journal.js';
 import type { JournalRecord } from '../../../src/lib/broker/persistence/records.js';
 import { restoreBroker } from '../../../src/lib/broker/persistence/startup.js';
 import { RawClient } from '../../support/raw-client.js';
 import { startTestBroker, type TestBroker } from '../../support/test-broker.js';
+import { makeTempFolder } from '../../support/run-folder.js';
 
 const SETTINGS = { dir: '', autosaveInterval: 0, autosaveOnChanges: false };
 
@@ -48,7 +47,7 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
   const raws: RawClient[] = [];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-durable-'));
+    dir = await makeTempFolder('mqt-durable');
   });
   afterEach(async () => {
     for (const r of raws.splice(0)) r.close();
