@@ -100,14 +100,20 @@ export class RawClient {
     await this.next('pingresp');
   }
 
+  /** Every packet of `type` received and not yet taken, in order; they are taken. */
+  take<T extends Packet['type']>(type: T): PacketOf<T>[] {
+    const taken = this.received.filter((p): p is PacketOf<T> => p.type === type);
+    for (const packet of taken) this.received.splice(this.received.indexOf(packet), 1);
+    return taken;
+  }
+
   /**
    * After a ping round trip, asserts that no packet of `type` is waiting. Call it once whatever
    * could have caused one is known to have been handled (e.g. the publisher's PUBACK or ping).
    */
   async assertNone(type: Packet['type'], message?: string): Promise<void> {
     await this.ping();
-    const unexpected = this.received.filter((p) => p.type === type);
-    assert.deepEqual(unexpected, [], message ?? `unexpected ${type}`);
+    assert.deepEqual(this.take(type), [], message ?? `unexpected ${type}`);
   }
 
   /** Resolves once the other side has closed the connection; rejects after timeoutMs. */
