@@ -13,7 +13,14 @@ function run(command, args, collect) {
     child.stdout.on('data', (chunk) => collect.push(chunk));
     child.stderr.on('data', (chunk) => collect.push(chunk));
   }
-  return { child, status: new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1))) };
+  const status = new Promise((resolve) => {
+    child.once('error', (err) => {
+      process.stderr.write(`${command} ${args.join(' ')}: ${err.message}\n`);
+      resolve(1);
+    });
+    child.once('close', (code) => resolve(code ?? 1));
+  });
+  return { child, status };
 }
 
 const build = await run('npm', ['run', '--silent', 'build']).status;
@@ -23,7 +30,7 @@ const checks = ['typecheck', 'lint'].map((script) => {
   const output = [];
   const { child, status } = run('npm', ['run', '--silent', script], output);
   try {
-    setPriority(child.pid, 10);
+    if (child.pid !== undefined) setPriority(child.pid, 10);
   } catch {
     // Not allowed here (some containers): it then just competes with mocha for the CPU.
   }
