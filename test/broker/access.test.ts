@@ -23,7 +23,7 @@ describe('broker: access hooks, sessions and shutdown', function () {
     const willer = await client({ clientId: 'wl', will: { topic: 'secret/will', payload: Buffer.from('no'), qos: 0, retain: false } });
     willer.close();
     await b.waitForLog(/Client wl closed its connection\./);
-    await assert.rejects(sub.next('publish', 200));
+    await sub.assertNone('publish');
   });
 
   it('applies canRead to deliveries and retained messages, canSubscribe to subscriptions', async () => {
@@ -36,7 +36,7 @@ describe('broker: access hooks, sessions and shutdown', function () {
     assert.deepEqual((await v4.next('suback')).reasonCodes, [0, 0x80]);
     const retained = await v4.next('publish');
     assert.equal(retained.payload.toString(), 'shown');
-    await assert.rejects(v4.next('publish', 200));
+    await v4.assertNone('publish');
     const v5 = await client({ clientId: 'r5' }, 5);
     v5.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'secret/+', qos: 1 }] });
     assert.deepEqual((await v5.next('suback')).reasonCodes, [0x87]);
@@ -50,7 +50,7 @@ describe('broker: access hooks, sessions and shutdown', function () {
     c.send({ type: 'unsubscribe', packetId: 2, topicFilters: ['a', 'b'] });
     assert.deepEqual((await c.next('unsuback')).reasonCodes, [0, 0x11]);
     c.send({ type: 'publish', topic: 'a', payload: Buffer.from('x'), qos: 0, retain: false, dup: false });
-    await assert.rejects(c.next('publish', 200));
+    await c.assertNone('publish');
   });
 
   it('ends a v5 session when its expiry interval runs out', async function () {

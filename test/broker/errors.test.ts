@@ -94,7 +94,7 @@ describe('broker: bad input, limits and wills', function () {
     c.send({ type: 'publish', topic: 'size/a', payload: Buffer.alloc(11), qos: 1, retain: false, dup: false, packetId: 1 });
     assert.equal((await c.next('puback')).reasonCode, 0x95);
     await b.waitForLog(/notice: Dropped too large PUBLISH from sz \(d0, q1, r0, m1, 'size\/a', \.\.\. \(11 bytes\)\)/);
-    await assert.rejects(watcher.next('publish', 200));
+    await watcher.assertNone('publish');
     const sys = await client({ clientId: 'sys' });
     sys.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$SYS/broker/publish/messages/dropped', qos: 0 }] });
     // The retained value from before the drop comes first; the next update says 1.
@@ -123,7 +123,7 @@ describe('broker: bad input, limits and wills', function () {
       back.send({ type: 'puback', packetId: m.packetId! });
     }
     assert.deepEqual(got, ['1', '2', '3']);
-    await assert.rejects(back.next('publish', 200));
+    await back.assertNone('publish');
   });
 
   it('sends the will after a v5 DISCONNECT 0x04, but not after a normal DISCONNECT', async () => {
@@ -135,7 +135,7 @@ describe('broker: bad input, limits and wills', function () {
     const withWill = await client({ clientId: 'ww', will: will('w/asked') }, 5);
     withWill.send({ type: 'disconnect', reasonCode: 0x04 });
     assert.equal((await watcher.next('publish')).topic, 'w/asked');
-    await assert.rejects(watcher.next('publish', 200));
+    await watcher.assertNone('publish');
   });
 
   it('holds a will for its delay, and a reconnect within it cancels the will', async function () {
@@ -165,8 +165,7 @@ describe('broker: bad input, limits and wills', function () {
     pub.send({ type: 'publish', topic: 'p', payload: Buffer.from('unacked'), qos: 1, retain: false, dup: false, packetId: 1 });
     const first = await sub.next('publish');
     sub.close();
-    await sub.closed;
-    await new Promise((r) => setTimeout(r, 50));
+    await suite.broker().waitForLog(/Client keep closed its connection\./);
     pub.send({ type: 'publish', topic: 'p', payload: Buffer.from('queued'), qos: 1, retain: false, dup: false, packetId: 2 });
     await pub.next('puback');
     await pub.next('puback');

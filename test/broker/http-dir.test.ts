@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHttpDir } from '../../src/lib/broker/http-dir.js';
 import { MqttError } from '../../src/lib/errors.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 interface Answer {
   status: number;
@@ -33,7 +33,7 @@ describe('http_dir: static files of a websockets listener', () => {
   let server: Server;
   let port: number;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-http-dir-'));
+    dir = await makeTempFolder('mqt-http-dir');
     const www = join(dir, 'www');
     await mkdir(join(www, 'app'), { recursive: true });
     await writeFile(join(www, 'index.html'), '<h1>broker</h1>');

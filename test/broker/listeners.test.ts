@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer, type Server } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { ListenerConfig } from '../../src/lib/broker/config/types.js';
 import { openListeners } from '../../src/lib/broker/listeners.js';
 import type { BrokerHandle, ConnectionInfo, LogLevel } from '../../src/lib/broker/types.js';
 import { MqttError } from '../../src/lib/errors.js';
 import type { TransportStream } from '../../src/lib/transport/types.js';
-import { freePort } from '../support/ports.js';
+import { freePort, useBusyPort } from '../support/ports.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** A BrokerHandle that only records what it was handed and echoes one byte back. */
 function stubBroker(): BrokerHandle & { accepted: ConnectionInfo[] } {
@@ -44,7 +45,7 @@ describe('serve listeners', () => {
   const logged: string[] = [];
   const options = { tcpNoDelay: true, log: (level: LogLevel, text: string) => logged.push(`${level}: ${text}`) };
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-listeners-'));
+    dir = await makeTempFolder('mqt-listeners');
   });
   after(() => rm(dir, { recursive: true, force: true }));
   beforeEach(() => {
@@ -115,16 +116,10 @@ describe('serve listeners', () => {
   });
 
   describe('when one listener cannot be opened', () => {
-    let blocker: Server;
-    let busy: number;
-    before(async () => {
-      busy = await freePort();
-      blocker = createServer();
-      await new Promise<void>((resolve) => blocker.listen(busy, '127.0.0.1', resolve));
-    });
-    after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const busyPort = useBusyPort();
 
     it('the error names address and port, and the listeners opened before it are closed', async () => {
+      const busy = busyPort();
       const free = await freePort();
       const err: unknown = await openListeners([tcp(free, { bindAddress: '127.0.0.1' }), tcp(busy, { bindAddress: '127.0.0.1' })], stubBroker(), options).catch((e: unknown) => e);
       assert.ok(err instanceof MqttError);
@@ -133,6 +128,7 @@ describe('serve listeners', () => {
     });
 
     it('an unknown host name is one line too', async () => {
+      const busy = busyPort();
       await assert.rejects(openListeners([tcp(busy, { bindAddress: 'no-such-host.invalid' })], stubBroker(), options), {
         message: `Unable to listen on no-such-host.invalid port ${busy}: no such host.`,
       });

@@ -39,7 +39,7 @@ describe('broker: routing', function () {
     const msg = await sub.next('publish');
     assert.equal(msg.qos, 2);
     assert.equal(msg.packetId, 1, 'outgoing packet ids start at 1');
-    await assert.rejects(sub.next('publish', 300));
+    await sub.assertNone('publish');
   });
 
   it('gives each QoS 1 subscriber of the same message its own packet id', async () => {
@@ -65,7 +65,7 @@ describe('broker: routing', function () {
     const msg = await sub.next('publish');
     assert.deepEqual([...(msg.properties?.subscriptionIdentifiers ?? [])].sort(), [7, 9]);
     assert.equal(msg.qos, 1);
-    await assert.rejects(sub.next('publish', 300));
+    await sub.assertNone('publish');
   });
 
   it('never matches $-topics with a leading wildcard', async () => {
@@ -76,7 +76,7 @@ describe('broker: routing', function () {
     publish(pub, '$SYS/x', 'sys');
     const msg = await sub.next('publish');
     assert.equal(msg.topic, '$SYS/x');
-    await assert.rejects(sub.next('publish', 300));
+    await sub.assertNone('publish');
   });
 
   it('shares a $share group: each message goes to one member, in turn', async () => {
@@ -93,16 +93,17 @@ describe('broker: routing', function () {
   it('honours no local, retain as published and retain handling', async () => {
     const pub = await client('p', 5);
     publish(pub, 'r/1', 'kept', 0, true);
+    await pub.ping();
     const me = await client('me', 5);
     await subscribe(me, [{ topicFilter: 'r/#', qos: 0, noLocal: true, retainAsPublished: true, retainHandling: 2 }]);
-    await assert.rejects(me.next('publish', 200), 'retain handling 2 sends no retained message');
+    await me.assertNone('publish', 'retain handling 2 sends no retained message');
     publish(me, 'r/2', 'mine');
     publish(pub, 'r/3', 'theirs', 0, true);
     const got = await me.next('publish');
     assert.equal(got.payload.toString(), 'theirs');
     assert.equal(got.retain, true, 'retain as published keeps the flag');
     await subscribe(me, [{ topicFilter: 'r/#', qos: 0, retainHandling: 1 }]);
-    await assert.rejects(me.next('publish', 200), 'retain handling 1 skips an existing subscription');
+    await me.assertNone('publish', 'retain handling 1 skips an existing subscription');
     const other = await client('o', 5);
     await subscribe(other, [{ topicFilter: 'r/#', qos: 0 }]);
     const retained = [await other.next('publish'), await other.next('publish')];
@@ -124,7 +125,7 @@ describe('broker: routing', function () {
     assert.deepEqual([live.payload.length, live.retain], [0, false]);
     const late = await client('late');
     await subscribe(late, [{ topicFilter: 't', qos: 0 }]);
-    await assert.rejects(late.next('publish', 200));
+    await late.assertNone('publish');
   });
 
   it('passes v5 properties through and sends the remaining message expiry', async () => {

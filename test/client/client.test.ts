@@ -6,7 +6,8 @@ import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import type { PublishPacket } from '../../src/lib/protocol/packets.js';
 import { ReasonCode } from '../../src/lib/protocol/reason-codes.js';
-import { ScriptedServer, type ServerPeer } from './scripted-server.js';
+import type { RawClient } from '../support/raw-client.js';
+import { ScriptedServer } from '../support/scripted-server.js';
 
 const TARGET = (port: number) => ({ kind: 'tcp' as const, host: '127.0.0.1', port });
 
@@ -90,8 +91,7 @@ describe('MqttClient against a scripted server', () => {
     const all = [1, 2, 3, 4, 5].map((n) => client.publish({ topic: 't', payload: Buffer.from(String(n)), qos: 1, retain: false }));
     const first = await peer.next('publish');
     const second = await peer.next('publish');
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(peer.received.filter((p) => p.type === 'publish').length, 0, 'a third PUBLISH went out before an ack');
+    await peer.assertNone('publish', 'a third PUBLISH went out before an ack');
     peer.send({ type: 'puback', packetId: first.packetId! });
     const third = await peer.next('publish');
     assert.equal(third.payload.toString(), '3');
@@ -114,7 +114,7 @@ describe('MqttClient against a scripted server', () => {
     await closed;
 
     const reconnecting = connectClient(client, TARGET(port));
-    const peer2: ServerPeer = await server.nextPeer();
+    const peer2: RawClient = await server.nextPeer();
     await peer2.next('connect');
     peer2.send({ type: 'connack', sessionPresent: true, reasonCode: 0 });
     await reconnecting;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { indexFlags, readArgv } from '../../src/commands/options/argv.js';
 import { benchOptionGroups, resolveBench } from '../../src/commands/options/bench.js';
-import { mqt } from '../support/spawn.js';
 
 const byFlag = indexFlags(benchOptionGroups);
 const resolve = (argv: string[]): ReturnType<typeof resolveBench> => resolveBench(readArgv(argv, byFlag, { positionals: true, interleaved: true }));
@@ -55,13 +54,4 @@ describe('bench options', () => {
       assert.throws(() => resolve(argv), (err: Error) => message.test(err.message));
     });
   }
-
-  it('a bad flag or topic template: one line and the --help hint, exit 1, before any connection', async () => {
-    const bad = await mqt(['bench', 'pub', '-s', '1', '-p', '1']);
-    assert.deepEqual([bad.code, bad.stdout], [1, '']);
-    assert.equal(bad.stderr, "Error: Invalid -s '1': a whole number from 20 to 1000000.\nUse 'mqt bench --help' to see usage.\n");
-    const topic = await mqt(['bench', 'pub', '-t', 'a/+/%i', '-p', '1']);
-    assert.equal(topic.code, 1);
-    assert.match(topic.stderr, /^Error: Invalid topic 'a\/\+\/0' for publisher 0: no \+ or # in a topic name\.\nUse/);
-  });
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../support/ports.js';
 import { MQT_BIN, runTool, startTool } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** The modules the hook saw loaded. */
 function loadedIn(stderr: string): string[] {
@@ -23,7 +23,7 @@ describe('lazy loading of the heavy dependencies', function () {
   let hook: string;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-lazy-'));
+    dir = await makeTempFolder('mqt-lazy');
     hook = join(dir, 'hook.cjs');
     await writeFile(
       hook,
@@ -81,7 +81,7 @@ Module._load = function (request, ...rest) {
   });
 
   it('serve --tls loads node-forge only when it makes the certificates, not when it reuses them', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mqt-lazy-serve-tls-'));
+    const dir = await makeTempFolder('mqt-lazy-serve-tls');
     try {
       const tls = async () => served(['--tls-port', String(await freePort()), '--tls-dir', dir]);
       assert.deepEqual((await tls()).sort(), ['node-forge', 'node:tls']);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexFlags, readArgv } from '../../src/commands/options/argv.js';
 import { resolveConnect } from '../../src/commands/options/connect.js';
 import { subOptionGroups } from '../../src/commands/options/sub.js';
 import { UsageError } from '../../src/commands/ui/usage-error.js';
 import type { TcpTarget } from '../../src/lib/transport/types.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const subFlags = indexFlags(subOptionGroups);
 
@@ -29,7 +29,7 @@ describe('TLS flags', () => {
   let dir: string;
   let ca: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-tls-options-'));
+    dir = await makeTempFolder('mqt-tls-options');
     ca = join(dir, 'ca.crt');
     await writeFile(ca, CA);
   });

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, lstat, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { writeFileAtomic } from '../../src/lib/fs/atomic-write.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 describe('atomic file writes', () => {
   let dir = '';
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-atomic-'));
+    dir = await makeTempFolder('mqt-atomic');
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { access, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { access, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { lockFile, withFileLock } from '../../src/lib/fs/lock-file.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
-/** The pid of a process that has exited: nobody holds a lock under it. */
+/**
+ * A pid no process can have (Linux keeps pids below 2^22, macOS below 100000): nobody holds a
+ * lock under it, and finding one takes no process of our own.
+ */
 function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', '0']);
-  return child.pid;
+  return 2 ** 22 + 1;
 }
 
 function isFileLocked(err: unknown): boolean {
@@ -20,7 +22,7 @@ describe('lock files', () => {
   let dir = '';
   let target = '';
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-lock-'));
+    dir = await makeTempFolder('mqt-lock');
     target = join(dir, 'pw');
   });
   afterEach(async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { countedTopics, startCounter, summaryOf } from '../support/bench.js';
 import { unique } from '../support/hooks.js';
@@ -9,6 +8,7 @@ import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { startServe, type RunningServe } from '../support/serve.js';
 import { mqt, stopAllTools, type ToolHandle } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** Waits for the counter and asserts it took `perTopic` messages on each of `prefix/0..publishers-1`. */
 async function assertCounted(counter: ToolHandle, prefix: string, publishers: number, perTopic: number): Promise<void> {
@@ -32,7 +32,7 @@ describe('interop: mqt bench against mqt serve', function () {
 
   before(async function () {
     requireMosquitto(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-bench-serve-'));
+    dir = await makeTempFolder('mqt-bench-serve');
   });
   // A broker per test: afterEach's stopAllTools ends it with the counters.
   beforeEach(async () => {

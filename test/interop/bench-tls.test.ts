@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { countedTopics, startCounter, summaryOf } from '../support/bench.js';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { mqt, stopAllTools } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * mqt bench over TLS to a real mosquitto listener with the certificates `mqt gen-ca` made: the
@@ -22,7 +21,7 @@ describe('interop: mqt bench over TLS to mosquitto', function () {
 
   before(async function () {
     requireMosquitto(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-bench-tls-'));
+    dir = await makeTempFolder('mqt-bench-tls');
     const made = await mqt(['gen-ca', '--out', dir, '--json'], { timeoutMs: 20_000 });
     assert.equal(made.code, 0, made.stderr);
     const printed = JSON.parse(made.stdout) as { ca: { cert: string; name: string }; mosquittoConf: string[] };

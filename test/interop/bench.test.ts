@@ -176,3 +176,14 @@ describe('interop: mqt bench catches the QoS 1 messages mosquitto drops', functi
     assert.match(broker().log(), new RegExp(`Outgoing messages are being dropped for client ${ids}sub0`));
   });
 });
+
+describe('interop: mqt bench refuses bad options', function () {
+  it('a bad flag or topic template: one line and the --help hint, exit 1, before any connection', async () => {
+    const bad = await mqt(['bench', 'pub', '-s', '1', '-p', '1']);
+    assert.deepEqual([bad.code, bad.stdout], [1, '']);
+    assert.equal(bad.stderr, "Error: Invalid -s '1': a whole number from 20 to 1000000.\nUse 'mqt bench --help' to see usage.\n");
+    const topic = await mqt(['bench', 'pub', '-t', 'a/+/%i', '-p', '1']);
+    assert.equal(topic.code, 1);
+    assert.match(topic.stderr, /^Error: Invalid topic 'a\/\+\/0' for publisher 0: no \+ or # in a topic name\.\nUse/);
+  });
+});

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AclFile } from '../../src/lib/broker/auth/acl-file.js';
 import { PasswordFile } from '../../src/lib/broker/auth/password-file.js';
@@ -12,6 +11,7 @@ import type { PublishPacket } from '../../src/lib/protocol/packets.js';
 import { ACL_TEXT, ALICE, ANON, BOB, CAROL, DAVE, PLUS_ID, ROOT, ROWS, type Who } from '../broker/auth/acl-table.js';
 import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { confArgs, startServe, stopServe } from '../support/serve.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** A topic each client may read, published after the row's message: once it arrives, the row's has or never will. */
 const SYNC = new Map<Who, string>([
@@ -69,7 +69,7 @@ for (const target of TARGETS) {
     const acl = AclFile.fromText('acl', ACL_TEXT);
 
     before(async function () {
-      dir = await mkdtemp(join(tmpdir(), 'mqt-acl-interop-'));
+      dir = await makeTempFolder('mqt-acl-interop');
       const path = join(dir, 'acl');
       await writeFile(path, ACL_TEXT);
       // No password_file: with allow_anonymous true the broker takes any username as given.
@@ -154,7 +154,7 @@ for (const target of TARGETS) {
     let table: PasswordFile | undefined;
 
     before(async function () {
-      dir = await mkdtemp(join(tmpdir(), 'mqt-pw-interop-'));
+      dir = await makeTempFolder('mqt-pw-interop');
       const file = await passwordFile(dir, { alice: 'secret', bob: 'hunter2' });
       // Lines mosquitto leaves out (and logs) while it goes on with the rest.
       await appendFile(file, `carol:secret\nnocolon\ndave:$7$0$c2FsdHNhbHRzYWx0$aGFzaA==\nerin:$6$AAAA$AAAA\n`);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { MQT_BIN, runTool, which } from '../support/spawn.js';
+import { MQT_BIN, runTool } from '../support/spawn.js';
 import { useBroker } from '../support/hooks.js';
+import { requireScript } from '../support/tools.js';
 
 const ESC = '\u001b[';
 
@@ -19,7 +20,7 @@ describe('colour on a terminal only', function () {
   }
 
   before(function () {
-    if (which('script') === undefined) this.skip();
+    requireScript(this);
   });
 
   it('colours the Error: prefix and the -d lines on a terminal', async () => {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { useBroker, unique } from '../support/hooks.js';
 import { passwordFile, requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { type ToolResult, mosquittoPub, mqt, runTool, stopAllTools, which } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const firstLine = (text: string): string => text.split('\n').find((l) => l !== '') ?? '';
 
@@ -47,7 +46,7 @@ describe('interop: exit codes and error messages', function () {
   describe('a broker with a password file and allow_anonymous false', () => {
     let dir = '';
     const { hp } = useBroker(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'mqt-passwd-'));
+      dir = await makeTempFolder('mqt-passwd');
       const file = await passwordFile(dir, { alice: 'secret', bob: 'pa ss:wörd' });
       return ['allow_anonymous false', `password_file ${file}`];
     });

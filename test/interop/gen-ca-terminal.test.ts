@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspectCertificate } from '../../src/lib/pki/inspect.js';
-import { skipOrFail } from '../support/board-clients.js';
-import { MQT_BIN, mqt, startTool, stopAllTools, which, type ToolHandle } from '../support/spawn.js';
+import { requireScript } from '../support/tools.js';
+import { MQT_BIN, mqt, startTool, stopAllTools, type ToolHandle } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * gen-ca at a terminal: `script` gives it a pseudo-terminal (sized, or inquirer cannot draw),
@@ -16,10 +16,8 @@ describe('interop: gen-ca at a terminal', function () {
   let script: string;
 
   before(async function () {
-    const found = which('script');
-    if (found === undefined) skipOrFail(this, "the terminal tests need util-linux's script (apt-get install bsdutils)");
-    script = found ?? 'script';
-    dir = await mkdtemp(join(tmpdir(), 'mqt-gen-ca-tty-'));
+    script = requireScript(this);
+    dir = await makeTempFolder('mqt-gen-ca-tty');
   });
   afterEach(() => stopAllTools());
   after(() => (dir === undefined ? undefined : rm(dir, { recursive: true, force: true })));

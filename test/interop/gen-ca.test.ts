@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { boardResult, requireOpenssl, useBoardClients } from '../support/board-clients.js';
+import { boardResult, useBoardClients } from '../support/board-clients.js';
+import { requireOpenssl } from '../support/tools.js';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { mosquittoPub, mosquittoSub, mqt, runTool, stopAllTools } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 interface Summary {
   ca: { cert: string; created: boolean };
@@ -36,7 +37,7 @@ describe('interop: gen-ca with mosquitto, openssl and board clients', function (
   before(async function () {
     requireMosquitto(this);
     openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-gen-ca-'));
+    dir = await makeTempFolder('mqt-gen-ca');
     certs = join(dir, 'certs');
     const made = await mqt(['gen-ca', '--out', certs, '--client', 'device1', '--json'], { timeoutMs: 30_000 });
     assert.equal(made.code, 0, made.stderr);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { boardResult, useBoardClients } from '../support/board-clients.js';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { mosquittoPub, mqt, stopAllTools } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 interface PskOutput {
   entries: { identity: string; key: string }[];
@@ -30,7 +30,7 @@ describe('interop: gen-psk with mosquitto', function () {
 
   before(async function () {
     requireMosquitto(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-gen-psk-'));
+    dir = await makeTempFolder('mqt-gen-psk');
     pskFile = join(dir, 'psk.txt');
     await writeFile(pskFile, '# classroom keys\nbtsiot1:0123456789abcdef0123\n', { mode: 0o600 });
     const made = await mqt(['gen-psk', 'dev1', '--file', pskFile, 'dev2', '--json']);

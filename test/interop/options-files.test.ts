@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brokerSubscribed, unique, useBroker } from '../support/hooks.js';
 import { passwordFile } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { mosquittoPub, mqt, startMqt } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * Options files ($XDG_CONFIG_HOME/mqt_pub, mqt_sub), -o FILE and --profile NAME against a broker
@@ -16,7 +16,7 @@ describe('interop: options files and profiles', function () {
   let dir = '';
   let config = '';
   const { broker, hp } = useBroker(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-options-files-'));
+    dir = await makeTempFolder('mqt-options-files');
     const file = await passwordFile(dir, { btsiot1: 'btsiotpass1' });
     return ['allow_anonymous false', `password_file ${file}`];
   });

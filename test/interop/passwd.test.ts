@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useBroker } from '../support/hooks.js';
 import { type Mosquitto, passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { MQT_BIN, type ToolResult, mosquittoPub, mqt, runTool, startTool, stopAllTools, which } from '../support/spawn.js';
+import { requireScript } from '../support/tools.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -52,7 +53,7 @@ describe('interop: mqt passwd', function () {
   };
   before(async function () {
     requireMosquitto(this);
-    root = await mkdtemp(join(tmpdir(), 'mqt-passwd-'));
+    root = await makeTempFolder('mqt-passwd');
   });
   after(async () => {
     if (root !== '') await rm(root, { recursive: true, force: true });
@@ -206,10 +207,10 @@ describe('interop: mqt passwd', function () {
   });
 
   describe('on a terminal', () => {
-    const script = which('script');
+    let script = 'script';
     /** Runs `mqt ARGS` on a pseudo-terminal (util-linux script), typing each answer once its prompt shows. */
     async function onTerminal(args: string, answers: [RegExp, string][]): Promise<ToolResult> {
-      const tool = startTool(script ?? 'script', ['-qefc', `'${process.execPath}' '${MQT_BIN}' passwd ${args}`, '/dev/null']);
+      const tool = startTool(script, ['-qefc', `'${process.execPath}' '${MQT_BIN}' passwd ${args}`, '/dev/null']);
       for (const [prompt, keys] of answers) {
         await tool.waitForOutput(prompt, TIMEOUT_MS, 'stdout');
         tool.write(keys);
@@ -217,7 +218,7 @@ describe('interop: mqt passwd', function () {
       return tool.waitForExit(TIMEOUT_MS);
     }
     before(function () {
-      if (script === undefined) this.skip();
+      script = requireScript(this);
     });
 
     it('asks twice with the input hidden, and the password works', async () => {

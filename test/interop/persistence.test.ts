@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../support/ports.js';
 import { RUNNING } from '../support/serve.js';
 import { mosquittoPub, mosquittoSub, mqt, startMosquittoSub, startMqt, startTool, stopAllTools, which, type ToolHandle } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * `persistence true`: mqt serve is stopped (SIGTERM) or killed (SIGKILL) and started again on
@@ -20,7 +20,7 @@ describe('interop: mqt serve persistence', function () {
   const hp = (): string[] => ['-h', '127.0.0.1', '-p', String(port)];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-persist-'));
+    dir = await makeTempFolder('mqt-persist');
     port = await freePort();
     conf = join(dir, 'mosquitto.conf');
     const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'max_queued_messages 0'];

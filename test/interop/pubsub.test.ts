@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
 import { type ToolHandle, SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * mqt pub → mosquitto_sub, mosquitto_pub → mqt sub and mqt pub → mqt sub, at every QoS and
@@ -61,7 +61,7 @@ describe('interop: publish and subscribe across mqt and mosquitto', function () 
     let dir = '';
     let file = '';
     before(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'mqt-binary-'));
+      dir = await makeTempFolder('mqt-binary');
       file = join(dir, 'payload.bin');
       await writeFile(file, payload);
     });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ScriptedServer } from '../client/scripted-server.js';
+import { ScriptedServer } from '../support/scripted-server.js';
 import { unique, useBroker } from '../support/hooks.js';
 import { mqt, startMqt } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * mqt rr exits with the reason code of a refused SUBACK or PUBACK (mosquitto_rr exits 0). mosquitto
@@ -15,7 +15,7 @@ describe('interop: mqt rr refused by the broker', function () {
   this.timeout(15_000);
   let dir = '';
   const { hp } = useBroker(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-rr-acl-'));
+    dir = await makeTempFolder('mqt-rr-acl');
     const acl = join(dir, 'acl');
     await writeFile(acl, 'topic read resp/#\n');
     return [`acl_file ${acl}`];

@@ -4,7 +4,8 @@ import { MqttClient, type OutgoingMessage } from '../../src/lib/client/client.js
 import { connectClient } from '../../src/lib/client/connect.js';
 import type { PublishPacket } from '../../src/lib/protocol/packets.js';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { MQT_BIN, mqt, runTool, startMosquittoSub, startMqt, which } from '../support/spawn.js';
+import { MQT_BIN, mqt, runTool, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { requireTool } from '../support/tools.js';
 
 /**
  * mqt rr against a real mosquitto, answered by a responder written with our MqttClient (or with
@@ -164,8 +165,7 @@ describe('interop: mqt rr', function () {
   });
 
   it("-d prints mosquitto_rr's lines, then the DISCONNECT mosquitto_rr leaves out", async function () {
-    const mosquittoRr = which('mosquitto_rr');
-    if (mosquittoRr === undefined) this.skip();
+    const mosquittoRr = requireTool(this, 'mosquitto_rr', 'apt-get install mosquitto-clients, 2.0 or later');
     const base = unique('rr');
     await responder(`${base}/req`, echo());
     const args = ['-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-q', '1', '-d', '-W', '5'];

@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useBroker } from '../support/hooks.js';
 import { passwordFile } from '../support/mosquitto.js';
-import { MQT_BIN, mqt, startTool, which } from '../support/spawn.js';
+import { MQT_BIN, mqt, startTool } from '../support/spawn.js';
+import { requireScript } from '../support/tools.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** Passwords that stay off argv: --pw-env and --pw-file, and -P alone outside a terminal. */
 describe('interop: passwords off the command line', function () {
   this.timeout(15_000);
   let dir = '';
   const { hp } = useBroker(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-secrets-'));
+    dir = await makeTempFolder('mqt-secrets');
     const file = await passwordFile(dir, { btsiot1: 'btsiotpass1' });
     return ['allow_anonymous false', `password_file ${file}`];
   });
@@ -50,8 +51,7 @@ describe('interop: passwords off the command line', function () {
   });
 
   it('-P alone on a terminal asks without echo, and the password works', async function () {
-    const script = which('script');
-    if (script === undefined) this.skip();
+    const script = requireScript(this);
     const command = [process.execPath, MQT_BIN, 'pub', ...hp(), '-u', 'btsiot1', '-t', 'PV/sunshine', '-m', 'yes', '-P']
       .map((a) => `'${a}'`)
       .join(' ');

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { requireOpenssl } from '../support/board-clients.js';
+import { requireOpenssl } from '../support/tools.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
-import { makeOpensslPki, type OpensslPki } from '../support/openssl-pki.js';
+import { opensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
 import { assertOneConfigError, confArgs, startServe, type RunningServe } from '../support/serve.js';
 import { mosquittoPub, mqt, runTool } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** More than Node's default limit of 16 KiB of HTTP headers. */
 const BIG_COOKIE = `session=${'c'.repeat(20_000)}`;
@@ -46,7 +46,7 @@ describe('interop: crlfile, dhparamfile, bind_interface, http_dir of mqt serve',
       `cafile ${pki.ca}`,
       ...server,
       'require_certificate true',
-      `crlfile ${file('crl.pem')}`,
+      `crlfile ${pki.crl}`,
       `listener ${ports.dh} 127.0.0.1`,
       ...server,
       `dhparamfile ${file('dh3072.pem')}`,
@@ -65,13 +65,8 @@ describe('interop: crlfile, dhparamfile, bind_interface, http_dir of mqt serve',
   before(async function () {
     requireMosquitto(this);
     openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-conf-extras-'));
-    pki = await makeOpensslPki(openssl, dir);
-    await run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('revoked.key'), '-out', file('revoked.csr'), '-subj', '/CN=stolen']);
-    await run(['x509', '-req', '-in', file('revoked.csr'), '-CA', pki.ca, '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('revoked.crt'), '-days', '30', '-extfile', file('client.ext')]);
-    const ca = ['-config', file('ca.cnf'), '-cert', pki.ca, '-keyfile', file('ca.key')];
-    await run(['ca', ...ca, '-revoke', file('revoked.crt')]);
-    await run(['ca', ...ca, '-gencrl', '-crldays', '2', '-out', file('crl.pem')]);
+    dir = await makeTempFolder('mqt-serve-conf-extras');
+    pki = await opensslPki(openssl);
     await run(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe3072', '-out', file('dh3072.pem')]);
     await mkdir(file('www'));
     await writeFile(file('www/index.html'), '<script src="mqtt.js"></script>');
@@ -101,7 +96,7 @@ describe('interop: crlfile, dhparamfile, bind_interface, http_dir of mqt serve',
     for (const port of [mqtPorts.crl, mosquittoPorts.crl]) {
       const good = await publish(port, pki.client);
       assert.equal(good.code, 0, good.stderr);
-      const revoked = await publish(port, { cert: file('revoked.crt'), key: file('revoked.key') });
+      const revoked = await publish(port, pki.revoked);
       assert.notEqual(revoked.code, 0, `port ${port} let a revoked certificate in`);
     }
     await serve!.tool.waitForOutput(/failed: TLS error: client certificate refused \(CERT_REVOKED\)\.$/m, 5000);
@@ -149,8 +144,8 @@ describe('interop: mqt serve refuses bad crlfile, dhparamfile, bind_interface, h
   let pki: OpensslPki;
   before(async function () {
     const openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-conf-extras-bad-'));
-    pki = await makeOpensslPki(openssl, dir);
+    dir = await makeTempFolder('mqt-serve-conf-extras-bad');
+    pki = await opensslPki(openssl);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 

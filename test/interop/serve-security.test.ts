@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MqttClient } from '../../src/lib/client/client.js';
 import { connectClient } from '../../src/lib/client/connect.js';
@@ -10,8 +9,9 @@ import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosqu
 import { freePort } from '../support/ports.js';
 import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
 import { SUBSCRIBED, mosquittoPub, mosquittoSub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-security-'));
+const dir = await makeTempFolder('mqt-serve-security');
 
 /** Seed 000's mymosqui.conf, as the student types it, on the port the test picked. */
 function seedConf(port: number, passfile: string, extra: string[] = []): string[] {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { requireOpenssl } from '../support/board-clients.js';
+import { requireOpenssl } from '../support/tools.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { startServe, type RunningServe } from '../support/serve.js';
 import { mosquittoPub, mqt, runTool } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** A subject with a comma to escape and a multi-valued RDN: where RFC 2253 printing differs from the certificate's order. */
 const SUBJECT = '/C=DE/O=Lab, Inc./OU=IoT+CN=device2';
@@ -41,7 +41,7 @@ describe('interop: usernames from TLS, mqt serve beside mosquitto', function () 
   before(async function () {
     requireMosquitto(this);
     const openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-tls-identity-'));
+    dir = await makeTempFolder('mqt-serve-tls-identity');
     const made = await mqt(['gen-ca', '--out', join(dir, 'certs')], { timeoutMs: 30_000 });
     assert.equal(made.code, 0, made.stderr);
     const steps = [

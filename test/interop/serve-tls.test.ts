@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import mqtt from 'mqtt';
@@ -11,6 +10,7 @@ import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { LISTENING, assertOneConfigError, startServe, type RunningServe } from '../support/serve.js';
 import { MQT_BIN, SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, startMqt, startTool } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const KEY = '00112233445566778899aabbccddeeff';
 const NEW_KEY = 'ffeeddccbbaa99887766554433221100';
@@ -53,7 +53,7 @@ describe('interop: mqt serve TLS and TLS-PSK listeners', function () {
 
   before(async function () {
     requireMosquitto(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-tls-'));
+    dir = await makeTempFolder('mqt-serve-tls');
     for (const [out, extra] of [['certs', ['--client', 'device1']], ['other', []]] as const) {
       const made = await mqt(['gen-ca', '--out', join(dir, out), ...extra, '--json'], { timeoutMs: 30_000 });
       assert.equal(made.code, 0, made.stderr);
@@ -210,7 +210,7 @@ describe('interop: mqt serve refuses bad TLS lines at start-up', function () {
   this.timeout(20_000);
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-tls-bad-'));
+    dir = await makeTempFolder('mqt-serve-tls-bad');
     await writeFile(join(dir, 'server.crt'), '');
   });
   after(() => rm(dir, { recursive: true, force: true }));
@@ -245,7 +245,7 @@ describe('interop: mqt serve --tls', function () {
   let dir: string;
   before(async function () {
     requireMosquitto(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-serve-tls-flag-'));
+    dir = await makeTempFolder('mqt-serve-tls-flag');
     // The printed line says `mqt`: a shim on PATH runs this build of it.
     await mkdir(join(dir, 'bin'));
     await writeFile(join(dir, 'bin', 'mqt'), `#!/bin/sh\nexec "${process.execPath}" "${MQT_BIN}" "$@"\n`);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { unique } from '../support/hooks.js';
@@ -8,8 +7,9 @@ import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { confArgs, startServe } from '../support/serve.js';
 import { SUBSCRIBED, mosquittoPub, startMosquittoSub, stopAllTools } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-transports-'));
+const dir = await makeTempFolder('mqt-serve-transports');
 
 /** A config for the port startServe picked, then `-c` it. */
 const confFor = (name: string, lines: (port: number) => string[]): ((port: number) => string[]) => confArgs(dir, name, lines);

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireMosquitto } from '../support/mosquitto.js';
-import { freePort } from '../support/ports.js';
+import { freePort, useBusyPort } from '../support/ports.js';
 import { LISTENING, confArgs, startServe } from '../support/serve.js';
 import { MQT_BIN, SUBSCRIBED, TOOL_ENV, mosquittoPub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 import { unique } from '../support/hooks.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'mqt-serve-'));
+const dir = await makeTempFolder('mqt-serve');
 
 async function conf(name: string, lines: string[]): Promise<string> {
   const path = join(dir, name);
@@ -174,16 +173,10 @@ describe('interop: mqt serve', function () {
   });
 
   describe('a port in use', () => {
-    let blocker: Server;
-    let port: number;
-    before(async () => {
-      port = await freePort();
-      blocker = createServer();
-      await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
-    });
-    after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const busyPort = useBusyPort();
 
     it('is one line naming the address and port, exit 1', async () => {
+      const port = busyPort();
       const result = await mqt(['serve', '-p', String(port)]);
       assert.equal(result.code, 1);
       assert.equal(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { useBroker, unique } from '../support/hooks.js';
 import { mqt } from '../support/spawn.js';
-import { ScriptedServer } from '../client/scripted-server.js';
+import { ScriptedServer } from '../support/scripted-server.js';
 
 /**
  * The mosquitto_sub bugs mqt sub fixes (reference §16): --remove-retained with -C exits once the

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
 import { mosquittoSub, mqt, startMosquittoSub, type ToolHandle } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * mqt sub -F and --json against mosquitto_sub 2.0.11 on the same messages: for the specifiers
@@ -19,7 +19,7 @@ describe('interop: mqt sub -F and --json', function () {
   let dir = '';
   let binaryFile = '';
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-format-'));
+    dir = await makeTempFolder('mqt-format');
     binaryFile = join(dir, 'payload.bin');
     await writeFile(binaryFile, BINARY);
   });

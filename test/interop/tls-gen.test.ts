@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { MQT_BIN, mosquittoPub, mqt, runTool, stopAllTools, type ToolResult } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 interface Printed {
   mosquittoConf: string[];
@@ -40,7 +40,7 @@ describe('interop: the test lines gen-ca and gen-psk print', function () {
 
   before(async function () {
     requireMosquitto(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-tls-gen-'));
+    dir = await makeTempFolder('mqt-tls-gen');
     const certs = join(dir, 'certs');
     const made = async (args: string[]): Promise<Printed> => {
       const result = await mqt([...args, '--json'], { timeoutMs: 60_000 });

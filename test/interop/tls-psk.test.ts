@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brokerSubscribed, unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
@@ -8,6 +7,7 @@ import { freePort } from '../support/ports.js';
 import { failedWith } from '../support/failures.js';
 import { mqt, startMqt, stopAllTools } from '../support/spawn.js';
 import { startTlsSniffer, type TlsSniffer } from '../support/tls-sniffer.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const KEY = '00112233445566778899aabbccddeeff';
 
@@ -25,7 +25,7 @@ describe('interop: TLS-PSK', function () {
 
   before(async function () {
     requireMosquitto(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-tls-psk-'));
+    dir = await makeTempFolder('mqt-tls-psk');
     const pskFile = join(dir, 'psk.txt');
     await writeFile(pskFile, `dev1:${KEY}\n`);
     [port.psk, port.psk12] = [await freePort(), await freePort()];

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { requireOpenssl } from '../support/board-clients.js';
+import { requireOpenssl, requireScript } from '../support/tools.js';
 import { brokerSubscribed, unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
-import { makeOpensslPki, type OpensslPki } from '../support/openssl-pki.js';
+import { opensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
 import { failedWith } from '../support/failures.js';
-import { MQT_BIN, mqt, startMqt, startTool, stopAllTools, which, type ToolResult } from '../support/spawn.js';
+import { MQT_BIN, mqt, startMqt, startTool, stopAllTools, type ToolResult } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * mqt pub and sub over TLS to a real mosquitto whose certificates openssl made, as in the
@@ -25,8 +25,8 @@ describe('interop: TLS with openssl certificates', function () {
   before(async function () {
     requireMosquitto(this);
     const openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-tls-'));
-    pki = await makeOpensslPki(openssl, dir);
+    dir = await makeTempFolder('mqt-tls');
+    pki = await opensslPki(openssl);
     for (const key of Object.keys(port) as (keyof typeof port)[]) port[key] = await freePort();
     const listener = (p: number, files: { cert: string; key: string }): string[] => [
       `listener ${p} 127.0.0.1`,
@@ -145,8 +145,7 @@ describe('interop: TLS with openssl certificates', function () {
   });
 
   it('asks for the passphrase of an encrypted key on a terminal, without echoing it', async function () {
-    const script = which('script');
-    if (script === undefined) this.skip();
+    const script = requireScript(this);
     const args = ['pub', '--cafile', pki.ca, '-h', 'localhost', '-p', String(port.mutual), '--cert', pki.client.cert, '--key', pki.clientEncryptedKey, '-t', 'tls/t', '-m', 'x'];
     const command = [process.execPath, MQT_BIN, ...args].map((a) => `'${a}'`).join(' ');
     const tool = startTool(script, ['-qefc', `stty rows 24 cols 100; exec ${command}`, '/dev/null'], { env: { CI: '', TERM: 'xterm' } });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brokerDisconnected, brokerSubscribed, unique, useBroker } from '../support/hooks.js';
 import { SUBSCRIBED, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
-const socketDir = await mkdtemp(join(tmpdir(), 'mqt-unix-'));
+const socketDir = await makeTempFolder('mqt-unix');
 const socketPath = join(socketDir, 'mosquitto.sock');
 
 /**

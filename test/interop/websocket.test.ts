@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { generateCertificates } from '../../src/lib/pki/generate.js';
 import { parseHostName } from '../../src/lib/pki/names.js';
 import { brokerSubscribed, unique, useBroker } from '../support/hooks.js';
 import { SUBSCRIBED, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
 import { startWsBridge, type WsBridge } from '../support/ws-bridge.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * MQTT over WebSocket against the real mosquitto, through a WebSocket-to-TCP bridge standing in
@@ -138,7 +137,7 @@ describe('interop: WebSocket (ws://, wss://)', function () {
     let caFile: string;
     before(async function () {
       this.timeout(60_000);
-      dir = await mkdtemp(join(tmpdir(), 'mqt-wss-'));
+      dir = await makeTempFolder('mqt-wss');
       const set = await generateCertificates({
         dir,
         bits: 2048,

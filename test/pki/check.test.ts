@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { loadCa } from '../../src/lib/pki/ca.js';
 import { STACKS, checkCertificate, type CheckReport } from '../../src/lib/pki/check.js';
 import { certificatesInPem, inspectCertificate, type InspectedCertificate } from '../../src/lib/pki/inspect.js';
-import { requireOpenssl } from '../support/board-clients.js';
+import { requireOpenssl } from '../support/tools.js';
 import { runTool } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * The verdicts of `gen-ca --check` against the matrix of shared/reference/cert-psk.md §3.1,
@@ -52,7 +52,7 @@ describe('gen-ca --check verdicts', function () {
 
   before(async function () {
     openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-check-'));
+    dir = await makeTempFolder('mqt-check');
     await writeFile(join(dir, 'min.cnf'), '[req]\ndistinguished_name=dn\n[dn]\n');
     await run(['genrsa', '-out', join(dir, 'key.pem'), '2048']);
     caV3 = await make('Test CA', ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash']);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { generateCertificates, type CertificatePlan, type GeneratedSet } from '../../src/lib/pki/generate.js';
 import { inspectCertificate, type CertificateFacts } from '../../src/lib/pki/inspect.js';
 import { parseHostName } from '../../src/lib/pki/names.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const DAY_MS = 86_400_000;
 
@@ -45,7 +45,7 @@ describe('gen-ca certificates', function () {
   let started: number;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-pki-'));
+    dir = await makeTempFolder('mqt-pki');
     started = Date.now();
     set = await generateCertificates(plan(join(dir, 'certs'), { now: new Date(started) }));
   });

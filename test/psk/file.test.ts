@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { updatePskFile, updatePskText } from '../../src/lib/psk/file.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 describe('psk_file updates', () => {
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-psk-'));
+    dir = await makeTempFolder('mqt-psk');
   });
   after(() => rm(dir, { recursive: true, force: true }));
 

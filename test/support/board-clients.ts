@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT, runTool, which } from './spawn.js';
+import { skipOrFail } from './tools.js';
+import { makeTempFolder } from './run-folder.js';
 
 /**
  * The two small C clients of shared/reference/cert-psk.md (Appendix A), built from
@@ -19,24 +20,11 @@ export interface BoardClients {
 const SOURCES = join(ROOT, 'test', 'support', 'board-clients');
 const BEARSSL_INCLUDE = '/usr/include/bearssl';
 
-/**
- * Skips the suite when something is missing, except on CI (CI=true), where .ci/run installs gcc,
- * libmbedtls-dev and libbearssl-dev, so a missing piece is a failure.
- */
-export function skipOrFail(ctx: Mocha.Context, message: string): void {
-  if (process.env.CI === 'true') throw new Error(`${message}, and CI=true forbids skipping`);
-  console.warn(`skipping: ${message}`);
-  ctx.skip();
-}
-
 /** Call in a `before` hook; remove the returned folder in `after`. */
 async function buildBoardClients(ctx: Mocha.Context): Promise<BoardClients> {
   const gcc = which('gcc') ?? which('cc');
-  if (gcc === undefined) {
-    skipOrFail(ctx, 'the board-client tests need a C compiler (apt-get install gcc)');
-    throw new Error('unreachable');
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'mqt-board-clients-'));
+  if (gcc === undefined) skipOrFail(ctx, 'the board-client tests need a C compiler (apt-get install gcc)');
+  const dir = await makeTempFolder('mqt-board-clients');
   const builds: [string, string[]][] = [
     ['mbedcli', ['-lmbedtls', '-lmbedx509', '-lmbedcrypto']],
     ['brcli', [...(existsSync(BEARSSL_INCLUDE) ? [`-I${BEARSSL_INCLUDE}`] : []), '-lbearssl']],
@@ -70,10 +58,4 @@ export function useBoardClients(): () => BoardClients {
 export async function boardResult(binary: string, args: readonly string[]): Promise<string> {
   const result = await runTool(binary, args, { timeoutMs: 10_000 });
   return /^RESULT .*$/m.exec(result.stdout)?.[0] ?? `no RESULT line (exit ${String(result.code)}): ${result.stdout}${result.stderr}`;
-}
-
-export function requireOpenssl(ctx: Mocha.Context): string {
-  const openssl = which('openssl');
-  if (openssl === undefined) skipOrFail(ctx, 'these tests need the openssl command (apt-get install openssl)');
-  return openssl ?? 'openssl';
 }

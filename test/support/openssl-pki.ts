@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runFolder } from './run-folder.js';
 import { runTool } from './spawn.js';
 
-/** Files made the way the tutorials make them, with the openssl command. */
+/** Files made the way the tutorials make them, with the openssl command. Shared: read, never write. */
 export interface OpensslPki {
   ca: string;
   /** Another CA, which signed nothing here. */
@@ -19,14 +21,59 @@ export interface OpensslPki {
   /** CN=device7, the key also encrypted as clientEncryptedKey with the passphrase "sesame". */
   client: { cert: string; key: string };
   clientEncryptedKey: string;
+  /** A client certificate (CN=stolen) that `crl` revokes. */
+  revoked: { cert: string; key: string };
+  /** The CA's revocation list, valid for two days. */
+  crl: string;
+}
+
+let made: Promise<OpensslPki> | undefined;
+
+/**
+ * The PKI of this test run, made with `openssl` the first time a test file asks for it and then
+ * reused by every file (RSA keys take a while). Parallel workers that ask at the same moment may
+ * each make one; the first to move its folder into place wins and the others use it.
+ */
+export function opensslPki(openssl: string): Promise<OpensslPki> {
+  made ??= (async () => {
+    const shared = join(runFolder(), 'openssl-pki');
+    // The folder appears complete or not at all (rename), so existing means ready.
+    if (existsSync(shared)) return filesIn(shared);
+    const own = await mkdtemp(`${shared}-`);
+    await makeFiles(openssl, own);
+    try {
+      await rename(own, shared);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      await rm(own, { recursive: true, force: true });
+    }
+    return filesIn(shared);
+  })();
+  return made;
+}
+
+function filesIn(dir: string): OpensslPki {
+  const f = (name: string): string => join(dir, name);
+  return {
+    ca: f('ca.crt'),
+    otherCa: f('other-ca.crt'),
+    server: { cert: f('server.crt'), key: f('server.key') },
+    elsewhere: { cert: f('elsewhere.crt'), key: f('elsewhere.key') },
+    expired: { cert: f('expired.crt'), key: f('server.key') },
+    selfSigned: { cert: f('self.crt'), key: f('self.key') },
+    client: { cert: f('client.crt'), key: f('client.key') },
+    clientEncryptedKey: f('client-encrypted.key'),
+    revoked: { cert: f('revoked.crt'), key: f('revoked.key') },
+    crl: f('crl.pem'),
+  };
 }
 
 /**
- * A CA, server certificates (good, for another name, expired, self-signed) and a client
- * certificate, made with openssl in `dir` (certificates issued with dates in the past need
- * `openssl ca`, as OpenSSL 3.0's x509 cannot set them).
+ * A CA, server certificates (good, for another name, expired, self-signed), client certificates
+ * (good, revoked) and a CRL, made with openssl in `dir` (certificates issued with dates in the
+ * past need `openssl ca`, as OpenSSL 3.0's x509 cannot set them).
  */
-export async function makeOpensslPki(openssl: string, dir: string): Promise<OpensslPki> {
+async function makeFiles(openssl: string, dir: string): Promise<void> {
   const f = (name: string): string => join(dir, name);
   const run = async (args: string[]): Promise<void> => {
     const result = await runTool(openssl, args, { timeoutMs: 20_000 });
@@ -44,6 +91,7 @@ export async function makeOpensslPki(openssl: string, dir: string): Promise<Open
   await issue('server', '/CN=localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth');
   await issue('elsewhere', '/CN=broker.test', 'subjectAltName=DNS:broker.test\nextendedKeyUsage=serverAuth');
   await issue('client', '/CN=device7', 'extendedKeyUsage=clientAuth');
+  await issue('revoked', '/CN=stolen', 'extendedKeyUsage=clientAuth');
   await run(['pkey', '-in', f('client.key'), '-aes256', '-passout', 'pass:sesame', '-out', f('client-encrypted.key')]);
 
   await mkdir(f('cadb'));
@@ -66,19 +114,12 @@ export async function makeOpensslPki(openssl: string, dir: string): Promise<Open
       '',
     ].join('\n'),
   );
-  await run(['ca', '-batch', '-config', f('ca.cnf'), '-cert', f('ca.crt'), '-keyfile', f('ca.key'), '-in', f('server.csr'), '-out', f('expired.crt'),
+  const ca = ['-config', f('ca.cnf'), '-cert', f('ca.crt'), '-keyfile', f('ca.key')];
+  await run(['ca', '-batch', ...ca, '-in', f('server.csr'), '-out', f('expired.crt'),
     '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-extensions', 'server', '-notext']);
+  await run(['ca', ...ca, '-revoke', f('revoked.crt')]);
+  await run(['ca', ...ca, '-gencrl', '-crldays', '2', '-out', f('crl.pem')]);
 
   await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('self.key'), '-out', f('self.crt'), '-days', '30', '-subj', '/CN=localhost',
     '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
-  return {
-    ca: f('ca.crt'),
-    otherCa: f('other-ca.crt'),
-    server: { cert: f('server.crt'), key: f('server.key') },
-    elsewhere: { cert: f('elsewhere.crt'), key: f('elsewhere.key') },
-    expired: { cert: f('expired.crt'), key: f('server.key') },
-    selfSigned: { cert: f('self.crt'), key: f('self.key') },
-    client: { cert: f('client.crt'), key: f('client.key') },
-    clientEncryptedKey: f('client-encrypted.key'),
-  };
 }

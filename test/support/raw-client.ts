@@ -1,12 +1,14 @@
 import { connect, type Socket } from 'node:net';
+import assert from 'node:assert/strict';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import { encode } from '../../src/lib/protocol/encode.js';
 import { PacketReader } from '../../src/lib/protocol/framer.js';
 import type { ConnectPacket, Packet, PacketOf } from '../../src/lib/protocol/packets.js';
 
 /**
- * A hand-driven MQTT peer for what a real client will not do: send exactly these bytes, read every
- * packet the broker sends back, notice when the broker closes the socket.
+ * A hand-driven MQTT peer, at either end of a connection, for what a real client or server will
+ * not do: send exactly these bytes, read every packet the other side sends back, notice when it
+ * closes the socket. `open`/`connected` make the client end; ScriptedServer hands out server ends.
  */
 export class RawClient {
   readonly received: Packet[] = [];
@@ -15,7 +17,7 @@ export class RawClient {
   private readonly waiters = new Set<() => void>();
   private isClosed = false;
 
-  private constructor(
+  constructor(
     readonly socket: Socket,
     readonly version: ProtocolVersion,
   ) {
@@ -89,7 +91,32 @@ export class RawClient {
     });
   }
 
-  /** Resolves once the broker has closed the connection; rejects after timeoutMs. */
+  /**
+   * PINGREQ, then its PINGRESP: the other side answers in order, so whatever it sent before
+   * answering has arrived by now. The barrier that replaces a timed wait for silence.
+   */
+  async ping(): Promise<void> {
+    this.send({ type: 'pingreq' });
+    await this.next('pingresp');
+  }
+
+  /** Every packet of `type` received and not yet taken, in order; they are taken. */
+  take<T extends Packet['type']>(type: T): PacketOf<T>[] {
+    const taken = this.received.filter((p): p is PacketOf<T> => p.type === type);
+    for (const packet of taken) this.received.splice(this.received.indexOf(packet), 1);
+    return taken;
+  }
+
+  /**
+   * After a ping round trip, asserts that no packet of `type` is waiting. Call it once whatever
+   * could have caused one is known to have been handled (e.g. the publisher's PUBACK or ping).
+   */
+  async assertNone(type: Packet['type'], message?: string): Promise<void> {
+    await this.ping();
+    assert.deepEqual(this.take(type), [], message ?? `unexpected ${type}`);
+  }
+
+  /** Resolves once the other side has closed the connection; rejects after timeoutMs. */
   async waitClosed(timeoutMs = 3000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

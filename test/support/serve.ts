@@ -17,6 +17,9 @@ export const RUNNING = /mqt version \S+ running$/m;
 /** The one line the quick mode (no -c, no -v) prints on stdout. */
 export const LISTENING = /^mqt serve: listening on .*$/m;
 
+/** Test files run in parallel on few cores, where a start can take seconds; only a broken one waits this long. */
+const START_TIMEOUT_MS = 15_000;
+
 /** Resolves once 127.0.0.1:port accepts a TCP connection; for a broker that logs nothing. */
 async function accepting(port: number, tool: ToolHandle, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -44,8 +47,8 @@ export async function startServe(argsFor: (port: number) => string[], ready: Reg
     const port = await freePort();
     const tool = startMqt(['serve', ...argsFor(port)]);
     try {
-      if (ready === 'accepting') await accepting(port, tool, 5000);
-      else await tool.waitForOutput(ready, 5000);
+      if (ready === 'accepting') await accepting(port, tool, START_TIMEOUT_MS);
+      else await tool.waitForOutput(ready, START_TIMEOUT_MS);
       return { port, tool, hp: ['-h', '127.0.0.1', '-p', String(port)] };
     } catch (err) {
       tool.kill('SIGKILL');

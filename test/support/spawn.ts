@@ -74,6 +74,18 @@ export function which(name: string): string | undefined {
 
 const live = new Set<ToolHandle>();
 
+/**
+ * `npm run test:unit` runs in-process tests only (its config requires in-process-only.js): a test
+ * there that starts a process fails, saying so, instead of slowing the inner loop down unnoticed.
+ */
+export const IN_PROCESS_ONLY = 'MQT_TEST_IN_PROCESS_ONLY';
+
+export function assertMaySpawn(what: string): void {
+  if (process.env[IN_PROCESS_ONLY] === '1') {
+    throw new Error(`test:unit runs in-process tests only, and this one starts ${what}: list its file in .mocharc.unit.json's ignore`);
+  }
+}
+
 /** Kills (SIGKILL) every process started by startTool/runTool that is still running, and waits. */
 export async function stopAllTools(): Promise<void> {
   const running = [...live];
@@ -106,6 +118,7 @@ export class ToolHandle {
 
   constructor(cmd: string, args: readonly string[], label: string, options: ToolOptions = {}) {
     this.label = label;
+    assertMaySpawn(label);
     this.child = spawn(cmd, args, {
       env: { ...TOOL_ENV, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { WebSocketServer } from 'ws';
 import { MqttClient } from '../../src/lib/client/client.js';
 import { ErrorCode, MqttError, TlsError } from '../../src/lib/errors.js';
@@ -12,6 +10,7 @@ import { openTransport } from '../../src/lib/transport/open.js';
 import type { TlsSettings, WebSocketTarget } from '../../src/lib/transport/types.js';
 import { unique, useBroker } from '../support/hooks.js';
 import { startWsBridge, type WsBridge } from '../support/ws-bridge.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * The WebSocket transport at library level: wss with TlsSettings (the CA, verification, the name
@@ -24,7 +23,7 @@ describe('WebSocket transport (library)', function () {
   let ca: Buffer;
   let bridge: WsBridge;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-wslib-'));
+    dir = await makeTempFolder('mqt-wslib');
     const set = await generateCertificates({
       dir,
       bits: 2048,

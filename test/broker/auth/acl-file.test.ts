@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AclFile } from '../../../src/lib/broker/auth/acl-file.js';
 import { intersectFilters, toLevels } from '../../../src/lib/broker/auth/filter-cover.js';
 import { ErrorCode, isMqttError } from '../../../src/lib/errors.js';
 import { topicMatches } from '../../../src/lib/topic.js';
 import { ACL_TEXT, ALICE, ANON, BOB, ROOT, ROWS, type Who } from './acl-table.js';
+import { makeTempFolder } from '../../support/run-folder.js';
 
 const acl = AclFile.fromText('acl', ACL_TEXT);
 
@@ -166,7 +166,7 @@ describe('acl_file grammar', () => {
   });
 
   it('reloads, and keeps the old rules when the new file is bad', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mqt-acl-'));
+    const dir = await makeTempFolder('mqt-acl');
     try {
       const path = join(dir, 'acl');
       await writeFile(path, 'topic read a\n');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AclFile } from '../../../src/lib/broker/auth/acl-file.js';
 import { Authorizer } from '../../../src/lib/broker/auth/authorizer.js';
 import { PasswordFile } from '../../../src/lib/broker/auth/password-file.js';
 import type { ConnectionInfo } from '../../../src/lib/broker/types.js';
 import { hashPassword } from '../../../src/lib/passwd/hash.js';
+import { makeTempFolder } from '../../support/run-folder.js';
 
 function connection(allowAnonymous: boolean): ConnectionInfo {
   return {
@@ -19,7 +19,7 @@ function connection(allowAnonymous: boolean): ConnectionInfo {
 describe('broker authorizer', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-authz-'));
+    dir = await makeTempFolder('mqt-authz');
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });

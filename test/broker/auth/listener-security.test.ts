@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openListenerSecurity } from '../../../src/lib/broker/auth/listener-security.js';
 import type { SecuritySection } from '../../../src/lib/broker/config/state.js';
 import type { ListenerConfig } from '../../../src/lib/broker/config/types.js';
 import type { ConnectionInfo } from '../../../src/lib/broker/types.js';
 import { hashPassword } from '../../../src/lib/passwd/hash.js';
+import { makeTempFolder } from '../../support/run-folder.js';
 
 function connection(allowAnonymous: boolean): ConnectionInfo {
   return {
@@ -29,7 +29,7 @@ function listener(security: SecuritySection, psk = false): ListenerConfig {
 describe('listener security files', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-listener-security-'));
+    dir = await makeTempFolder('mqt-listener-security');
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PasswordFile } from '../../../src/lib/broker/auth/password-file.js';
 import { ErrorCode, isMqttError } from '../../../src/lib/errors.js';
 import { hashPassword } from '../../../src/lib/passwd/hash.js';
+import { makeTempFolder } from '../../support/run-folder.js';
 
 /** Written by mosquitto_passwd 2.0.11 for the password "secret". */
 const MOSQUITTO_7 =
@@ -18,7 +18,7 @@ describe('broker password_file', () => {
   let dir: string;
   let file: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-pwfile-'));
+    dir = await makeTempFolder('mqt-pwfile');
     file = join(dir, 'passwd');
   });
   afterEach(async () => {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
 import { DurableStore, type JournalPort } from '../../../src/lib/broker/persistence/durable.js';
 import { Journal } from '../../../src/lib/broker/persistence/journal.js';
 import type { JournalRecord } from '../../../src/lib/broker/persistence/records.js';
 import { restoreBroker } from '../../../src/lib/broker/persistence/startup.js';
 import { RawClient } from '../../support/raw-client.js';
 import { startTestBroker, type TestBroker } from '../../support/test-broker.js';
+import { makeTempFolder } from '../../support/run-folder.js';
 
 const SETTINGS = { dir: '', autosaveInterval: 0, autosaveOnChanges: false };
 
@@ -48,7 +47,7 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
   const raws: RawClient[] = [];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-durable-'));
+    dir = await makeTempFolder('mqt-durable');
   });
   afterEach(async () => {
     for (const r of raws.splice(0)) r.close();
@@ -78,7 +77,7 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     tb = await startTestBroker({ durable });
     const away = await client('away', false);
     away.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'kept', qos: 1 }] });
-    await assert.rejects(away.next('suback', 200), /no suback/);
+    await away.assertNone('suback', 'the SUBACK waits for the journal');
     journal.release();
     await away.next('suback');
     away.close();
@@ -90,7 +89,7 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     await tb.waitForLog(/Client away (disconnected|closed its connection)/);
     pub.send({ type: 'publish', topic: 'kept', payload: Buffer.from('a'), qos: 1, retain: false, dup: false, packetId: 2 });
     pub.send({ type: 'publish', topic: 'nobody', payload: Buffer.from('b'), qos: 1, retain: false, dup: false, packetId: 3 });
-    await assert.rejects(pub.next('puback', 300), /no puback/);
+    await pub.assertNone('puback', 'both PUBACKs wait for the journal');
     journal.release();
     assert.equal((await pub.next('puback')).packetId, 2);
     assert.equal((await pub.next('puback')).packetId, 3);
@@ -142,7 +141,7 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     assert.equal((await back.next('pubrec')).packetId, 7);
     back.send({ type: 'pubrel', packetId: 7 });
     assert.equal((await back.next('pubcomp')).packetId, 7);
-    await assert.rejects(watcher.next('publish', 200), /no publish/);
+    await watcher.assertNone('publish');
   });
 
   it('keeps the subscription identifiers of a queued message across a restart (v5)', async () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Journal, type CompactionStep } from '../../../src/lib/broker/persistence/journal.js';
 import type { JournalRecord, StoredMessage } from '../../../src/lib/broker/persistence/records.js';
 import { applyRecord, emptyState, type DurableState } from '../../../src/lib/broker/persistence/state.js';
 import { ErrorCode, isMqttError } from '../../../src/lib/errors.js';
+import { makeTempFolder } from '../../support/run-folder.js';
 
 function message(topic: string, text: string, extra: Partial<StoredMessage> = {}): StoredMessage {
   return { topic, payload: Buffer.from(text), qos: 1, retain: false, ...extra };
@@ -64,7 +64,7 @@ async function journalFile(dir: string): Promise<string> {
 describe('broker journal', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-journal-'));
+    dir = await makeTempFolder('mqt-journal');
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });

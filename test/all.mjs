@@ -1,0 +1,44 @@
+// `npm test`: build, then the type check and lint at a lower CPU priority alongside mocha, which
+// mostly waits on the processes it starts. Each of them failing fails the run; their output is
+// printed when they end, so on success the last lines are mocha's summary.
+import { Buffer } from 'node:buffer';
+import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
+import process from 'node:process';
+
+/** Resolves with the exit status; output is inherited, or collected when `collect` is given. */
+function run(command, args, collect) {
+  const child = spawn(command, args, { stdio: collect === undefined ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+  if (collect !== undefined) {
+    child.stdout.on('data', (chunk) => collect.push(chunk));
+    child.stderr.on('data', (chunk) => collect.push(chunk));
+  }
+  const status = new Promise((resolve) => {
+    child.once('error', (err) => {
+      process.stderr.write(`${command} ${args.join(' ')}: ${err.message}\n`);
+      resolve(1);
+    });
+    child.once('close', (code) => resolve(code ?? 1));
+  });
+  return { child, status };
+}
+
+const build = await run('npm', ['run', '--silent', 'build']).status;
+if (build !== 0) process.exit(build);
+
+const checks = ['typecheck', 'lint'].map((script) => {
+  const output = [];
+  const { child, status } = run('npm', ['run', '--silent', script], output);
+  try {
+    if (child.pid !== undefined) setPriority(child.pid, 10);
+  } catch {
+    // Not allowed here (some containers): it then just competes with mocha for the CPU.
+  }
+  return status.then((code) => {
+    if (code !== 0 || output.length > 0) process.stderr.write(`\nnpm run ${script} (exit ${code}):\n${Buffer.concat(output).toString()}\n`);
+    return code;
+  });
+});
+const mocha = run('mocha', process.argv.slice(2)).status;
+const statuses = await Promise.all([...checks, mocha]);
+process.exit(statuses.find((code) => code !== 0) ?? 0);
