@@ -1,7 +1,11 @@
 import type { Argv } from 'yargs';
 import { COMMANDS } from '../../command-list.js';
 import type { OptionGroup } from '../options/spec.js';
+import { programName, type Program } from './program.js';
 import { packageVersion } from './version.js';
+
+/** The mosquitto release whose clients mqt's pub, sub, rr and passwd follow. */
+const MOSQUITTO_VERSION = '2.1.2';
 
 /** Per-command examples, from the classroom flow. */
 const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
@@ -91,18 +95,27 @@ function describeOptions(y: Argv, groups: readonly OptionGroup[]): Argv {
   return y;
 }
 
-/** `mqt pub --help` / `--version`. */
-export async function showCommandHelp(name: string, version: boolean): Promise<number> {
+/**
+ * `mqt pub --help` / `--version`, exit 0. Under a mosquitto name, as mosquitto_pub does: to
+ * stdout, exit 1, and --version in mosquitto's form (scripts read the third word).
+ */
+export async function showCommandHelp(name: string, version: boolean, program: Program = { command: name, mosquitto: false }): Promise<number> {
+  const exitCode = program.mosquitto ? 1 : 0;
   if (version) {
-    process.stdout.write(`mqt version ${packageVersion()}\n`);
-    return 0;
+    process.stdout.write(
+      program.mosquitto
+        ? `${programName(program)} version ${MOSQUITTO_VERSION} running on mqt ${packageVersion()}.\n`
+        : `mqt version ${packageVersion()}\n`,
+    );
+    return exitCode;
   }
   const groups = await optionGroupsOf(name);
-  const y = describeOptions(await loadYargs([]), groups).usage(`${USAGE[name] ?? `mqt ${name} [flags]`}\n\n${COMMANDS[name] ?? ''}`);
+  const usage = program.mosquitto ? `${programName(program)} [flags]` : (USAGE[name] ?? `mqt ${name} [flags]`);
+  const y = describeOptions(await loadYargs([]), groups).usage(`${usage}\n\n${COMMANDS[name] ?? ''}`);
   for (const [cmd, text] of EXAMPLES[name] ?? []) y.example(cmd, text);
   y.epilog(`Exit codes, differences from mosquitto and more examples: man mqt-${name}`);
   process.stdout.write(`${await y.getHelp()}\n`);
-  return 0;
+  return exitCode;
 }
 
 async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {

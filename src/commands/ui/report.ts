@@ -2,15 +2,18 @@ import { ErrorCode, MqttError, TlsError, type TlsProblem } from '../../lib/error
 import { loadChalk, wantsColour } from './colour.js';
 import { ExitCode } from './exit-codes.js';
 import { InputError } from './input-error.js';
-import { UsageError } from './usage-error.js';
+import { programName, type Program } from './program.js';
+import { UsageError, type MosquittoWording } from './usage-error.js';
 
 /**
  * The one place an error becomes a line of text and an exit code. Usage errors ignore --quiet
  * (a script must learn it called us wrong); runtime errors respect it.
  */
-export async function reportError(err: unknown, command: string, quiet = false): Promise<number> {
+export async function reportError(err: unknown, command: string | Program, quiet = false): Promise<number> {
+  const program = typeof command === 'string' ? { command, mosquitto: false } : command;
   if (err instanceof UsageError) {
-    await printLines(`Error: ${err.message}`, `Use 'mqt ${command} --help' to see usage.`);
+    if (program.mosquitto) await reportAsMosquitto(err, program);
+    else await printLines(`Error: ${err.message}`, `Use '${programName(program)} --help' to see usage.`);
     return ExitCode.Failure;
   }
   if (err instanceof InputError) {
@@ -22,6 +25,19 @@ export async function reportError(err: unknown, command: string, quiet = false):
     await printLines(errorText(err), hint);
   }
   return exitCodeFor(err);
+}
+
+/** Byte for byte as mosquitto's clients lay a usage error out: blank lines, hint, or the usage. */
+async function reportAsMosquitto(err: UsageError, program: Program): Promise<void> {
+  // mosquitto_passwd's mistakes are one line each, with no hint.
+  const layout: MosquittoWording = program.command === 'passwd' ? { text: err.mosquitto.text, followUp: 'none' } : err.mosquitto;
+  const { text = err.message, blankLine = false, blankLineBefore = false, followUp = 'hint' } = layout;
+  const hint = followUp === 'hint' ? `\nUse '${programName(program)} --help' to see usage.\n` : '';
+  process.stderr.write(`${blankLineBefore ? '\n' : ''}Error: ${text}\n${blankLine ? '\n' : ''}${hint}`);
+  if (followUp === 'usage') {
+    const { showCommandHelp } = await import('./help.js');
+    await showCommandHelp(program.command, false, program);
+  }
 }
 
 /** mosquitto's wording: "Connection error: ..." for refusals, bare "Timed out", "Error: ..." otherwise. */
