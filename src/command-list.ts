@@ -8,4 +8,5 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   'gen-ca': 'make a CA and TLS certificates that brokers and ESP boards accept, or check one',
   'gen-psk': 'make TLS-PSK keys for the broker psk_file and ESP32 boards',
   bench: 'load-test a broker: rates, loss, latency percentiles and its own CPU',
+  'link-mosquitto': 'make mosquitto_pub, mosquitto_sub, mosquitto_rr and mosquitto_passwd links to mqt in a folder',
 };

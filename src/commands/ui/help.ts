@@ -43,6 +43,10 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
     ['mqt gen-psk btsiot1 --file mosqui_pskfile', 'add a random key for btsiot1 to the psk_file'],
     ['mqt gen-psk esp1 esp2 --bytes 32 --arduino', 'two keys, and the ESP32 setPreSharedKey() lines'],
   ],
+  'link-mosquitto': [
+    ['mqt link-mosquitto ~/.local/bin', 'then mosquitto_pub, mosquitto_sub... run mqt, as mosquitto 2.1 (~/.local/bin first in PATH)'],
+    ['sudo mqt link-mosquitto --force /usr/local/bin', 'for every user, over earlier links or copies'],
+  ],
   bench: [
     ['mqt bench pub -c 10 -d 10', '10 publishers as fast as the broker takes them, for 10 s'],
     ['mqt bench pubsub -c 4 -q 1 -n 10000', 'end to end at QoS 1: loss, duplicates and latency percentiles'],
@@ -54,6 +58,7 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string][]>> = {
 /** Synopses of commands that take more than flags. */
 const USAGE: Readonly<Record<string, string>> = {
   bench: 'mqt bench pub|sub|pubsub|conn [flags]',
+  'link-mosquitto': 'mqt link-mosquitto [--force] DIR',
   passwd: [
     'mqt passwd [-H sha512|sha512-pbkdf2] [-I N] [-c | -D] FILE USER',
     'mqt passwd [-H sha512|sha512-pbkdf2] [-I N] [-c] -b FILE USER PASSWORD',
@@ -136,6 +141,8 @@ async function optionGroupsOf(name: string): Promise<readonly OptionGroup[]> {
       return (await import('../options/serve.js')).serveOptionGroups;
     case 'bench':
       return (await import('../options/bench.js')).benchOptionGroups;
+    case 'link-mosquitto':
+      return (await import('../options/link-mosquitto.js')).linkMosquittoOptionGroups;
     default:
       return [];
   }
