@@ -17,6 +17,7 @@ const fileOptions: OptionGroup = {
       arity: 1,
       valueName: 'TYPE',
       missingValue: '-H argument given but not enough other arguments.',
+      check: ([text = '']) => void parseHashType(text),
       describe: 'sha512-pbkdf2 ($7$, the default) or sha512 ($6$)',
     },
     {
@@ -25,6 +26,7 @@ const fileOptions: OptionGroup = {
       arity: 1,
       valueName: 'N',
       missingValue: '-I argument given but not enough other arguments.',
+      check: ([text = '']) => void parseIterations(text),
       describe: `PBKDF2 iterations (default ${DEFAULT_ITERATIONS} as mosquitto 2.0; 2.1 uses 1000)`,
     },
   ],
@@ -68,7 +70,7 @@ const MAX_FIELD_BYTES = 65535;
 /** Flags and positionals into settings, checked in mosquitto_passwd's order and words. */
 export function resolvePasswd(args: ParsedArgs): PasswdSettings {
   const hashText = lastValue(args, 'hash');
-  if (hashText !== undefined && !HASH_TYPES.includes(hashText as HashType)) throw new UsageError(`Unknown hash type '${hashText}'`);
+  const hashType = hashText === undefined ? 'sha512-pbkdf2' : parseHashType(hashText);
   const iterationsText = lastValue(args, 'iterations');
   const iterations = iterationsText === undefined ? DEFAULT_ITERATIONS : parseIterations(iterationsText);
   const mode = resolveMode(args);
@@ -89,9 +91,15 @@ export function resolvePasswd(args: ParsedArgs): PasswdSettings {
     file,
     user,
     password: batch ? password : undefined,
-    hashType: (hashText as HashType | undefined) ?? 'sha512-pbkdf2',
+    hashType,
     iterations,
   };
+}
+
+function parseHashType(text: string): HashType {
+  const found = HASH_TYPES.find((type) => type === text);
+  if (found === undefined) throw new UsageError(`Unknown hash type '${text}'`);
+  return found;
 }
 
 function parseIterations(text: string): number {

@@ -152,8 +152,8 @@ function subscriptionFilters(args: ParsedArgs): string[] {
 export function checkSubscribeFlags(args: ParsedArgs): void {
   if (subscriptionFilters(args).length === 0 && !hasFlag(args, 'unsubscribe')) {
     const url = brokerUrl(args);
-    // A ws:// URL's path looks like a topic but is not one: say where its topic goes.
-    if (url?.scheme === 'ws' || url?.scheme === 'wss') throw tight(missingUrlTopic(url));
+    // mosquitto wants -L's topic; a ws:// URL's path looks like one but is not: say where it goes.
+    if (url !== undefined) throw tight(missingUrlTopic(url));
     throw tight('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
   }
   if (hasFlag(args, 'noRetained') && hasFlag(args, 'retainedOnly')) {
