@@ -118,6 +118,9 @@ const CASES: readonly Case[] = [
   c('sub', ['-k', '65536', '-t', 'a'], 'Invalid keepalive given, it must be between 5 and 65535 inclusive.', true),
   c('sub', ['-L', 'foo://h/t'], 'Unsupported URL scheme.', true, { v2: false, mqt: "Invalid URL for -L: unsupported URL scheme 'foo://': use mqtt://, mqtts://, ws:// or wss://." }),
   c('sub', ['-L', 'mqtt://h'], 'Invalid URL for -L argument specified - topic missing.', false),
+  c('sub', ['--proxy', 'http://p', '-t', 'a'], 'Unsupported proxy protocol: http://p', false, {
+    mqt: 'Unsupported proxy protocol: http://p (the forms are socks5h://[user[:password]@]host[:port] and socks5://…).',
+  }),
   c('sub', ['-M', '0', '-t', 'a'], 'Maximum inflight messages must be greater than 0.', true),
   c('sub', ['-p', '70000', '-t', 'a'], 'Invalid port given: 70000', false),
   c('sub', ['-p', '-1', '-t', 'a'], 'Invalid port given: -1', false),
@@ -283,6 +286,20 @@ describe('mosquitto mode around the usage errors', function () {
       stderr: "\nError: Combining '-R' and '--retained-only' makes no sense.\n",
     });
     assert.deepEqual(await capture('pub', ['-t', 'a', '-m', 'x', '-i', ''], true), { code: 1, stdout: '', stderr: 'Error: Invalid id.\n' });
+  });
+
+  it("rr's duplicate response topic and mosquitto_passwd's wrong argument count, as mosquitto lays them out", async () => {
+    const duplicate = await capture('rr', ['-t', 'a', '-e', 'r', '-m', 'x', '-D', 'publish', 'response-topic', 'r'], true);
+    assert.deepEqual(duplicate, { code: 1, stdout: '', stderr: 'Error in PUBLISH properties: Duplicate response topic.\n' });
+    const count = await capture('passwd', ['pwfile'], true);
+    assert.deepEqual({ ...count, stdout: '' }, { code: 1, stdout: '', stderr: '' });
+    assert.match(count.stdout, /^mosquitto_passwd \[flags\]/);
+    const real = which('mosquitto_passwd');
+    if (real !== undefined) {
+      const run = spawnSync(real, ['pwfile'], { env: TOOL_ENV, encoding: 'utf8', timeout: 10_000 });
+      assert.deepEqual([run.status, run.stderr], [1, '']);
+    }
+    assert.equal((await capture('passwd', ['pwfile'], false)).stderr, "Error: Password file or username missing.\nUse 'mqt passwd --help' to see usage.\n");
   });
 
   it('refuses --keyform engine with the reason, and accepts pem', async () => {

@@ -77,10 +77,12 @@ export function resolvePasswd(args: ParsedArgs): PasswdSettings {
   const batch = hasFlag(args, 'batch');
   const [file = '', user = '', password] = args.positionals;
   const needed = { add: 2, create: 2, delete: 2, check: 2, update: 1, list: 1 }[mode] + (batch && mode !== 'update' ? 1 : 0);
-  if (args.positionals.length < needed) throw new UsageError(missingText(mode, batch));
+  // mosquitto_passwd shows only its usage when adding a user with the wrong number of arguments.
+  const usageOnly = mode === 'add' ? ({ noMessage: true, followUp: 'usage' } as const) : undefined;
+  if (args.positionals.length < needed) throw new UsageError(missingText(mode, batch), usageOnly);
   if (args.positionals.length > needed) {
     const unexpected = args.positionals.slice(needed).join("' '");
-    throw new UsageError(`Too many arguments: '${unexpected}'${batch ? ' (quote a password that contains spaces)' : ''}.`);
+    throw new UsageError(`Too many arguments: '${unexpected}'${batch ? ' (quote a password that contains spaces)' : ''}.`, usageOnly);
   }
   if (needed >= 2) checkUsername(user);
   if (batch && password !== undefined && Buffer.byteLength(password) > MAX_FIELD_BYTES) {

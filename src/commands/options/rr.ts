@@ -104,6 +104,7 @@ export function resolveRr(args: ParsedArgs): { settings: ConnectSettings; rr: Rr
   const settings = resolveConnect(args, { invalidIdText: 'Invalid id and/or clean_session.', defaultVersion: 5, receiveMaximum: 1 });
   if (settings.properties.publish?.responseTopic !== undefined) {
     throw new UsageError('Duplicate response topic: -e sets it, leave out -D publish response-topic.', {
+      heading: 'Error in PUBLISH properties: ',
       text: 'Duplicate response topic.',
       followUp: 'none',
     });

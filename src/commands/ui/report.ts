@@ -30,10 +30,11 @@ export async function reportError(err: unknown, command: string | Program, quiet
 /** Byte for byte as mosquitto's clients lay a usage error out: blank lines, hint, or the usage. */
 async function reportAsMosquitto(err: UsageError, program: Program): Promise<void> {
   // mosquitto_passwd's mistakes are one line each, with no hint.
-  const layout: MosquittoWording = program.command === 'passwd' ? { text: err.mosquitto.text, followUp: 'none' } : err.mosquitto;
-  const { text = err.message, blankLine = false, blankLineBefore = false, followUp = 'hint' } = layout;
+  const layout: MosquittoWording =
+    program.command === 'passwd' ? { ...err.mosquitto, blankLine: false, followUp: err.mosquitto.followUp === 'usage' ? 'usage' : 'none' } : err.mosquitto;
+  const { text = err.message, heading = 'Error: ', blankLine = false, blankLineBefore = false, followUp = 'hint' } = layout;
   const hint = followUp === 'hint' ? `\nUse '${programName(program)} --help' to see usage.\n` : '';
-  process.stderr.write(`${blankLineBefore ? '\n' : ''}Error: ${text}\n${blankLine ? '\n' : ''}${hint}`);
+  if (layout.noMessage !== true) process.stderr.write(`${blankLineBefore ? '\n' : ''}${heading}${text}\n${blankLine ? '\n' : ''}${hint}`);
   if (followUp === 'usage') {
     const { showCommandHelp } = await import('./help.js');
     await showCommandHelp(program.command, false, program);

@@ -17,6 +17,10 @@ export interface MosquittoWording {
   readonly blankLine?: boolean;
   /** sub's "-R with --retained-only" starts with a blank line. */
   readonly blankLineBefore?: boolean;
+  /** What comes before the text: "Error: ", or rr's "Error in PUBLISH properties: ". */
+  readonly heading?: string;
+  /** No message at all, only what follows (mosquitto_passwd's usage for a wrong argument count). */
+  readonly noMessage?: boolean;
   readonly followUp?: MosquittoFollowUp;
 }
 
