@@ -10,6 +10,7 @@ import { genCaOptionGroups } from '../../src/commands/options/gen-ca.js';
 import { genPskOptionGroups } from '../../src/commands/options/gen-psk.js';
 import { serveOptionGroups } from '../../src/commands/options/serve.js';
 import { benchOptionGroups } from '../../src/commands/options/bench.js';
+import { linkMosquittoOptionGroups } from '../../src/commands/options/link-mosquitto.js';
 import type { OptionGroup } from '../../src/commands/options/spec.js';
 import { DIRECTIVE_TABLE } from '../../src/lib/broker/config/directives.js';
 
@@ -26,6 +27,7 @@ describe('man pages', () => {
     ['mqt-gen-psk.1', genPskOptionGroups],
     ['mqt-serve.1', serveOptionGroups],
     ['mqt-bench.1', benchOptionGroups],
+    ['mqt-link-mosquitto.1', linkMosquittoOptionGroups],
   ];
   for (const [page, groups] of pages) {
     it(`man/${page} documents every flag of the command`, () => {
