@@ -321,6 +321,20 @@ describe('mosquitto mode around the usage errors', function () {
     }
   });
 
+  it('refuses -i and -I from two lines of one options file, as mosquitto does', async () => {
+    const file = join(configDir(), 'mosquitto_sub');
+    writeFileSync(file, '-i a\n-I b\n');
+    const got = await capture('sub', ['-t', 't'], true);
+    assert.equal(got.stderr, "Error: -i and -I argument cannot be used together.\n\n\nUse 'mosquitto_sub --help' to see usage.\n");
+    const real = which('mosquitto_sub');
+    if (real !== undefined) {
+      const run = spawnSync(real, ['-t', 't'], { env: { ...TOOL_ENV, XDG_CONFIG_HOME: configDir() }, encoding: 'utf8', timeout: 10_000 });
+      assert.equal(run.stderr, got.stderr);
+    }
+    const own = await capture('sub', ['-t', 't'], false);
+    assert.equal(own.stderr, `Error: ${file}:2: -i and -I argument cannot be used together.\nUse 'mqt sub --help' to see usage.\n`);
+  });
+
   it("mqt sub reads mqt_sub if there is one, else mosquitto_sub; mosquitto_sub reads only its own", async () => {
     const config = configDir();
     writeFileSync(join(config, 'mosquitto_sub'), '-k 2\n');

@@ -291,6 +291,8 @@ function versionOf(args: ParsedArgs, defaultVersion: ProtocolVersion): ProtocolV
  * "missing topic" checks.
  */
 export function checkConnectFlags(args: ParsedArgs, defaultVersion: ProtocolVersion = 4): void {
+  // Both stay only when one file gives them on two lines: a command line's one sets the other aside.
+  if (hasFlag(args, 'id') && hasFlag(args, 'idPrefix')) throw idWithPrefix();
   if (!hasFlag(args, 'willTopic')) {
     if (hasFlag(args, 'willPayload')) throw tight('Will payload given, but no will topic given.');
     if (hasFlag(args, 'willRetain')) throw tight('Will retain given, but no will topic given.');
