@@ -106,6 +106,16 @@ export const COMMANDS = {
     ],
     options: async () => (await import('./commands/options/bench.js')).benchOptionGroups,
   },
+  'link-mosquitto': {
+    summary: 'make mosquitto_pub, mosquitto_sub, mosquitto_rr and mosquitto_passwd links to mqt in a folder',
+    usage: 'mqt link-mosquitto [--force] DIR',
+    arguments: 'files',
+    examples: [
+      ['mqt link-mosquitto ~/.local/bin', 'then mosquitto_pub, mosquitto_sub... run mqt, as mosquitto 2.1 (~/.local/bin first in PATH)'],
+      ['sudo mqt link-mosquitto --force /usr/local/bin', 'for every user, over earlier links or copies'],
+    ],
+    options: async () => (await import('./commands/options/link-mosquitto.js')).linkMosquittoOptionGroups,
+  },
   check: {
     summary: 'tell what a broker supports and allows: MQTT versions, anonymous, QoS, retain, sizes, TLS',
     usage: 'mqt check [-h HOST] [-p PORT] [connection flags as mqt pub] [--json]',

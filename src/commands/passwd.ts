@@ -18,6 +18,7 @@ import { indexFlags } from './options/argv.js';
 import { passwdOptionGroups, resolvePasswd, type PasswdSettings } from './options/passwd.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { chownHintIfNeeded } from './ui/service-user.js';
+import { programOf, type Invocation } from './ui/program.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { InputError } from './ui/input-error.js';
 import type { PasswordInput } from './ui/prompt.js';
@@ -29,8 +30,8 @@ const byFlag = indexFlags(passwdOptionGroups);
 const NO_FILE_HINT = 'no such file — use -c to create it';
 
 /** `mqt passwd`: mosquitto_passwd's flags, messages and exit codes, without its data-loss bugs. */
-export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('passwd', argv, byFlag, resolvePasswd, { positionals: true });
+export async function run(argv: readonly string[], invocation: Invocation = {}): Promise<number> {
+  const parsed = await settingsFromArgv('passwd', argv, byFlag, resolvePasswd, { ...invocation, positionals: true });
   if ('exitCode' in parsed) return parsed.exitCode;
   const settings = parsed.settings;
   try {
@@ -39,7 +40,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return code;
   } catch (err) {
     const missing = err instanceof MqttError && err.code === ErrorCode.FileNotFound && settings.mode === 'add';
-    return reportError(missing ? new MqttError(err.code, err.message, { hint: NO_FILE_HINT, cause: err }) : err, 'passwd');
+    return reportError(missing ? new MqttError(err.code, err.message, { hint: NO_FILE_HINT, cause: err }) : err, programOf('passwd', invocation));
   }
 }
 

@@ -2,13 +2,14 @@ import { MqttClient, type OutgoingMessage } from '../lib/client/client.js';
 import { connectClient } from '../lib/client/connect.js';
 import { MqttError } from '../lib/errors.js';
 import { indexFlags, type ParsedArgs } from './options/argv.js';
-import { resolveConnect, type ConnectSettings } from './options/connect.js';
+import { checkConnectFlags, resolveConnect, type ConnectSettings } from './options/connect.js';
 import { resolveMessage, type MessageSettings } from './options/message.js';
 import { pubOptionGroups } from './options/pub.js';
 import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { settingsFromArgv } from './ui/command-args.js';
+import { programOf, type Invocation } from './ui/program.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, printWarning, reportError } from './ui/report.js';
 import { forEachLine } from './ui/stdin-lines.js';
@@ -17,8 +18,9 @@ import { onTerminate, signalExitCode } from './ui/signals.js';
 const byFlag = indexFlags(pubOptionGroups);
 
 /** `mqt pub`: mosquitto_pub's flags, output and exit codes. Resolves to the exit code. */
-export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('pub', argv, byFlag, resolvePub, { optionsFiles: true });
+export async function run(argv: readonly string[], invocation: Invocation = {}): Promise<number> {
+  const program = programOf('pub', invocation);
+  const parsed = await settingsFromArgv('pub', argv, byFlag, resolvePub, { ...invocation, optionsFiles: true });
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, message } = parsed.settings;
   // Only -d writes to stdout; creating process.stdout costs start-up time otherwise.
@@ -43,14 +45,17 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch (err) {
     client.destroy();
     await out?.flush();
-    return interrupted === undefined ? await reportError(err, 'pub', settings.quiet) : signalExitCode(interrupted);
+    return interrupted === undefined ? await reportError(err, program, settings.quiet) : signalExitCode(interrupted);
   } finally {
     stopSignals();
   }
 }
 
+/** mosquitto_pub's order: the connection's flag checks, the message, then what the connection reads. */
 function resolvePub(args: ParsedArgs): { settings: ConnectSettings; message: MessageSettings } {
-  return { settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }), message: resolveMessage(args) };
+  checkConnectFlags(args);
+  const message = resolveMessage(args);
+  return { settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }), message };
 }
 
 /**

@@ -7,6 +7,7 @@ import { indexFlags } from './options/argv.js';
 import type { ConnectSettings } from './options/connect.js';
 import { resolveRr, rrOptionGroups, type RrSettings } from './options/rr.js';
 import { settingsFromArgv } from './ui/command-args.js';
+import { programOf, type Invocation } from './ui/program.js';
 import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
@@ -21,8 +22,9 @@ const byFlag = indexFlags(rrOptionGroups);
 type Stop = { kind: 'timeout' } | { kind: 'signal'; signal: NodeJS.Signals };
 
 /** `mqt rr`: mosquitto_rr's flags, output and exit codes, plus a clean DISCONNECT. */
-export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('rr', argv, byFlag, resolveRr, { optionsFiles: true });
+export async function run(argv: readonly string[], invocation: Invocation = {}): Promise<number> {
+  const program = programOf('rr', invocation);
+  const parsed = await settingsFromArgv('rr', argv, byFlag, resolveRr, { ...invocation, optionsFiles: true });
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, rr } = parsed.settings;
   const out = new Output(process.stdout);
@@ -50,7 +52,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch (err) {
     client.destroy();
     await out.flush();
-    return await reportError(err, 'rr', settings.quiet);
+    return await reportError(err, program, settings.quiet);
   } finally {
     clearTimeout(timer);
     stopSignals();

@@ -5,14 +5,15 @@ import type { Packet, PublishPacket } from '../lib/protocol/packets.js';
 import { ReasonCode } from '../lib/protocol/reason-codes.js';
 import { topicMatches } from '../lib/topic.js';
 import { indexFlags, type ParsedArgs } from './options/argv.js';
-import { resolveConnect, type ConnectSettings } from './options/connect.js';
+import { checkConnectFlags, resolveConnect, type ConnectSettings } from './options/connect.js';
 import { subOptionGroups } from './options/sub.js';
-import { resolveSubscribe, type SubscribeSettings } from './options/subscribe.js';
+import { checkSubscribeFlags, countOf, resolveSubscribe, type SubscribeSettings } from './options/subscribe.js';
 import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { printMessage } from './ui/print-message.js';
 import { settingsFromArgv } from './ui/command-args.js';
+import { programOf, type Invocation, type Program } from './ui/program.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
@@ -28,22 +29,25 @@ const RECOVERABLE: ReadonlySet<string> = new Set([ErrorCode.ConnectionLost, Erro
 /** Below this -C count, mosquitto_sub lowers the v5 receive maximum to the count. */
 const DEFAULT_RECEIVE_MAXIMUM = 20;
 
+/** mosquitto_sub's order: the connection's checks, then the subscription's. */
 function resolveSub(args: ParsedArgs): { settings: ConnectSettings; sub: SubscribeSettings } {
-  const sub = resolveSubscribe(args);
-  const receiveMaximum = sub.count !== undefined && sub.count < DEFAULT_RECEIVE_MAXIMUM ? sub.count : undefined;
+  checkConnectFlags(args);
+  checkSubscribeFlags(args);
+  const count = countOf(args);
+  const receiveMaximum = count !== undefined && count < DEFAULT_RECEIVE_MAXIMUM ? count : undefined;
   const settings = resolveConnect(args, {
     invalidIdText: 'Invalid id and/or clean_session.',
     ...(receiveMaximum === undefined ? {} : { receiveMaximum }),
   });
-  return { settings, sub };
+  return { settings, sub: resolveSubscribe(args) };
 }
 
 /** `mqt sub`: mosquitto_sub's flags, output and exit codes. Resolves to the exit code. */
-export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('sub', argv, byFlag, resolveSub, { optionsFiles: true });
+export async function run(argv: readonly string[], invocation: Invocation = {}): Promise<number> {
+  const parsed = await settingsFromArgv('sub', argv, byFlag, resolveSub, { ...invocation, optionsFiles: true });
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, sub } = parsed.settings;
-  const session = new SubscriberSession(settings, sub);
+  const session = new SubscriberSession(settings, sub, programOf('sub', invocation));
   await session.start();
   return session.exitCode;
 }
@@ -69,6 +73,7 @@ class SubscriberSession {
   constructor(
     private readonly settings: ConnectSettings,
     private readonly sub: SubscribeSettings,
+    private readonly program: Program,
   ) {
     this.client = new MqttClient(settings.client);
     this.out = new Output(process.stdout, (err) => void this.onOutputError(err));
@@ -226,7 +231,7 @@ class SubscriberSession {
       await this.finish(exitCodeFor(err), ReasonCode.Success);
       return;
     }
-    await this.finish(await reportError(err, 'sub', this.settings.quiet), ReasonCode.Success);
+    await this.finish(await reportError(err, this.program, this.settings.quiet), ReasonCode.Success);
   }
 
   private async finish(code: number, reason: number, flush = true): Promise<void> {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireOpenssl } from '../support/board-clients.js';
+import { requireOpenssl } from '../support/tools.js';
 import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
-import { makeOpensslPki } from '../support/openssl-pki.js';
+import { opensslPki } from '../support/openssl-pki.js';
 import { confArgs, startServe, stopServe } from '../support/serve.js';
 import { mqt } from '../support/spawn.js';
 
@@ -166,7 +166,7 @@ for (const target of TARGETS) {
     });
 
     it('TLS: the version, and the facts of the certificate the listener has', async function () {
-      const pki = await makeOpensslPki(requireOpenssl(this), dir);
+      const pki = await opensslPki(requireOpenssl(this));
       const lines = [`cafile ${pki.ca}`, `certfile ${pki.server.cert}`, `keyfile ${pki.server.key}`];
       // The version reported is the one spoken: the client is held to 1.2, the broker takes 1.3 too.
       const { code, findings, stderr } = await check(this, lines, ['--cafile', pki.ca, '--tls-version', 'tlsv1.2']);

@@ -1,4 +1,4 @@
-import { UsageError } from '../ui/usage-error.js';
+import { UsageError, tight } from '../ui/usage-error.js';
 import type { OptionGroup, OptionSpec } from './spec.js';
 
 /** What the argv reader found: values per key in the order given, -D tuples, and positionals. */
@@ -23,6 +23,10 @@ export interface ReadArgvOptions {
    * `dev1 --file psk.txt dev2`); '--' still makes everything after it positional.
    */
   readonly interleaved?: boolean;
+  /** Run each flag's `check` on its value as it is read (the default). */
+  readonly checkValues?: boolean;
+  /** mosquitto's clients: a flag never goes without its value (-P alone is an error, no prompt). */
+  readonly mosquitto?: boolean;
 }
 
 export function lastValue(args: ParsedArgs, key: string): string | undefined {
@@ -49,6 +53,13 @@ export function propertyWordCount(name: string | undefined): 3 | 4 {
   return name?.toLowerCase() === 'user-property' ? 4 : 3;
 }
 
+/** mosquitto names the flag as its table does (-h for --host too); mqt names it as it was typed. */
+function missingValue(spec: OptionSpec, typed: string): UsageError {
+  if (spec.missingValue !== undefined) return new UsageError(spec.missingValue);
+  const what = `argument given but no ${spec.noun ?? 'value'} specified.`;
+  return new UsageError(`${typed} ${what}`, { text: `${spec.mosquittoFlag ?? spec.flags[0]} ${what}`, blankLine: true });
+}
+
 /**
  * Reads argv the way mosquitto's clients do, so scripts behave the same: each flag is matched
  * exactly (no clustering), and a flag's value is the next argument whatever it looks like
@@ -59,6 +70,7 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
   const properties: string[][] = [];
   const positionals: string[] = [];
   const leftOut = new Set<string>();
+  const check = options.checkValues !== false;
   const add = (key: string, value: string): void => {
     const list = values.get(key);
     if (list === undefined) values.set(key, [value]);
@@ -86,16 +98,19 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
         spec = undefined;
       }
     }
-    if (spec === undefined) throw new UsageError(`Unknown option '${arg}'.`);
+    if (spec === undefined) throw tight(`Unknown option '${arg}'.`);
+    if (spec.conflicts !== undefined && spec.conflicts.keys.some((key) => values.has(key))) throw spec.conflicts.error();
     if (spec.arity === 0) {
       add(spec.key, '');
+      if (spec.endsReading === true) break;
     } else if (spec.arity === 1) {
       const value = inline ?? argv[++i];
-      if (value === undefined && spec.valueMayBeLeftOut === true) {
+      if (value === undefined && spec.valueMayBeLeftOut === true && options.mosquitto !== true) {
         leftOut.add(spec.key);
         continue;
       }
-      if (value === undefined) throw new UsageError(spec.missingValue ?? `${arg} argument given but no ${spec.noun ?? 'value'} specified.`);
+      if (value === undefined) throw missingValue(spec, arg);
+      if (check) spec.check?.([value]);
       add(spec.key, value);
     } else {
       const command = argv[i + 1];
@@ -105,6 +120,7 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
       if (command === undefined || tuple.length < count) {
         throw new UsageError('--property argument given but not enough arguments specified.');
       }
+      if (check) spec.check?.(tuple);
       properties.push(tuple);
       add(spec.key, '');
       i += count;

@@ -4,12 +4,13 @@ import type { ProtocolVersion } from '../../lib/protocol/constants.js';
 import type { QoS, Will } from '../../lib/protocol/packets.js';
 import { isValidTopicName } from '../../lib/topic.js';
 import type { TransportTarget } from '../../lib/transport/types.js';
-import { UsageError } from '../ui/usage-error.js';
+import { UsageError, tight } from '../ui/usage-error.js';
 import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
-import { parseInteger } from './numbers.js';
+import { parseInteger, type NumberError } from './numbers.js';
 import { resolveProperties, type CommandProperties } from './properties.js';
-import type { OptionGroup } from './spec.js';
+import type { OptionGroup, OptionSpec } from './spec.js';
 import { resolveTarget } from './target.js';
+import { checkTlsPairs } from './tls.js';
 import { brokerUrl, urlOption } from './url.js';
 
 export const connectOptions: OptionGroup = {
@@ -24,6 +25,7 @@ export const connectOptions: OptionGroup = {
       noun: 'port',
       valueName: 'PORT',
       replaces: ['unix'],
+      check: ([text = '']) => void parsePort(text),
       describe: 'broker port (default 1883, 8883 with TLS; 8883 turns TLS on)',
     },
     { key: 'unix', flags: ['--unix'], arity: 1, noun: 'socket path', valueName: 'PATH', describe: 'connect over a unix socket instead of TCP' },
@@ -34,12 +36,40 @@ export const connectOptions: OptionGroup = {
       flags: ['-V', '--protocol-version'],
       arity: 1,
       noun: 'version',
+      mosquittoFlag: '--protocol-version',
       valueName: 'VER',
+      check: ([text = '']) => void parseVersion(text),
       describe: 'MQTT version: mqttv5|5, mqttv311|311 (default) or mqttv31|31',
     },
-    { key: 'id', flags: ['-i', '--id'], arity: 1, noun: 'id', valueName: 'ID', replaces: ['idPrefix'], describe: 'client id (default: none; the broker assigns one in v5)' },
-    { key: 'idPrefix', flags: ['-I', '--id-prefix'], arity: 1, noun: 'id prefix', valueName: 'PREFIX', replaces: ['id'], describe: 'client id = PREFIX + process id' },
-    { key: 'keepalive', flags: ['-k', '--keepalive'], arity: 1, noun: 'keepalive', valueName: 'SECS', describe: 'keepalive in seconds, 5-65535 (default 60)' },
+    {
+      key: 'id',
+      flags: ['-i', '--id'],
+      arity: 1,
+      noun: 'id',
+      valueName: 'ID',
+      replaces: ['idPrefix'],
+      conflicts: { keys: ['idPrefix'], error: idWithPrefix },
+      describe: 'client id (default: none; the broker assigns one in v5)',
+    },
+    {
+      key: 'idPrefix',
+      flags: ['-I', '--id-prefix'],
+      arity: 1,
+      noun: 'id prefix',
+      valueName: 'PREFIX',
+      replaces: ['id'],
+      conflicts: { keys: ['id'], error: idWithPrefix },
+      describe: 'client id = PREFIX + process id',
+    },
+    {
+      key: 'keepalive',
+      flags: ['-k', '--keepalive'],
+      arity: 1,
+      noun: 'keepalive',
+      valueName: 'SECS',
+      check: ([text = '']) => void parseKeepalive(text),
+      describe: 'keepalive in seconds, 5-65535 (default 60)',
+    },
     {
       key: 'noClean',
       flags: ['-c', '--disable-clean-session'],
@@ -52,14 +82,16 @@ export const connectOptions: OptionGroup = {
       arity: 1,
       noun: 'session expiry interval',
       valueName: 'SECS',
+      check: ([text = '']) => void parseExpiry(text),
       describe: 'v5 session expiry interval; -1 means never expire (default 0, or never with -c). Implies -V 5',
     },
     {
       key: 'maxInflight',
       flags: ['-M', '--max-inflight'],
       arity: 1,
-      noun: 'max_inflight',
+      missingValue: '-M argument given but max_inflight not specified.',
       valueName: 'N',
+      check: ([text = '']) => void parseMaxInflight(text),
       describe: 'most QoS 1/2 messages in flight at once (default 20)',
     },
     { key: 'username', flags: ['-u', '--username'], arity: 1, noun: 'username', valueName: 'USER', describe: 'username' },
@@ -98,9 +130,25 @@ export const connectOptions: OptionGroup = {
 export const willOptions: OptionGroup = {
   title: 'Will (published by the broker if this client vanishes)',
   options: [
-    { key: 'willTopic', flags: ['--will-topic'], arity: 1, noun: 'will topic', valueName: 'TOPIC', describe: 'topic of the will message' },
+    {
+      key: 'willTopic',
+      flags: ['--will-topic'],
+      arity: 1,
+      noun: 'will topic',
+      valueName: 'TOPIC',
+      check: ([topic = '']) => checkWillTopic(topic),
+      describe: 'topic of the will message',
+    },
     { key: 'willPayload', flags: ['--will-payload'], arity: 1, noun: 'will payload', valueName: 'TEXT', describe: 'payload of the will (default empty)' },
-    { key: 'willQos', flags: ['--will-qos'], arity: 1, noun: 'will QoS', valueName: 'QOS', describe: 'QoS of the will (default 0)' },
+    {
+      key: 'willQos',
+      flags: ['--will-qos'],
+      arity: 1,
+      noun: 'will QoS',
+      valueName: 'QOS',
+      check: ([text = '']) => void parseWillQos(text),
+      describe: 'QoS of the will (default 0)',
+    },
     { key: 'willRetain', flags: ['--will-retain'], arity: 0, describe: 'retain the will' },
   ],
 };
@@ -126,23 +174,78 @@ export interface ConnectSettings {
 /** mosquitto's "infinite" session expiry: the largest u32. */
 const NEVER_EXPIRE = 4294967295;
 
-export function parseQos(text: string, message: (t: string) => string): QoS {
-  return parseInteger(text, 0, 2, message) as QoS;
+export function parseQos(text: string, error: NumberError): QoS {
+  return parseInteger(text, 0, 2, error) as QoS;
 }
 
-function resolveVersion(args: ParsedArgs, defaultVersion: ProtocolVersion): ProtocolVersion {
-  const text = lastValue(args, 'protocolVersion');
-  if (text === undefined) return defaultVersion;
+/** -q of pub, sub and rr; mosquitto ends this one message with no blank line. */
+export function parseMessageQos(text: string): QoS {
+  return parseQos(text, (t) => tight(`Invalid QoS given: ${t}`));
+}
+
+/** The -q row of pub, sub and rr. */
+export function qosOption(describe: string): OptionSpec {
+  return { key: 'qos', flags: ['-q', '--qos'], arity: 1, noun: 'QoS', valueName: 'QOS', check: ([text = '']) => void parseMessageQos(text), describe };
+}
+
+function idWithPrefix(): UsageError {
+  return new UsageError('-i and -I argument cannot be used together.');
+}
+
+/** mosquitto's port 0 is a unix socket whose path is the host; here that is --unix. */
+export function parsePort(text: string): number {
+  return parseInteger(text, 1, 65535, (t) =>
+    tight(t.trim() === '0' ? 'Invalid port given: 0 (use --unix PATH for a unix socket)' : `Invalid port given: ${t}`, `Invalid port given: ${t}`),
+  );
+}
+
+function parseVersion(text: string): ProtocolVersion {
   const version = ({ mqttv31: 3, '31': 3, mqttv311: 4, '311': 4, mqttv5: 5, '5': 5 } as const)[text];
   if (version === undefined) throw new UsageError('Invalid protocol version argument given.');
   return version;
 }
 
+function parseKeepalive(text: string): number {
+  return parseInteger(text, 5, 65535, () => 'Invalid keepalive given, it must be between 5 and 65535 inclusive.');
+}
+
+function parseMaxInflight(text: string): number {
+  return parseInteger(text, 1, 65535, () => 'Maximum inflight messages must be greater than 0.');
+}
+
+function parseWillQos(text: string): QoS {
+  return parseQos(text, (t) => `Invalid will QoS ${t}.`);
+}
+
+function checkWillTopic(topic: string): void {
+  if (!isValidTopicName(topic)) throw tight(`Invalid will topic '${topic}', does it contain '+' or '#'?`);
+}
+
+/**
+ * -x as mosquitto reads it (strtol with base 0, so 0x10 is 16): -1, 4294967295 and ∞ mean the
+ * session never expires.
+ */
+function parseExpiry(text: string): number {
+  if (text === '∞') return NEVER_EXPIRE;
+  const match = /^\s*([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9]\d*)$/i.exec(text);
+  if (match === null) throw new UsageError('session-expiry-interval not a number.');
+  const [, sign = '', digits = ''] = match;
+  const magnitude = /^0x/i.test(digits) ? Number(digits) : digits.length > 1 && digits.startsWith('0') ? parseInt(digits, 8) : Number(digits);
+  const value = sign === '-' ? -magnitude : magnitude;
+  if (value < -1 || value > NEVER_EXPIRE) throw new UsageError('session-expiry-interval out of range.');
+  return value === -1 ? NEVER_EXPIRE : value;
+}
+
+function resolveVersion(args: ParsedArgs, defaultVersion: ProtocolVersion): ProtocolVersion {
+  const text = lastValue(args, 'protocolVersion');
+  return text === undefined ? defaultVersion : parseVersion(text);
+}
+
 function resolveClientId(args: ParsedArgs, version: ProtocolVersion, invalidIdText: string): string {
   const id = lastValue(args, 'id');
   const prefix = lastValue(args, 'idPrefix');
-  if (id !== undefined && prefix !== undefined) throw new UsageError('-i and -I argument cannot be used together.');
-  if (id === '') throw new UsageError(invalidIdText);
+  // mosquitto finds the empty id only when it makes the client: no "--help" hint follows.
+  if (id === '') throw new UsageError(invalidIdText, { followUp: 'none' });
   if (id !== undefined) return id;
   if (prefix !== undefined) return `${prefix}${process.pid}`;
   return version === 3 ? generateV31ClientId() : '';
@@ -150,19 +253,12 @@ function resolveClientId(args: ParsedArgs, version: ProtocolVersion, invalidIdTe
 
 function resolveWill(args: ParsedArgs, properties: CommandProperties): Will | undefined {
   const topic = lastValue(args, 'willTopic');
-  const payload = lastValue(args, 'willPayload');
+  if (topic === undefined) return undefined;
   const qosText = lastValue(args, 'willQos');
-  const qos = qosText === undefined ? 0 : parseQos(qosText, (t) => `Invalid will QoS ${t}.`);
-  if (topic === undefined) {
-    if (payload !== undefined) throw new UsageError('Will payload given, but no will topic given.');
-    if (hasFlag(args, 'willRetain')) throw new UsageError('Will retain given, but no will topic given.');
-    return undefined;
-  }
-  if (!isValidTopicName(topic)) throw new UsageError(`Invalid will topic '${topic}', does it contain '+' or '#'?`);
   return {
     topic,
-    payload: Buffer.from(payload ?? ''),
-    qos,
+    payload: Buffer.from(lastValue(args, 'willPayload') ?? ''),
+    qos: qosText === undefined ? 0 : parseWillQos(qosText),
     retain: hasFlag(args, 'willRetain'),
     ...(properties.will === undefined ? {} : { properties: properties.will }),
   };
@@ -177,47 +273,63 @@ export interface ConnectResolveOptions {
   defaultVersion?: ProtocolVersion;
 }
 
+/** The session expiry the flags ask for: -x, else "never" for a v5 -c; undefined for none. */
+function sessionExpiryOf(args: ParsedArgs, version: ProtocolVersion): number | undefined {
+  const text = lastValue(args, 'sessionExpiry');
+  if (text !== undefined) return parseExpiry(text);
+  return version === 5 && hasFlag(args, 'noClean') ? NEVER_EXPIRE : undefined;
+}
+
+function versionOf(args: ParsedArgs, defaultVersion: ProtocolVersion): ProtocolVersion {
+  const wantsV5 = args.properties.length > 0 || hasFlag(args, 'sessionExpiry');
+  return resolveVersion(args, wantsV5 ? 5 : defaultVersion);
+}
+
+/**
+ * The checks mosquitto's clients make once every flag is read, in their order: the will, the
+ * TLS pairs, then the client id a persistent session needs. Commands run it before their own
+ * "missing topic" checks.
+ */
+export function checkConnectFlags(args: ParsedArgs, defaultVersion: ProtocolVersion = 4): void {
+  // Both stay only when one file gives them on two lines: a command line's one sets the other aside.
+  if (hasFlag(args, 'id') && hasFlag(args, 'idPrefix')) throw idWithPrefix();
+  if (!hasFlag(args, 'willTopic')) {
+    if (hasFlag(args, 'willPayload')) throw tight('Will payload given, but no will topic given.');
+    if (hasFlag(args, 'willRetain')) throw tight('Will retain given, but no will topic given.');
+  }
+  checkTlsPairs(args);
+  const version = versionOf(args, defaultVersion);
+  const fixedId = hasFlag(args, 'id');
+  if (version === 5 && sessionExpiryOf(args, version) === NEVER_EXPIRE && !fixedId) {
+    throw tight('You must provide a client id if you are using an infinite session expiry interval.');
+  }
+  if (version !== 5 && hasFlag(args, 'noClean') && !fixedId) {
+    throw tight('You must provide a client id if you are using the -c option.');
+  }
+}
+
 /** Applies mosquitto's cross-flag rules, in mosquitto's order, and builds the session settings. */
 export function resolveConnect(args: ParsedArgs, options: ConnectResolveOptions): ConnectSettings {
+  checkConnectFlags(args, options.defaultVersion);
   const properties = resolveProperties(args.properties);
-  const expiryText = lastValue(args, 'sessionExpiry');
-  const wantsV5 = args.properties.length > 0 || expiryText !== undefined;
-  const version = resolveVersion(args, wantsV5 ? 5 : (options.defaultVersion ?? 4));
+  const expiryGiven = hasFlag(args, 'sessionExpiry');
+  // -V is read last, so that a mistake it makes is reported at the line of a file that gave it.
+  const version = versionOf(args, options.defaultVersion ?? 4);
   if (args.properties.length > 0 && version !== 5) {
     throw new UsageError('-D/--property needs MQTT v5: drop -V or use -V 5.');
   }
-  if (expiryText !== undefined && version !== 5) {
+  if (expiryGiven && version !== 5) {
     throw new UsageError('-x/--session-expiry needs MQTT v5: drop -V or use -V 5.');
   }
   const will = resolveWill(args, properties);
   const clean = !hasFlag(args, 'noClean');
   const clientId = resolveClientId(args, version, options.invalidIdText);
-
-  let sessionExpiry: number | undefined;
-  if (expiryText !== undefined) {
-    sessionExpiry =
-      expiryText === '-1' || expiryText === '∞'
-        ? NEVER_EXPIRE
-        : parseInteger(expiryText, 0, NEVER_EXPIRE, () => 'session-expiry-interval out of range.');
-  }
-  if (!clean && version !== 5 && !hasFlag(args, 'id')) {
-    throw new UsageError('You must provide a client id if you are using the -c option.');
-  }
-  if (version === 5 && !clean && sessionExpiry === undefined) sessionExpiry = NEVER_EXPIRE;
-  if (version === 5 && sessionExpiry === NEVER_EXPIRE && !hasFlag(args, 'id')) {
-    throw new UsageError('You must provide a client id if you are using an infinite session expiry interval.');
-  }
+  const sessionExpiry = version === 5 ? sessionExpiryOf(args, version) : undefined;
 
   const keepaliveText = lastValue(args, 'keepalive');
-  const keepalive =
-    keepaliveText === undefined
-      ? 60
-      : parseInteger(keepaliveText, 5, 65535, () => 'Invalid keepalive given, it must be between 5 and 65535 inclusive.');
+  const keepalive = keepaliveText === undefined ? 60 : parseKeepalive(keepaliveText);
   const inflightText = lastValue(args, 'maxInflight');
-  const maxInflight =
-    inflightText === undefined
-      ? 20
-      : parseInteger(inflightText, 1, 65535, () => 'Maximum inflight messages must be greater than 0.');
+  const maxInflight = inflightText === undefined ? 20 : parseMaxInflight(inflightText);
 
   const connectProperties = { ...properties.connect };
   if (version === 5) {

@@ -33,7 +33,7 @@ export function readOptionLines(
     try {
       args = readArgv(line.words, byFlag);
     } catch (err) {
-      if (err instanceof UsageError) throw new UsageError(`${where}: ${err.message}`);
+      if (err instanceof UsageError) throw err.withPrefix(`${where}: `);
       throw err;
     }
     const flag = line.words[0]!;
@@ -121,7 +121,7 @@ export function resolveLayered<T>(layered: LayeredArgs, resolve: (args: ParsedAr
   } catch (err) {
     const key = values.lastKey;
     const where = key === undefined ? undefined : layered.origins.get(key)?.at(-1);
-    if (err instanceof UsageError && where !== undefined) throw new UsageError(`${where}: ${err.message}`);
+    if (err instanceof UsageError && where !== undefined) throw err.withPrefix(`${where}: `);
     throw err;
   }
 }

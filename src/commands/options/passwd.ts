@@ -17,6 +17,7 @@ const fileOptions: OptionGroup = {
       arity: 1,
       valueName: 'TYPE',
       missingValue: '-H argument given but not enough other arguments.',
+      check: ([text = '']) => void parseHashType(text),
       describe: 'sha512-pbkdf2 ($7$, the default) or sha512 ($6$)',
     },
     {
@@ -25,6 +26,7 @@ const fileOptions: OptionGroup = {
       arity: 1,
       valueName: 'N',
       missingValue: '-I argument given but not enough other arguments.',
+      check: ([text = '']) => void parseIterations(text),
       describe: `PBKDF2 iterations (default ${DEFAULT_ITERATIONS} as mosquitto 2.0; 2.1 uses 1000)`,
     },
     { key: 'force', flags: ['--force'], arity: 0, describe: 'change FILE even if most of its lines are not user:password lines' },
@@ -71,17 +73,19 @@ const MAX_FIELD_BYTES = 65535;
 /** Flags and positionals into settings, checked in mosquitto_passwd's order and words. */
 export function resolvePasswd(args: ParsedArgs): PasswdSettings {
   const hashText = lastValue(args, 'hash');
-  if (hashText !== undefined && !HASH_TYPES.includes(hashText as HashType)) throw new UsageError(`Unknown hash type '${hashText}'`);
+  const hashType = hashText === undefined ? 'sha512-pbkdf2' : parseHashType(hashText);
   const iterationsText = lastValue(args, 'iterations');
   const iterations = iterationsText === undefined ? DEFAULT_ITERATIONS : parseIterations(iterationsText);
   const mode = resolveMode(args);
   const batch = hasFlag(args, 'batch');
   const [file = '', user = '', password] = args.positionals;
   const needed = { add: 2, create: 2, delete: 2, check: 2, update: 1, list: 1 }[mode] + (batch && mode !== 'update' ? 1 : 0);
-  if (args.positionals.length < needed) throw new UsageError(missingText(mode, batch));
+  // mosquitto_passwd shows only its usage when adding a user with the wrong number of arguments.
+  const usageOnly = mode === 'add' ? ({ noMessage: true, followUp: 'usage' } as const) : undefined;
+  if (args.positionals.length < needed) throw new UsageError(missingText(mode, batch), usageOnly);
   if (args.positionals.length > needed) {
     const unexpected = args.positionals.slice(needed).join("' '");
-    throw new UsageError(`Too many arguments: '${unexpected}'${batch ? ' (quote a password that contains spaces)' : ''}.`);
+    throw new UsageError(`Too many arguments: '${unexpected}'${batch ? ' (quote a password that contains spaces)' : ''}.`, usageOnly);
   }
   if (needed >= 2) checkUsername(user);
   if (batch && password !== undefined && Buffer.byteLength(password) > MAX_FIELD_BYTES) {
@@ -92,10 +96,16 @@ export function resolvePasswd(args: ParsedArgs): PasswdSettings {
     file,
     user,
     password: batch ? password : undefined,
-    hashType: (hashText as HashType | undefined) ?? 'sha512-pbkdf2',
+    hashType,
     iterations,
     force: hasFlag(args, 'force'),
   };
+}
+
+function parseHashType(text: string): HashType {
+  const found = HASH_TYPES.find((type) => type === text);
+  if (found === undefined) throw new UsageError(`Unknown hash type '${text}'`);
+  return found;
 }
 
 function parseIterations(text: string): number {

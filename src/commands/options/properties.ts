@@ -14,6 +14,7 @@ export const propertyOptions: OptionGroup = {
       flags: ['-D', '--property'],
       arity: 'property',
       valueName: 'CMD NAME VALUE',
+      check: (words) => void resolveProperties([[...words]]),
       describe:
         'add an MQTT 5 property to a packet: CMD is connect, publish, subscribe, unsubscribe, disconnect or will; ' +
         'user-property takes KEY VALUE. Implies -V 5',

@@ -1,11 +1,11 @@
 import type { MessageFormat } from '../../lib/output/format.js';
 import type { Subscription } from '../../lib/protocol/packets.js';
 import { isValidTopicName } from '../../lib/topic.js';
-import { UsageError } from '../ui/usage-error.js';
+import { UsageError, tight } from '../ui/usage-error.js';
 import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { clientOptionGroups } from './client-groups.js';
 import { commonOptions } from './common.js';
-import { connectOptions, resolveConnect, type ConnectSettings } from './connect.js';
+import { checkConnectFlags, connectOptions, resolveConnect, type ConnectSettings } from './connect.js';
 import { messageOptions, resolveMessage, type MessageSettings } from './message.js';
 import type { OptionGroup, OptionSpec } from './spec.js';
 import { parseTimeout, receiveOptions, resolveFormat, resolveRetainHandling, subscribeOptions } from './subscribe.js';
@@ -25,6 +25,7 @@ const requestOptions: OptionGroup = {
       arity: 1,
       noun: 'response topic',
       valueName: 'TOPIC',
+      check: ([topic = '']) => checkResponseTopic(topic),
       describe: 'topic to wait on for the response: subscribed to, and sent as the Response Topic (v5)',
     },
     ...rows(messageOptions, {
@@ -85,23 +86,31 @@ export interface RrSettings {
   latency: boolean;
 }
 
-const MISSING = 'All of topic, message, and response topic must be supplied.';
+function checkResponseTopic(topic: string): void {
+  if (topic === '') throw tight(`Invalid response topic '', a topic must not be empty.`);
+  if (!isValidTopicName(topic)) throw tight(`Invalid response topic '${topic}', does it contain '+' or '#'?`);
+}
 
-/** mosquitto_rr's rules: v5 by default, one receive slot (it waits for one message), -e required. */
+/**
+ * mosquitto_rr's rules: v5 by default, one receive slot (it waits for one message), -e required;
+ * the connection's checks come first, as in mosquitto_rr.
+ */
 export function resolveRr(args: ParsedArgs): { settings: ConnectSettings; rr: RrSettings } {
-  const eol = !hasFlag(args, 'noEol');
-  const format = resolveFormat(args, eol);
+  checkConnectFlags(args, 5);
+  const missing = tight('All of topic, message, and response topic must be supplied.');
   const responseTopic = lastValue(args, 'responseTopic');
-  if (responseTopic === undefined) throw new UsageError(MISSING);
-  const message = resolveMessage(args, MISSING);
-  if (responseTopic === '') throw new UsageError(`Invalid response topic '', a topic must not be empty.`);
-  if (!isValidTopicName(responseTopic)) {
-    throw new UsageError(`Invalid response topic '${responseTopic}', does it contain '+' or '#'?`);
-  }
+  if (responseTopic === undefined) throw missing;
+  const message = resolveMessage(args, missing);
   const settings = resolveConnect(args, { invalidIdText: 'Invalid id and/or clean_session.', defaultVersion: 5, receiveMaximum: 1 });
   if (settings.properties.publish?.responseTopic !== undefined) {
-    throw new UsageError('Duplicate response topic: -e sets it, leave out -D publish response-topic.');
+    throw new UsageError('Duplicate response topic: -e sets it, leave out -D publish response-topic.', {
+      heading: 'Error in PUBLISH properties: ',
+      text: 'Duplicate response topic.',
+      followUp: 'none',
+    });
   }
+  const eol = !hasFlag(args, 'noEol');
+  const format = resolveFormat(args, eol);
   const latency = hasFlag(args, 'latency');
   if (latency && settings.target.kind === 'tcp') settings.target = { ...settings.target, noDelay: true };
   const noRetained = hasFlag(args, 'noRetained');

@@ -14,6 +14,8 @@ export interface OptionSpec {
   readonly arity: 0 | 1 | 'property';
   /** The noun of mosquitto's "-t argument given but no topic specified" message. */
   readonly noun?: string;
+  /** The spelling mosquitto's "... argument given but no ..." names, where not the first (-V's). */
+  readonly mosquittoFlag?: string;
   /** The whole message for a missing value, where the tool words it otherwise (mosquitto_passwd). */
   readonly missingValue?: string;
   /** The flag may end the command line without its value: `-P` alone then prompts for it. */
@@ -29,6 +31,15 @@ export interface OptionSpec {
    * command line, it sets aside what options files gave for them as well as for itself.
    */
   readonly replaces?: readonly string[];
+  /**
+   * Checks the value (or -D's words) as soon as it is read, as mosquitto's clients do: the first
+   * bad value on the line is the one reported, before any "missing topic". Throws a UsageError.
+   */
+  readonly check?: (values: readonly string[]) => void;
+  /** Flags this one cannot follow on the same line (-i after -I, a second message source). */
+  readonly conflicts?: { readonly keys: readonly string[]; readonly error: () => Error };
+  /** --help, --version: what follows is not read, as in mosquitto. */
+  readonly endsReading?: boolean;
   readonly describe: string;
 }
 

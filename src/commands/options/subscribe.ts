@@ -2,9 +2,9 @@ import { ErrorCode, MqttError } from '../../lib/errors.js';
 import { MessageFormat } from '../../lib/output/format.js';
 import type { QoS, RetainHandling, Subscription } from '../../lib/protocol/packets.js';
 import { isValidTopicFilter } from '../../lib/topic.js';
-import { UsageError } from '../ui/usage-error.js';
+import { UsageError, tight } from '../ui/usage-error.js';
 import { allValues, hasFlag, lastValue, type ParsedArgs } from './argv.js';
-import { parseQos } from './connect.js';
+import { parseMessageQos, qosOption } from './connect.js';
 import { parseDecimal, parseInteger } from './numbers.js';
 import type { OptionGroup } from './spec.js';
 import { brokerUrl, missingUrlTopic } from './url.js';
@@ -12,10 +12,37 @@ import { brokerUrl, missingUrlTopic } from './url.js';
 export const subscribeOptions: OptionGroup = {
   title: 'Subscription',
   options: [
-    { key: 'topic', flags: ['-t', '--topic'], arity: 1, repeat: true, noun: 'topic', valueName: 'FILTER', describe: 'topic filter to subscribe to (repeatable; + and # wildcards)' },
-    { key: 'filterOut', flags: ['-T', '--filter-out'], arity: 1, repeat: true, noun: 'topic', valueName: 'FILTER', describe: 'drop messages whose topic matches FILTER (repeatable; not counted by -C)' },
-    { key: 'unsubscribe', flags: ['-U', '--unsubscribe'], arity: 1, repeat: true, noun: 'topic', valueName: 'FILTER', describe: 'unsubscribe from FILTER after subscribing (repeatable; for persistent sessions)' },
-    { key: 'qos', flags: ['-q', '--qos'], arity: 1, noun: 'QoS', valueName: 'QOS', describe: 'QoS of the subscriptions: 0, 1 or 2 (default 0)' },
+    {
+      key: 'topic',
+      flags: ['-t', '--topic'],
+      arity: 1,
+      repeat: true,
+      noun: 'topic',
+      valueName: 'FILTER',
+      check: ([filter = '']) => checkFilter(filter, 'subscription'),
+      describe: 'topic filter to subscribe to (repeatable; + and # wildcards)',
+    },
+    {
+      key: 'filterOut',
+      flags: ['-T', '--filter-out'],
+      arity: 1,
+      repeat: true,
+      noun: 'topic filter',
+      valueName: 'FILTER',
+      check: ([filter = '']) => checkFilter(filter, 'filter'),
+      describe: 'drop messages whose topic matches FILTER (repeatable; not counted by -C)',
+    },
+    {
+      key: 'unsubscribe',
+      flags: ['-U', '--unsubscribe'],
+      arity: 1,
+      repeat: true,
+      noun: 'unsubscribe topic',
+      valueName: 'FILTER',
+      check: ([filter = '']) => checkFilter(filter, 'unsubscribe'),
+      describe: 'unsubscribe from FILTER after subscribing (repeatable; for persistent sessions)',
+    },
+    qosOption('QoS of the subscriptions: 0, 1 or 2 (default 0)'),
     { key: 'retainAsPublished', flags: ['--retain-as-published', '--rap'], arity: 0, describe: 'v5: keep the retain flag of messages as published' },
     { key: 'noLocal', flags: ['--nl', '--no-local'], arity: 0, describe: 'v5: do not receive the messages this client publishes' },
     {
@@ -32,18 +59,26 @@ export const subscribeOptions: OptionGroup = {
 export const receiveOptions: OptionGroup = {
   title: 'When to stop, what to print',
   options: [
-    { key: 'count', flags: ['-C', '--count'], arity: 1, noun: 'count', valueName: 'N', describe: 'exit after N messages' },
-    { key: 'timeout', flags: ['-W', '--timeout'], arity: 1, noun: 'timeout', valueName: 'SECS', describe: 'exit with code 27 after SECS seconds' },
+    { key: 'count', flags: ['-C', '--count'], arity: 1, noun: 'count', valueName: 'N', check: ([text = '']) => void parseCount(text), describe: 'exit after N messages' },
+    {
+      key: 'timeout',
+      flags: ['-W', '--timeout'],
+      arity: 1,
+      noun: 'timeout',
+      valueName: 'SECS',
+      check: ([text = '']) => void parseTimeout(text),
+      describe: 'exit with code 27 after SECS seconds',
+    },
     { key: 'exitAfterSubscribe', flags: ['-E', '--exit-after-subscribe'], arity: 0, describe: 'exit once subscribed, after the retained messages the broker sends at once' },
     { key: 'noRetained', flags: ['-R', '--no-retained'], arity: 0, describe: 'ignore retained messages (stale data)' },
     { key: 'retainedOnly', flags: ['--retained-only'], arity: 0, describe: 'print only retained messages; exit at the first live one' },
     { key: 'removeRetained', flags: ['--remove-retained'], arity: 0, describe: 'clear each retained message received (publishes an empty retained message)' },
     { key: 'verbose', flags: ['-v', '--verbose'], arity: 0, describe: "print 'topic payload' instead of the payload alone" },
     { key: 'noEol', flags: ['-N', '--no-eol'], arity: 0, describe: 'no newline after each message' },
-    { key: 'format', flags: ['-F', '--format'], arity: 1, noun: 'format', valueName: 'FMT', describe: 'print each message as FMT: %t topic, %p payload, %x hex, %j JSON, @H:@M time... (see the man page)' },
+    { key: 'format', flags: ['-F', '--format'], arity: 1, noun: 'format', valueName: 'FMT', check: ([text = '']) => void compileFormat(text, true, false), describe: 'print each message as FMT: %t topic, %p payload, %x hex, %j JSON, @H:@M time... (see the man page)' },
     { key: 'json', flags: ['--json'], arity: 0, describe: 'print each message as one JSON object per line; binary payloads as payload_base64' },
     { key: 'pretty', flags: ['--pretty'], arity: 0, describe: 'indent JSON output (--json, %j, %J); alone it means --json --pretty' },
-    { key: 'randomFilter', flags: ['--random-filter'], arity: 1, noun: 'chance', valueName: 'PERCENT', describe: 'print only PERCENT % of messages, chosen at random (0.1-100)' },
+    { key: 'randomFilter', flags: ['--random-filter'], arity: 1, noun: 'chance', valueName: 'PERCENT', check: ([text = '']) => void parseChance(text), describe: 'print only PERCENT % of messages, chosen at random (0.1-100)' },
   ],
 };
 
@@ -65,11 +100,26 @@ export interface SubscribeSettings {
   printChance: number;
 }
 
-function checkFilters(filters: string[], kind: string): void {
-  for (const filter of filters) {
-    if (!isValidTopicFilter(filter)) {
-      throw new UsageError(`Invalid ${kind} topic '${filter}', are all '+' and '#' wildcards correct?`);
-    }
+function checkFilter(filter: string, kind: string): void {
+  if (!isValidTopicFilter(filter)) throw tight(`Invalid ${kind} topic '${filter}', are all '+' and '#' wildcards correct?`);
+}
+
+function parseCount(text: string): number {
+  return parseInteger(text, 1, 2 ** 31, (t) => `Invalid message count "${t}".`);
+}
+
+/** mosquitto's range check on --random-filter, in percent. */
+function parseChance(text: string): number {
+  return parseDecimal(text, 0.1, 100, () => '--random-filter chance must be between 0.1-100.0');
+}
+
+/** -F's text, compiled; mosquitto reports a malformed one without a blank line. */
+function compileFormat(text: string, eol: boolean, pretty: boolean): MessageFormat {
+  try {
+    return MessageFormat.compile(text, { eol, pretty });
+  } catch (err) {
+    if (err instanceof MqttError && err.code === ErrorCode.InvalidArgument) throw tight(err.message);
+    throw err;
   }
 }
 
@@ -85,38 +135,46 @@ export function resolveFormat(args: ParsedArgs, eol: boolean): MessageFormat | u
   if (json && text !== undefined) throw new UsageError('-F and --json cannot be used together.');
   if (json && verbose) throw new UsageError('-v and --json cannot be used together.');
   if (pretty && text === undefined && !verbose) json = true;
-  try {
-    if (text !== undefined) return MessageFormat.compile(text, { eol, pretty });
-    return json ? MessageFormat.json({ eol, pretty }) : undefined;
-  } catch (err) {
-    if (err instanceof MqttError && err.code === ErrorCode.InvalidArgument) throw new UsageError(err.message);
-    throw err;
+  if (text !== undefined) return compileFormat(text, eol, pretty);
+  return json ? MessageFormat.json({ eol, pretty }) : undefined;
+}
+
+/** The filters to subscribe to: -L's topic, then every -t. */
+function subscriptionFilters(args: ParsedArgs): string[] {
+  const urlTopic = brokerUrl(args)?.topic;
+  return urlTopic === undefined || urlTopic === '' ? allValues(args, 'topic') : [urlTopic, ...allValues(args, 'topic')];
+}
+
+/**
+ * mosquitto_sub's checks after reading every flag (after those of the connection): something to
+ * subscribe to or unsubscribe from, then -R against --retained-only.
+ */
+export function checkSubscribeFlags(args: ParsedArgs): void {
+  if (subscriptionFilters(args).length === 0 && !hasFlag(args, 'unsubscribe')) {
+    const url = brokerUrl(args);
+    // mosquitto wants -L's topic; a ws:// URL's path looks like one but is not: say where it goes.
+    if (url !== undefined) throw tight(missingUrlTopic(url));
+    throw tight('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
+  }
+  if (hasFlag(args, 'noRetained') && hasFlag(args, 'retainedOnly')) {
+    throw new UsageError("Combining '-R' and '--retained-only' makes no sense.", { blankLineBefore: true, followUp: 'none' });
   }
 }
 
 export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
-  // mosquitto checks -F as it reads it, before the topic checks.
+  checkSubscribeFlags(args);
   const eol = !hasFlag(args, 'noEol');
   const format = resolveFormat(args, eol);
-  const url = brokerUrl(args);
-  const urlTopic = url?.topic;
-  const topics = urlTopic === undefined || urlTopic === '' ? allValues(args, 'topic') : [urlTopic, ...allValues(args, 'topic')];
+  const topics = subscriptionFilters(args);
   const unsubscribe = allValues(args, 'unsubscribe');
   const filterOut = allValues(args, 'filterOut');
-  if (topics.length === 0 && unsubscribe.length === 0) {
-    // A ws:// URL's path looks like a topic but is not one: say where its topic goes.
-    if (url?.scheme === 'ws' || url?.scheme === 'wss') throw new UsageError(missingUrlTopic(url));
-    throw new UsageError('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
-  }
-  checkFilters(topics, 'subscription');
-  checkFilters(filterOut, 'filter');
-  checkFilters(unsubscribe, 'unsubscribe');
+  // -L's topic is not read as a flag: checked here.
+  for (const topic of topics) checkFilter(topic, 'subscription');
   const noRetained = hasFlag(args, 'noRetained');
   const retainedOnly = hasFlag(args, 'retainedOnly');
-  if (noRetained && retainedOnly) throw new UsageError("Combining '-R' and '--retained-only' makes no sense.");
 
   const qosText = lastValue(args, 'qos');
-  const qos: QoS = qosText === undefined ? 0 : parseQos(qosText, (t) => `Invalid QoS given: ${t}`);
+  const qos: QoS = qosText === undefined ? 0 : parseMessageQos(qosText);
   const countText = lastValue(args, 'count');
   const timeoutText = lastValue(args, 'timeout');
   const chanceText = lastValue(args, 'randomFilter');
@@ -133,7 +191,7 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
     })),
     unsubscribe,
     filterOut,
-    count: countText === undefined ? undefined : parseInteger(countText, 1, 2 ** 31, (t) => `Invalid message count "${t}".`),
+    count: countText === undefined ? undefined : parseCount(countText),
     timeoutSeconds: timeoutText === undefined ? undefined : parseTimeout(timeoutText),
     exitAfterSubscribe: hasFlag(args, 'exitAfterSubscribe'),
     noRetained,
@@ -142,16 +200,19 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
     verbose: hasFlag(args, 'verbose'),
     eol,
     format,
-    printChance:
-      chanceText === undefined
-        ? 1
-        : parseDecimal(chanceText, 0.1, 100, () => '--random-filter chance must be between 0.1-100.0') / 100,
+    printChance: chanceText === undefined ? 1 : parseChance(chanceText) / 100,
   };
 }
 
 /** -W: whole seconds, at least 1 (and within what a timer can wait). */
 export function parseTimeout(text: string): number {
   return parseInteger(text, 1, 2 ** 31 / 1000, (t) => `Invalid timeout "${t}".`);
+}
+
+/** -C's count, for the v5 receive maximum sub asks for before the other checks run. */
+export function countOf(args: ParsedArgs): number | undefined {
+  const text = lastValue(args, 'count');
+  return text === undefined ? undefined : parseCount(text);
 }
 
 /** --rh as a number or mosquitto 2.1's --retain-handling words; -R alone means "never" (2). */

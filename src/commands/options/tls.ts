@@ -1,8 +1,10 @@
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { errnoText } from '../../lib/errno-text.js';
 import { parseKeyHex } from '../../lib/psk/validate.js';
 import { readCertificateFolder, readCertificates, readOsCertificates, readPrivateKey } from '../../lib/transport/tls-files.js';
 import type { TlsSettings } from '../../lib/transport/types.js';
-import { UsageError, fromCommandLine } from '../ui/usage-error.js';
+import { UsageError, fromCommandLine, tight } from '../ui/usage-error.js';
 import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import type { OptionGroup } from './spec.js';
 
@@ -16,7 +18,7 @@ export const tlsOptions: OptionGroup = {
   title: 'TLS (any of these turns TLS on; the port is then 8883 unless -p says otherwise)',
   options: [
     { key: 'cafile', flags: ['--cafile'], arity: 1, noun: 'file', valueName: 'FILE', describe: "trust the CA certificate(s) in FILE (PEM) to sign the broker's certificate" },
-    { key: 'capath', flags: ['--capath'], arity: 1, noun: 'folder', valueName: 'DIR', describe: 'trust every PEM CA certificate in the files of DIR' },
+    { key: 'capath', flags: ['--capath'], arity: 1, noun: 'directory', valueName: 'DIR', describe: 'trust every PEM CA certificate in the files of DIR' },
     {
       key: 'osCerts',
       flags: ['--tls-use-os-certs'],
@@ -25,6 +27,14 @@ export const tlsOptions: OptionGroup = {
     },
     { key: 'cert', flags: ['--cert'], arity: 1, noun: 'file', valueName: 'FILE', describe: 'client certificate (PEM), for brokers with require_certificate; needs --key' },
     { key: 'key', flags: ['--key'], arity: 1, noun: 'file', valueName: 'FILE', describe: "the client certificate's private key (PEM); an encrypted one is asked for on the terminal" },
+    {
+      key: 'keyform',
+      flags: ['--keyform'],
+      arity: 1,
+      noun: 'keyform',
+      valueName: 'FORM',
+      describe: "the form of --key: pem (the only one; mosquitto's engine needs OpenSSL engines, which Node does not load)",
+    },
     { key: 'keypass', flags: ['--keypass'], arity: 1, secret: true, noun: 'passphrase', valueName: 'PASS', describe: 'passphrase of an encrypted --key' },
     {
       key: 'insecure',
@@ -33,16 +43,24 @@ export const tlsOptions: OptionGroup = {
       describe: "do not check the broker's certificate at all: not who signed it, not its dates, not the host names it covers (still encrypted, but anyone in between can pose as the broker)",
     },
     { key: 'tlsVersion', flags: ['--tls-version'], arity: 1, noun: 'version', valueName: 'VER', describe: 'speak only this TLS version: tlsv1.3 or tlsv1.2 (default: the newest both sides know)' },
-    { key: 'ciphers', flags: ['--ciphers'], arity: 1, noun: 'cipher list', valueName: 'LIST', describe: 'OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are not affected)' },
+    { key: 'ciphers', flags: ['--ciphers'], arity: 1, noun: 'ciphers', valueName: 'LIST', describe: 'OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are not affected)' },
     { key: 'alpn', flags: ['--tls-alpn'], arity: 1, noun: 'protocol', valueName: 'PROTO', describe: 'ALPN protocol to ask for, e.g. mqtt (AWS IoT on port 443)' },
     { key: 'sni', flags: ['--sni'], arity: 1, noun: 'server name', valueName: 'NAME', describe: "server name to send and to check the broker's certificate against (default: the host)" },
     { key: 'psk', flags: ['--psk'], arity: 1, secret: true, noun: 'key', valueName: 'HEX', describe: 'TLS-PSK instead of certificates: the key in hex, as in the broker\'s psk_file; needs --psk-identity' },
     { key: 'pskIdentity', flags: ['--psk-identity'], arity: 1, noun: 'identity', valueName: 'ID', describe: 'TLS-PSK identity (the name before the colon in psk_file)' },
+    {
+      key: 'keylog',
+      flags: ['--tls-keylog'],
+      arity: 1,
+      noun: 'file',
+      valueName: 'FILE',
+      describe: 'append the TLS session keys to FILE (NSS key log format, made 0600) so Wireshark can decrypt the capture',
+    },
   ],
 };
 
-const CERTIFICATE_FLAGS = ['cafile', 'capath', 'osCerts', 'cert', 'key', 'keypass', 'insecure'] as const;
-const TLS_FLAGS = [...CERTIFICATE_FLAGS, 'tlsVersion', 'ciphers', 'alpn', 'sni', 'psk', 'pskIdentity'] as const;
+const CERTIFICATE_FLAGS = ['cafile', 'capath', 'osCerts', 'cert', 'key', 'keyform', 'keypass', 'insecure'] as const;
+const TLS_FLAGS = [...CERTIFICATE_FLAGS, 'tlsVersion', 'ciphers', 'alpn', 'sni', 'psk', 'pskIdentity', 'keylog'] as const;
 
 export function wantsTls(args: ParsedArgs): boolean {
   return TLS_FLAGS.some((key) => hasFlag(args, key));
@@ -56,16 +74,10 @@ export function wantsTls(args: ParsedArgs): boolean {
  */
 export function resolveTls(args: ParsedArgs, always = false): TlsSettings | undefined {
   if (!always && !wantsTls(args)) return undefined;
+  checkTlsPairs(args);
   const pskHex = lastValue(args, 'psk');
   const identity = lastValue(args, 'pskIdentity');
-  if (pskHex !== undefined) {
-    if (CERTIFICATE_FLAGS.some((key) => hasFlag(args, key))) {
-      throw new UsageError('Only one of --psk or --cafile/--capath/--tls-use-os-certs/--cert/--insecure may be used at once.');
-    }
-    if (identity === undefined) throw new UsageError('--psk-identity required if --psk used.');
-  } else if (identity !== undefined) {
-    throw new UsageError('--psk-identity given but no --psk.');
-  }
+  const keylog = lastValue(args, 'keylog');
   const version = resolveVersion(lastValue(args, 'tlsVersion'));
   const ciphers = lastValue(args, 'ciphers');
   const alpn = lastValue(args, 'alpn');
@@ -79,9 +91,75 @@ export function resolveTls(args: ParsedArgs, always = false): TlsSettings | unde
     ...(ciphers === undefined ? {} : { ciphers }),
     ...(alpn === undefined ? {} : { alpn: [alpn] }),
     ...(sni === undefined ? {} : { servername: sni }),
+    ...(keylog === undefined ? {} : { keylog: keylogWriter(keylog) }),
   };
   if (pskHex !== undefined && identity !== undefined) return { ...common, psk: resolvePsk(pskHex, identity) };
   return { ...common, ...trustedCas(args), ...clientCertificate(args) };
+}
+
+/**
+ * The flags that need or exclude each other, checked in mosquitto's order once all are read:
+ * certificate with key, --keyform with --key, --psk without certificates and with an identity.
+ */
+export function checkTlsPairs(args: ParsedArgs): void {
+  const certificate = hasFlag(args, 'cert');
+  const key = hasFlag(args, 'key');
+  if (certificate !== key) throw tight('Both certfile and keyfile must be provided if one of them is set.');
+  const keyform = lastValue(args, 'keyform');
+  if (keyform !== undefined && !key) throw tight('If keyform is set, keyfile must be also specified.');
+  if (keyform === 'engine') {
+    throw new UsageError('--keyform engine is not supported: it needs an OpenSSL engine, which Node does not load. Give --key a PEM file.', {
+      followUp: 'none',
+    });
+  }
+  if (keyform !== undefined && keyform !== 'pem') {
+    throw new UsageError(`Invalid --keyform '${keyform}': the key must be a PEM file (--keyform pem).`, {
+      text: "Problem setting key form, it must be one of 'pem' or 'engine'.",
+      followUp: 'none',
+    });
+  }
+  if (hasFlag(args, 'keypass') && !key) throw new UsageError('--keypass given but no --key.');
+  if (hasFlag(args, 'psk')) {
+    const given = CERTIFICATE_FLAGS.filter((flag) => hasFlag(args, flag));
+    if (given.length > 0) {
+      throw tight(
+        'Only one of --psk or --cafile/--capath/--tls-use-os-certs/--cert/--insecure may be used at once.',
+        given.includes('cafile') || given.includes('capath') ? 'Only one of --psk or --cafile/--capath may be used at once.' : undefined,
+      );
+    }
+    if (!hasFlag(args, 'pskIdentity')) throw tight('--psk-identity required if --psk used.');
+  } else if (hasFlag(args, 'pskIdentity')) {
+    throw new UsageError('--psk-identity given but no --psk.');
+  }
+}
+
+/**
+ * --tls-keylog: the file is made (0600, never through a symbolic link) before connecting, so a
+ * wrong path is an error at once; each handshake line is then appended, as mosquitto does.
+ */
+function keylogWriter(path: string): (line: Buffer) => void {
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+  const append = (line: Buffer): void => {
+    const fd = openSync(path, flags, 0o600);
+    try {
+      writeSync(fd, line);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  try {
+    append(Buffer.alloc(0));
+  } catch (err) {
+    throw new UsageError(`Unable to open --tls-keylog file "${path}": ${errnoText(err)}.`, { followUp: 'none' });
+  }
+  return (line) => {
+    try {
+      append(line);
+    } catch {
+      // The file could be opened before connecting; a later failure (disk full) loses key lines
+      // only, and must not break the MQTT session the user asked for.
+    }
+  };
 }
 
 function resolveVersion(text: string | undefined): 'TLSv1.2' | 'TLSv1.3' | undefined {
@@ -120,11 +198,7 @@ function clientCertificate(args: ParsedArgs): Pick<TlsSettings, 'cert' | 'key' |
   const certFile = lastValue(args, 'cert');
   const keyFile = lastValue(args, 'key');
   const passphrase = lastValue(args, 'keypass');
-  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('Both certfile and keyfile must be provided if one of them is set.');
-  if (certFile === undefined || keyFile === undefined) {
-    if (passphrase !== undefined) throw new UsageError('--keypass given but no --key.');
-    return {};
-  }
+  if (certFile === undefined || keyFile === undefined) return {};
   return {
     cert: readCertificates(certFile, 'certificate file'),
     key: readPrivateKey(keyFile),

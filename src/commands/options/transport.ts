@@ -32,6 +32,7 @@ export const transportOptions: OptionGroup = {
       arity: 1,
       noun: 'proxy url',
       valueName: 'URL',
+      check: ([text = '']) => void parseProxy(text),
       describe: 'connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (the proxy resolves the broker name) or socks5://… (resolved here)',
     },
   ],
@@ -74,11 +75,16 @@ export function wsHeaders(args: ParsedArgs): Record<string, string> | undefined 
 
 export function proxyFlag(args: ParsedArgs): ProxySettings | undefined {
   const text = lastValue(args, 'proxy');
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : parseProxy(text);
+}
+
+/** mosquitto takes socks5h:// only, and names the URL it refuses; mqt also takes socks5://. */
+function parseProxy(text: string): ProxySettings {
   try {
     return parseProxyUrl(text);
   } catch (err) {
-    if (err instanceof MqttError) throw new UsageError(err.message);
-    throw err;
+    if (!(err instanceof MqttError)) throw err;
+    const scheme = /^socks5h?:\/\//.test(text);
+    throw new UsageError(err.message, scheme ? { text: 'Invalid proxy.' } : { text: `Unsupported proxy protocol: ${text}` });
   }
 }

@@ -10,6 +10,7 @@ export const urlOption: OptionSpec = {
   arity: 1,
   noun: 'URL',
   valueName: 'URL',
+  check: ([text = '']) => void parseUrl(text),
   replaces: ['host', 'port', 'unix', 'username', 'password', 'passwordEnv', 'passwordFile', 'topic'],
   describe:
     'broker in one flag: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://[user[:pass]@]host[:port][/path][#topic]; -h, -p, -u, -P, -t and --ws-path given too win',
@@ -18,12 +19,16 @@ export const urlOption: OptionSpec = {
 /** The -L URL, parsed once per reader of it; flags given beside it override its parts. */
 export function brokerUrl(args: ParsedArgs): BrokerUrl | undefined {
   const text = lastValue(args, 'url');
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : parseUrl(text);
+}
+
+function parseUrl(text: string): BrokerUrl {
   try {
     return parseBrokerUrl(text);
   } catch (err) {
-    if (err instanceof MqttError) throw new UsageError(`Invalid URL for -L: ${err.message}`);
-    throw err;
+    if (!(err instanceof MqttError)) throw err;
+    const knownScheme = /^(mqtts?|wss?):\/\//i.test(text);
+    throw new UsageError(`Invalid URL for -L: ${err.message}`, knownScheme ? { blankLine: true } : { text: 'Unsupported URL scheme.', blankLine: true });
   }
 }
 

@@ -2,7 +2,11 @@ import type { Argv } from 'yargs';
 import { COMMANDS, isCommandName, type CommandName, type CommandRow } from '../../command-list.js';
 import { closestName } from './closest-name.js';
 import type { OptionGroup } from '../options/spec.js';
+import { programName, type Program } from './program.js';
 import { packageVersion } from './version.js';
+
+/** The mosquitto release whose clients mqt's pub, sub, rr and passwd follow. */
+const MOSQUITTO_VERSION = '2.1.2';
 
 async function loadYargs(argv: readonly string[]): Promise<Argv> {
   const { default: yargs } = await import('yargs');
@@ -36,19 +40,28 @@ function describeOptions(y: Argv, groups: readonly OptionGroup[]): Argv {
   return y;
 }
 
-/** `mqt pub --help` / `--version`. */
-export async function showCommandHelp(name: string, version: boolean): Promise<number> {
+/**
+ * `mqt pub --help` / `--version`, exit 0. Under a mosquitto name, as mosquitto_pub does: to
+ * stdout, exit 1, and --version in mosquitto's form (scripts read the third word).
+ */
+export async function showCommandHelp(name: string, version: boolean, program: Program = { command: name, mosquitto: false }): Promise<number> {
+  const exitCode = program.mosquitto ? 1 : 0;
   if (version) {
-    process.stdout.write(`mqt version ${packageVersion()}\n`);
-    return 0;
+    process.stdout.write(
+      program.mosquitto
+        ? `${programName(program)} version ${MOSQUITTO_VERSION} running on mqt ${packageVersion()}.\n`
+        : `mqt version ${packageVersion()}\n`,
+    );
+    return exitCode;
   }
   if (!isCommandName(name)) return unknownCommand(name);
   const row: CommandRow = COMMANDS[name];
-  const y = describeOptions(await loadYargs([]), await row.options()).usage(`${row.usage ?? `mqt ${name} [flags]`}\n\n${row.summary}`);
+  const usage = program.mosquitto ? `${programName(program)} [flags]` : (row.usage ?? `mqt ${name} [flags]`);
+  const y = describeOptions(await loadYargs([]), await row.options()).usage(`${usage}\n\n${row.summary}`);
   for (const [cmd, text] of row.examples) y.example(cmd, text);
   y.epilog(`Exit codes, differences from mosquitto and more examples: man mqt-${name}`);
   process.stdout.write(`${await y.getHelp()}\n`);
-  return 0;
+  return exitCode;
 }
 
 /** One line, with the nearest command when the name looks like a typo of one. */

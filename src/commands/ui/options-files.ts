@@ -1,12 +1,13 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf, errnoText } from '../../lib/errno-text.js';
 import { allValues, lastValue, type ParsedArgs } from '../options/argv.js';
-import { commandLineLayer, emptyLayer, overlay, readOptionLines, type LayeredArgs } from '../options/layered-args.js';
+import { emptyLayer, overlay, readOptionLines, type LayeredArgs } from '../options/layered-args.js';
 import { optionLines, profileSections } from '../options/options-files.js';
 import type { OptionSpec } from '../options/spec.js';
 import { ExitCode } from './exit-codes.js';
 import { InputError } from './input-error.js';
+import type { Program } from './program.js';
 import { UsageError } from './usage-error.js';
 
 export interface WithFiles {
@@ -16,17 +17,17 @@ export interface WithFiles {
 }
 
 /**
- * The command line on top of the options that files give, as mosquitto_pub/sub do: first the
- * options file ($XDG_CONFIG_HOME/mqt_pub, else ~/.config/mqt_pub; -o FILE instead), then the
- * --profile section of $XDG_CONFIG_HOME/mqt/profiles, then the command line, each winning over
- * the one before. `toolName` is the options file's name (mqt_pub, mqt_sub, mqt_rr).
+ * The options that files give, which the command line then overrides, as mosquitto_pub/sub do:
+ * first the options file (-o FILE, else see defaultOptionsFile), then the --profile section of
+ * $XDG_CONFIG_HOME/mqt/profiles, the second winning over the first. `commandLine` is read for -o
+ * and --profile only.
  */
-export function withOptionsFiles(toolName: string, commandLine: ParsedArgs, byFlag: ReadonlyMap<string, OptionSpec>): WithFiles {
+export function optionsFileLayer(program: Program, commandLine: ParsedArgs, byFlag: ReadonlyMap<string, OptionSpec>): WithFiles {
   const warnings: string[] = [];
   const given = allValues(commandLine, 'optionsFile');
   if (given.length > 1) throw new UsageError('Duplicate -o argument given.');
   const configDir = configHome(process.env);
-  const path = given[0] ?? (configDir === undefined ? undefined : join(configDir, toolName));
+  const path = given[0] ?? (configDir === undefined ? undefined : defaultOptionsFile(program, configDir));
   const text = path === undefined ? undefined : readOptionsText(path, given.length > 0);
   let layered = emptyLayer();
   if (path !== undefined && text !== undefined) {
@@ -38,7 +39,20 @@ export function withOptionsFiles(toolName: string, commandLine: ParsedArgs, byFl
     const profileLayer = readProfile(profile, configDir, byFlag, warnings);
     layered = overlay(layered, profileLayer, byFlag);
   }
-  return { layered: overlay(layered, commandLineLayer(commandLine), byFlag), warnings };
+  return { layered, warnings };
+}
+
+/**
+ * mosquitto_pub reads mosquitto_pub in the config directory; `mqt pub` reads mqt_pub there if it
+ * exists, else mosquitto_pub: a mosquitto user's defaults apply at once, and an mqt_pub file, once
+ * made, is the whole of mqt's defaults (the two are not merged, so no flag is set that mqt_pub
+ * leaves out and no conflict can come from two files).
+ */
+function defaultOptionsFile(program: Program, configDir: string): string {
+  const mosquittoFile = join(configDir, `mosquitto_${program.command}`);
+  if (program.mosquitto) return mosquittoFile;
+  const mqtFile = join(configDir, `mqt_${program.command}`);
+  return existsSync(mqtFile) ? mqtFile : mosquittoFile;
 }
 
 /** XDG's base directory for settings; an empty XDG_CONFIG_HOME counts as unset. */

@@ -3,15 +3,18 @@ import { loadChalk, wantsColour } from './colour.js';
 import { ExitCode } from './exit-codes.js';
 import { InputError } from './input-error.js';
 import { remedyText } from './remedies.js';
-import { UsageError } from './usage-error.js';
+import { programName, type Program } from './program.js';
+import { UsageError, type MosquittoWording } from './usage-error.js';
 
 /**
  * The one place an error becomes a line of text and an exit code. Usage errors ignore --quiet
  * (a script must learn it called us wrong); runtime errors respect it.
  */
-export async function reportError(err: unknown, command: string, quiet = false): Promise<number> {
+export async function reportError(err: unknown, command: string | Program, quiet = false): Promise<number> {
+  const program = typeof command === 'string' ? { command, mosquitto: false } : command;
   if (err instanceof UsageError) {
-    await printLines(`Error: ${err.message}`, `Use 'mqt ${command} --help' to see usage.`);
+    if (program.mosquitto) await reportAsMosquitto(err, program);
+    else await printLines(`Error: ${err.message}`, `Use '${programName(program)} --help' to see usage.`);
     return ExitCode.Failure;
   }
   if (err instanceof InputError) {
@@ -29,6 +32,20 @@ function hintLine(err: unknown): string | undefined {
   if (!(err instanceof MqttError) || remedyInline(err)) return undefined;
   const hint = err.hint ?? (err.remedy === undefined ? undefined : remedyText(err.remedy));
   return hint === undefined ? undefined : `Hint: ${hint}${/[.?!]$/.test(hint) ? '' : '.'}`;
+}
+
+/** Byte for byte as mosquitto's clients lay a usage error out: blank lines, hint, or the usage. */
+async function reportAsMosquitto(err: UsageError, program: Program): Promise<void> {
+  // mosquitto_passwd's mistakes are one line each, with no hint.
+  const layout: MosquittoWording =
+    program.command === 'passwd' ? { ...err.mosquitto, blankLine: false, followUp: err.mosquitto.followUp === 'usage' ? 'usage' : 'none' } : err.mosquitto;
+  const { text = err.message, heading = 'Error: ', blankLine = false, blankLineBefore = false, followUp = 'hint' } = layout;
+  const hint = followUp === 'hint' ? `\nUse '${programName(program)} --help' to see usage.\n` : '';
+  if (layout.noMessage !== true) process.stderr.write(`${blankLineBefore ? '\n' : ''}${heading}${text}\n${blankLine ? '\n' : ''}${hint}`);
+  if (followUp === 'usage') {
+    const { showCommandHelp } = await import('./help.js');
+    await showCommandHelp(program.command, false, program);
+  }
 }
 
 /** mosquitto's wording: "Connection error: ..." for refusals, bare "Timed out", "Error: ..." otherwise. */

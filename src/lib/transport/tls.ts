@@ -82,6 +82,7 @@ export function startTls(socket: Duplex, settings: TlsSettings, host: string): P
       reject(settingsError(err, settings));
       return;
     }
+    if (settings.keylog !== undefined) secure.on('keylog', settings.keylog);
     const context = handshakeContext(settings, host);
     let settled = false;
     let ticketWait: NodeJS.Timeout | undefined;

@@ -32,6 +32,8 @@ export interface TlsSettings {
   alpn?: string[];
   /** TLS-PSK instead of certificates: the identity and the key bytes (from --psk HEX). */
   psk?: { identity: string; key: Buffer };
+  /** Receives each NSS key log line the handshake makes (--tls-keylog, for Wireshark). */
+  keylog?: (line: Buffer) => void;
 }
 
 /** A SOCKS5 proxy the connection goes through (--proxy socks5h://...). */
