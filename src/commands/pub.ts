@@ -1,6 +1,6 @@
 import { MqttClient, type OutgoingMessage } from '../lib/client/client.js';
 import { connectClient } from '../lib/client/connect.js';
-import { MqttError } from '../lib/errors.js';
+import { ErrorCode, MqttError } from '../lib/errors.js';
 import { indexFlags, type ParsedArgs } from './options/argv.js';
 import { resolveConnect, type ConnectSettings } from './options/connect.js';
 import { resolveMessage, type MessageSettings } from './options/message.js';
@@ -81,7 +81,7 @@ async function publishFixed(
     try {
       await client.publish(make(payload));
     } catch (err) {
-      if (!(err instanceof MqttError) || err.reasonCode === undefined) throw err;
+      if (!isRefusal(err)) throw err;
       printWarning(err.message, settings.quiet);
       return exitCodeFor(err);
     }
@@ -98,7 +98,7 @@ async function publishLines(client: MqttClient, settings: ConnectSettings, messa
   const make = messageMaker(settings, message);
   let failure: MqttError | undefined;
   const onFailure = (err: unknown): void => {
-    if (err instanceof MqttError && err.reasonCode !== undefined && failure === undefined) {
+    if (isRefusal(err) && failure === undefined) {
       failure = err;
       printWarning(err.message, settings.quiet);
     }
@@ -111,6 +111,11 @@ async function publishLines(client: MqttClient, settings: ConnectSettings, messa
   await client.drain();
   if (!client.isConnected) throw new MqttError('CONNECTION_LOST', 'The connection was lost before every message was sent.');
   return failure === undefined ? ExitCode.Ok : exitCodeFor(failure);
+}
+
+/** A publish the broker refused (a failure reason in its ack): a warning, and the other messages go on. */
+function isRefusal(err: unknown): err is MqttError {
+  return err instanceof MqttError && err.code === ErrorCode.PublishRefused;
 }
 
 function sleep(ms: number): Promise<void> {

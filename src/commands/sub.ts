@@ -59,6 +59,9 @@ class SubscriberSession {
   private pendingRemovals = 0;
   private countReached = false;
   private exiting = false;
+  private failing = false;
+  /** True from CONNACK until the connection closes. */
+  private established = false;
   private code: number = ExitCode.Ok;
   private done: () => void = () => undefined;
   private readonly finished = new Promise<void>((resolve) => (this.done = resolve));
@@ -106,13 +109,17 @@ class SubscriberSession {
       await connectClient(this.client, this.settings.target);
     } catch (err) {
       if (this.exiting) return;
-      if (!first && err instanceof MqttError && err.code === ErrorCode.ConnectFailed) {
+      // Once subscribed, a broker that is down or restarting is waited for, as mosquitto_sub does.
+      if (!first && err instanceof MqttError && (err.code === ErrorCode.ConnectFailed || RECOVERABLE.has(err.code))) {
         this.scheduleReconnect();
         return;
       }
       await this.fail(err);
       return;
     }
+    // A resumed session may deliver -C messages before SUBACK is even asked for.
+    if (this.exiting) return;
+    this.established = true;
     await this.subscribe();
   }
 
@@ -195,10 +202,14 @@ class SubscriberSession {
     if (this.countReached && this.pendingRemovals === 0) void this.finish(ExitCode.Ok, ReasonCode.Success);
   }
 
+  /**
+   * A connection that never reached CONNACK is connect()'s to report. A lost one is reconnected
+   * without a word: mosquitto_sub prints nothing for what it recovers from.
+   */
   private readonly onClose = (err: MqttError | undefined): void => {
-    if (this.exiting) return;
+    if (this.exiting || !this.established) return;
+    this.established = false;
     if (err !== undefined && RECOVERABLE.has(err.code)) {
-      if (!this.settings.quiet) process.stderr.write(`Error: ${err.message}\n`);
       this.scheduleReconnect();
       return;
     }
@@ -209,18 +220,24 @@ class SubscriberSession {
     this.reconnectTimer = setTimeout(() => void this.connect(false), RECONNECT_DELAY_MS);
   }
 
-  /** A reader that went away (`| head -1`) ends us quietly; any other write error is reported. */
+  /**
+   * A reader that went away (`| head -1`) ends us quietly; any other write error is reported, and a
+   * message that could not be written makes the exit code 1 even when -C had already been reached.
+   */
   private async onOutputError(err: NodeJS.ErrnoException): Promise<void> {
     if (err.code === 'EPIPE') {
       await this.finish(ExitCode.Ok, ReasonCode.Success, false);
       return;
     }
     if (!this.settings.quiet) process.stderr.write(`Error: cannot write to stdout: ${err.message}\n`);
-    await this.finish(ExitCode.Failure, ReasonCode.Success, false);
+    if (this.exiting) this.code = ExitCode.Failure;
+    else await this.finish(ExitCode.Failure, ReasonCode.Success, false);
   }
 
+  /** Reports the first fatal error only: a failed connection is seen both by its caller and by 'close'. */
   private async fail(err: unknown): Promise<void> {
-    if (this.exiting) return;
+    if (this.exiting || this.failing) return;
+    this.failing = true;
     if (err instanceof MqttError && err.code === ErrorCode.SubscribeRefused) {
       if (!this.settings.quiet) process.stderr.write(`${err.message}\n`);
       await this.finish(exitCodeFor(err), ReasonCode.Success);

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { open } from 'node:fs/promises';
+import { ScriptedServer, type ServerPeer } from '../client/scripted-server.js';
+import { MQT_BIN, mqt } from '../support/spawn.js';
+
+/**
+ * The client commands against a broker that breaks the protocol or says nothing: each ends at
+ * once (or after the keepalive) with one line naming what went wrong and mosquitto's exit code.
+ */
+describe('interop: pub, sub and rr against a hostile broker', function () {
+  this.timeout(20_000);
+  let server: ScriptedServer;
+  afterEach(() => server.close());
+
+  async function accept(version: 4 | 5 = 4): Promise<{ port: number; peer: () => Promise<ServerPeer> }> {
+    server = new ScriptedServer(version);
+    const port = await server.listen();
+    return { port, peer: () => server.nextPeer() };
+  }
+
+  async function connected(peer: ServerPeer): Promise<void> {
+    await peer.next('connect');
+    peer.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+  }
+
+  for (const [qos, ack, answer] of [
+    [2, 'puback', 'PUBACK'],
+    [1, 'pubrec', 'PUBREC'],
+    [2, 'pubcomp', 'PUBCOMP before PUBREC'],
+  ] as const) {
+    it(`pub -q ${qos} answered with ${ack.toUpperCase()}: a protocol error, exit 2`, async () => {
+      const { port, peer } = await accept();
+      const running = mqt(['pub', '-p', String(port), '-t', 't', '-m', 'x', '-q', String(qos)]);
+      const p = await peer();
+      await connected(p);
+      const publish = await p.next('publish');
+      p.send({ type: ack, packetId: publish.packetId! });
+      const result = await running;
+      assert.equal(result.stderr, `Error: Protocol error: the broker answered the QoS ${qos} PUBLISH (mid 1) with ${answer}\n`);
+      assert.equal(result.code, 2);
+    });
+  }
+
+  for (const command of ['pub', 'sub'] as const) {
+    it(`${command}: a packet other than CONNACK first is a protocol error at once, exit 2`, async () => {
+      const { port, peer } = await accept();
+      const args = command === 'pub' ? ['-m', 'x'] : [];
+      const running = mqt([command, '-p', String(port), '-t', 't', ...args]);
+      const p = await peer();
+      await p.next('connect');
+      p.send({ type: 'suback', packetId: 1, reasonCodes: [0] });
+      const result = await running;
+      assert.equal(result.stderr, 'Error: Protocol error: the broker sent SUBACK before CONNACK\n');
+      assert.equal(result.code, 2);
+    });
+  }
+
+  it('pub -k 5: a broker that accepts TCP and says nothing is given up after the keepalive, exit 19', async () => {
+    const { port, peer } = await accept();
+    const running = mqt(['pub', '-p', String(port), '-t', 't', '-m', 'x', '-k', '5'], { timeoutMs: 15_000 });
+    await (await peer()).next('connect');
+    const result = await running;
+    assert.equal(result.stderr, 'Error: No CONNACK from the broker within 5 s.\n');
+    assert.equal(result.code, 19);
+  });
+});
+
+describe('interop: mqt sub robustness', function () {
+  this.timeout(20_000);
+  let server: ScriptedServer;
+  afterEach(() => server.close());
+
+  it('-c -C 2 -d on a resumed session that delivers both messages at once: -d lines are the packets written, in order', async () => {
+    server = new ScriptedServer(4);
+    const port = await server.listen();
+    const running = mqt(['sub', '-p', String(port), '-t', 't', '-q', '1', '-c', '-i', 'keep', '-C', '2', '-d', '-V', '311']);
+    const peer = await server.nextPeer();
+    await peer.next('connect');
+    // One chunk: the messages queued for the session arrive before the client has a chance to subscribe.
+    peer.socket.cork();
+    peer.send({ type: 'connack', sessionPresent: true, reasonCode: 0 });
+    for (const packetId of [1, 2]) peer.send({ type: 'publish', topic: 't', payload: Buffer.from(`m${packetId}`), qos: 1, retain: false, dup: false, packetId });
+    peer.socket.uncork();
+    const result = await running;
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.split('\n').filter((line) => line.startsWith('Client ')), [
+      'Client keep sending CONNECT',
+      'Client keep received CONNACK (0)',
+      "Client keep received PUBLISH (d0, q1, r0, m1, 't', ... (2 bytes))",
+      'Client keep sending PUBACK (m1, rc0)',
+      "Client keep received PUBLISH (d0, q1, r0, m2, 't', ... (2 bytes))",
+      'Client keep sending PUBACK (m2, rc0)',
+      'Client keep sending DISCONNECT',
+    ]);
+  });
+
+  it('reconnects after losing its broker without an Error line, and goes on', async () => {
+    server = new ScriptedServer(4);
+    const port = await server.listen();
+    const running = mqt(['sub', '-p', String(port), '-t', 't', '-C', '1']);
+    const first = await server.nextPeer();
+    await first.next('connect');
+    first.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+    first.send({ type: 'suback', packetId: (await first.next('subscribe')).packetId, reasonCodes: [0] });
+    first.socket.destroy();
+    const second = await server.nextPeer();
+    await second.next('connect');
+    second.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+    second.send({ type: 'suback', packetId: (await second.next('subscribe')).packetId, reasonCodes: [0] });
+    second.send({ type: 'publish', topic: 't', payload: Buffer.from('after'), qos: 0, retain: false, dup: false });
+    const result = await running;
+    assert.deepEqual(result, { code: 0, signal: null, stdout: 'after\n', stderr: '' });
+  });
+
+  it('-C 1 with stdout on a full disk: the lost message is one error line and exit 1', async () => {
+    server = new ScriptedServer(4);
+    const port = await server.listen();
+    const full = await open('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [MQT_BIN, 'sub', '-p', String(port), '-t', 't', '-C', '1'], { stdio: ['ignore', full.fd, 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = once(child, 'exit');
+      const peer = await server.nextPeer();
+      await peer.next('connect');
+      peer.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+      peer.send({ type: 'suback', packetId: (await peer.next('subscribe')).packetId, reasonCodes: [0] });
+      peer.send({ type: 'publish', topic: 't', payload: Buffer.from('lost'), qos: 0, retain: false, dup: false });
+      const [code] = (await exited) as [number | null];
+      assert.equal(stderr, 'Error: cannot write to stdout: ENOSPC: no space left on device, write\n');
+      assert.equal(code, 1);
+    } finally {
+      await full.close();
+    }
+  });
+});
