@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import { ScriptedServer, type ServerPeer } from '../client/scripted-server.js';
-import { MQT_BIN, mqt } from '../support/spawn.js';
+import { MQT_BIN, mqt, startMqt } from '../support/spawn.js';
 
 /**
  * The client commands against a broker that breaks the protocol or says nothing: each ends at
@@ -56,6 +56,23 @@ describe('interop: pub, sub and rr against a hostile broker', function () {
       assert.equal(result.code, 2);
     });
   }
+
+  it('pub -l: a line after the broker sent DISCONNECT reports the DISCONNECT, not "Client not connected"', async () => {
+    const { port, peer } = await accept(5);
+    const pub = startMqt(['pub', '-p', String(port), '-t', 't', '-l', '-V', '5']);
+    const p = await peer();
+    await connected(p);
+    pub.write('first\n');
+    await p.next('publish');
+    const closed = once(p.socket, 'close');
+    p.send({ type: 'disconnect', reasonCode: 0x89 });
+    // mqt has taken the DISCONNECT in once it closes its side.
+    await closed;
+    pub.endStdin('second\n');
+    const result = await pub.waitForExit(10_000);
+    assert.equal(result.stderr, 'Error: Server busy\n');
+    assert.equal(result.code, 1);
+  });
 
   it('pub -k 5: a broker that accepts TCP and says nothing is given up after the keepalive, exit 19', async () => {
     const { port, peer } = await accept();

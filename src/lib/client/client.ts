@@ -52,6 +52,8 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   private closing = false;
   private connected = false;
   private assignedId: string | undefined;
+  /** Why the last connection ended, when it was not our own doing: what a later publish reports. */
+  private lostWith: MqttError | undefined;
 
   constructor(options: ClientOptions) {
     super();
@@ -105,6 +107,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     this.stream = stream;
     this.writer = new PacketWriter(stream, opts.protocolVersion, () => this.keepalive?.sent());
     this.closing = false;
+    this.lostWith = undefined;
     this.reader = this.newReader();
     this.aliases = this.newAliases();
     stream.on('data', this.onData);
@@ -179,7 +182,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   }
 
   private checkPublishable(message: OutgoingMessage): MqttError | undefined {
-    if (this.closing) return new MqttError(ErrorCode.ClientClosed, 'Client not connected when trying to publish.');
+    if (this.closing) return this.lostWith ?? new MqttError(ErrorCode.ClientClosed, 'Client not connected when trying to publish.');
     return this.limits.refusal(message);
   }
 
@@ -438,6 +441,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     this.keepalive?.stop();
     this.keepalive = undefined;
     clearTimeout(this.connackTimer);
+    this.lostWith = err;
     const reason = err ?? new MqttError(ErrorCode.ClientClosed, 'The connection was closed.');
     this.connack?.reject(err ?? new MqttError(ErrorCode.ConnectionLost, 'The connection closed before CONNACK.'));
     this.connack = undefined;
