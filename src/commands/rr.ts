@@ -70,6 +70,7 @@ async function converse(client: MqttClient, settings: ConnectSettings, rr: RrSet
       qos: rr.message.qos,
       responseTopic: rr.responseTopic,
       properties: settings.properties.publish,
+      correlate: rr.correlate,
       subscription: rr.subscription,
       subscribeProperties: settings.properties.subscribe,
       acceptRetained: rr.subscription.retainAsPublished === true && !rr.noRetained,
