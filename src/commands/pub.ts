@@ -9,6 +9,7 @@ import { attachDebugLog } from './ui/debug-log.js';
 import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { settingsFromArgv } from './ui/command-args.js';
+import { checkArgumentBytes, useMessageBytes } from './ui/raw-argv.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, printWarning, reportError } from './ui/report.js';
 import { forEachLine } from './ui/stdin-lines.js';
@@ -18,7 +19,7 @@ const byFlag = indexFlags(pubOptionGroups);
 
 /** `mqt pub`: mosquitto_pub's flags, output and exit codes. Resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('pub', argv, byFlag, resolvePub, { optionsFiles: true });
+  const parsed = await settingsFromArgv('pub', argv, byFlag, (args) => resolvePub(args, argv), { optionsFiles: true });
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, message } = parsed.settings;
   // Only -d writes to stdout; creating process.stdout costs start-up time otherwise.
@@ -49,8 +50,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-function resolvePub(args: ParsedArgs): { settings: ConnectSettings; message: MessageSettings } {
-  return { settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }), message: resolveMessage(args) };
+function resolvePub(args: ParsedArgs, argv: readonly string[]): { settings: ConnectSettings; message: MessageSettings } {
+  const rawMessage = checkArgumentBytes(argv, byFlag);
+  const message = resolveMessage(args);
+  useMessageBytes(message, rawMessage);
+  return { settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }), message };
 }
 
 /**

@@ -12,6 +12,7 @@ import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { printMessage } from './ui/print-message.js';
 import { printWarning, reportError } from './ui/report.js';
+import { checkArgumentBytes, useMessageBytes } from './ui/raw-argv.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { onTerminate, signalExitCode } from './ui/signals.js';
 
@@ -22,7 +23,18 @@ type Stop = { kind: 'timeout' } | { kind: 'signal'; signal: NodeJS.Signals };
 
 /** `mqt rr`: mosquitto_rr's flags, output and exit codes, plus a clean DISCONNECT. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('rr', argv, byFlag, resolveRr, { optionsFiles: true });
+  const parsed = await settingsFromArgv(
+    'rr',
+    argv,
+    byFlag,
+    (args) => {
+      const rawMessage = checkArgumentBytes(argv, byFlag);
+      const resolved = resolveRr(args);
+      useMessageBytes(resolved.rr.message, rawMessage);
+      return resolved;
+    },
+    { optionsFiles: true },
+  );
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, rr } = parsed.settings;
   const out = new Output(process.stdout);

@@ -13,6 +13,7 @@ import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { printMessage } from './ui/print-message.js';
 import { settingsFromArgv } from './ui/command-args.js';
+import { checkArgumentBytes } from './ui/raw-argv.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
@@ -40,7 +41,16 @@ function resolveSub(args: ParsedArgs): { settings: ConnectSettings; sub: Subscri
 
 /** `mqt sub`: mosquitto_sub's flags, output and exit codes. Resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = await settingsFromArgv('sub', argv, byFlag, resolveSub, { optionsFiles: true });
+  const parsed = await settingsFromArgv(
+    'sub',
+    argv,
+    byFlag,
+    (args) => {
+      checkArgumentBytes(argv, byFlag);
+      return resolveSub(args);
+    },
+    { optionsFiles: true },
+  );
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, sub } = parsed.settings;
   const session = new SubscriberSession(settings, sub);
