@@ -113,6 +113,41 @@ describe('interop: mqt sub robustness', function () {
     ]);
   });
 
+  type Script = (peer: ServerPeer) => Promise<void>;
+  const answerConnect: Script = async (peer) => {
+    await peer.next('connect');
+    peer.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+  };
+  const beforeSuback = (then: (peer: ServerPeer) => void): Script => async (peer) => {
+    await answerConnect(peer);
+    await peer.next('subscribe');
+    then(peer);
+  };
+  for (const [name, version, script, line, code] of [
+    ['the broker closes before CONNACK', 4, async (peer) => {
+      await peer.next('connect');
+      peer.socket.destroy();
+    }, 'Error: The broker closed the connection before CONNACK.', 1],
+    ['CONNACK refuses', 4, async (peer) => {
+      await peer.next('connect');
+      peer.send({ type: 'connack', sessionPresent: false, reasonCode: 5 });
+    }, 'Connection error: Connection Refused: not authorised.', 5],
+    ['a v5 DISCONNECT comes before SUBACK', 5, beforeSuback((peer) => peer.send({ type: 'disconnect', reasonCode: 0x89 })), 'Error: Server busy', 1],
+    ['bytes that break the grammar come before SUBACK', 4, beforeSuback((peer) => peer.socket.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x01]))), undefined, 1],
+  ] as [string, 4 | 5, Script, string | undefined, number][]) {
+    it(`a fatal error before the subscription is confirmed is reported once: ${name}`, async () => {
+      server = new ScriptedServer(version);
+      const port = await server.listen();
+      const running = mqt(['sub', '-p', String(port), '-t', 't', '-V', version === 5 ? '5' : '311']);
+      await script(await server.nextPeer());
+      const result = await running;
+      const lines = result.stderr.split('\n').filter(Boolean);
+      assert.equal(lines.length, 1, result.stderr);
+      if (line !== undefined) assert.equal(lines[0], line);
+      assert.equal(result.code, code);
+    });
+  }
+
   it('reconnects after losing its broker without an Error line, and goes on', async () => {
     server = new ScriptedServer(4);
     const port = await server.listen();

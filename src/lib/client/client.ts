@@ -417,7 +417,8 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   };
 
   private readonly onStreamClose = (): void => {
-    this.finish(this.closing ? undefined : new MqttError(ErrorCode.ConnectionLost, 'The connection was lost.'));
+    const text = this.connack === undefined ? 'The connection was lost.' : 'The broker closed the connection before CONNACK.';
+    this.finish(this.closing ? undefined : new MqttError(ErrorCode.ConnectionLost, text));
   };
   private fail(err: MqttError): void {
     this.closing = true;
