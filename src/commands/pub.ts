@@ -1,6 +1,6 @@
 import { MqttClient, type OutgoingMessage } from '../lib/client/client.js';
 import { connectClient } from '../lib/client/connect.js';
-import { MqttError } from '../lib/errors.js';
+import { ErrorCode, MqttError } from '../lib/errors.js';
 import { indexFlags, type ParsedArgs } from './options/argv.js';
 import { checkConnectFlags, resolveConnect, type ConnectSettings } from './options/connect.js';
 import { resolveMessage, type MessageSettings } from './options/message.js';
@@ -10,6 +10,7 @@ import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { programOf, type Invocation } from './ui/program.js';
+import { checkArgumentBytes, useMessageBytes } from './ui/raw-argv.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, printWarning, reportError } from './ui/report.js';
 import { forEachLine } from './ui/stdin-lines.js';
@@ -20,7 +21,7 @@ const byFlag = indexFlags(pubOptionGroups);
 /** `mqt pub`: mosquitto_pub's flags, output and exit codes. Resolves to the exit code. */
 export async function run(argv: readonly string[], invocation: Invocation = {}): Promise<number> {
   const program = programOf('pub', invocation);
-  const parsed = await settingsFromArgv('pub', argv, byFlag, resolvePub, { ...invocation, optionsFiles: true });
+  const parsed = await settingsFromArgv('pub', argv, byFlag, (args) => resolvePub(args, argv), { ...invocation, optionsFiles: true });
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, message } = parsed.settings;
   // Only -d writes to stdout; creating process.stdout costs start-up time otherwise.
@@ -52,9 +53,11 @@ export async function run(argv: readonly string[], invocation: Invocation = {}):
 }
 
 /** mosquitto_pub's order: the connection's flag checks, the message, then what the connection reads. */
-function resolvePub(args: ParsedArgs): { settings: ConnectSettings; message: MessageSettings } {
+function resolvePub(args: ParsedArgs, argv: readonly string[]): { settings: ConnectSettings; message: MessageSettings } {
+  const rawMessage = checkArgumentBytes(argv, byFlag);
   checkConnectFlags(args);
   const message = resolveMessage(args);
+  useMessageBytes(message, rawMessage);
   return { settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }), message };
 }
 
@@ -86,7 +89,7 @@ async function publishFixed(
     try {
       await client.publish(make(payload));
     } catch (err) {
-      if (!(err instanceof MqttError) || err.reasonCode === undefined) throw err;
+      if (!isRefusal(err)) throw err;
       printWarning(err.message, settings.quiet);
       return exitCodeFor(err);
     }
@@ -103,7 +106,7 @@ async function publishLines(client: MqttClient, settings: ConnectSettings, messa
   const make = messageMaker(settings, message);
   let failure: MqttError | undefined;
   const onFailure = (err: unknown): void => {
-    if (err instanceof MqttError && err.reasonCode !== undefined && failure === undefined) {
+    if (isRefusal(err) && failure === undefined) {
       failure = err;
       printWarning(err.message, settings.quiet);
     }
@@ -116,6 +119,11 @@ async function publishLines(client: MqttClient, settings: ConnectSettings, messa
   await client.drain();
   if (!client.isConnected) throw new MqttError('CONNECTION_LOST', 'The connection was lost before every message was sent.');
   return failure === undefined ? ExitCode.Ok : exitCodeFor(failure);
+}
+
+/** A publish the broker refused (a failure reason in its ack): a warning, and the other messages go on. */
+function isRefusal(err: unknown): err is MqttError {
+  return err instanceof MqttError && err.code === ErrorCode.PublishRefused;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -13,6 +13,7 @@ import { ExitCode } from './ui/exit-codes.js';
 import { Output } from './ui/output.js';
 import { printMessage } from './ui/print-message.js';
 import { printWarning, reportError } from './ui/report.js';
+import { checkArgumentBytes, useMessageBytes } from './ui/raw-argv.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { onTerminate, signalExitCode } from './ui/signals.js';
 
@@ -24,7 +25,18 @@ type Stop = { kind: 'timeout' } | { kind: 'signal'; signal: NodeJS.Signals };
 /** `mqt rr`: mosquitto_rr's flags, output and exit codes, plus a clean DISCONNECT. */
 export async function run(argv: readonly string[], invocation: Invocation = {}): Promise<number> {
   const program = programOf('rr', invocation);
-  const parsed = await settingsFromArgv('rr', argv, byFlag, resolveRr, { ...invocation, optionsFiles: true });
+  const parsed = await settingsFromArgv(
+    'rr',
+    argv,
+    byFlag,
+    (args) => {
+      const rawMessage = checkArgumentBytes(argv, byFlag);
+      const resolved = resolveRr(args);
+      useMessageBytes(resolved.rr.message, rawMessage);
+      return resolved;
+    },
+    { ...invocation, optionsFiles: true },
+  );
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, rr } = parsed.settings;
   const out = new Output(process.stdout);
@@ -72,6 +84,7 @@ async function converse(client: MqttClient, settings: ConnectSettings, rr: RrSet
       qos: rr.message.qos,
       responseTopic: rr.responseTopic,
       properties: settings.properties.publish,
+      correlate: rr.correlate,
       subscription: rr.subscription,
       subscribeProperties: settings.properties.subscribe,
       acceptRetained: rr.subscription.retainAsPublished === true && !rr.noRetained,

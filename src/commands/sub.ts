@@ -14,6 +14,7 @@ import { Output } from './ui/output.js';
 import { printMessage } from './ui/print-message.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { programOf, type Invocation, type Program } from './ui/program.js';
+import { checkArgumentBytes } from './ui/raw-argv.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
@@ -44,7 +45,16 @@ function resolveSub(args: ParsedArgs): { settings: ConnectSettings; sub: Subscri
 
 /** `mqt sub`: mosquitto_sub's flags, output and exit codes. Resolves to the exit code. */
 export async function run(argv: readonly string[], invocation: Invocation = {}): Promise<number> {
-  const parsed = await settingsFromArgv('sub', argv, byFlag, resolveSub, { ...invocation, optionsFiles: true });
+  const parsed = await settingsFromArgv(
+    'sub',
+    argv,
+    byFlag,
+    (args) => {
+      checkArgumentBytes(argv, byFlag);
+      return resolveSub(args);
+    },
+    { ...invocation, optionsFiles: true },
+  );
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, sub } = parsed.settings;
   const session = new SubscriberSession(settings, sub, programOf('sub', invocation));
@@ -63,6 +73,9 @@ class SubscriberSession {
   private pendingRemovals = 0;
   private countReached = false;
   private exiting = false;
+  private failing = false;
+  /** True from CONNACK until the connection closes. */
+  private established = false;
   private code: number = ExitCode.Ok;
   private done: () => void = () => undefined;
   private readonly finished = new Promise<void>((resolve) => (this.done = resolve));
@@ -111,13 +124,17 @@ class SubscriberSession {
       await connectClient(this.client, this.settings.target);
     } catch (err) {
       if (this.exiting) return;
-      if (!first && err instanceof MqttError && err.code === ErrorCode.ConnectFailed) {
+      // Once subscribed, a broker that is down or restarting is waited for, as mosquitto_sub does.
+      if (!first && err instanceof MqttError && (err.code === ErrorCode.ConnectFailed || RECOVERABLE.has(err.code))) {
         this.scheduleReconnect();
         return;
       }
       await this.fail(err);
       return;
     }
+    // A resumed session may deliver -C messages before SUBACK is even asked for.
+    if (this.exiting) return;
+    this.established = true;
     await this.subscribe();
   }
 
@@ -200,10 +217,14 @@ class SubscriberSession {
     if (this.countReached && this.pendingRemovals === 0) void this.finish(ExitCode.Ok, ReasonCode.Success);
   }
 
+  /**
+   * A connection that never reached CONNACK is connect()'s to report. A lost one is reconnected
+   * without a word: mosquitto_sub prints nothing for what it recovers from.
+   */
   private readonly onClose = (err: MqttError | undefined): void => {
-    if (this.exiting) return;
+    if (this.exiting || !this.established) return;
+    this.established = false;
     if (err !== undefined && RECOVERABLE.has(err.code)) {
-      if (!this.settings.quiet) process.stderr.write(`Error: ${err.message}\n`);
       this.scheduleReconnect();
       return;
     }
@@ -214,18 +235,24 @@ class SubscriberSession {
     this.reconnectTimer = setTimeout(() => void this.connect(false), RECONNECT_DELAY_MS);
   }
 
-  /** A reader that went away (`| head -1`) ends us quietly; any other write error is reported. */
+  /**
+   * A reader that went away (`| head -1`) ends us quietly; any other write error is reported, and a
+   * message that could not be written makes the exit code 1 even when -C had already been reached.
+   */
   private async onOutputError(err: NodeJS.ErrnoException): Promise<void> {
     if (err.code === 'EPIPE') {
       await this.finish(ExitCode.Ok, ReasonCode.Success, false);
       return;
     }
     if (!this.settings.quiet) process.stderr.write(`Error: cannot write to stdout: ${err.message}\n`);
-    await this.finish(ExitCode.Failure, ReasonCode.Success, false);
+    if (this.exiting) this.code = ExitCode.Failure;
+    else await this.finish(ExitCode.Failure, ReasonCode.Success, false);
   }
 
+  /** Reports the first fatal error only: a failed connection is seen both by its caller and by 'close'. */
   private async fail(err: unknown): Promise<void> {
-    if (this.exiting) return;
+    if (this.exiting || this.failing) return;
+    this.failing = true;
     if (err instanceof MqttError && err.code === ErrorCode.SubscribeRefused) {
       if (!this.settings.quiet) process.stderr.write(`${err.message}\n`);
       await this.finish(exitCodeFor(err), ReasonCode.Success);

@@ -25,17 +25,24 @@ describe('MqttClient against a scripted server', () => {
     await server.close();
   });
 
-  async function start(version: ProtocolVersion, extra: Partial<ClientOptions> = {}, sessionPresent = false) {
+  /** A client whose CONNECT the server has read and not yet answered. */
+  async function connectingTo(version: ProtocolVersion, extra: Partial<ClientOptions> = {}) {
     server = new ScriptedServer(version);
     const port = await server.listen();
     client = new MqttClient(options(version, extra));
     const connecting = connectClient(client, TARGET(port));
     const peer = await server.nextPeer();
     const connect = await peer.next('connect');
+    return { connecting, peer, connect, port, client };
+  }
+
+  async function start(version: ProtocolVersion, extra: Partial<ClientOptions> = {}, sessionPresent = false) {
+    const { connecting, peer, connect, port, client } = await connectingTo(version, extra);
     peer.send({ type: 'connack', sessionPresent, reasonCode: 0 });
     await connecting;
     return { peer, connect, port, client };
   }
+
 
   it('sends CONNECT with the options and resolves on CONNACK', async () => {
     const { connect } = await start(5, { clientId: 'abc', keepalive: 30, username: 'u', password: Buffer.from('p') });
@@ -46,12 +53,7 @@ describe('MqttClient against a scripted server', () => {
   });
 
   it('rejects with ConnectionRefused and the CONNACK code when refused', async () => {
-    server = new ScriptedServer(4);
-    const port = await server.listen();
-    client = new MqttClient(options(4));
-    const connecting = connectClient(client, TARGET(port));
-    const peer = await server.nextPeer();
-    await peer.next('connect');
+    const { connecting, peer } = await connectingTo(4);
     peer.send({ type: 'connack', sessionPresent: false, reasonCode: 5 });
     await assert.rejects(connecting, (err: MqttError) => {
       assert.equal(err.code, ErrorCode.ConnectionRefused);
@@ -181,6 +183,44 @@ describe('MqttClient against a scripted server', () => {
     await peer.next('pingreq', 2000);
     const [err] = (await closed) as [MqttError];
     assert.equal(err.code, ErrorCode.KeepaliveTimeout);
+  });
+
+  for (const [qos, ack, expected] of [
+    [2, 'puback', /with PUBACK$/],
+    [1, 'pubrec', /with PUBREC$/],
+    [2, 'pubcomp', /with PUBCOMP before PUBREC$/],
+  ] as const) {
+    it(`rejects a QoS ${qos} publish answered with ${ack.toUpperCase()}: a protocol error, v5 DISCONNECT 0x82`, async () => {
+      const { peer, client } = await start(5);
+      const closed = once(client, 'close');
+      const publishing = client.publish({ topic: 't', payload: Buffer.from('x'), qos, retain: false });
+      const publish = await peer.next('publish');
+      peer.send({ type: ack, packetId: publish.packetId! });
+      await assert.rejects(publishing, (err: MqttError) => err.code === ErrorCode.ProtocolError && expected.test(err.message));
+      const [err] = (await closed) as [MqttError];
+      assert.equal(err.code, ErrorCode.ProtocolError);
+      assert.equal((await peer.next('disconnect')).reasonCode, ReasonCode.ProtocolError);
+    });
+  }
+
+  it('fails the connect at once when the first packet from the server is not CONNACK', async () => {
+    const { connecting, peer } = await connectingTo(4);
+    peer.send({ type: 'suback', packetId: 1, reasonCodes: [0] });
+    await assert.rejects(connecting, (err: MqttError) => {
+      assert.equal(err.code, ErrorCode.ProtocolError);
+      assert.equal(err.message, 'Protocol error: the broker sent SUBACK before CONNACK');
+      return true;
+    });
+  });
+
+  it('gives a broker that never answers CONNECT one keepalive period', async function () {
+    this.timeout(6000);
+    const { connecting } = await connectingTo(4, { keepalive: 1 });
+    await assert.rejects(connecting, (err: MqttError) => {
+      assert.equal(err.code, ErrorCode.KeepaliveTimeout);
+      assert.equal(err.message, 'No CONNACK from the broker within 1 s.');
+      return true;
+    });
   });
 
   it('closes with MalformedPacket when the server sends bytes that break the grammar', async () => {

@@ -29,13 +29,16 @@ describe('request/response matching', () => {
     assert.equal(notTheResponse(response(undefined, { retain: true }), { ...REQUEST, acceptRetained: true }, ours), undefined);
   });
 
-  it('uses the correlation data given, or a fresh UUID each time', () => {
-    assert.equal(correlationFor({ correlationData: ours }), ours);
-    const a = correlationFor(undefined).toString();
-    const b = correlationFor({}).toString();
-    assert.match(a, /^[0-9a-f-]{36}$/);
+  it('uses the correlation data given; generates a fresh UUID only when asked, as mosquitto_rr never does', () => {
+    assert.equal(correlationFor({ correlationData: ours }, true), ours);
+    assert.equal(correlationFor({ correlationData: ours }, false), ours);
+    assert.equal(correlationFor(undefined, false), undefined);
+    const a = correlationFor(undefined, true)?.toString();
+    const b = correlationFor({}, true)?.toString();
+    assert.match(a ?? '', /^[0-9a-f-]{36}$/);
     assert.notEqual(a, b);
   });
+
 });
 
 describe('--latency text', () => {

@@ -232,6 +232,19 @@ describe('interop: mqt passwd', function () {
       ok(await passwd(['--check', '-b', file, 'alice', 'hidden1']));
     });
 
+    it('prompts on the terminal with stdout and stderr redirected: the files get no prompt and no escape sequence', async () => {
+      const dir = await folder();
+      const [file, out, err] = [join(dir, 'pw'), join(dir, 'out'), join(dir, 'err')];
+      const result = await onTerminal(`-c '${file}' alice > '${out}' 2> '${err}'`, [
+        [/Password:/, 'hidden2\r'],
+        [/Reenter password:/, 'hidden2\r'],
+      ]);
+      assert.equal(result.code, 0, result.stdout);
+      assert.equal(await readFile(out, 'utf8'), '');
+      assert.equal(await readFile(err, 'utf8'), '');
+      ok(await passwd(['--check', '-b', file, 'alice', 'hidden2']));
+    });
+
     it('Ctrl-C at the prompt exits 130 (mosquitto_passwd: 0) and writes nothing', async () => {
       const dir = await folder();
       const result = await onTerminal(`-c '${join(dir, 'pw')}' alice`, [

@@ -1,17 +1,22 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { MqttClient, type OutgoingMessage } from '../../src/lib/client/client.js';
 import { connectClient } from '../../src/lib/client/connect.js';
-import type { PublishPacket } from '../../src/lib/protocol/packets.js';
+import { encode } from '../../src/lib/protocol/encode.js';
+import { PacketReader } from '../../src/lib/protocol/framer.js';
+import type { Packet, PublishPacket } from '../../src/lib/protocol/packets.js';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
 import { MQT_BIN, mqt, runTool, startMosquittoSub, startMqt } from '../support/spawn.js';
 import { requireTool } from '../support/tools.js';
 
 /**
  * mqt rr against a real mosquitto, answered by a responder written with our MqttClient (or with
- * mosquitto_sub and mosquitto_pub): the response is printed as sub prints messages, the
- * correlation data is generated and matched, -W times out with 27, and the session ends with a
- * DISCONNECT, which mosquitto_rr never sends.
+ * mosquitto_sub and mosquitto_pub): the request is mosquitto_rr's byte for byte, the response is
+ * printed as sub prints messages, correlation data (given, or generated with --correlate) is
+ * matched, -W times out with 27, and the session ends with a DISCONNECT, which mosquitto_rr never
+ * sends.
  */
 describe('interop: mqt rr', function () {
   this.timeout(15_000);
@@ -53,7 +58,7 @@ describe('interop: mqt rr', function () {
     };
   }
 
-  it('publishes the request with Response Topic and generated Correlation Data, prints the response, then DISCONNECTs', async () => {
+  it('publishes the request with Response Topic and no Correlation Data, as mosquitto_rr, prints the response, then DISCONNECTs', async () => {
     const base = unique('rr');
     const requests = await responder(`${base}/req`, echo());
     const id = unique('rr-client');
@@ -63,19 +68,18 @@ describe('interop: mqt rr', function () {
     assert.equal(result.stderr, '');
     const [request] = requests;
     assert.equal(request?.payload.toString(), 'question');
-    assert.equal(request.properties?.responseTopic, `${base}/res`);
-    assert.match(request.properties?.correlationData?.toString() ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.deepEqual(request.properties, { responseTopic: `${base}/res` });
     await broker().waitForLog(new RegExp(`Received DISCONNECT from ${id}\\n`), 2000);
   });
 
-  it('ignores a response with other correlation data, and one retained before the request was sent', async () => {
+  it('--correlate: sends a generated UUID, ignores a response with other correlation data, and one retained before the request was sent', async () => {
     const base = unique('rr');
     await publish(`${base}/res`, ['-r', '-m', 'stale']);
     await responder(`${base}/req`, (request) => [
       reply(request, 'for someone else', Buffer.from('not-yours')),
       reply(request, 'yours', request.properties?.correlationData),
     ]);
-    const result = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-v', '-d', '-W', '5']);
+    const result = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '--correlate', '-v', '-d', '-W', '5']);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
     const stale = new RegExp(`^Ignoring the PUBLISH on '${base}/res': it (arrived before the request was sent|is a retained message, not an answer)\\.$`);
@@ -211,5 +215,81 @@ describe('interop: mqt rr', function () {
         assert.equal(result.stderr, `${message}\nUse 'mqt rr --help' to see usage.\n`);
       });
     }
+  });
+});
+
+/** The frames of a byte stream: each whole packet (fixed header, remaining length, body) as sent. */
+function splitFrames(bytes: Buffer): { frames: Buffer[]; rest: Buffer } {
+  const frames: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    let length = 0;
+    let shift = 0;
+    let i = at + 1;
+    while (i < bytes.length && (bytes[i]! & 0x80) !== 0) length += (bytes[i++]! & 0x7f) << (7 * shift++);
+    if (i >= bytes.length) break;
+    length += bytes[i]! << (7 * shift);
+    const end = i + 1 + length;
+    if (end > bytes.length) break;
+    frames.push(bytes.subarray(at, end));
+    at = end;
+  }
+  return { frames, rest: bytes.subarray(at) };
+}
+
+/**
+ * A broker on 127.0.0.1 that keeps every packet a client sends, byte for byte, and answers as a
+ * broker would: CONNACK, SUBACK, PUBACK, and a response on the request's Response Topic.
+ */
+async function capturingBroker(): Promise<{ port: number; packets: Buffer[]; close: () => void }> {
+  const packets: Buffer[] = [];
+  const server = createServer((socket) => {
+    socket.on('error', () => undefined);
+    const reader = new PacketReader({ version: 5 });
+    let pending = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      const { frames, rest } = splitFrames(Buffer.concat([pending, chunk]));
+      pending = Buffer.from(rest);
+      for (const frame of frames) {
+        packets.push(Buffer.from(frame));
+        reader.push(frame, (packet) => {
+          const answer = (reply: Packet): boolean => socket.write(encode(reply, 5));
+          if (packet.type === 'connect') answer({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+          if (packet.type === 'subscribe') answer({ type: 'suback', packetId: packet.packetId, reasonCodes: [1] });
+          if (packet.type !== 'publish') return;
+          if (packet.packetId !== undefined) answer({ type: 'puback', packetId: packet.packetId });
+          const topic = packet.properties?.responseTopic ?? '';
+          answer({ type: 'publish', topic, payload: Buffer.from('ans'), qos: 0, retain: false, dup: false });
+        });
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: (server.address() as AddressInfo).port, packets, close: () => server.close() };
+}
+
+describe('interop: mqt rr on the wire, against mosquitto_rr', function () {
+  this.timeout(15_000);
+
+  it('sends the bytes mosquitto_rr sends for the same command line (CONNECT, SUBSCRIBE, PUBLISH)', async function () {
+    requireTool(this, 'mosquitto_rr', 'apt-get install mosquitto-clients, 2.0 or later');
+    const args = ['-t', 'svc/req', '-e', 'svc/res', '-m', 'hello', '-q', '1', '-i', 'rr-bytes', '-D', 'publish', 'user-property', 'k', 'v', '-D', 'publish', 'content-type', 'text/plain'];
+    const sent: Buffer[][] = [];
+    for (const run of [(port: number) => runTool('mosquitto_rr', ['-p', String(port), ...args], { timeoutMs: 10_000 }), (port: number) => mqt(['rr', '-p', String(port), ...args])]) {
+      const broker = await capturingBroker();
+      try {
+        const result = await run(broker.port);
+        assert.deepEqual({ code: result.code, stdout: result.stdout }, { code: 0, stdout: 'ans\n' }, result.stderr);
+        sent.push(broker.packets);
+      } finally {
+        broker.close();
+      }
+    }
+    const [theirs, ours] = sent;
+    // mosquitto_rr drops the connection without DISCONNECT; mqt's DISCONNECT is the one packet more.
+    assert.deepEqual(ours!.slice(0, 3).map((b) => b.toString('hex')), theirs!.map((b) => b.toString('hex')));
+    assert.equal(theirs!.length, 3);
+    assert.deepEqual(ours![3], Buffer.from([0xe0, 0x00]));
   });
 });

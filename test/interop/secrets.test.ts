@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useBroker } from '../support/hooks.js';
 import { passwordFile } from '../support/mosquitto.js';
-import { MQT_BIN, mqt, startTool } from '../support/spawn.js';
+import { MQT_BIN, mqt, startTool, type ToolResult } from '../support/spawn.js';
 import { requireScript } from '../support/tools.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
@@ -50,17 +50,31 @@ describe('interop: passwords off the command line', function () {
     assert.match(result.stderr, /^Error: -P without a value asks on a terminal, and stdin is not one: use --pw-env VAR or --pw-file FILE\.$/m);
   });
 
-  it('-P alone on a terminal asks without echo, and the password works', async function () {
-    const script = requireScript(this);
-    const command = [process.execPath, MQT_BIN, 'pub', ...hp(), '-u', 'btsiot1', '-t', 'PV/sunshine', '-m', 'yes', '-P']
+  /** `mqt pub ... -P` on a pseudo-terminal (util-linux script), `shellTail` after it; types the password at the prompt. */
+  async function promptedPub(ctx: Mocha.Context, shellTail: string): Promise<ToolResult> {
+    const script = requireScript(ctx);
+    const command = [process.execPath, MQT_BIN, 'pub', ...hp(), '-u', 'btsiot1', '-t', 'PV/sunshine', '-m', 'yes', '-d', '-P']
       .map((a) => `'${a}'`)
       .join(' ');
-    const tool = startTool(script, ['-qefc', command, '/dev/null']);
+    const tool = startTool(script, ['-qefc', `${command}${shellTail}`, '/dev/null']);
     await tool.waitForOutput(/Password:/, 10_000, 'stdout');
     tool.write('btsiotpass1\r');
-    const result = await tool.waitForExit(10_000);
+    return tool.waitForExit(10_000);
+  }
+
+  it('-P alone on a terminal asks without echo, and the password works', async function () {
+    const result = await promptedPub(this, '');
     assert.equal(result.code, 0, result.stdout);
     assert.ok(!result.stdout.includes('btsiotpass1'), 'the password is not echoed');
+  });
+
+  it('-P alone with stdout redirected: the prompt shows on the terminal, the file holds only the -d lines', async function () {
+    const out = join(dir, 'prompted.out');
+    const result = await promptedPub(this, ` > '${out}'`);
+    assert.equal(result.code, 0, result.stdout);
+    const written = await readFile(out, 'utf8');
+    assert.match(written, /^Client \S+ sending CONNECT\n/);
+    assert.ok(!written.includes('Password') && !written.includes('\x1b'), JSON.stringify(written));
   });
 
   it('-L carries host, port, user, password and topic in one URL; -P given too wins', async () => {

@@ -234,6 +234,43 @@ describe('-F: the format language', () => {
       ['%J', EMPTY, `{${tst},"topic":"f/1","qos":0,"retain":false,"payloadlen":0,"payload":null}`],
     ]);
 
+    it("%j of a message carrying every v5 property: mosquitto 2.1's shape, in the order received", () => {
+      // As decoded from the wire: keys in order of first appearance, repeating ones gathered.
+      const received: Properties = {
+        userProperties: [
+          ['name', 'v1'],
+          ['name', 'v2'],
+          ['other', 'v3'],
+        ],
+        contentType: 'plain/text',
+        subscriptionIdentifiers: [7, 300],
+        topicAlias: 3,
+        payloadFormatIndicator: 1,
+        responseTopic: 'resp/t',
+        correlationData: Buffer.from('corr123'),
+        messageExpiryInterval: 3599,
+      };
+      const { out } = render('%j', message('message', { qos: 1, packetId: 9, properties: received }));
+      assert.equal(
+        out.toString(),
+        `{${tst},"topic":"f/1","qos":1,"retain":false,"payloadlen":7,"mid":9,"properties":{` +
+          '"user-properties":[{"name":"v1"},{"name":"v2"},{"other":"v3"}],"content-type":"plain/text",' +
+          '"subscription-identifier":7,"subscription-identifier":300,"topic-alias":3,"payload-format-indicator":1,' +
+          '"response-topic":"resp/t","correlation-data":"corr123","message-expiry-interval":3599},"payload":"message"}',
+      );
+    });
+
+    it('--json keeps its own schema: [key, value] pairs, subscription-identifiers, the table order, "" for an empty payload', () => {
+      const json = MessageFormat.json({ eol: false, pretty: false, clock: INDIA });
+      const into: Buffer[] = [];
+      json.render(message('', { properties: { userProperties: [['k', 'v']], subscriptionIdentifiers: [7, 8], contentType: 'c' } }), into);
+      assert.equal(
+        Buffer.concat(into).toString(),
+        `{${tst},"topic":"f/1","qos":0,"retain":false,"payloadlen":0,"properties":{"content-type":"c","subscription-identifiers":[7,8],"user-properties":[["k","v"]]},"payload":""}`,
+      );
+      assert.match(render('%j', EMPTY).out.toString(), /,"payload":null}$/);
+    });
+
     it('%J of a payload that is not JSON prints the rest of the line and names the topic on stderr', () => {
       const { out, problems } = render('<%J>', message('{"a":'), { eol: true });
       assert.equal(out.toString(), '<>\n');

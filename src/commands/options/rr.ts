@@ -35,6 +35,12 @@ const requestOptions: OptionGroup = {
       null: 'send a zero-length request',
       qos: 'QoS of the request and of the response subscription: 0, 1 or 2 (default 0)',
     }),
+    {
+      key: 'correlate',
+      flags: ['--correlate'],
+      arity: 0,
+      describe: 'send a generated UUID as Correlation Data (v5) and skip responses carrying other Correlation Data',
+    },
   ],
 };
 
@@ -84,6 +90,8 @@ export interface RrSettings {
   eol: boolean;
   format: MessageFormat | undefined;
   latency: boolean;
+  /** --correlate: the request carries a generated Correlation Data (mosquitto_rr sends none). */
+  correlate: boolean;
 }
 
 function checkResponseTopic(topic: string): void {
@@ -131,6 +139,7 @@ export function resolveRr(args: ParsedArgs): { settings: ConnectSettings; rr: Rr
       eol,
       format,
       latency,
+      correlate: hasFlag(args, 'correlate'),
     },
   };
 }

@@ -9,8 +9,12 @@ export const ExitCode = {
   Failure: 1,
   /** mosquitto_passwd: the password and its confirmation differ. */
   PasswordMismatch: 2,
+  /** mosquitto's MOSQ_ERR_PROTOCOL: the broker broke the protocol (an ack of the wrong kind...). */
+  ProtocolError: 2,
   /** mqt bench: every message went out without error, but QoS 1/2 messages were lost or never acked. */
   MessagesLost: 3,
+  /** mosquitto's MOSQ_ERR_KEEPALIVE: no CONNACK or PINGRESP within the keepalive. */
+  Keepalive: 19,
   /** mosquitto's MOSQ_ERR_TIMEOUT: -W ran out. */
   Timeout: 27,
 } as const;

@@ -12,11 +12,15 @@ export class Output {
     private readonly stream: NodeJS.WritableStream = process.stdout,
     private readonly onError: (err: NodeJS.ErrnoException) => void = () => undefined,
   ) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      this.broken = true;
-      this.onError(err);
-    });
+    stream.on('error', this.failed);
   }
+
+  /** The first write error only: a failed write reaches both its callback and the 'error' event. */
+  private readonly failed = (err: NodeJS.ErrnoException): void => {
+    if (this.broken) return;
+    this.broken = true;
+    this.onError(err);
+  };
 
   /** True once writing failed, e.g. the reader went away (`| head -1`, EPIPE). */
   get isBroken(): boolean {
@@ -46,14 +50,18 @@ export class Output {
     this.write(Buffer.from(`${text}\n`));
   }
 
-  /** Writes what is pending and resolves when the stream has taken it. */
+  /**
+   * Writes what is pending and resolves when the stream has taken it. A failure is reported before
+   * this resolves, so a command that exits right after knows the last message was lost.
+   */
   readonly flush = (): Promise<void> => {
     this.scheduled = false;
     if (this.parts.length === 0 || this.broken) return Promise.resolve();
     const data = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
     return new Promise((resolve) => {
-      this.stream.write(data, () => {
+      this.stream.write(data, (err) => {
+        if (err) this.failed(err);
         resolve();
       });
     });

@@ -1,4 +1,6 @@
+import { openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { WriteStream } from 'node:tty';
 import { ExitCode } from './exit-codes.js';
 import { InputError } from './input-error.js';
 import { defaultExport } from './esm-default.js';
@@ -63,7 +65,8 @@ async function askTerminal(prompts: readonly string[]): Promise<string[] | undef
   const answers: string[] = [];
   try {
     for (const message of prompts) {
-      const answer = await prompt({ message: message.trimEnd() });
+      // A fresh stream each time: inquirer ends the one it was given when its prompt is done.
+      const answer = await prompt({ message: message.trimEnd() }, { output: terminalOutput() });
       if (answer === '') break;
       answers.push(answer);
     }
@@ -72,6 +75,20 @@ async function askTerminal(prompts: readonly string[]): Promise<string[] | undef
     throw err;
   }
   return answers;
+}
+
+/**
+ * Where a hidden prompt is drawn: the terminal, never stdout, which may be a file or a pipe that
+ * must not receive the prompt and its escape sequences (`mqt pub -P ... > log`). stderr when it is
+ * the terminal; else the controlling terminal itself; stderr when there is none.
+ */
+function terminalOutput(): NodeJS.WritableStream {
+  if (process.stderr.isTTY) return process.stderr;
+  try {
+    return new WriteStream(openSync('/dev/tty', 'w'));
+  } catch {
+    return process.stderr;
+  }
 }
 
 /** Loaded only when a terminal prompt is shown, so that no other path pays for it. */

@@ -125,6 +125,10 @@ export function exitCodeFor(err: unknown): number {
       return err.reasonCode !== undefined && err.reasonCode > 0 && err.reasonCode < 256 ? err.reasonCode : ExitCode.Failure;
     case ErrorCode.Timeout:
       return ExitCode.Timeout;
+    case ErrorCode.ProtocolError:
+      return ExitCode.ProtocolError;
+    case ErrorCode.KeepaliveTimeout:
+      return ExitCode.Keepalive;
     default:
       return ExitCode.Failure;
   }

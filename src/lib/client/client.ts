@@ -4,6 +4,7 @@ import { PacketReader } from '../protocol/framer.js';
 import type { ConnackPacket, Packet, PublishPacket, SubackPacket, Subscription, UnsubackPacket } from '../protocol/packets.js';
 import type { Properties } from '../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode, connackText, reasonText } from '../protocol/reason-codes.js';
+import { protocolError } from '../protocol/wire.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ClientEvents, ClientOptions } from './client-options.js';
 import { InboundTopicAliases } from './inbound-aliases.js';
@@ -16,6 +17,9 @@ import { ServerLimits } from './server-limits.js';
 
 export type { OutgoingMessage, PublishOutcome } from './outgoing-window.js';
 export type { ClientEvents, ClientOptions } from './client-options.js';
+
+/** With keepalive off nothing else bounds the wait for CONNACK. */
+const NO_KEEPALIVE_CONNACK_WAIT_MS = 30_000;
 
 /** Every QoS 0 publish settles the same way; one shared promise spares an allocation per message. */
 const QOS0_OUTCOME: Promise<PublishOutcome> = Promise.resolve({ packetId: undefined, reasonCode: ReasonCode.Success });
@@ -48,6 +52,8 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   private closing = false;
   private connected = false;
   private assignedId: string | undefined;
+  /** Why the last connection ended, when it was not our own doing: what a later publish reports. */
+  private lostWith: MqttError | undefined;
 
   constructor(options: ClientOptions) {
     super();
@@ -101,6 +107,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     this.stream = stream;
     this.writer = new PacketWriter(stream, opts.protocolVersion, () => this.keepalive?.sent());
     this.closing = false;
+    this.lostWith = undefined;
     this.reader = this.newReader();
     this.aliases = this.newAliases();
     stream.on('data', this.onData);
@@ -121,9 +128,10 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     });
     return new Promise<ConnackPacket>((resolve, reject) => {
       this.connack = { resolve, reject };
-      const timeout = opts.connectTimeout ?? 30_000;
+      // libmosquitto gives a silent broker one keepalive period to answer CONNECT, as it would a PINGREQ.
+      const timeout = opts.connectTimeout ?? (opts.keepalive > 0 ? opts.keepalive * 1000 : NO_KEEPALIVE_CONNACK_WAIT_MS);
       this.connackTimer = setTimeout(() => {
-        this.fail(new MqttError(ErrorCode.Timeout, `No CONNACK from the broker within ${timeout / 1000} s.`));
+        this.fail(new MqttError(ErrorCode.KeepaliveTimeout, `No CONNACK from the broker within ${timeout / 1000} s.`));
       }, timeout);
     });
   }
@@ -174,7 +182,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   }
 
   private checkPublishable(message: OutgoingMessage): MqttError | undefined {
-    if (this.closing) return new MqttError(ErrorCode.ClientClosed, 'Client not connected when trying to publish.');
+    if (this.closing) return this.lostWith ?? new MqttError(ErrorCode.ClientClosed, 'Client not connected when trying to publish.');
     return this.limits.refusal(message);
   }
 
@@ -241,9 +249,15 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     this.stream?.destroy();
   }
 
+  /**
+   * Writes a packet and announces it (-d prints these). Once DISCONNECT is written nothing more
+   * goes out: a packet asked for afterwards is dropped unannounced, and the request it belongs to
+   * is rejected when the connection closes.
+   */
   private send(packet: Packet, mid?: number): void {
     const writer = this.writer;
     if (writer === undefined) throw new MqttError(ErrorCode.ClientClosed, 'Client not connected.');
+    if (this.closing) return;
     writer.write(packet);
     this.emit('packetsend', packet, mid);
   }
@@ -272,6 +286,9 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       this.assignedId = packet.properties.assignedClientIdentifier;
     }
     this.emit('packetreceive', packet);
+    if (this.connack !== undefined && packet.type !== 'connack') {
+      throw protocolError(`the broker sent ${packet.type.toUpperCase()} before CONNACK`);
+    }
     switch (packet.type) {
       case 'connack':
         this.onConnack(packet);
@@ -308,19 +325,14 @@ export class MqttClient extends EventEmitter<ClientEvents> {
         this.fail(new MqttError(ErrorCode.ProtocolError, 'The broker asked for enhanced authentication, which is not supported.'));
         return;
       default:
-        this.fail(
-          new MqttError(ErrorCode.ProtocolError, `Unexpected ${packet.type.toUpperCase()} from the broker.`, {
-            reasonCode: ReasonCode.ProtocolError,
-          }),
-        );
+        throw protocolError(`the broker sent ${packet.type.toUpperCase()}, which only a client sends`);
     }
   };
 
   private onConnack(packet: ConnackPacket): void {
     const pending = this.connack;
     if (pending === undefined) {
-      this.fail(new MqttError(ErrorCode.ProtocolError, 'Unexpected CONNACK.', { reasonCode: ReasonCode.ProtocolError }));
-      return;
+      throw protocolError('the broker sent a second CONNACK');
     }
     this.connack = undefined;
     clearTimeout(this.connackTimer);
@@ -406,7 +418,8 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   };
 
   private readonly onStreamClose = (): void => {
-    this.finish(this.closing ? undefined : new MqttError(ErrorCode.ConnectionLost, 'The connection was lost.'));
+    const text = this.connack === undefined ? 'The connection was lost.' : 'The broker closed the connection before CONNACK.';
+    this.finish(this.closing ? undefined : new MqttError(ErrorCode.ConnectionLost, text));
   };
   private fail(err: MqttError): void {
     this.closing = true;
@@ -430,6 +443,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     this.keepalive?.stop();
     this.keepalive = undefined;
     clearTimeout(this.connackTimer);
+    this.lostWith = err;
     const reason = err ?? new MqttError(ErrorCode.ClientClosed, 'The connection was closed.');
     this.connack?.reject(err ?? new MqttError(ErrorCode.ConnectionLost, 'The connection closed before CONNACK.'));
     this.connack = undefined;

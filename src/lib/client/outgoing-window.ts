@@ -2,6 +2,7 @@ import { ErrorCode, MqttError, asError } from '../errors.js';
 import type { Packet, PubackPacket, PubcompPacket, PubrecPacket, PublishPacket, QoS } from '../protocol/packets.js';
 import type { Properties } from '../protocol/properties.js';
 import { ReasonCode, reasonText } from '../protocol/reason-codes.js';
+import { protocolError } from '../protocol/wire.js';
 import type { PacketIdAllocator } from './packet-ids.js';
 
 export interface OutgoingMessage {
@@ -30,6 +31,15 @@ interface Pending {
 interface Flight extends Pending {
   packet: PublishPacket;
   stage: 'publish' | 'pubrel';
+}
+
+/** Throws when an ack cannot belong to the flight its packet id names. */
+function checkAckKind(ack: 'puback' | 'pubrec' | 'pubcomp', flight: Flight): void {
+  const { qos, packetId } = flight.packet;
+  const fits = ack === 'puback' ? qos === 1 : ack === 'pubrec' ? qos === 2 : flight.stage === 'pubrel';
+  if (fits) return;
+  const answer = ack === 'pubcomp' && qos === 2 ? 'PUBCOMP before PUBREC' : ack.toUpperCase();
+  throw protocolError(`the broker answered the QoS ${qos} PUBLISH (mid ${packetId}) with ${answer}`);
 }
 
 /** Builds the PUBLISH for a message: one literal of one shape, since it runs once per message. */
@@ -112,10 +122,17 @@ export class OutgoingWindow {
     }
   }
 
-  /** PUBACK settles a QoS 1 flight, PUBCOMP a QoS 2 one; PUBREC moves QoS 2 on to PUBREL. */
+  /**
+   * PUBACK settles a QoS 1 flight, PUBCOMP a QoS 2 one; PUBREC moves QoS 2 on to PUBREL. An ack of
+   * the wrong kind for a message in flight (PUBACK for QoS 2, PUBREC for QoS 1, PUBCOMP before
+   * PUBREC) is a protocol error that throws: taking it as delivery would claim what the broker never
+   * said. An ack for no message in flight is ignored, as libmosquitto does.
+   */
   onAck(packet: PubackPacket | PubrecPacket | PubcompPacket): void {
     const { packetId, properties } = packet;
     const reasonCode = packet.reasonCode ?? 0;
+    const flight = this.flights.get(packetId);
+    if (flight !== undefined) checkAckKind(packet.type, flight);
     if (packet.type === 'puback') this.settle(packetId, 'publish', reasonCode, 'PUBACK', properties);
     else if (packet.type === 'pubcomp') this.settle(packetId, 'pubrel', reasonCode, 'PUBCOMP', properties);
     else this.onPubrec(packetId, reasonCode, properties);
@@ -123,7 +140,11 @@ export class OutgoingWindow {
 
   private onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {
     const flight = this.flights.get(packetId);
-    if (flight?.stage !== 'publish') {
+    if (flight?.stage === 'pubrel') {
+      this.send({ type: 'pubrel', packetId });
+      return;
+    }
+    if (flight === undefined) {
       this.send({
         type: 'pubrel',
         packetId,

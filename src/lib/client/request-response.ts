@@ -13,10 +13,15 @@ export interface Request {
   qos: QoS;
   responseTopic: string;
   /**
-   * Properties of the request PUBLISH; the Response Topic is added, and in v5 so is Correlation
-   * Data: the one given here, or a fresh UUID.
+   * Properties of the request PUBLISH (v5), in the order given; the Response Topic is added after
+   * them, as mosquitto_rr adds it.
    */
   properties?: Properties | undefined;
+  /**
+   * Send a fresh UUID as Correlation Data when `properties` carries none. mosquitto_rr never
+   * generates one, so a request is byte for byte its request unless this is asked for.
+   */
+  correlate?: boolean;
   /** v5 options of the response subscription (ignored in v3). */
   subscription?: Pick<Subscription, 'retainAsPublished' | 'retainHandling'>;
   subscribeProperties?: Properties | undefined;
@@ -42,11 +47,11 @@ export interface RequestHooks {
 }
 
 /**
- * The correlation data a request carries: the -D publish correlation-data given, or a UUID, as
- * text so that a responder printing it (-F %D) shows something readable. mosquitto_rr sends none.
+ * The correlation data a request carries: the -D publish correlation-data given; else, when asked
+ * for, a UUID as text so that a responder printing it (-F %D) shows something readable; else none.
  */
-export function correlationFor(properties: Properties | undefined): Buffer {
-  return properties?.correlationData ?? Buffer.from(randomUUID());
+export function correlationFor(properties: Properties | undefined, generate: boolean): Buffer | undefined {
+  return properties?.correlationData ?? (generate ? Buffer.from(randomUUID()) : undefined);
 }
 
 /**
@@ -79,7 +84,7 @@ function printable(bytes: Buffer): string {
  */
 export async function request(client: MqttClient, req: Request, hooks: RequestHooks = {}): Promise<Response> {
   const v5 = client.options.protocolVersion === 5;
-  const correlation = v5 ? correlationFor(req.properties) : undefined;
+  const correlation = v5 ? correlationFor(req.properties, req.correlate === true) : undefined;
   const subscription: Subscription = { topicFilter: req.responseTopic, qos: req.qos, ...(v5 ? req.subscription : {}) };
   const suback = await client.subscribe([subscription], req.subscribeProperties);
   const granted = suback.reasonCodes[0] ?? ReasonCode.UnspecifiedError;
@@ -113,7 +118,7 @@ export async function request(client: MqttClient, req: Request, hooks: RequestHo
   client.on('close', onClose);
   try {
     const properties: Properties | undefined = v5
-      ? { ...req.properties, responseTopic: req.responseTopic, correlationData: correlation }
+      ? { ...req.properties, responseTopic: req.responseTopic, ...(correlation === undefined ? {} : { correlationData: correlation }) }
       : undefined;
     sentAt = process.hrtime.bigint();
     const published = client.publish({ topic: req.topic, payload: req.payload, qos: req.qos, retain: false, properties });

@@ -1,7 +1,7 @@
 import { ErrorCode, MqttError } from '../errors.js';
 import type { PublishPacket } from '../protocol/packets.js';
 import { systemClock, type Clock, type Moment } from './clock.js';
-import { messageJson, messageJsonWithDocument } from './ndjson.js';
+import { messageJson, messageJsonWithDocument, type JsonShape } from './ndjson.js';
 import { formatFixed, formatInteger, padChar, padding, pushPadded, pushText, type Field } from './printf.js';
 import { isoLocalTime, strftimeConversion, type Conversion } from './strftime.js';
 
@@ -38,7 +38,7 @@ type Part =
   | { readonly kind: 'unix-time' }
   | { readonly kind: 'nanoseconds' }
   | { readonly kind: 'strftime'; readonly conversion: Conversion }
-  | { readonly kind: 'json'; readonly document: boolean }
+  | { readonly kind: 'json'; readonly document: boolean; readonly shape: JsonShape }
   | { readonly kind: 'float'; readonly size: 4 | 8; readonly field: Field };
 
 const SPECIFIERS: Readonly<Record<string, (field: Field) => Part>> = {
@@ -52,8 +52,8 @@ const SPECIFIERS: Readonly<Record<string, (field: Field) => Part>> = {
   r: () => ({ kind: 'retain' }),
   I: (field) => ({ kind: 'iso-time', field }),
   U: () => ({ kind: 'unix-time' }),
-  j: () => ({ kind: 'json', document: false }),
-  J: () => ({ kind: 'json', document: true }),
+  j: () => ({ kind: 'json', document: false, shape: 'mosquitto' }),
+  J: () => ({ kind: 'json', document: true, shape: 'mosquitto' }),
   A: (field) => ({ kind: 'number', value: (m) => m.properties?.topicAlias, field }),
   C: (field) => ({ kind: 'text', value: (m) => m.properties?.contentType, blank: true, field }),
   D: () => ({ kind: 'correlation' }),
@@ -222,9 +222,10 @@ export class MessageFormat {
     return new MessageFormat(compileParts(text, options.eol), options.pretty, options.clock ?? systemClock);
   }
 
-  /** --json: the same as -F %j. */
+  /** --json: -F %j with mqt's own schema of the properties (see ndjson.ts). */
   static json(options: FormatOptions): MessageFormat {
-    return MessageFormat.compile('%j', options);
+    const parts = compileParts('%j', options.eol).map((part): Part => (part.kind === 'json' ? { ...part, shape: 'mqt' } : part));
+    return new MessageFormat(parts, options.pretty, options.clock ?? systemClock);
   }
 
   /**
@@ -297,7 +298,9 @@ export class MessageFormat {
           break;
         case 'json': {
           moment ??= this.clock();
-          const json = part.document ? messageJsonWithDocument(message, moment, this.pretty) : messageJson(message, moment, this.pretty);
+          const json = part.document
+            ? messageJsonWithDocument(message, moment, this.pretty, part.shape)
+            : messageJson(message, moment, this.pretty, part.shape);
           if (json !== undefined) into.push(Buffer.from(json));
           else (problems ??= []).push(`Error: Message payload is not valid JSON on topic ${message.topic}.`);
           break;
