@@ -8,19 +8,18 @@ import type { QoS } from '../protocol/packets.js';
 import { MAX_PACKET_SIZE } from '../protocol/framer.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionHost } from './connection.js';
 import { LongTimer } from './long-timer.js';
 import type { BrokerMessage } from './message.js';
-import type { DurableStore } from './persistence/durable.js';
-import { NEVER_EXPIRES, Session } from './sessions.js';
+import type { DurableLog } from './persistence/durable-log.js';
+import { NEVER_EXPIRES, Session } from './session.js';
+import type { AuthClient } from './session-ports.js';
+import { BrokerStats } from './stats.js';
 import { RetainedStore } from './retained.js';
 import { SubscriptionTree, type SubscriptionOptions } from './subscriptions.js';
-import { BrokerStats, SysTopics } from './sys-topics.js';
-import type { BrokerAuth, BrokerEvents, BrokerHandle, BrokerLimits, BrokerOptions, ConnectionInfo, ListenerInfo, LogLevel } from './types.js';
+import { SysTopics } from './sys-topics.js';
+import type { BrokerEvents, BrokerHandle, BrokerLimits, BrokerOptions, ConnectionInfo, ListenerInfo, LogLevel } from './types.js';
 import { cancelWill, publishWill } from './will.js';
-
-/** A Session or Connection: `auth` is its listener's security hooks, when it has its own. */
-type AuthClient = { clientId: string; username?: string | undefined; auth?: BrokerAuth | undefined };
 
 /** What one PUBLISH owes one subscriber once overlapping subscriptions are merged. */
 interface Recipient {
@@ -29,14 +28,14 @@ interface Recipient {
   subIds: number[] | undefined;
 }
 
-export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
+export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, ConnectionHost {
   readonly options: BrokerOptions;
   readonly limits: BrokerLimits;
   readonly stats = new BrokerStats();
-  readonly subscriptions = new SubscriptionTree();
+  readonly subscriptions = new SubscriptionTree<Session<Connection>>();
   readonly retained: RetainedStore;
   /** The journal with persistence on; undefined otherwise, and then nothing below touches it. */
-  readonly durable: DurableStore | undefined;
+  readonly durable: DurableLog | undefined;
   /** Debug-level lines (one per packet) are only built when asked for, as they cost on the hot path. */
   readonly logDebug: boolean;
   /** connection_messages: the connect, disconnect and refused-connection lines. */
@@ -45,7 +44,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   readonly maxPacketIn: number;
   /** Queued messages at which a connected client's publishers are paused: half max_queued_messages. */
   readonly backlogThreshold: number;
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, Session<Connection>>();
   private readonly connections = new Set<Connection>();
   private readonly perListener = new Map<ListenerInfo, number>();
   private readonly sys: SysTopics;
@@ -129,7 +128,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
    * DISCONNECT 0x8E), the session is resumed when the client asks and one exists, else a new one
    * starts. `present` is the CONNACK's Session Present flag.
    */
-  attachSession(conn: Connection, clean: boolean): { session: Session; present: boolean } {
+  attachSession(conn: Connection, clean: boolean): { session: Session<Connection>; present: boolean } {
     this.stats.connects++;
     const id = conn.clientId;
     let session = this.sessions.get(id);
@@ -155,7 +154,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       }
     }
     const present = session !== undefined;
-    session ??= new Session(this, id);
+    session ??= new Session<Connection>(this, id);
     this.sessions.set(id, session);
     session.connection = conn;
     conn.session = session;
@@ -163,7 +162,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   }
 
   /** A session's connection is gone: end it now, or when its expiry interval runs out. */
-  sessionDetached(session: Session): void {
+  sessionDetached(session: Session<Connection>): void {
     if (this.sessions.get(session.clientId) !== session) return;
     const expiry = session.expiryInterval;
     if (expiry === 0) {
@@ -180,7 +179,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   }
 
   /** The session ends in `seconds` unless its client comes back. */
-  private startExpiry(session: Session, seconds: number): void {
+  private startExpiry(session: Session<Connection>, seconds: number): void {
     session.expiryTimer = new LongTimer(() => {
       if (session.connection !== undefined) return;
       this.log('notice', `Expiring client ${session.clientId} due to timeout.`);
@@ -193,7 +192,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
    * A client got its session (handle/connect.ts): with persistence on, one that outlives its
    * connection is journaled from now on, and a journaled one that no longer does is deleted.
    */
-  sessionConnected(session: Session): void {
+  sessionConnected(session: Session<Connection>): void {
     const durable = this.durable;
     if (durable === undefined) return;
     if (session.expiryInterval > 0) {
@@ -206,13 +205,13 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   }
 
   /** Puts back a disconnected session read from the journal at start-up, its expiry counting again. */
-  restoreSession(session: Session, expiresAt: number | undefined): void {
+  restoreSession(session: Session<Connection>, expiresAt: number | undefined): void {
     this.sessions.set(session.clientId, session);
     for (const [filter, options] of session.subscriptions) this.subscriptions.add(session, filter, options);
     if (expiresAt !== undefined) this.startExpiry(session, Math.max(0, (expiresAt - Date.now()) / 1000));
   }
 
-  private endSession(session: Session): void {
+  private endSession(session: Session<Connection>): void {
     if (session.persisted) {
       session.persisted = false;
       this.durable!.sessionDelete(session.clientId);
@@ -251,11 +250,11 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     return this.limits.upgradeOutgoingQos || granted < published ? granted : published;
   }
 
-  private readonly recipients = new Map<Session, Recipient>();
+  private readonly recipients = new Map<Session<Connection>, Recipient>();
   private current: BrokerMessage | undefined;
   private matched = false;
 
-  private readonly collect = (session: Session, options: SubscriptionOptions, shared: boolean): void => {
+  private readonly collect = (session: Session<Connection>, options: SubscriptionOptions, shared: boolean): void => {
     const msg = this.current!;
     if (options.noLocal && session.clientId === msg.senderId) return;
     if (!this.mayRead(session, msg.topic)) return;

@@ -16,7 +16,6 @@ import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
 import type { Properties } from '../protocol/properties.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
-import type { Broker } from './broker.js';
 import {
   closeDeadlines,
   connectDeadlines,
@@ -34,24 +33,10 @@ import { remainingLength, withPacketId } from './encoded-packet.js';
 import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import { remainingExpiry, type BrokerMessage } from './message.js';
-import type { Session } from './sessions.js';
+import type { BrokerCore, ClientConnection, CloseReason } from './core.js';
+import type { Session } from './session.js';
 import type { BrokerAuth, ConnectionInfo } from './types.js';
 import { triggerWill } from './will.js';
-
-/** Why a connection ended; each has mosquitto's log line. */
-export type CloseReason =
-  | 'disconnect'
-  | 'lost'
-  | 'malformed'
-  | 'protocol'
-  | 'keepalive'
-  | 'oversize'
-  | 'auth'
-  | 'not-supported'
-  | 'takeover'
-  | 'refused'
-  | 'payload-size'
-  | 'shutdown';
 
 const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   disconnect: 'disconnected.',
@@ -74,11 +59,22 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
  */
 const MAX_PAUSE_MS = 1000;
 
-export class Connection {
+/** What a connection uses of the broker beyond what its handlers do (broker.ts implements it). */
+export interface ConnectionHost extends BrokerCore {
+  /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
+  readonly maxPacketIn: number;
+  connectionClosed(conn: Connection): void;
+  /** A session's connection is gone: it ends now, or when its expiry interval runs out. */
+  sessionDetached(session: Session<Connection>): void;
+  /** Writes `conn`'s batched packets once this turn's I/O callbacks are done. */
+  scheduleFlush(conn: Connection): void;
+}
+
+export class Connection implements ClientConnection {
   readonly reader: PacketReader;
   version: ProtocolVersion = 4;
   state: 'new' | 'active' | 'closed' = 'new';
-  session: Session | undefined;
+  session: Session<Connection> | undefined;
   /** The client id once CONNECT is read (mosquitto's log uses the address before that). */
   clientId = '';
   username: string | undefined;
@@ -117,7 +113,7 @@ export class Connection {
   private pauseTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly broker: Broker,
+    readonly broker: ConnectionHost,
     readonly stream: TransportStream,
     readonly info: ConnectionInfo,
   ) {

@@ -1,5 +1,6 @@
 import { errnoOf, errnoText } from '../errno-text.js';
 import { ErrorCode, MqttError } from '../errors.js';
+import { bracketHost } from '../transport/host-port.js';
 
 /** What to try next, by errno, so the one line the user sees also says what to do. */
 const ADVICE: Readonly<Record<string, string>> = {
@@ -11,7 +12,7 @@ const ADVICE: Readonly<Record<string, string>> = {
 /** "127.0.0.1 port 1883", "[::] port 1883" or a socket path: how errors and the start-up line name an endpoint. */
 export function endpointName(address: string, port: number): string {
   if (port === 0) return address;
-  return `${address.includes(':') ? `[${address}]` : address} port ${port}`;
+  return `${bracketHost(address)} port ${port}`;
 }
 
 /** One line for a listener that could not be opened, naming the address and port. */

@@ -90,3 +90,12 @@ export function remainingExpiry(msg: BrokerMessage, now: number): number | undef
 export function isExpired(msg: BrokerMessage, now: number): boolean {
   return msg.expiresAt !== 0 && now >= msg.expiresAt;
 }
+
+/** A will as the session keeps it until it is published or cancelled. */
+export interface StoredWill {
+  msg: BrokerMessage;
+  /** Seconds (v5 Will Delay Interval); 0 = at once. */
+  delay: number;
+  /** v5 Message Expiry Interval in seconds, which counts from publication (5.0 §3.1.3.2.4). */
+  expiry: number | undefined;
+}

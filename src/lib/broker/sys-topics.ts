@@ -3,29 +3,8 @@
  * every sys_interval seconds and, as mosquitto does, only when a value changed.
  */
 import { Buffer } from 'node:buffer';
-import type { Broker } from './broker.js';
+import type { BrokerCore } from './core.js';
 import { newMessage } from './message.js';
-
-/** Counters the hot paths bump; plain fields, read only when $SYS is published. */
-export class BrokerStats {
-  /** Packets of any type, both ways, and their bytes. */
-  messagesReceived = 0;
-  messagesSent = 0;
-  bytesReceived = 0;
-  bytesSent = 0;
-  publishReceived = 0;
-  publishSent = 0;
-  publishBytesReceived = 0;
-  publishBytesSent = 0;
-  /** Messages a limit forced the broker to drop (queue full, too large). */
-  dropped = 0;
-  /** Sockets accepted and CONNECTs handled since the last $SYS update (the load averages' input). */
-  sockets = 0;
-  connects = 0;
-  /** Persistent sessions that ran out of time. */
-  expired = 0;
-  maxClients = 0;
-}
 
 type LoadName = 'messages/received' | 'messages/sent' | 'publish/dropped' | 'publish/received' | 'publish/sent' | 'bytes/received' | 'bytes/sent' | 'sockets' | 'connections';
 
@@ -56,7 +35,7 @@ export class SysTopics {
   private readonly loads = new Map<string, number>();
   private maxHeap = 0;
 
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly broker: BrokerCore) {}
 
   start(intervalSeconds: number): void {
     if (intervalSeconds <= 0) return;

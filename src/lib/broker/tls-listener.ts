@@ -10,7 +10,8 @@ import { DEFAULT_CIPHERS, TLSSocket, createSecureContext, createServer as create
 import { errnoText } from '../errno-text.js';
 import { ErrorCode, MqttError } from '../errors.js';
 import type { CertificateTls, ConfFile, ListenerTls, TlsVersion } from './config/tls-types.js';
-import type { Origin, PskKeys } from './config/types.js';
+import type { Origin } from './config/basics.js';
+import type { PskKeys } from './config/types.js';
 
 /** The first byte of DH parameters in DER. */
 const DER_SEQUENCE = 0x30;

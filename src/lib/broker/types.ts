@@ -1,6 +1,6 @@
 import type { ProtocolVersion } from '../protocol/constants.js';
 import type { TransportStream } from '../transport/types.js';
-import type { DurableStore } from './persistence/durable.js';
+import type { DurableLog } from './persistence/durable-log.js';
 
 /**
  * The contract between the broker core (src/lib/broker) and what feeds it connections and reads
@@ -132,7 +132,7 @@ export interface BrokerOptions {
   version: string;
   auth?: BrokerAuth;
   /** persistence true: the journal every durable change goes to before it is acknowledged. */
-  durable?: DurableStore;
+  durable?: DurableLog;
   /** connection_messages: log connects and disconnects (default true). */
   connectionMessages?: boolean;
   /**

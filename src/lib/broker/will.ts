@@ -4,18 +4,10 @@
  * a reconnect within the delay cancels it, and a session that ends first sends it at once.
  */
 import type { Will } from '../protocol/packets.js';
-import type { Broker } from './broker.js';
+import type { BrokerCore } from './core.js';
 import { LongTimer } from './long-timer.js';
-import { newMessage, own, type BrokerMessage } from './message.js';
-import type { Session } from './sessions.js';
-
-export interface StoredWill {
-  msg: BrokerMessage;
-  /** Seconds (v5 Will Delay Interval); 0 = at once. */
-  delay: number;
-  /** v5 Message Expiry Interval in seconds, which counts from publication (5.0 §3.1.3.2.4). */
-  expiry: number | undefined;
-}
+import { newMessage, own, type StoredWill } from './message.js';
+import type { Session } from './session.js';
 
 export function storeWill(will: Will, clientId: string): StoredWill {
   const msg = own(newMessage(will.topic, will.payload, will.qos, will.retain, will.properties, clientId, false));
@@ -23,7 +15,7 @@ export function storeWill(will: Will, clientId: string): StoredWill {
 }
 
 /** The connection ended without a clean DISCONNECT: publish now, or after the will delay. */
-export function triggerWill(broker: Broker, session: Session): void {
+export function triggerWill(broker: BrokerCore, session: Session): void {
   const will = session.will;
   if (will === undefined) return;
   if (will.delay === 0 || session.expiryInterval === 0) {
@@ -35,7 +27,7 @@ export function triggerWill(broker: Broker, session: Session): void {
 }
 
 /** Sends the pending will now (delay over, or the session ended first). */
-export function publishWill(broker: Broker, session: Session): void {
+export function publishWill(broker: BrokerCore, session: Session): void {
   const will = session.will;
   cancelWill(session);
   if (will === undefined) return;
