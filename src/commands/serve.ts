@@ -5,7 +5,7 @@ import { Broker } from '../lib/broker/broker.js';
 import { readMosquittoConf } from '../lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig } from '../lib/broker/config/serve-config.js';
 import type { ServeConfig } from '../lib/broker/config/types.js';
-import { openListeners, type OpenListeners } from '../lib/broker/listeners.js';
+import { openListeners, type OpenListeners } from '../lib/broker/network/listeners.js';
 import type { DurableStore } from '../lib/broker/persistence/durable.js';
 import { openDurableStore, restoreBroker } from '../lib/broker/persistence/startup.js';
 import type { LogLevel } from '../lib/broker/types.js';

@@ -4,7 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openHttpDir } from '../../src/lib/broker/http-dir.js';
+import { openHttpDir } from '../../src/lib/broker/network/http-dir.js';
 import { MqttError } from '../../src/lib/errors.js';
 
 interface Answer {

@@ -1,6 +1,6 @@
-import { errnoOf, errnoText } from '../errno-text.js';
-import { ErrorCode, MqttError } from '../errors.js';
-import { bracketHost } from '../transport/host-port.js';
+import { errnoOf, errnoText } from '../../errno-text.js';
+import { ErrorCode, MqttError } from '../../errors.js';
+import { bracketHost } from '../../transport/host-port.js';
 
 /** What to try next, by errno, so the one line the user sees also says what to do. */
 const ADVICE: Readonly<Record<string, string>> = {
