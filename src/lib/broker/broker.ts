@@ -8,6 +8,8 @@ import type { QoS } from '../protocol/packets.js';
 import { MAX_PACKET_SIZE } from '../protocol/framer.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConnectionTimers } from './connection-callbacks.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { LongTimer } from './long-timer.js';
 import type { BrokerMessage } from './message.js';
@@ -44,6 +46,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   readonly maxPacketIn: number;
   /** Queued messages at which a connected client's publishers are paused: half max_queued_messages. */
   readonly backlogThreshold: number;
+  readonly clock: Clock;
+  readonly timers: ConnectionTimers;
   private readonly sessions = new Map<string, Session<Connection>>();
   private readonly connections = new Set<Connection>();
   private readonly perListener = new Map<ListenerInfo, number>();
@@ -55,6 +59,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   constructor(options: BrokerOptions) {
     super();
     this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.timers = new ConnectionTimers(this.clock);
     this.limits = options.limits;
     this.durable = options.durable;
     this.retained = new RetainedStore(options.durable);
@@ -173,7 +179,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     const lifetime = expiry === NEVER_EXPIRES ? this.limits.persistentClientExpiration : expiry;
     if (session.persisted) {
       this.durable!.sessionCreate(session.clientId, expiry, session.username, session.listener);
-      if (lifetime > 0) this.durable!.sessionExpire(session.clientId, Date.now() + lifetime * 1000);
+      if (lifetime > 0) this.durable!.sessionExpire(session.clientId, this.clock.now() + lifetime * 1000);
     }
     if (lifetime > 0) this.startExpiry(session, lifetime);
   }
@@ -185,7 +191,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
       this.log('notice', `Expiring client ${session.clientId} due to timeout.`);
       this.stats.expired++;
       this.endSession(session);
-    }, seconds);
+    }, seconds, this.clock);
   }
 
   /**
@@ -208,7 +214,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   restoreSession(session: Session<Connection>, expiresAt: number | undefined): void {
     this.sessions.set(session.clientId, session);
     for (const [filter, options] of session.subscriptions) this.subscriptions.add(session, filter, options);
-    if (expiresAt !== undefined) this.startExpiry(session, Math.max(0, (expiresAt - Date.now()) / 1000));
+    if (expiresAt !== undefined) this.startExpiry(session, Math.max(0, (expiresAt - this.clock.now()) / 1000));
   }
 
   private endSession(session: Session<Connection>): void {

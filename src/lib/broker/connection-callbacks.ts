@@ -1,11 +1,12 @@
 /**
- * Timers and stream callbacks shared by every connection, instead of closures and timers made per
- * connection: a burst of short connections then allocates and arms as little as possible. A
+ * Timers and stream callbacks shared by every connection of a broker, instead of closures and
+ * timers made per connection: a burst of short connections then allocates and arms as little as possible. A
  * stream finds its connection under OWNER.
  */
 import type { Buffer } from 'node:buffer';
 import type { Packet } from '../protocol/packets.js';
 import type { TransportStream } from '../transport/types.js';
+import type { Clock } from './clock.js';
 import { DeadlineQueue } from './deadline-queue.js';
 
 /** Milliseconds a new connection has to send CONNECT. */
@@ -24,6 +25,7 @@ export interface Wired {
   drained(): void;
   resume(): void;
   checkKeepalive(): void;
+  readonly timers: ConnectionTimers;
 }
 
 const OWNER = Symbol('connection');
@@ -73,36 +75,47 @@ export function resumeDue(conn: Wired): void {
   conn.resume();
 }
 
-export const connectDeadlines = new DeadlineQueue<Wired>(CONNECT_TIMEOUT_MS, (conn) => {
-  if (conn.state === 'new') conn.close('lost');
-});
+/**
+ * The deadlines every connection of one broker shares, on that broker's clock: CONNECT due,
+ * first keepalive periods (one queue per keepalive length, as their deadlines come in order),
+ * and sockets ended but not yet destroyed.
+ */
+export class ConnectionTimers {
+  readonly connectDeadlines: DeadlineQueue<Wired>;
+  /** The sockets still open after CLOSE_GRACE_MS are destroyed. */
+  readonly closeDeadlines: DeadlineQueue<TransportStream>;
+  private readonly keepaliveQueues = new Map<number, DeadlineQueue<Wired>>();
 
-/** Sockets ended and not yet destroyed: the ones still open after CLOSE_GRACE_MS are destroyed. */
-export const closeDeadlines = new DeadlineQueue<TransportStream>(CLOSE_GRACE_MS, destroyStream, false);
+  constructor(readonly clock: Clock) {
+    this.connectDeadlines = new DeadlineQueue<Wired>(CONNECT_TIMEOUT_MS, connectDue, clock);
+    this.closeDeadlines = new DeadlineQueue<TransportStream>(CLOSE_GRACE_MS, destroyStream, clock, false);
+  }
+
+  /** Checks `conn`'s keepalive once `ms` have passed. */
+  watchKeepalive(conn: Wired, ms: number): void {
+    let queue = this.keepaliveQueues.get(ms);
+    if (queue === undefined) {
+      queue = new DeadlineQueue<Wired>(ms, keepaliveDue, this.clock);
+      this.keepaliveQueues.set(ms, queue);
+    }
+    queue.add(conn);
+  }
+
+  unwatchKeepalive(conn: Wired, ms: number): void {
+    this.keepaliveQueues.get(ms)?.delete(conn);
+  }
+}
+
+function connectDue(conn: Wired): void {
+  if (conn.state === 'new') conn.close('lost');
+}
 
 export function keepaliveDue(conn: Wired): void {
   conn.checkKeepalive();
 }
 
-/** First keepalive periods, one queue per keepalive length (their deadlines come in order). */
-const keepaliveQueues = new Map<number, DeadlineQueue<Wired>>();
-
-/** Checks `conn`'s keepalive once `ms` have passed. */
-export function watchKeepalive(conn: Wired, ms: number): void {
-  let queue = keepaliveQueues.get(ms);
-  if (queue === undefined) {
-    queue = new DeadlineQueue<Wired>(ms, keepaliveDue);
-    keepaliveQueues.set(ms, queue);
-  }
-  queue.add(conn);
-}
-
-export function unwatchKeepalive(conn: Wired, ms: number): void {
-  keepaliveQueues.get(ms)?.delete(conn);
-}
-
-export function destroyEmitter(this: TransportStream): void {
-  closeDeadlines.delete(this);
+export function destroyEmitter(this: OwnedStream): void {
+  this[OWNER].timers.closeDeadlines.delete(this);
   this.destroy();
 }
 

@@ -16,19 +16,8 @@ import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
 import type { Properties } from '../protocol/properties.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
-import {
-  closeDeadlines,
-  connectDeadlines,
-  destroyEmitter,
-  keepaliveDue,
-  listen,
-  onData,
-  onDrain,
-  readChunk,
-  resumeDue,
-  unwatchKeepalive,
-  watchKeepalive,
-} from './connection-callbacks.js';
+import type { ClockTimer } from './clock.js';
+import { destroyEmitter, keepaliveDue, listen, onData, onDrain, readChunk, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
 import { remainingLength, withPacketId } from './encoded-packet.js';
 import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
@@ -63,6 +52,8 @@ const MAX_PAUSE_MS = 1000;
 export interface ConnectionHost extends BrokerCore {
   /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
   readonly maxPacketIn: number;
+  /** The deadlines its connections share, on the broker's clock. */
+  readonly timers: ConnectionTimers;
   connectionClosed(conn: Connection): void;
   /** A session's connection is gone: it ends now, or when its expiry interval runs out. */
   sessionDetached(session: Session<Connection>): void;
@@ -80,8 +71,8 @@ export class Connection implements ClientConnection {
   username: string | undefined;
   /** Keepalive in ms (already × 1.5); 0 = none. */
   keepaliveMs = 0;
-  lastSeen = Date.now();
-  private keepaliveTimer: NodeJS.Timeout | undefined;
+  lastSeen: number;
+  private keepaliveTimer: ClockTimer | undefined;
   /** Outgoing QoS 1/2 window: min(max_inflight_messages, the client's Receive Maximum). */
   maxInflight = 20;
   /** The client's Maximum Packet Size; larger packets are not sent to it. */
@@ -102,6 +93,7 @@ export class Connection implements ClientConnection {
   /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
   graceful = false;
   private readonly batch = new WriteBatch();
+  readonly timers: ConnectionTimers;
   /** The socket's buffer is full: publishers sending here wait. */
   congested = false;
   private waitingSet: Set<Connection> | undefined;
@@ -110,7 +102,7 @@ export class Connection implements ClientConnection {
   private paused = false;
   /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
   private held: Packet[] | undefined;
-  private pauseTimer: NodeJS.Timeout | undefined;
+  private pauseTimer: ClockTimer | undefined;
 
   constructor(
     readonly broker: ConnectionHost,
@@ -122,8 +114,10 @@ export class Connection implements ClientConnection {
     this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
     this.auth = settings.auth;
+    this.timers = broker.timers;
+    this.lastSeen = broker.clock.now();
     listen(stream, this);
-    connectDeadlines.add(this);
+    this.timers.connectDeadlines.add(this);
   }
 
   /** Topic aliases announced to this client, by topic. */
@@ -159,7 +153,7 @@ export class Connection implements ClientConnection {
 
   read(chunk: Buffer): void {
     if (this.state === 'closed') return;
-    this.lastSeen = Date.now();
+    this.lastSeen = this.broker.clock.now();
     this.broker.stats.bytesReceived += chunk.length;
     try {
       readChunk(this, chunk);
@@ -211,9 +205,9 @@ export class Connection implements ClientConnection {
   close(why: CloseReason): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    connectDeadlines.delete(this);
+    this.timers.connectDeadlines.delete(this);
     this.stopKeepalive();
-    clearTimeout(this.pauseTimer);
+    this.pauseTimer?.close();
     this.flush();
     const text = CLOSE_TEXT[why];
     // mosquitto names a client that never got as far as an id "<unknown>".
@@ -239,7 +233,7 @@ export class Connection implements ClientConnection {
     this.stream.end();
     this.stream.once('finish', destroyEmitter);
     // A peer that never reads would keep the socket half open forever.
-    closeDeadlines.add(this.stream);
+    this.timers.closeDeadlines.add(this.stream);
   }
 
   /**
@@ -248,27 +242,27 @@ export class Connection implements ClientConnection {
    * gone before it ends never costs a timer; one still there gets its own.
    */
   startKeepalive(seconds: number): void {
-    connectDeadlines.delete(this);
+    this.timers.connectDeadlines.delete(this);
     this.stopKeepalive();
     this.keepaliveMs = seconds * 1500;
-    if (seconds > 0) watchKeepalive(this, this.keepaliveMs);
+    if (seconds > 0) this.timers.watchKeepalive(this, this.keepaliveMs);
   }
 
   private stopKeepalive(): void {
-    if (this.keepaliveMs > 0) unwatchKeepalive(this, this.keepaliveMs);
-    clearTimeout(this.keepaliveTimer);
+    if (this.keepaliveMs > 0) this.timers.unwatchKeepalive(this, this.keepaliveMs);
+    this.keepaliveTimer?.close();
     this.keepaliveTimer = undefined;
   }
 
   /** The keepalive timer ran out: disconnect an idle client, else look again when it could be. */
   checkKeepalive(): void {
     if (this.state === 'closed') return;
-    const idle = Date.now() - this.lastSeen;
+    const idle = this.broker.clock.now() - this.lastSeen;
     if (idle >= this.keepaliveMs && !this.paused) {
       this.disconnect(ReasonCode.KeepAliveTimeout, 'keepalive');
       return;
     }
-    this.keepaliveTimer = setTimeout(keepaliveDue, this.paused ? this.keepaliveMs : this.keepaliveMs - idle, this);
+    this.keepaliveTimer = this.broker.clock.setTimeout(keepaliveDue, this.paused ? this.keepaliveMs : this.keepaliveMs - idle, this);
   }
 
   sendPacket(packet: Packet): void {
@@ -346,7 +340,7 @@ export class Connection implements ClientConnection {
 
   /** The per-hop v5 properties: remaining expiry, subscription identifiers, a topic alias. */
   private hopProperties(msg: BrokerMessage, subIds: number[] | undefined): Properties | undefined {
-    const expiry = remainingExpiry(msg, Date.now());
+    const expiry = remainingExpiry(msg, this.broker.clock.now());
     let alias: number | undefined;
     this.aliasKnown = false;
     if (this.aliasMax > 0) {
@@ -398,16 +392,16 @@ export class Connection implements ClientConnection {
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
-      this.pauseTimer = setTimeout(resumeDue, MAX_PAUSE_MS, this);
+      this.pauseTimer = this.broker.clock.setTimeout(resumeDue, MAX_PAUSE_MS, this);
     }
   }
 
   resume(): void {
     if (!this.paused || this.state === 'closed') return;
-    clearTimeout(this.pauseTimer);
+    this.pauseTimer?.close();
     this.blockersSet?.clear();
     this.paused = false;
-    this.lastSeen = Date.now();
+    this.lastSeen = this.broker.clock.now();
     const held = this.held ?? [];
     this.held = undefined;
     for (let i = 0; i < held.length; i++) {

@@ -3,6 +3,7 @@
  * connection.ts implement these; a test can hand a Session small fakes instead.
  */
 import type { QoS } from '../protocol/packets.js';
+import type { Clock } from './clock.js';
 import type { BrokerMessage } from './message.js';
 import type { DurableLog } from './persistence/durable-log.js';
 import type { BrokerStats } from './stats.js';
@@ -17,6 +18,7 @@ export interface AuthClient {
 
 export interface SessionHost {
   readonly limits: BrokerLimits;
+  readonly clock: Clock;
   /** The journal with persistence on; undefined otherwise. */
   readonly durable: DurableLog | undefined;
   readonly stats: BrokerStats;

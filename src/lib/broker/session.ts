@@ -210,7 +210,7 @@ export class Session<C extends SessionLink = SessionLink> {
   pump(): void {
     const conn = this.connection;
     if (conn === undefined) return;
-    const now = Date.now();
+    const now = this.broker.clock.now();
     while (this.queueHead < this.queue.length && this.hasRoom(conn)) {
       const out = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as unknown as Outgoing;
@@ -259,7 +259,7 @@ export class Session<C extends SessionLink = SessionLink> {
    * for those past PUBREC, in their original order (MQTT-4.4.0-1), then the queue.
    */
   resume(conn: SessionLink): void {
-    const now = Date.now();
+    const now = this.broker.clock.now();
     for (const out of this.inflightMap === undefined ? [] : [...this.inflightMap.values()]) {
       if (out.released) {
         conn.sendPubrel(out.packetId);

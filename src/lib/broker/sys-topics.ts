@@ -3,6 +3,7 @@
  * every sys_interval seconds and, as mosquitto does, only when a value changed.
  */
 import { Buffer } from 'node:buffer';
+import type { ClockTimer } from './clock.js';
 import type { BrokerCore } from './core.js';
 import { newMessage } from './message.js';
 
@@ -27,33 +28,45 @@ const WINDOWS: readonly [string, number][] = [
 ];
 
 export class SysTopics {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly startedAt = Date.now();
+  private timer: ClockTimer | undefined;
+  private readonly startedAt: number;
+  private intervalMs = 0;
   private lastUpdate = 0;
   private readonly last = new Map<string, string>();
   private readonly previous = new Map<LoadName, number>();
   private readonly loads = new Map<string, number>();
   private maxHeap = 0;
 
-  constructor(private readonly broker: BrokerCore) {}
+  constructor(private readonly broker: BrokerCore) {
+    this.startedAt = broker.clock.now();
+  }
 
   start(intervalSeconds: number): void {
     if (intervalSeconds <= 0) return;
     this.set('$SYS/broker/version', this.broker.options.version);
-    this.update();
-    this.timer = setInterval(() => this.update(), intervalSeconds * 1000);
-    this.timer.unref();
+    this.intervalMs = intervalSeconds * 1000;
+    this.tick();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.timer?.close();
+    this.timer = undefined;
+    this.intervalMs = 0;
+  }
+
+  /** Publishes what changed, then waits one interval; $SYS alone never keeps the process running. */
+  tick(): void {
+    this.update();
+    if (this.intervalMs === 0) return;
+    this.timer = this.broker.clock.setTimeout(tick, this.intervalMs, this);
+    this.timer.unref();
   }
 
   /** Publishes a retained $SYS value when it differs from the last one sent. */
   private set(topic: string, value: string): void {
     if (this.last.get(topic) === value) return;
     this.last.set(topic, value);
-    this.broker.publish(newMessage(topic, Buffer.from(value), 0, true, undefined, '', true), undefined);
+    this.broker.publish(newMessage(topic, Buffer.from(value), 0, true, undefined, '', true, 0), undefined);
   }
 
   private totals(): Record<LoadName, number> {
@@ -74,7 +87,7 @@ export class SysTopics {
   private update(): void {
     const broker = this.broker;
     const s = broker.stats;
-    const now = Date.now();
+    const now = this.broker.clock.now();
     const b = '$SYS/broker/';
     this.set(`${b}uptime`, `${Math.floor((now - this.startedAt) / 1000)} seconds`);
     const total = broker.sessionCount;
@@ -126,4 +139,8 @@ export class SysTopics {
       }
     }
   }
+}
+
+function tick(sys: SysTopics): void {
+  sys.tick();
 }

@@ -1,5 +1,6 @@
 import type { ProtocolVersion } from '../protocol/constants.js';
 import type { TransportStream } from '../transport/types.js';
+import type { Clock } from './clock.js';
 import type { DurableLog } from './persistence/durable-log.js';
 
 /**
@@ -140,6 +141,8 @@ export interface BrokerOptions {
    * serve without -v passes false, which spares their formatting on the hot path.
    */
   logDebug?: boolean;
+  /** The time the broker's timers run on; the system's by default (tests pass a fake one). */
+  clock?: Clock;
 }
 
 /** mosquitto's log types; `mqt serve -v` shows all, as `mosquitto -v` does. */

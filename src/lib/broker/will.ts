@@ -10,7 +10,7 @@ import { newMessage, own, type StoredWill } from './message.js';
 import type { Session } from './session.js';
 
 export function storeWill(will: Will, clientId: string): StoredWill {
-  const msg = own(newMessage(will.topic, will.payload, will.qos, will.retain, will.properties, clientId, false));
+  const msg = own(newMessage(will.topic, will.payload, will.qos, will.retain, will.properties, clientId, false, 0));
   return { msg, delay: will.properties?.willDelayInterval ?? 0, expiry: will.properties?.messageExpiryInterval };
 }
 
@@ -23,7 +23,7 @@ export function triggerWill(broker: BrokerCore, session: Session): void {
     return;
   }
   const delay = Math.min(will.delay, session.expiryInterval);
-  session.willTimer = new LongTimer(() => publishWill(broker, session), delay);
+  session.willTimer = new LongTimer(() => publishWill(broker, session), delay, broker.clock);
 }
 
 /** Sends the pending will now (delay over, or the session ended first). */
@@ -34,7 +34,7 @@ export function publishWill(broker: BrokerCore, session: Session): void {
   const msg = will.msg;
   // The will is published on the client's behalf, so its write access applies (mosquitto checks it too).
   if (!broker.mayWrite(session, msg.topic)) return;
-  msg.expiresAt = will.expiry === undefined ? 0 : Date.now() + will.expiry * 1000;
+  msg.expiresAt = will.expiry === undefined ? 0 : broker.clock.now() + will.expiry * 1000;
   broker.publish(msg, undefined);
 }
 

@@ -79,11 +79,11 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
       }
       session.incomingQos2.add(id);
       if (session.persisted) broker.durable!.receive(conn.clientId, id, topic);
-      broker.publish(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false), conn);
+      broker.publish(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false, broker.clock.now()), conn);
     }
     ack(conn, p, 0, mark);
     return;
   }
-  const matched = broker.publish(newMessage(topic, p.payload, p.qos, p.retain, p.properties, conn.clientId, false), conn);
+  const matched = broker.publish(newMessage(topic, p.payload, p.qos, p.retain, p.properties, conn.clientId, false, broker.clock.now()), conn);
   ack(conn, p, matched ? 0 : ReasonCode.NoMatchingSubscribers, mark);
 }

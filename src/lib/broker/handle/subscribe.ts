@@ -50,7 +50,7 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
     broker.log('subscribe', `${conn.clientId} ${qos} ${filter}`);
     codes.push(qos);
     const wanted = options.retainHandling === 0 || (options.retainHandling === 1 && isNew);
-    if (share === undefined && wanted) retained.push([broker.retained.matching(filter, Date.now()), qos]);
+    if (share === undefined && wanted) retained.push([broker.retained.matching(filter, broker.clock.now()), qos]);
   }
   if (conn.debug) broker.log('debug', `Sending SUBACK to ${conn.name}`);
   answer(conn, { type: 'suback', packetId: p.packetId, reasonCodes: codes }, mark);

@@ -38,7 +38,7 @@ export interface RestoredCounts {
  */
 export function restoreBroker(broker: Broker, durable: DurableStore, listeners: readonly ListenerConfig[] = []): RestoredCounts {
   const authOf = listenerAuth(listeners);
-  const now = Date.now();
+  const now = broker.clock.now();
   const counts: RestoredCounts = { retained: 0, sessions: 0, messages: 0 };
   const { retained, sessions } = durable.state;
   // Collected first: the records appended below change the state once they commit.
