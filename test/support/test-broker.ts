@@ -21,16 +21,21 @@ export interface TestBrokerOptions {
   durable?: BrokerOptions['durable'];
 }
 
-/** A Broker behind a net.Server on 127.0.0.1 and an ephemeral port, as serve would run it. */
-export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
-  const broker = new Broker({
+/** The BrokerOptions of a test broker: the defaults, with what the test sets. */
+export function testBrokerOptions(options: TestBrokerOptions): BrokerOptions {
+  return {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     sysInterval: options.sysInterval ?? 0,
     version: 'mqt version test',
     auth: options.auth,
     ...(options.connectionMessages === undefined ? {} : { connectionMessages: options.connectionMessages }),
     ...(options.durable === undefined ? {} : { durable: options.durable }),
-  });
+  };
+}
+
+/** A Broker behind a net.Server on 127.0.0.1 and an ephemeral port, as serve would run it. */
+export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
+  const broker = new Broker(testBrokerOptions(options));
   const log: string[] = [];
   const waiters = new Set<() => void>();
   broker.on('log', (level: LogLevel, text: string) => {
