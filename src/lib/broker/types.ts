@@ -5,7 +5,7 @@ import type { DurableLog } from './persistence/durable-log.js';
 
 /**
  * The contract between the broker core (src/lib/broker) and what feeds it connections and reads
- * its log (src/commands/serve.ts, listeners, config). The core never opens sockets or prints.
+ * its log (server.ts, network/, config/). The core never opens sockets or prints.
  */
 
 /** Where a connection came in; log lines and per-listener settings use it. */
