@@ -12,16 +12,16 @@ import { encode } from '../protocol/encode.js';
 import { UnsupportedProtocolError } from '../protocol/decode.js';
 import { PacketReader } from '../protocol/framer.js';
 import { WriteBatch } from '../transport/write-batch.js';
-import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
-import type { Properties } from '../protocol/properties.js';
+import type { Packet, QoS } from '../protocol/packets.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ClockTimer } from './clock.js';
 import { destroyEmitter, keepaliveDue, listen, onData, onDrain, readChunk, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
-import { remainingLength, withPacketId } from './encoded-packet.js';
+import { remainingLength } from './encoded-packet.js';
 import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
-import { remainingExpiry, type BrokerMessage } from './message.js';
+import type { BrokerMessage } from './message.js';
+import { PublishEncoder } from './outgoing-publish.js';
 import type { BrokerCore, ClientConnection, CloseReason } from './core.js';
 import type { Session } from './session.js';
 import type { BrokerAuth, ConnectionInfo } from './types.js';
@@ -79,9 +79,9 @@ export class Connection implements ClientConnection {
   maxPacketOut = Infinity;
   /** Topic aliases the broker may assign on PUBLISH to this client (its Topic Alias Maximum). */
   aliasMax = 0;
-  // The collections below are made on first use: most connections never need them, and a burst
-  // of short connections pays for every allocation made per connection.
-  private aliasesOutMap: Map<string, number> | undefined;
+  // Made on first use: most connections never need them, and a burst of short connections pays
+  // for every allocation made per connection.
+  private encoder: PublishEncoder | undefined;
   private aliasesInMap: Map<number, string> | undefined;
   /** maximum_qos and max_topic_alias: the listener's own, else the broker's. */
   readonly maximumQos: QoS;
@@ -118,11 +118,6 @@ export class Connection implements ClientConnection {
     this.lastSeen = broker.clock.now();
     listen(stream, this);
     this.timers.connectDeadlines.add(this);
-  }
-
-  /** Topic aliases announced to this client, by topic. */
-  private get aliasesOut(): Map<string, number> {
-    return (this.aliasesOutMap ??= new Map());
   }
 
   /** Topic aliases this client announced, by alias. */
@@ -275,9 +270,8 @@ export class Connection implements ClientConnection {
   }
 
   /**
-   * Sends one PUBLISH. A message that needs nothing per client is encoded once per shape (protocol,
-   * QoS, retain): QoS 0 subscribers share the bytes, QoS 1/2 get a copy with their packet id.
-   * Returns false when the packet exceeds the client's Maximum Packet Size and was not sent.
+   * Sends one PUBLISH (encoded by outgoing-publish.ts). Returns false when the packet exceeds the
+   * client's Maximum Packet Size and was not sent.
    */
   sendPublish(
     msg: BrokerMessage,
@@ -288,22 +282,11 @@ export class Connection implements ClientConnection {
     dup: boolean,
   ): boolean {
     if (this.state !== 'active') return false;
-    const v5 = this.version === 5;
-    let bytes: Buffer;
-    if (subIds === undefined && msg.expiresAt === 0 && this.aliasMax === 0) {
-      // Nothing per client but the packet id: one encoding per shape, copied and patched for QoS 1/2.
-      const slot = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
-      msg.encoded ??= [];
-      const shared = (msg.encoded[slot] ??= encode(this.publishPacket(msg, qos, retain, 1, false, msg.properties), this.version));
-      bytes = qos === 0 ? shared : withPacketId(shared, packetId, dup);
-    } else {
-      const packet = this.publishPacket(msg, qos, retain, packetId, dup, v5 ? this.hopProperties(msg, subIds) : undefined);
-      if (this.aliasKnown) packet.topic = '';
-      bytes = encode(packet, this.version);
-    }
+    // Made at the first PUBLISH out, once CONNECT has settled the version and the alias maximum.
+    const encoder = (this.encoder ??= new PublishEncoder(this.version, this.aliasMax));
+    const bytes = encoder.encode(msg, qos, retain, subIds, packetId, dup, this.broker.clock.now());
     if (bytes.length > this.maxPacketOut) {
-      // An alias announced by a packet never sent would be unknown to the client.
-      if (!this.aliasKnown && this.aliasesOut.get(msg.topic) === this.aliasesOut.size) this.aliasesOut.delete(msg.topic);
+      encoder.notSent(msg);
       this.broker.stats.dropped++;
       this.broker.log('notice', `Dropping too large outgoing PUBLISH for ${this.clientId} (${remainingLength(bytes)} bytes)`);
       return false;
@@ -319,45 +302,6 @@ export class Connection implements ClientConnection {
     stats.publishBytesSent += msg.payload.length;
     this.write(bytes);
     return true;
-  }
-
-  private publishPacket(
-    msg: BrokerMessage,
-    qos: QoS,
-    retain: boolean,
-    packetId: number,
-    dup: boolean,
-    properties: Properties | undefined,
-  ): PublishPacket {
-    const packet: PublishPacket = { type: 'publish', topic: msg.topic, payload: msg.payload, qos, retain, dup };
-    if (qos > 0) packet.packetId = packetId;
-    if (properties !== undefined) packet.properties = properties;
-    return packet;
-  }
-
-  /** Set by hopProperties: the client knows the alias already, so the topic is left out. */
-  private aliasKnown = false;
-
-  /** The per-hop v5 properties: remaining expiry, subscription identifiers, a topic alias. */
-  private hopProperties(msg: BrokerMessage, subIds: number[] | undefined): Properties | undefined {
-    const expiry = remainingExpiry(msg, this.broker.clock.now());
-    let alias: number | undefined;
-    this.aliasKnown = false;
-    if (this.aliasMax > 0) {
-      alias = this.aliasesOut.get(msg.topic);
-      if (alias !== undefined) {
-        this.aliasKnown = true;
-      } else if (this.aliasesOut.size < this.aliasMax) {
-        alias = this.aliasesOut.size + 1;
-        this.aliasesOut.set(msg.topic, alias);
-      }
-    }
-    if (expiry === undefined && subIds === undefined && alias === undefined) return msg.properties;
-    const props: Properties = { ...msg.properties };
-    if (expiry !== undefined) props.messageExpiryInterval = expiry;
-    if (subIds !== undefined) props.subscriptionIdentifiers = subIds;
-    if (alias !== undefined) props.topicAlias = alias;
-    return props;
   }
 
   write(bytes: Buffer): void {
