@@ -22,6 +22,7 @@ import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import type { BrokerMessage } from './message.js';
 import { PublishEncoder } from './outgoing-publish.js';
+import { PauseEdges } from './publisher-pause.js';
 import type { BrokerCore, ClientConnection, CloseReason } from './core.js';
 import type { Session } from './session.js';
 import type { BrokerAuth, ConnectionInfo } from './types.js';
@@ -96,9 +97,8 @@ export class Connection implements ClientConnection {
   readonly timers: ConnectionTimers;
   /** The socket's buffer is full: publishers sending here wait. */
   congested = false;
-  private waitingSet: Set<Connection> | undefined;
-  /** The clients this publisher waits for: it resumes when the last of them drains (or the timer). */
-  private blockersSet: Set<Connection> | undefined;
+  /** Its place in the publisher pause graph; made the first time it waits or is waited for. */
+  private pauseEdges: PauseEdges | undefined;
   private paused = false;
   /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
   private held: Packet[] | undefined;
@@ -125,12 +125,8 @@ export class Connection implements ClientConnection {
     return (this.aliasesInMap ??= new Map());
   }
 
-  private get waiting(): Set<Connection> {
-    return (this.waitingSet ??= new Set());
-  }
-
-  private get blockers(): Set<Connection> {
-    return (this.blockersSet ??= new Set());
+  private get edges(): PauseEdges {
+    return (this.pauseEdges ??= new PauseEdges(() => this.resume()));
   }
 
   isClosed(): boolean {
@@ -331,8 +327,7 @@ export class Connection implements ClientConnection {
   /** Stops reading this publisher until `target` drains, or MAX_PAUSE_MS pass. */
   waitFor(target: Connection): void {
     if (target === this || this.state === 'closed') return;
-    target.waiting.add(this);
-    this.blockers.add(target);
+    this.edges.waitFor(target.edges);
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
@@ -343,7 +338,7 @@ export class Connection implements ClientConnection {
   resume(): void {
     if (!this.paused || this.state === 'closed') return;
     this.pauseTimer?.close();
-    this.blockersSet?.clear();
+    this.pauseEdges?.forgetBlockers();
     this.paused = false;
     this.lastSeen = this.broker.clock.now();
     const held = this.held ?? [];
@@ -364,18 +359,8 @@ export class Connection implements ClientConnection {
     if (this.session?.readyForMore !== false) this.wake();
   }
 
-  /**
-   * Resumes the publishers that waited for this client (its socket drained, its queue shrank),
-   * unless they still wait for another: resumed early, a publisher feeding several subscribers
-   * would push the one still backlogged past max_queued_messages.
-   */
+  /** Resumes the publishers that waited for this client (its socket drained, its queue shrank). */
   wake(): void {
-    if (this.waitingSet === undefined || this.waitingSet.size === 0) return;
-    const waiting = [...this.waiting];
-    this.waiting.clear();
-    for (const conn of waiting) {
-      conn.blockers.delete(this);
-      if (conn.blockers.size === 0) conn.resume();
-    }
+    this.pauseEdges?.release();
   }
 }
