@@ -3,12 +3,12 @@
  * one, a session whose connection is gone ends now or when its expiry interval runs out, and the
  * journal's sessions are put back at start-up.
  */
+import { ReasonCode } from '../protocol/reason-codes.js';
 import type { Connection } from './connection.js';
 import type { BrokerCore } from './core.js';
 import { LongTimer } from './long-timer.js';
 import { NEVER_EXPIRES, Session } from './session.js';
 import type { SubscriptionTree } from './subscriptions.js';
-import { ReasonCode } from '../protocol/reason-codes.js';
 import { cancelWill, publishWill } from './will.js';
 
 /** What the registry uses of the broker: the floor, with the tree of its own sessions. */
