@@ -1,6 +1,6 @@
 import { ErrorCode } from '../lib/errors.js';
 import { checkBroker } from '../lib/probe/check-broker.js';
-import { hostPort } from '../lib/transport/socket.js';
+import { hostPort } from '../lib/transport/host-port.js';
 import type { TransportTarget } from '../lib/transport/types.js';
 import { indexFlags } from './options/argv.js';
 import { checkOptionGroups, resolveCheck } from './options/check.js';

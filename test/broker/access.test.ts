@@ -53,28 +53,6 @@ describe('broker: access hooks, sessions and shutdown', function () {
     await c.assertNone('publish');
   });
 
-  it('ends a v5 session when its expiry interval runs out', async function () {
-    this.slow(3000);
-    const b = await start();
-    const c = await client({ clientId: 'short', clean: false, properties: { sessionExpiryInterval: 1 } }, 5);
-    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'e', qos: 1 }] });
-    await c.next('suback');
-    c.close();
-    await b.waitForLog(/Expiring client short due to timeout\./, 2500);
-    const { connack } = await suite.connect({ clientId: 'short', clean: false }, 5);
-    assert.equal(connack.sessionPresent, false);
-  });
-
-  it('keeps a session whose expiry is longer than a timer can hold (0xFFFFFFFE s)', async () => {
-    const b = await start();
-    const c = await client({ clientId: 'long', clean: false, properties: { sessionExpiryInterval: 0xffff_fffe } }, 5);
-    c.close();
-    await b.waitForLog(/Client long closed its connection\./);
-    await new Promise((r) => setTimeout(r, 50));
-    const { connack } = await suite.connect({ clientId: 'long', clean: false }, 5);
-    assert.equal(connack.sessionPresent, true);
-  });
-
   it('limits connections per listener (max_connections) and logs the refusal as mosquitto does', async () => {
     const b = await start({ settings: { maxConnections: 1 } });
     await client({ clientId: 'one' });

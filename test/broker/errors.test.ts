@@ -138,24 +138,6 @@ describe('broker: bad input, limits and wills', function () {
     await watcher.assertNone('publish');
   });
 
-  it('holds a will for its delay, and a reconnect within it cancels the will', async function () {
-    this.slow(5000);
-    await start();
-    const watcher = await watch('d/#');
-    const props = { sessionExpiryInterval: 60 };
-    const delayed = (topic: string): ConnectPacket['will'] => ({ ...will(topic)!, properties: { willDelayInterval: 1 } });
-    const a = await client({ clientId: 'da', clean: false, will: delayed('d/a'), properties: props }, 5);
-    const b = await client({ clientId: 'db', clean: false, will: delayed('d/b'), properties: props }, 5);
-    const started = Date.now();
-    a.close();
-    b.close();
-    await client({ clientId: 'db', clean: false, properties: props }, 5);
-    const got = await watcher.next('publish', 3000);
-    assert.equal(got.topic, 'd/a');
-    assert.ok(Date.now() - started >= 900, 'the will waited for its delay');
-    await assert.rejects(watcher.next('publish', 500));
-  });
-
   it('resumes a persistent session: queued QoS 1 arrives, unacknowledged ones again with DUP', async () => {
     await start();
     const sub = await client({ clientId: 'keep', clean: false });

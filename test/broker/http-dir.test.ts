@@ -3,7 +3,7 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { openHttpDir } from '../../src/lib/broker/http-dir.js';
+import { openHttpDir } from '../../src/lib/broker/network/http-dir.js';
 import { MqttError } from '../../src/lib/errors.js';
 import { makeTempFolder } from '../support/run-folder.js';
 

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { ListenerConfig } from '../../src/lib/broker/config/types.js';
-import { openListeners } from '../../src/lib/broker/listeners.js';
+import { openListeners } from '../../src/lib/broker/network/listeners.js';
 import type { BrokerHandle, ConnectionInfo, LogLevel } from '../../src/lib/broker/types.js';
 import { MqttError } from '../../src/lib/errors.js';
 import type { TransportStream } from '../../src/lib/transport/types.js';

@@ -4,7 +4,7 @@ import { parseConfText } from '../../src/lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig } from '../../src/lib/broker/config/serve-config.js';
 import { emptyConfState } from '../../src/lib/broker/config/state.js';
 import type { ServeConfig } from '../../src/lib/broker/config/types.js';
-import { interfaceAddresses } from '../../src/lib/broker/interface-addresses.js';
+import { interfaceAddresses } from '../../src/lib/broker/network/interface-addresses.js';
 
 function load(text: string): ServeConfig {
   const state = emptyConfState();

@@ -1,5 +1,6 @@
-import { connect, type Socket } from 'node:net';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import { encode } from '../../src/lib/protocol/encode.js';
 import { PacketReader } from '../../src/lib/protocol/framer.js';
@@ -18,7 +19,7 @@ export class RawClient {
   private isClosed = false;
 
   constructor(
-    readonly socket: Socket,
+    readonly socket: Duplex,
     readonly version: ProtocolVersion,
   ) {
     this.reader = new PacketReader({ version });
@@ -34,6 +35,11 @@ export class RawClient {
         resolve();
       }),
     );
+  }
+
+  /** A peer over a stream already connected to the broker (an in-memory pair's end). */
+  static over(stream: Duplex, version: ProtocolVersion = 4): RawClient {
+    return new RawClient(stream, version);
   }
 
   static async open(port: number, version: ProtocolVersion = 4): Promise<RawClient> {

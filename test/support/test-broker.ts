@@ -1,6 +1,7 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { Broker } from '../../src/lib/broker/broker.js';
-import { DEFAULT_LIMITS, type BrokerLimits, type BrokerOptions, type ListenerInfo, type ListenerSettings, type LogLevel } from '../../src/lib/broker/types.js';
+import type { Broker } from '../../src/lib/broker/broker.js';
+import type { ServeConfig } from '../../src/lib/broker/config/types.js';
+import { startServer, type ServerLog } from '../../src/lib/broker/server.js';
+import { DEFAULT_LIMITS, type BrokerLimits, type BrokerOptions, type ListenerSettings, type LogLevel } from '../../src/lib/broker/types.js';
 
 export interface TestBroker {
   port: number;
@@ -21,43 +22,46 @@ export interface TestBrokerOptions {
   durable?: BrokerOptions['durable'];
 }
 
-/** A Broker behind a net.Server on 127.0.0.1 and an ephemeral port, as serve would run it. */
-export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
-  const broker = new Broker({
+/** The BrokerOptions of a test broker: the defaults, with what the test sets. */
+export function testBrokerOptions(options: TestBrokerOptions): BrokerOptions {
+  return {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     sysInterval: options.sysInterval ?? 0,
     version: 'mqt version test',
     auth: options.auth,
     ...(options.connectionMessages === undefined ? {} : { connectionMessages: options.connectionMessages }),
     ...(options.durable === undefined ? {} : { durable: options.durable }),
-  });
+  };
+}
+
+/** One listener on 127.0.0.1 and an ephemeral port, logging to memory, started as mqt serve starts. */
+function testServeConfig(options: TestBrokerOptions): ServeConfig {
+  return {
+    listeners: [{ port: 0, bindAddress: '127.0.0.1', protocol: 'mqtt', settings: { allowAnonymous: true, maxConnections: -1, ...options.settings } }],
+    brokerOptions: testBrokerOptions(options),
+    logging: { destinations: [], types: [], timestamps: false, connectionMessages: options.connectionMessages ?? true },
+    localOnly: false,
+    tcpNoDelay: false,
+    notes: [],
+  };
+}
+
+/** A Broker started through startServer, as serve starts it, on 127.0.0.1 and an ephemeral port. */
+export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const log: string[] = [];
   const waiters = new Set<() => void>();
-  broker.on('log', (level: LogLevel, text: string) => {
-    log.push(`${level}: ${text}`);
-    for (const waiter of [...waiters]) waiter();
-  });
-  const sockets = new Set<Socket>();
-  const server: Server = createServer();
-  const listener: ListenerInfo = {
-    port: 0,
-    address: '127.0.0.1',
-    key: '0 127.0.0.1',
-    protocol: 'mqtt',
-    settings: { allowAnonymous: true, maxConnections: -1, ...options.settings },
+  const memoryLog: ServerLog = {
+    log(level: LogLevel, text: string) {
+      log.push(`${level}: ${text}`);
+      for (const waiter of [...waiters]) waiter();
+    },
+    reopen: () => Promise.resolve(),
+    close: () => Promise.resolve(),
   };
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    broker.handleConnection(socket, { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, listener });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  listener.port = address.port;
+  const server = await startServer(testServeConfig(options), { openLog: () => Promise.resolve(memoryLog), showStartup: () => true });
   return {
-    port: address.port,
-    broker,
+    port: server.endpoints[0]!.port,
+    broker: server.broker,
     log,
     waitForLog(re, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
@@ -80,10 +84,6 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
         check();
       });
     },
-    async close() {
-      await broker.close();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

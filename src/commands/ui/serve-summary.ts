@@ -1,5 +1,5 @@
-import { endpointName } from '../../lib/broker/listen-errors.js';
-import type { Endpoint } from '../../lib/broker/listeners.js';
+import { endpointName } from '../../lib/broker/network/listen-errors.js';
+import type { Endpoint } from '../../lib/broker/network/listeners.js';
 
 function describe(endpoint: Endpoint): string {
   if (endpoint.listener.unixPath !== undefined) return `unix socket ${endpoint.address}`;

@@ -1,26 +1,27 @@
 /**
- * The broker core: sessions, the topic tree, retained messages and $SYS, fed connections by
- * whatever listens (src/commands/serve.ts). It never opens sockets and never prints: log lines go
- * out as 'log' events in mosquitto's words.
+ * The broker: it routes each message through the topic tree to the sessions it reaches, keeps the
+ * connections and their per-listener counts, and owns the session registry, retained messages and
+ * $SYS. Connections come from whatever listens (network/listeners.ts, started by server.ts). It
+ * never opens sockets and never prints: log lines go out as 'log' events in mosquitto's words.
  */
 import { EventEmitter } from 'node:events';
 import type { QoS } from '../protocol/packets.js';
 import { MAX_PACKET_SIZE } from '../protocol/framer.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
-import { Connection } from './connection.js';
-import { LongTimer } from './long-timer.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConnectionTimers } from './connection-callbacks.js';
+import { Connection, type ConnectionHost } from './connection.js';
 import type { BrokerMessage } from './message.js';
-import type { DurableStore } from './persistence/durable.js';
-import { NEVER_EXPIRES, Session } from './sessions.js';
+import type { DurableLog } from './persistence/durable-log.js';
+import type { Session } from './session.js';
+import { SessionRegistry } from './session-registry.js';
+import type { AuthClient } from './session-ports.js';
+import { BrokerStats } from './stats.js';
 import { RetainedStore } from './retained.js';
 import { SubscriptionTree, type SubscriptionOptions } from './subscriptions.js';
-import { BrokerStats, SysTopics } from './sys-topics.js';
-import type { BrokerAuth, BrokerEvents, BrokerHandle, BrokerLimits, BrokerOptions, ConnectionInfo, ListenerInfo, LogLevel } from './types.js';
-import { cancelWill, publishWill } from './will.js';
-
-/** A Session or Connection: `auth` is its listener's security hooks, when it has its own. */
-type AuthClient = { clientId: string; username?: string | undefined; auth?: BrokerAuth | undefined };
+import { SysTopics } from './sys-topics.js';
+import type { BrokerEvents, BrokerHandle, BrokerLimits, BrokerOptions, ConnectionInfo, ListenerInfo, LogLevel } from './types.js';
 
 /** What one PUBLISH owes one subscriber once overlapping subscriptions are merged. */
 interface Recipient {
@@ -29,14 +30,14 @@ interface Recipient {
   subIds: number[] | undefined;
 }
 
-export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
+export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, ConnectionHost {
   readonly options: BrokerOptions;
   readonly limits: BrokerLimits;
   readonly stats = new BrokerStats();
-  readonly subscriptions = new SubscriptionTree();
+  readonly subscriptions = new SubscriptionTree<Session<Connection>>();
   readonly retained: RetainedStore;
   /** The journal with persistence on; undefined otherwise, and then nothing below touches it. */
-  readonly durable: DurableStore | undefined;
+  readonly durable: DurableLog | undefined;
   /** Debug-level lines (one per packet) are only built when asked for, as they cost on the hot path. */
   readonly logDebug: boolean;
   /** connection_messages: the connect, disconnect and refused-connection lines. */
@@ -45,7 +46,9 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   readonly maxPacketIn: number;
   /** Queued messages at which a connected client's publishers are paused: half max_queued_messages. */
   readonly backlogThreshold: number;
-  private readonly sessions = new Map<string, Session>();
+  readonly clock: Clock;
+  readonly timers: ConnectionTimers;
+  private readonly sessions: SessionRegistry;
   private readonly connections = new Set<Connection>();
   private readonly perListener = new Map<ListenerInfo, number>();
   private readonly sys: SysTopics;
@@ -56,6 +59,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
   constructor(options: BrokerOptions) {
     super();
     this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.timers = new ConnectionTimers(this.clock);
     this.limits = options.limits;
     this.durable = options.durable;
     this.retained = new RetainedStore(options.durable);
@@ -64,6 +69,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     this.maxPacketIn = options.limits.maxPacketSize > 0 ? options.limits.maxPacketSize : MAX_PACKET_SIZE;
     const maxQueued = options.limits.maxQueuedMessages;
     this.backlogThreshold = maxQueued > 0 ? Math.max(1, Math.floor(maxQueued / 2)) : 1000;
+    this.sessions = new SessionRegistry(this);
     this.sys = new SysTopics(this);
     this.sys.start(options.sysInterval);
   }
@@ -124,104 +130,21 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     this.perListener.set(listener, (this.perListener.get(listener) ?? 1) - 1);
   }
 
-  /**
-   * Binds a CONNECT to its session: the old connection of the same client id is closed (v5
-   * DISCONNECT 0x8E), the session is resumed when the client asks and one exists, else a new one
-   * starts. `present` is the CONNACK's Session Present flag.
-   */
-  attachSession(conn: Connection, clean: boolean): { session: Session; present: boolean } {
-    this.stats.connects++;
-    const id = conn.clientId;
-    let session = this.sessions.get(id);
-    if (session !== undefined) {
-      const old = session.connection;
-      if (old !== undefined) {
-        this.log('error', `Client ${id} already connected, closing old connection.`);
-        // The old connection's will goes out only if its session ends here (mosquitto's rule).
-        const ends = clean || session.expiryInterval === 0;
-        if (!ends) cancelWill(session);
-        session.connection = undefined;
-        if (ends) publishWill(this, session);
-        old.graceful = true;
-        old.disconnect(ReasonCode.SessionTakenOver, 'takeover');
-      } else {
-        cancelWill(session);
-      }
-      session.expiryTimer?.cancel();
-      session.expiryTimer = undefined;
-      if (clean || session.expiryInterval === 0) {
-        this.endSession(session);
-        session = undefined;
-      }
-    }
-    const present = session !== undefined;
-    session ??= new Session(this, id);
-    this.sessions.set(id, session);
-    session.connection = conn;
-    conn.session = session;
-    return { session, present };
+  attachSession(conn: Connection, clean: boolean): { session: Session<Connection>; present: boolean } {
+    return this.sessions.attach(conn, clean);
   }
 
-  /** A session's connection is gone: end it now, or when its expiry interval runs out. */
-  sessionDetached(session: Session): void {
-    if (this.sessions.get(session.clientId) !== session) return;
-    const expiry = session.expiryInterval;
-    if (expiry === 0) {
-      this.endSession(session);
-      return;
-    }
-    // persistent_client_expiration bounds the sessions that would otherwise never expire.
-    const lifetime = expiry === NEVER_EXPIRES ? this.limits.persistentClientExpiration : expiry;
-    if (session.persisted) {
-      this.durable!.sessionCreate(session.clientId, expiry, session.username, session.listener);
-      if (lifetime > 0) this.durable!.sessionExpire(session.clientId, Date.now() + lifetime * 1000);
-    }
-    if (lifetime > 0) this.startExpiry(session, lifetime);
+  sessionDetached(session: Session<Connection>): void {
+    this.sessions.detached(session);
   }
 
-  /** The session ends in `seconds` unless its client comes back. */
-  private startExpiry(session: Session, seconds: number): void {
-    session.expiryTimer = new LongTimer(() => {
-      if (session.connection !== undefined) return;
-      this.log('notice', `Expiring client ${session.clientId} due to timeout.`);
-      this.stats.expired++;
-      this.endSession(session);
-    }, seconds);
-  }
-
-  /**
-   * A client got its session (handle/connect.ts): with persistence on, one that outlives its
-   * connection is journaled from now on, and a journaled one that no longer does is deleted.
-   */
-  sessionConnected(session: Session): void {
-    const durable = this.durable;
-    if (durable === undefined) return;
-    if (session.expiryInterval > 0) {
-      session.persisted = true;
-      durable.sessionCreate(session.clientId, session.expiryInterval, session.username, session.listener);
-    } else if (session.persisted) {
-      session.persisted = false;
-      durable.sessionDelete(session.clientId);
-    }
+  sessionConnected(session: Session<Connection>): void {
+    this.sessions.connected(session);
   }
 
   /** Puts back a disconnected session read from the journal at start-up, its expiry counting again. */
-  restoreSession(session: Session, expiresAt: number | undefined): void {
-    this.sessions.set(session.clientId, session);
-    for (const [filter, options] of session.subscriptions) this.subscriptions.add(session, filter, options);
-    if (expiresAt !== undefined) this.startExpiry(session, Math.max(0, (expiresAt - Date.now()) / 1000));
-  }
-
-  private endSession(session: Session): void {
-    if (session.persisted) {
-      session.persisted = false;
-      this.durable!.sessionDelete(session.clientId);
-    }
-    if (session.will !== undefined) publishWill(this, session);
-    session.expiryTimer?.cancel();
-    for (const filter of session.dropSubscriptions()) this.subscriptions.remove(session, filter);
-    session.clearMessages();
-    if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
+  restoreSession(session: Session<Connection>, expiresAt: number | undefined): void {
+    this.sessions.restore(session, expiresAt);
   }
 
   /**
@@ -251,11 +174,11 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
     return this.limits.upgradeOutgoingQos || granted < published ? granted : published;
   }
 
-  private readonly recipients = new Map<Session, Recipient>();
+  private readonly recipients = new Map<Session<Connection>, Recipient>();
   private current: BrokerMessage | undefined;
   private matched = false;
 
-  private readonly collect = (session: Session, options: SubscriptionOptions, shared: boolean): void => {
+  private readonly collect = (session: Session<Connection>, options: SubscriptionOptions, shared: boolean): void => {
     const msg = this.current!;
     if (options.noLocal && session.clientId === msg.senderId) return;
     if (!this.mayRead(session, msg.topic)) return;
@@ -301,10 +224,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle {
       conn.graceful = true;
       conn.disconnect(ReasonCode.ServerShuttingDown, 'shutdown');
     }
-    for (const session of this.sessions.values()) {
-      session.expiryTimer?.cancel();
-      session.willTimer?.cancel();
-    }
+    this.sessions.stopTimers();
     await Promise.all(
       streams.map(
         (stream) =>

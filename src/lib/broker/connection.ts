@@ -12,46 +12,21 @@ import { encode } from '../protocol/encode.js';
 import { UnsupportedProtocolError } from '../protocol/decode.js';
 import { PacketReader } from '../protocol/framer.js';
 import { WriteBatch } from '../transport/write-batch.js';
-import type { Packet, PublishPacket, QoS } from '../protocol/packets.js';
-import type { Properties } from '../protocol/properties.js';
+import type { Packet, QoS } from '../protocol/packets.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
-import type { Broker } from './broker.js';
-import {
-  closeDeadlines,
-  connectDeadlines,
-  destroyEmitter,
-  keepaliveDue,
-  listen,
-  onData,
-  onDrain,
-  readChunk,
-  resumeDue,
-  unwatchKeepalive,
-  watchKeepalive,
-} from './connection-callbacks.js';
-import { remainingLength, withPacketId } from './encoded-packet.js';
+import type { ClockTimer } from './clock.js';
+import { destroyEmitter, keepaliveDue, listen, onData, onDrain, readChunk, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
+import { remainingLength } from './encoded-packet.js';
 import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
-import { remainingExpiry, type BrokerMessage } from './message.js';
-import type { Session } from './sessions.js';
+import type { BrokerMessage } from './message.js';
+import { PublishEncoder } from './outgoing-publish.js';
+import { PauseEdges } from './publisher-pause.js';
+import type { BrokerCore, ClientConnection, CloseReason } from './core.js';
+import type { Session } from './session.js';
 import type { BrokerAuth, ConnectionInfo } from './types.js';
 import { triggerWill } from './will.js';
-
-/** Why a connection ended; each has mosquitto's log line. */
-export type CloseReason =
-  | 'disconnect'
-  | 'lost'
-  | 'malformed'
-  | 'protocol'
-  | 'keepalive'
-  | 'oversize'
-  | 'auth'
-  | 'not-supported'
-  | 'takeover'
-  | 'refused'
-  | 'payload-size'
-  | 'shutdown';
 
 const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   disconnect: 'disconnected.',
@@ -74,27 +49,40 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
  */
 const MAX_PAUSE_MS = 1000;
 
-export class Connection {
+/** What a connection uses of the broker beyond what its handlers do (broker.ts implements it). */
+export interface ConnectionHost extends BrokerCore {
+  /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
+  readonly maxPacketIn: number;
+  /** The deadlines its connections share, on the broker's clock. */
+  readonly timers: ConnectionTimers;
+  connectionClosed(conn: Connection): void;
+  /** A session's connection is gone: it ends now, or when its expiry interval runs out. */
+  sessionDetached(session: Session<Connection>): void;
+  /** Writes `conn`'s batched packets once this turn's I/O callbacks are done. */
+  scheduleFlush(conn: Connection): void;
+}
+
+export class Connection implements ClientConnection {
   readonly reader: PacketReader;
   version: ProtocolVersion = 4;
   state: 'new' | 'active' | 'closed' = 'new';
-  session: Session | undefined;
+  session: Session<Connection> | undefined;
   /** The client id once CONNECT is read (mosquitto's log uses the address before that). */
   clientId = '';
   username: string | undefined;
   /** Keepalive in ms (already × 1.5); 0 = none. */
   keepaliveMs = 0;
-  lastSeen = Date.now();
-  private keepaliveTimer: NodeJS.Timeout | undefined;
+  lastSeen: number;
+  private keepaliveTimer: ClockTimer | undefined;
   /** Outgoing QoS 1/2 window: min(max_inflight_messages, the client's Receive Maximum). */
   maxInflight = 20;
   /** The client's Maximum Packet Size; larger packets are not sent to it. */
   maxPacketOut = Infinity;
   /** Topic aliases the broker may assign on PUBLISH to this client (its Topic Alias Maximum). */
   aliasMax = 0;
-  // The collections below are made on first use: most connections never need them, and a burst
-  // of short connections pays for every allocation made per connection.
-  private aliasesOutMap: Map<string, number> | undefined;
+  // Made on first use: most connections never need them, and a burst of short connections pays
+  // for every allocation made per connection.
+  private encoder: PublishEncoder | undefined;
   private aliasesInMap: Map<number, string> | undefined;
   /** maximum_qos and max_topic_alias: the listener's own, else the broker's. */
   readonly maximumQos: QoS;
@@ -106,18 +94,18 @@ export class Connection {
   /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
   graceful = false;
   private readonly batch = new WriteBatch();
+  readonly timers: ConnectionTimers;
   /** The socket's buffer is full: publishers sending here wait. */
   congested = false;
-  private waitingSet: Set<Connection> | undefined;
-  /** The clients this publisher waits for: it resumes when the last of them drains (or the timer). */
-  private blockersSet: Set<Connection> | undefined;
+  /** Its place in the publisher pause graph; made the first time it waits or is waited for. */
+  private pauseEdges: PauseEdges | undefined;
   private paused = false;
   /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
   private held: Packet[] | undefined;
-  private pauseTimer: NodeJS.Timeout | undefined;
+  private pauseTimer: ClockTimer | undefined;
 
   constructor(
-    readonly broker: Broker,
+    readonly broker: ConnectionHost,
     readonly stream: TransportStream,
     readonly info: ConnectionInfo,
   ) {
@@ -126,13 +114,10 @@ export class Connection {
     this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
     this.auth = settings.auth;
+    this.timers = broker.timers;
+    this.lastSeen = broker.clock.now();
     listen(stream, this);
-    connectDeadlines.add(this);
-  }
-
-  /** Topic aliases announced to this client, by topic. */
-  private get aliasesOut(): Map<string, number> {
-    return (this.aliasesOutMap ??= new Map());
+    this.timers.connectDeadlines.add(this);
   }
 
   /** Topic aliases this client announced, by alias. */
@@ -140,12 +125,8 @@ export class Connection {
     return (this.aliasesInMap ??= new Map());
   }
 
-  private get waiting(): Set<Connection> {
-    return (this.waitingSet ??= new Set());
-  }
-
-  private get blockers(): Set<Connection> {
-    return (this.blockersSet ??= new Set());
+  private get edges(): PauseEdges {
+    return (this.pauseEdges ??= new PauseEdges(() => this.resume()));
   }
 
   isClosed(): boolean {
@@ -163,7 +144,7 @@ export class Connection {
 
   read(chunk: Buffer): void {
     if (this.state === 'closed') return;
-    this.lastSeen = Date.now();
+    this.lastSeen = this.broker.clock.now();
     this.broker.stats.bytesReceived += chunk.length;
     try {
       readChunk(this, chunk);
@@ -215,9 +196,9 @@ export class Connection {
   close(why: CloseReason): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    connectDeadlines.delete(this);
+    this.timers.connectDeadlines.delete(this);
     this.stopKeepalive();
-    clearTimeout(this.pauseTimer);
+    this.pauseTimer?.close();
     this.flush();
     const text = CLOSE_TEXT[why];
     // mosquitto names a client that never got as far as an id "<unknown>".
@@ -243,7 +224,7 @@ export class Connection {
     this.stream.end();
     this.stream.once('finish', destroyEmitter);
     // A peer that never reads would keep the socket half open forever.
-    closeDeadlines.add(this.stream);
+    this.timers.closeDeadlines.add(this.stream);
   }
 
   /**
@@ -252,27 +233,27 @@ export class Connection {
    * gone before it ends never costs a timer; one still there gets its own.
    */
   startKeepalive(seconds: number): void {
-    connectDeadlines.delete(this);
+    this.timers.connectDeadlines.delete(this);
     this.stopKeepalive();
     this.keepaliveMs = seconds * 1500;
-    if (seconds > 0) watchKeepalive(this, this.keepaliveMs);
+    if (seconds > 0) this.timers.watchKeepalive(this, this.keepaliveMs);
   }
 
   private stopKeepalive(): void {
-    if (this.keepaliveMs > 0) unwatchKeepalive(this, this.keepaliveMs);
-    clearTimeout(this.keepaliveTimer);
+    if (this.keepaliveMs > 0) this.timers.unwatchKeepalive(this, this.keepaliveMs);
+    this.keepaliveTimer?.close();
     this.keepaliveTimer = undefined;
   }
 
   /** The keepalive timer ran out: disconnect an idle client, else look again when it could be. */
   checkKeepalive(): void {
     if (this.state === 'closed') return;
-    const idle = Date.now() - this.lastSeen;
+    const idle = this.broker.clock.now() - this.lastSeen;
     if (idle >= this.keepaliveMs && !this.paused) {
       this.disconnect(ReasonCode.KeepAliveTimeout, 'keepalive');
       return;
     }
-    this.keepaliveTimer = setTimeout(keepaliveDue, this.paused ? this.keepaliveMs : this.keepaliveMs - idle, this);
+    this.keepaliveTimer = this.broker.clock.setTimeout(keepaliveDue, this.paused ? this.keepaliveMs : this.keepaliveMs - idle, this);
   }
 
   sendPacket(packet: Packet): void {
@@ -285,9 +266,8 @@ export class Connection {
   }
 
   /**
-   * Sends one PUBLISH. A message that needs nothing per client is encoded once per shape (protocol,
-   * QoS, retain): QoS 0 subscribers share the bytes, QoS 1/2 get a copy with their packet id.
-   * Returns false when the packet exceeds the client's Maximum Packet Size and was not sent.
+   * Sends one PUBLISH (encoded by outgoing-publish.ts). Returns false when the packet exceeds the
+   * client's Maximum Packet Size and was not sent.
    */
   sendPublish(
     msg: BrokerMessage,
@@ -298,22 +278,11 @@ export class Connection {
     dup: boolean,
   ): boolean {
     if (this.state !== 'active') return false;
-    const v5 = this.version === 5;
-    let bytes: Buffer;
-    if (subIds === undefined && msg.expiresAt === 0 && this.aliasMax === 0) {
-      // Nothing per client but the packet id: one encoding per shape, copied and patched for QoS 1/2.
-      const slot = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
-      msg.encoded ??= [];
-      const shared = (msg.encoded[slot] ??= encode(this.publishPacket(msg, qos, retain, 1, false, msg.properties), this.version));
-      bytes = qos === 0 ? shared : withPacketId(shared, packetId, dup);
-    } else {
-      const packet = this.publishPacket(msg, qos, retain, packetId, dup, v5 ? this.hopProperties(msg, subIds) : undefined);
-      if (this.aliasKnown) packet.topic = '';
-      bytes = encode(packet, this.version);
-    }
+    // Made at the first PUBLISH out, once CONNECT has settled the version and the alias maximum.
+    const encoder = (this.encoder ??= new PublishEncoder(this.version, this.aliasMax));
+    const bytes = encoder.encode(msg, qos, retain, subIds, packetId, dup, this.broker.clock.now());
     if (bytes.length > this.maxPacketOut) {
-      // An alias announced by a packet never sent would be unknown to the client.
-      if (!this.aliasKnown && this.aliasesOut.get(msg.topic) === this.aliasesOut.size) this.aliasesOut.delete(msg.topic);
+      encoder.notSent(msg);
       this.broker.stats.dropped++;
       this.broker.log('notice', `Dropping too large outgoing PUBLISH for ${this.clientId} (${remainingLength(bytes)} bytes)`);
       return false;
@@ -329,45 +298,6 @@ export class Connection {
     stats.publishBytesSent += msg.payload.length;
     this.write(bytes);
     return true;
-  }
-
-  private publishPacket(
-    msg: BrokerMessage,
-    qos: QoS,
-    retain: boolean,
-    packetId: number,
-    dup: boolean,
-    properties: Properties | undefined,
-  ): PublishPacket {
-    const packet: PublishPacket = { type: 'publish', topic: msg.topic, payload: msg.payload, qos, retain, dup };
-    if (qos > 0) packet.packetId = packetId;
-    if (properties !== undefined) packet.properties = properties;
-    return packet;
-  }
-
-  /** Set by hopProperties: the client knows the alias already, so the topic is left out. */
-  private aliasKnown = false;
-
-  /** The per-hop v5 properties: remaining expiry, subscription identifiers, a topic alias. */
-  private hopProperties(msg: BrokerMessage, subIds: number[] | undefined): Properties | undefined {
-    const expiry = remainingExpiry(msg, Date.now());
-    let alias: number | undefined;
-    this.aliasKnown = false;
-    if (this.aliasMax > 0) {
-      alias = this.aliasesOut.get(msg.topic);
-      if (alias !== undefined) {
-        this.aliasKnown = true;
-      } else if (this.aliasesOut.size < this.aliasMax) {
-        alias = this.aliasesOut.size + 1;
-        this.aliasesOut.set(msg.topic, alias);
-      }
-    }
-    if (expiry === undefined && subIds === undefined && alias === undefined) return msg.properties;
-    const props: Properties = { ...msg.properties };
-    if (expiry !== undefined) props.messageExpiryInterval = expiry;
-    if (subIds !== undefined) props.subscriptionIdentifiers = subIds;
-    if (alias !== undefined) props.topicAlias = alias;
-    return props;
   }
 
   write(bytes: Buffer): void {
@@ -397,21 +327,20 @@ export class Connection {
   /** Stops reading this publisher until `target` drains, or MAX_PAUSE_MS pass. */
   waitFor(target: Connection): void {
     if (target === this || this.state === 'closed') return;
-    target.waiting.add(this);
-    this.blockers.add(target);
+    this.edges.waitFor(target.edges);
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
-      this.pauseTimer = setTimeout(resumeDue, MAX_PAUSE_MS, this);
+      this.pauseTimer = this.broker.clock.setTimeout(resumeDue, MAX_PAUSE_MS, this);
     }
   }
 
   resume(): void {
     if (!this.paused || this.state === 'closed') return;
-    clearTimeout(this.pauseTimer);
-    this.blockersSet?.clear();
+    this.pauseTimer?.close();
+    this.pauseEdges?.forgetBlockers();
     this.paused = false;
-    this.lastSeen = Date.now();
+    this.lastSeen = this.broker.clock.now();
     const held = this.held ?? [];
     this.held = undefined;
     for (let i = 0; i < held.length; i++) {
@@ -430,18 +359,8 @@ export class Connection {
     if (this.session?.readyForMore !== false) this.wake();
   }
 
-  /**
-   * Resumes the publishers that waited for this client (its socket drained, its queue shrank),
-   * unless they still wait for another: resumed early, a publisher feeding several subscribers
-   * would push the one still backlogged past max_queued_messages.
-   */
+  /** Resumes the publishers that waited for this client (its socket drained, its queue shrank). */
   wake(): void {
-    if (this.waitingSet === undefined || this.waitingSet.size === 0) return;
-    const waiting = [...this.waiting];
-    this.waiting.clear();
-    for (const conn of waiting) {
-      conn.blockers.delete(this);
-      if (conn.blockers.size === 0) conn.resume();
-    }
+    this.pauseEdges?.release();
   }
 }

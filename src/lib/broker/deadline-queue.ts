@@ -1,3 +1,5 @@
+import type { Clock, ClockTimer } from './clock.js';
+
 /**
  * Deadlines of one fixed length for many items under a single timer. Items arrive in deadline
  * order, so the queue is a Map in insertion order and the timer is armed for its head only: a
@@ -5,35 +7,36 @@
  */
 export class DeadlineQueue<T> {
   private readonly due = new Map<T, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
 
   /** `holdsProcess` false: a pending deadline does not keep Node running (as timer.unref()). */
   constructor(
     private readonly ms: number,
     private readonly expire: (item: T) => void,
+    private readonly clock: Clock,
     private readonly holdsProcess = true,
   ) {}
 
   add(item: T): void {
-    this.due.set(item, Date.now() + this.ms);
+    this.due.set(item, this.clock.now() + this.ms);
     if (this.timer === undefined) this.arm(this.ms);
   }
 
   delete(item: T): void {
     if (this.due.delete(item) && this.due.size === 0) {
-      clearTimeout(this.timer);
+      this.timer?.close();
       this.timer = undefined;
     }
   }
 
   private arm(ms: number): void {
-    this.timer = setTimeout(this.fire, ms);
+    this.timer = this.clock.setTimeout(this.fire, ms, undefined);
     if (!this.holdsProcess) this.timer.unref();
   }
 
   private readonly fire = (): void => {
     this.timer = undefined;
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [item, at] of this.due) {
       if (at > now) {
         // An expiry may have added an item, and armed the timer already.

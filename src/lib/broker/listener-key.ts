@@ -1,8 +1,14 @@
-import type { ListenerConfig } from './config/types.js';
+/** The three fields of a listener's config that name it. */
+export interface ListenerPlace {
+  /** TCP port; 0 for a unix socket. */
+  port: number;
+  bindAddress?: string | undefined;
+  unixPath?: string | undefined;
+}
 
 /** What ListenerInfo.address says of a listener: its socket path, its bind address, or '' for every address. */
-export function listenerAddress(config: ListenerConfig): string {
-  return config.unixPath ?? config.bindAddress ?? '';
+export function listenerAddress(place: ListenerPlace): string {
+  return place.unixPath ?? place.bindAddress ?? '';
 }
 
 /**
@@ -10,6 +16,6 @@ export function listenerAddress(config: ListenerConfig): string {
  * session journals the key of the listener it came through, so its access checks while its client
  * is away are still that listener's.
  */
-export function listenerKey(config: ListenerConfig): string {
-  return `${config.port} ${listenerAddress(config)}`;
+export function listenerKey(place: ListenerPlace): string {
+  return `${place.port} ${listenerAddress(place)}`;
 }

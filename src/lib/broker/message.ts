@@ -13,7 +13,7 @@ export interface BrokerMessage {
   retain: boolean;
   /** The v5 properties forwarded unchanged: payload format, content type, response topic, correlation data, user properties. */
   properties: Properties | undefined;
-  /** Date.now() after which the message is dropped (v5 message expiry); 0 = never. */
+  /** The clock's time after which the message is dropped (v5 message expiry); 0 = never. */
   expiresAt: number;
   /** Client id of the publisher, for no local; '' for wills of gone clients and $SYS. */
   senderId: string;
@@ -66,6 +66,8 @@ export function newMessage(
   properties: Properties | undefined,
   senderId: string,
   owned: boolean,
+  /** The clock's time now, from which a Message Expiry Interval counts. */
+  now: number,
 ): BrokerMessage {
   const expiry = properties?.messageExpiryInterval;
   return {
@@ -74,7 +76,7 @@ export function newMessage(
     qos,
     retain,
     properties: forwardedProperties(properties),
-    expiresAt: expiry === undefined ? 0 : Date.now() + expiry * 1000,
+    expiresAt: expiry === undefined ? 0 : now + expiry * 1000,
     senderId,
     owned,
     encoded: undefined,
@@ -89,4 +91,13 @@ export function remainingExpiry(msg: BrokerMessage, now: number): number | undef
 
 export function isExpired(msg: BrokerMessage, now: number): boolean {
   return msg.expiresAt !== 0 && now >= msg.expiresAt;
+}
+
+/** A will as the session keeps it until it is published or cancelled. */
+export interface StoredWill {
+  msg: BrokerMessage;
+  /** Seconds (v5 Will Delay Interval); 0 = at once. */
+  delay: number;
+  /** v5 Message Expiry Interval in seconds, which counts from publication (5.0 §3.1.3.2.4). */
+  expiry: number | undefined;
 }

@@ -1,12 +1,12 @@
 import { topicMatches } from '../topic.js';
 import { isExpired, own, type BrokerMessage } from './message.js';
-import type { DurableStore } from './persistence/durable.js';
+import type { DurableLog } from './persistence/durable-log.js';
 
 /** Retained messages by topic: set, replaced, and cleared by an empty payload (3.1.1 §3.3.1.3). */
 export class RetainedStore {
   private readonly byTopic = new Map<string, BrokerMessage>();
 
-  constructor(private readonly durable: DurableStore | undefined) {}
+  constructor(private readonly durable: DurableLog | undefined) {}
 
   get count(): number {
     return this.byTopic.size;

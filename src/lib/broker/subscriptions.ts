@@ -8,7 +8,14 @@
  */
 import type { QoS, RetainHandling } from '../protocol/packets.js';
 import { parseSharedSubscription } from '../topic.js';
-import type { Session } from './sessions.js';
+
+/**
+ * Whoever subscribes (a Session in the broker): the tree keeps it only as a key, and asks of it
+ * only whether its client is connected, to pick a shared group's member.
+ */
+export interface Subscriber {
+  readonly connection: object | undefined;
+}
 
 export interface SubscriptionOptions {
   qos: QoS;
@@ -19,40 +26,40 @@ export interface SubscriptionOptions {
   identifier: number | undefined;
 }
 
-interface SharedGroup {
-  members: [Session, SubscriptionOptions][];
+interface SharedGroup<S> {
+  members: [S, SubscriptionOptions][];
   next: number;
 }
 
-interface TreeNode {
-  children: Map<string, TreeNode>;
-  subs: Map<Session, SubscriptionOptions> | undefined;
-  shared: Map<string, SharedGroup> | undefined;
+interface TreeNode<S> {
+  children: Map<string, TreeNode<S>>;
+  subs: Map<S, SubscriptionOptions> | undefined;
+  shared: Map<string, SharedGroup<S>> | undefined;
 }
 
-export type MatchVisitor = (session: Session, options: SubscriptionOptions, shared: boolean) => void;
+export type MatchVisitor<S> = (subscriber: S, options: SubscriptionOptions, shared: boolean) => void;
 
 /** Topics whose plain matches are remembered; past this the cache starts over. */
 const CACHE_LIMIT = 10_000;
 
-function newNode(): TreeNode {
+function newNode<S>(): TreeNode<S> {
   return { children: new Map(), subs: undefined, shared: undefined };
 }
 
-export class SubscriptionTree {
-  private readonly root = newNode();
+export class SubscriptionTree<S extends Subscriber> {
+  private readonly root = newNode<S>();
   count = 0;
   sharedCount = 0;
   /**
    * Plain matches by topic, so a busy topic is walked once, not once per message. Any subscription
    * change empties it; topics that reach a shared group are not cached (each message picks anew).
    */
-  private readonly cache = new Map<string, [Session, SubscriptionOptions][]>();
-  private collecting: [Session, SubscriptionOptions][] | undefined;
+  private readonly cache = new Map<string, [S, SubscriptionOptions][]>();
+  private collecting: [S, SubscriptionOptions][] | undefined;
   private sawShared = false;
 
   /** Adds or replaces a subscription; true when it did not exist before (v5 retain handling 1). */
-  add(session: Session, filter: string, options: SubscriptionOptions): boolean {
+  add(session: S, filter: string, options: SubscriptionOptions): boolean {
     this.cache.clear();
     const share = parseSharedSubscription(filter);
     const node = this.nodeFor(share === undefined ? filter : share.filter, true)!;
@@ -80,7 +87,7 @@ export class SubscriptionTree {
   }
 
   /** True when the subscription existed. */
-  remove(session: Session, filter: string): boolean {
+  remove(session: S, filter: string): boolean {
     this.cache.clear();
     const share = parseSharedSubscription(filter);
     const node = this.nodeFor(share === undefined ? filter : share.filter, false);
@@ -104,13 +111,13 @@ export class SubscriptionTree {
    * Calls visit for every plain subscription matching topic, and for each shared group once, with
    * the member whose turn it is (connected members first).
    */
-  match(topic: string, visit: MatchVisitor): void {
+  match(topic: string, visit: MatchVisitor<S>): void {
     const cached = this.cache.get(topic);
     if (cached !== undefined) {
       for (const [session, options] of cached) visit(session, options, false);
       return;
     }
-    const found: [Session, SubscriptionOptions][] = [];
+    const found: [S, SubscriptionOptions][] = [];
     this.collecting = found;
     this.sawShared = false;
     this.walk(this.root, topic.split('/'), 0, topic.charCodeAt(0) === 0x24, visit);
@@ -120,7 +127,7 @@ export class SubscriptionTree {
     this.cache.set(topic, found);
   }
 
-  private walk(node: TreeNode, levels: string[], i: number, dollar: boolean, visit: MatchVisitor): void {
+  private walk(node: TreeNode<S>, levels: string[], i: number, dollar: boolean, visit: MatchVisitor<S>): void {
     const children = node.children;
     if (i === levels.length) {
       this.visitNode(node, visit);
@@ -139,13 +146,13 @@ export class SubscriptionTree {
     if (exact !== undefined) this.walk(exact, levels, i + 1, dollar, visit);
   }
 
-  private nodeFor(filter: string, create: boolean): TreeNode | undefined {
+  private nodeFor(filter: string, create: boolean): TreeNode<S> | undefined {
     let node = this.root;
     for (const level of filter.split('/')) {
       let child = node.children.get(level);
       if (child === undefined) {
         if (!create) return undefined;
-        child = newNode();
+        child = newNode<S>();
         node.children.set(level, child);
       }
       node = child;
@@ -155,7 +162,7 @@ export class SubscriptionTree {
 
   /** Drops the empty nodes along a filter's path, so unsubscribed topics cost no memory. */
   private prune(filter: string): void {
-    const path: [TreeNode, string][] = [];
+    const path: [TreeNode<S>, string][] = [];
     let node = this.root;
     for (const level of filter.split('/')) {
       const child = node.children.get(level);
@@ -171,7 +178,7 @@ export class SubscriptionTree {
     }
   }
 
-  private visitNode(node: TreeNode, visit: MatchVisitor): void {
+  private visitNode(node: TreeNode<S>, visit: MatchVisitor<S>): void {
     const subs = node.subs;
     if (subs !== undefined) {
       for (const [session, options] of subs) {
@@ -187,7 +194,7 @@ export class SubscriptionTree {
 }
 
 /** Gives one member of a shared group the message: the next connected one in turn, else the next. */
-function visitGroup(group: SharedGroup, visit: MatchVisitor): void {
+function visitGroup<S extends Subscriber>(group: SharedGroup<S>, visit: MatchVisitor<S>): void {
   const members = group.members;
   const n = members.length;
   let chosen = members[group.next % n]!;

@@ -3,29 +3,9 @@
  * every sys_interval seconds and, as mosquitto does, only when a value changed.
  */
 import { Buffer } from 'node:buffer';
-import type { Broker } from './broker.js';
+import type { ClockTimer } from './clock.js';
+import type { BrokerCore } from './core.js';
 import { newMessage } from './message.js';
-
-/** Counters the hot paths bump; plain fields, read only when $SYS is published. */
-export class BrokerStats {
-  /** Packets of any type, both ways, and their bytes. */
-  messagesReceived = 0;
-  messagesSent = 0;
-  bytesReceived = 0;
-  bytesSent = 0;
-  publishReceived = 0;
-  publishSent = 0;
-  publishBytesReceived = 0;
-  publishBytesSent = 0;
-  /** Messages a limit forced the broker to drop (queue full, too large). */
-  dropped = 0;
-  /** Sockets accepted and CONNECTs handled since the last $SYS update (the load averages' input). */
-  sockets = 0;
-  connects = 0;
-  /** Persistent sessions that ran out of time. */
-  expired = 0;
-  maxClients = 0;
-}
 
 type LoadName = 'messages/received' | 'messages/sent' | 'publish/dropped' | 'publish/received' | 'publish/sent' | 'bytes/received' | 'bytes/sent' | 'sockets' | 'connections';
 
@@ -48,33 +28,45 @@ const WINDOWS: readonly [string, number][] = [
 ];
 
 export class SysTopics {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly startedAt = Date.now();
+  private timer: ClockTimer | undefined;
+  private readonly startedAt: number;
+  private intervalMs = 0;
   private lastUpdate = 0;
   private readonly last = new Map<string, string>();
   private readonly previous = new Map<LoadName, number>();
   private readonly loads = new Map<string, number>();
   private maxHeap = 0;
 
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly broker: BrokerCore) {
+    this.startedAt = broker.clock.now();
+  }
 
   start(intervalSeconds: number): void {
     if (intervalSeconds <= 0) return;
     this.set('$SYS/broker/version', this.broker.options.version);
-    this.update();
-    this.timer = setInterval(() => this.update(), intervalSeconds * 1000);
-    this.timer.unref();
+    this.intervalMs = intervalSeconds * 1000;
+    this.tick();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.timer?.close();
+    this.timer = undefined;
+    this.intervalMs = 0;
+  }
+
+  /** Publishes what changed, then waits one interval; $SYS alone never keeps the process running. */
+  tick(): void {
+    this.update();
+    if (this.intervalMs === 0) return;
+    this.timer = this.broker.clock.setTimeout(tick, this.intervalMs, this);
+    this.timer.unref();
   }
 
   /** Publishes a retained $SYS value when it differs from the last one sent. */
   private set(topic: string, value: string): void {
     if (this.last.get(topic) === value) return;
     this.last.set(topic, value);
-    this.broker.publish(newMessage(topic, Buffer.from(value), 0, true, undefined, '', true), undefined);
+    this.broker.publish(newMessage(topic, Buffer.from(value), 0, true, undefined, '', true, 0), undefined);
   }
 
   private totals(): Record<LoadName, number> {
@@ -95,7 +87,7 @@ export class SysTopics {
   private update(): void {
     const broker = this.broker;
     const s = broker.stats;
-    const now = Date.now();
+    const now = this.broker.clock.now();
     const b = '$SYS/broker/';
     this.set(`${b}uptime`, `${Math.floor((now - this.startedAt) / 1000)} seconds`);
     const total = broker.sessionCount;
@@ -147,4 +139,8 @@ export class SysTopics {
       }
     }
   }
+}
+
+function tick(sys: SysTopics): void {
+  sys.tick();
 }

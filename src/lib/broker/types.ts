@@ -1,10 +1,11 @@
 import type { ProtocolVersion } from '../protocol/constants.js';
 import type { TransportStream } from '../transport/types.js';
-import type { DurableStore } from './persistence/durable.js';
+import type { Clock } from './clock.js';
+import type { DurableLog } from './persistence/durable-log.js';
 
 /**
  * The contract between the broker core (src/lib/broker) and what feeds it connections and reads
- * its log (src/commands/serve.ts, listeners, config). The core never opens sockets or prints.
+ * its log (server.ts, network/, config/). The core never opens sockets or prints.
  */
 
 /** Where a connection came in; log lines and per-listener settings use it. */
@@ -132,7 +133,7 @@ export interface BrokerOptions {
   version: string;
   auth?: BrokerAuth;
   /** persistence true: the journal every durable change goes to before it is acknowledged. */
-  durable?: DurableStore;
+  durable?: DurableLog;
   /** connection_messages: log connects and disconnects (default true). */
   connectionMessages?: boolean;
   /**
@@ -140,6 +141,8 @@ export interface BrokerOptions {
    * serve without -v passes false, which spares their formatting on the hot path.
    */
   logDebug?: boolean;
+  /** The time the broker's timers run on; the system's by default (tests pass a fake one). */
+  clock?: Clock;
 }
 
 /** mosquitto's log types; `mqt serve -v` shows all, as `mosquitto -v` does. */

@@ -1,4 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
+import { hostPort } from './host-port.js';
 import { connectError } from './socket-errors.js';
 import type { ProxySettings } from './types.js';
 
@@ -9,11 +10,6 @@ export interface SocketEndpoint {
   bindAddress?: string;
   noDelay?: boolean;
   proxy?: ProxySettings;
-}
-
-/** `host:port`, with an IPv6 literal in brackets, as users write it. */
-export function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /**

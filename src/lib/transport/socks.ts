@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, type Socket } from 'node:net';
 import { connectError } from './socket-errors.js';
-import { hostPort } from './socket.js';
+import { hostPort } from './host-port.js';
 import { ErrorCode, MqttError } from '../errors.js';
 import type { ProxySettings } from './types.js';
 

@@ -3,7 +3,8 @@ import { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { errnoOf, errnoText } from '../errno-text.js';
 import { ErrorCode, MqttError, type MqttErrorOptions, type Remedy } from '../errors.js';
-import { hostPort, openSocket } from './socket.js';
+import { hostPort } from './host-port.js';
+import { openSocket } from './socket.js';
 import type { TransportStream, WebSocketTarget } from './types.js';
 import { startTls } from './tls.js';
 

@@ -2,9 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoText } from '../../errno-text.js';
 import { ErrorCode, MqttError } from '../../errors.js';
-import { DIRECTIVE_TABLE, type DirectiveContext } from './directives.js';
+import type { DirectiveContext } from './directive.js';
+import { DIRECTIVE_TABLE } from './directives.js';
 import { emptyConfState, type ConfState, type ListenerSection } from './state.js';
-import type { Origin } from './types.js';
+import type { Origin } from './basics.js';
 import { unsupportedReason } from './unsupported.js';
 import { DirectiveError } from './values.js';
 

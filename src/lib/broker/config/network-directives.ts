@@ -1,4 +1,4 @@
-import type { Directive } from './directives.js';
+import type { Directive } from './directive.js';
 import { DirectiveError, INT_MAX, int, text, word } from './values.js';
 
 const INT_MIN = -2_147_483_648;

@@ -1,4 +1,4 @@
-import type { Directive } from './directives.js';
+import type { Directive } from './directive.js';
 import { globalSetting, range } from './rows.js';
 import { bool, DirectiveError, INT_MAX, text, word } from './values.js';
 

@@ -1,4 +1,4 @@
-import type { Directive } from './directives.js';
+import type { Directive } from './directive.js';
 import type { ConfState, ListenerSection, SecuritySection } from './state.js';
 import { DirectiveError, int, oneOf } from './values.js';
 

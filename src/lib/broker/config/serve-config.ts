@@ -1,12 +1,13 @@
 import { join, resolve } from 'node:path';
 import { ErrorCode, MqttError } from '../../errors.js';
 import { Authorizer } from '../auth/authorizer.js';
-import type { PersistenceSettings } from '../persistence/startup.js';
+import type { PersistenceSettings } from '../persistence/settings.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
 import { emptyConfState, type ConfState, type ListenerSection, type SecuritySection } from './state.js';
 import { resolveTls } from './tls-config.js';
 import type { ListenerTls } from './tls-types.js';
-import type { ConfigNote, ListenerConfig, LoggingConfig, ServeConfig } from './types.js';
+import type { ConfigNote } from './basics.js';
+import type { ListenerConfig, LoggingConfig, ServeConfig } from './types.js';
 
 /** The listeners and logging the command line asks for, mosquitto's flags and mqt's own. */
 export interface CommandLineSettings {

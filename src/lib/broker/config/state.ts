@@ -1,6 +1,6 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
 import type { ConfFile, TlsSection } from './tls-types.js';
-import type { BindInterface, ConfigNote, ListenerProtocol, LogDestination, Origin } from './types.js';
+import type { BindInterface, ConfigNote, ListenerProtocol, LogDestination, Origin } from './basics.js';
 
 /** The security settings mosquitto keeps globally, or per listener with per_listener_settings. */
 export interface SecuritySection {

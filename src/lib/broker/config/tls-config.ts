@@ -1,6 +1,6 @@
 import { ErrorCode, MqttError } from '../../errors.js';
 import type { ConfFile, ListenerTls, TlsSection, TlsUsername } from './tls-types.js';
-import type { ConfigNote, Origin } from './types.js';
+import type { ConfigNote, Origin } from './basics.js';
 
 function configError(message: string, origin: Origin | undefined): MqttError {
   const where = origin === undefined ? '' : `${origin.file}:${origin.line}: `;

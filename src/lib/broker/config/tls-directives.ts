@@ -1,4 +1,4 @@
-import type { Directive, DirectiveContext } from './directives.js';
+import type { Directive, DirectiveContext } from './directive.js';
 import { once } from './rows.js';
 import type { ConfFile, TlsSection } from './tls-types.js';
 import { DirectiveError, bool, oneOf, text, word } from './values.js';

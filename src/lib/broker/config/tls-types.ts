@@ -1,4 +1,4 @@
-import type { Origin } from './types.js';
+import type { Origin } from './basics.js';
 
 /** A file a TLS directive names, with where it was named (for the start-up error if it cannot be read). */
 export interface ConfFile {

@@ -1,25 +1,12 @@
-import type { PersistenceSettings } from '../persistence/startup.js';
+import type { PersistenceSettings } from '../persistence/settings.js';
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
 import type { SecuritySection } from './state.js';
 import type { ConfFile, ListenerTls } from './tls-types.js';
+import type { BindInterface, ConfigNote, ListenerProtocol, LogDestination, Origin } from './basics.js';
 
 /** A psk_file's keys by identity (auth/psk-file.ts). */
 export interface PskKeys {
   keyOf(identity: string): Buffer | undefined;
-}
-
-/** Where in which file a directive was written: "mymosqui.conf:3". */
-export interface Origin {
-  file: string;
-  line: number;
-}
-
-export type ListenerProtocol = 'mqtt' | 'websockets';
-
-/** mosquitto's bind_interface: a network interface by name, with the line that named it. */
-export interface BindInterface {
-  name: string;
-  origin: Origin;
 }
 
 /** One listener to open: a TCP port (on one address or on all) or a unix socket. */
@@ -53,8 +40,6 @@ export interface ListenerConfig {
   origin?: Origin;
 }
 
-export type LogDestination = 'stderr' | 'stdout' | 'file';
-
 export interface LoggingConfig {
   destinations: LogDestination[];
   /** With the 'file' destination. */
@@ -65,12 +50,6 @@ export interface LoggingConfig {
   timestampFormat?: string;
   /** connection_messages: log each connection and disconnection. */
   connectionMessages: boolean;
-}
-
-/** A line the broker logs at start-up about its configuration (a deprecated directive, an ignored one). */
-export interface ConfigNote {
-  level: LogLevel;
-  text: string;
 }
 
 /** Everything `mqt serve` needs to run, from mosquitto.conf and the command line. */

@@ -1,21 +1,21 @@
 /** The acknowledgements of QoS 1/2 flows (3.1.1 §4.3, 5.0 §4.3). */
 import type { PubackPacket, PubcompPacket, PubrecPacket, PubrelPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
-import type { Connection } from '../connection.js';
-import { answer, journalMark } from '../persistence/commit-gate.js';
+import type { ClientConnection } from '../core.js';
+import { answer, journalMark } from './answer.js';
 
-function logReceived(conn: Connection, type: string, packetId: number, reasonCode: number | undefined): void {
+function logReceived(conn: ClientConnection, type: string, packetId: number, reasonCode: number | undefined): void {
   if (!conn.debug) return;
   const rc = type === 'PUBACK' || type === 'PUBCOMP' ? `, RC:${reasonCode ?? 0}` : '';
   conn.broker.log('debug', `Received ${type} from ${conn.name} (Mid: ${packetId}${rc})`);
 }
 
-export function handlePuback(conn: Connection, p: PubackPacket): void {
+export function handlePuback(conn: ClientConnection, p: PubackPacket): void {
   logReceived(conn, 'PUBACK', p.packetId, p.reasonCode);
   conn.session!.complete(p.packetId, 1);
 }
 
-export function handlePubrec(conn: Connection, p: PubrecPacket): void {
+export function handlePubrec(conn: ClientConnection, p: PubrecPacket): void {
   logReceived(conn, 'PUBREC', p.packetId, p.reasonCode);
   const failed = (p.reasonCode ?? 0) >= 0x80;
   const known = conn.session!.received(p.packetId, failed);
@@ -29,7 +29,7 @@ export function handlePubrec(conn: Connection, p: PubrecPacket): void {
   }
 }
 
-export function handlePubrel(conn: Connection, p: PubrelPacket): void {
+export function handlePubrel(conn: ClientConnection, p: PubrelPacket): void {
   logReceived(conn, 'PUBREL', p.packetId, p.reasonCode);
   const session = conn.session!;
   const mark = journalMark(conn);
@@ -45,7 +45,7 @@ export function handlePubrel(conn: Connection, p: PubrelPacket): void {
   }
 }
 
-export function handlePubcomp(conn: Connection, p: PubcompPacket): void {
+export function handlePubcomp(conn: ClientConnection, p: PubcompPacket): void {
   logReceived(conn, 'PUBCOMP', p.packetId, p.reasonCode);
   conn.session!.complete(p.packetId, 2);
 }

@@ -9,8 +9,8 @@ import type { UnsupportedProtocolError } from '../../protocol/decode.js';
 import type { ConnectPacket } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
-import type { CloseReason, Connection } from '../connection.js';
-import { NEVER_EXPIRES } from '../sessions.js';
+import type { ClientConnection, CloseReason } from '../core.js';
+import { NEVER_EXPIRES } from '../session.js';
 import { storeWill } from '../will.js';
 
 /** mosquitto's log numbers protocols by its own enum: 3.1 is p1, 3.1.1 p2, 5.0 p5. */
@@ -22,7 +22,7 @@ const CONNACK_V3_PRESENT = Buffer.from([0x20, 2, 1, 0]);
 const CONNACK_V3_BAD_PROTOCOL = Buffer.from([0x20, 2, 0, ConnackReturnCode.UnacceptableProtocolVersion]);
 
 /** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
-function refuse(conn: Connection, v3Code: number, v5Code: number, why: CloseReason): void {
+function refuse(conn: ClientConnection, v3Code: number, v5Code: number, why: CloseReason): void {
   const code = conn.version === 5 ? v5Code : v3Code;
   if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${code})`);
   conn.sendPacket({ type: 'connack', sessionPresent: false, reasonCode: code });
@@ -30,7 +30,7 @@ function refuse(conn: Connection, v3Code: number, v5Code: number, why: CloseReas
 }
 
 /** v5-only refusals: v3 has no code for them, so mosquitto just closes. */
-function refuseV5Only(conn: Connection, v5Code: number): void {
+function refuseV5Only(conn: ClientConnection, v5Code: number): void {
   if (conn.version === 5) {
     if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${v5Code})`);
     conn.sendPacket({ type: 'connack', sessionPresent: false, reasonCode: v5Code });
@@ -42,7 +42,7 @@ function refuseV5Only(conn: Connection, v5Code: number): void {
  * A CONNECT this broker cannot read: a known protocol name at another level gets CONNACK 1 in the
  * v3 layout (which every version can read), an unknown name no answer; the caller closes.
  */
-export function refuseProtocol(conn: Connection, error: UnsupportedProtocolError): void {
+export function refuseProtocol(conn: ClientConnection, error: UnsupportedProtocolError): void {
   const broker = conn.broker;
   const address = conn.info.remoteAddress;
   if (error.protocolName !== 'MQTT' && error.protocolName !== 'MQIsdp') {
@@ -54,7 +54,7 @@ export function refuseProtocol(conn: Connection, error: UnsupportedProtocolError
   conn.write(CONNACK_V3_BAD_PROTOCOL);
 }
 
-export function handleConnect(conn: Connection, packet: ConnectPacket): void {
+export function handleConnect(conn: ClientConnection, packet: ConnectPacket): void {
   const broker = conn.broker;
   if (conn.state !== 'new') {
     broker.log('notice', `Bad client ${conn.name} sending multiple CONNECT messages.`);
@@ -196,7 +196,7 @@ export function handleConnect(conn: Connection, packet: ConnectPacket): void {
 }
 
 /** What mosquitto announces in a v5 CONNACK (src/send_connack.c, handle_connect.c). */
-function connackProperties(conn: Connection, assignedId: string | undefined, serverKeepAlive: number | undefined): Properties | undefined {
+function connackProperties(conn: ClientConnection, assignedId: string | undefined, serverKeepAlive: number | undefined): Properties | undefined {
   const limits = conn.broker.limits;
   const props: Properties = {};
   if (conn.maxTopicAlias > 0) props.topicAliasMaximum = conn.maxTopicAlias;

@@ -1,6 +1,6 @@
 import type { Packet } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
-import type { Connection } from '../connection.js';
+import type { ClientConnection } from '../core.js';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './acks.js';
 import { handleAuth } from './auth.js';
 import { handleConnect } from './connect.js';
@@ -11,7 +11,7 @@ import { handleSubscribe } from './subscribe.js';
 import { handleUnsubscribe } from './unsubscribe.js';
 
 /** Routes one packet to its handler; before CONNECT only CONNECT is acceptable (MQTT-3.1.0-1). */
-export function dispatch(conn: Connection, packet: Packet): void {
+export function dispatch(conn: ClientConnection, packet: Packet): void {
   if (packet.type === 'connect') {
     handleConnect(conn, packet);
     return;

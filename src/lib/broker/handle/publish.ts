@@ -1,11 +1,11 @@
 /** An incoming PUBLISH (3.1.1 §3.3, 5.0 §3.3): checks, topic alias, limits, access, then routing and the ack. */
 import type { PublishPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
-import type { Connection } from '../connection.js';
+import type { ClientConnection } from '../core.js';
 import { newMessage } from '../message.js';
-import { answer, journalMark } from '../persistence/commit-gate.js';
+import { answer, journalMark } from './answer.js';
 
-function describe(conn: Connection, p: PublishPacket, topic: string): string {
+function describe(conn: ClientConnection, p: PublishPacket, topic: string): string {
   return `${conn.name} (d${p.dup ? 1 : 0}, q${p.qos}, r${p.retain ? 1 : 0}, m${p.packetId ?? 0}, '${topic}', ... (${p.payload.length} bytes))`;
 }
 
@@ -13,7 +13,7 @@ function describe(conn: Connection, p: PublishPacket, topic: string): string {
  * Answers a QoS 1/2 PUBLISH with PUBACK or PUBREC, once what it changed in the journal since
  * `mark` is on disk; the reason code exists only in v5.
  */
-function ack(conn: Connection, p: PublishPacket, reasonCode: number, mark?: number): void {
+function ack(conn: ClientConnection, p: PublishPacket, reasonCode: number, mark?: number): void {
   if (p.qos === 0) return;
   const type = p.qos === 1 ? 'puback' : 'pubrec';
   const packetId = p.packetId!;
@@ -22,7 +22,7 @@ function ack(conn: Connection, p: PublishPacket, reasonCode: number, mark?: numb
 }
 
 /** Resolves a v5 topic alias (5.0 §3.3.2.3.4); undefined after disconnecting for a bad one. */
-function resolveTopic(conn: Connection, p: PublishPacket): string | undefined {
+function resolveTopic(conn: ClientConnection, p: PublishPacket): string | undefined {
   const alias = p.properties?.topicAlias;
   if (alias === undefined) return p.topic;
   if (alias > conn.maxTopicAlias) {
@@ -38,7 +38,7 @@ function resolveTopic(conn: Connection, p: PublishPacket): string | undefined {
   return topic;
 }
 
-export function handlePublish(conn: Connection, p: PublishPacket): void {
+export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
   const broker = conn.broker;
   const limits = broker.limits;
   if (p.qos > conn.maximumQos) {
@@ -79,11 +79,11 @@ export function handlePublish(conn: Connection, p: PublishPacket): void {
       }
       session.incomingQos2.add(id);
       if (session.persisted) broker.durable!.receive(conn.clientId, id, topic);
-      broker.publish(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false), conn);
+      broker.publish(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false, broker.clock.now()), conn);
     }
     ack(conn, p, 0, mark);
     return;
   }
-  const matched = broker.publish(newMessage(topic, p.payload, p.qos, p.retain, p.properties, conn.clientId, false), conn);
+  const matched = broker.publish(newMessage(topic, p.payload, p.qos, p.retain, p.properties, conn.clientId, false, broker.clock.now()), conn);
   ack(conn, p, matched ? 0 : ReasonCode.NoMatchingSubscribers, mark);
 }

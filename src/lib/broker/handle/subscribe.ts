@@ -5,12 +5,12 @@
 import type { QoS, SubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode, SUBACK_FAILURE_V3 } from '../../protocol/reason-codes.js';
 import { isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
-import type { Connection } from '../connection.js';
-import { answer, journalMark } from '../persistence/commit-gate.js';
+import type { ClientConnection } from '../core.js';
+import { answer, journalMark } from './answer.js';
 import type { BrokerMessage } from '../message.js';
 import type { SubscriptionOptions } from '../subscriptions.js';
 
-export function handleSubscribe(conn: Connection, p: SubscribePacket): void {
+export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): void {
   const broker = conn.broker;
   const session = conn.session!;
   if (conn.debug) broker.log('debug', `Received SUBSCRIBE from ${conn.name}`);
@@ -50,7 +50,7 @@ export function handleSubscribe(conn: Connection, p: SubscribePacket): void {
     broker.log('subscribe', `${conn.clientId} ${qos} ${filter}`);
     codes.push(qos);
     const wanted = options.retainHandling === 0 || (options.retainHandling === 1 && isNew);
-    if (share === undefined && wanted) retained.push([broker.retained.matching(filter, Date.now()), qos]);
+    if (share === undefined && wanted) retained.push([broker.retained.matching(filter, broker.clock.now()), qos]);
   }
   if (conn.debug) broker.log('debug', `Sending SUBACK to ${conn.name}`);
   answer(conn, { type: 'suback', packetId: p.packetId, reasonCodes: codes }, mark);

@@ -1,11 +1,11 @@
 import type { UnsubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
 import { isValidTopicFilter } from '../../topic.js';
-import type { Connection } from '../connection.js';
-import { answer, journalMark } from '../persistence/commit-gate.js';
+import type { ClientConnection } from '../core.js';
+import { answer, journalMark } from './answer.js';
 
 /** UNSUBSCRIBE → UNSUBACK; v5 says per filter whether a subscription existed (0x11 when not). */
-export function handleUnsubscribe(conn: Connection, p: UnsubscribePacket): void {
+export function handleUnsubscribe(conn: ClientConnection, p: UnsubscribePacket): void {
   const broker = conn.broker;
   const session = conn.session!;
   if (conn.debug) broker.log('debug', `Received UNSUBSCRIBE from ${conn.name}`);

@@ -3,7 +3,7 @@
  * persistent sessions, their subscriptions and QoS 1/2 messages) into journal records. Appends
  * never block the broker; a handler that must not answer before its records are on disk (PUBACK,
  * PUBREC, SUBACK) compares `appended` before and after its work and waits for `lastCommit`
- * (commit-gate.ts). Records commit in the order they are appended, so waiting for the last one
+ * (handle/answer.ts). Records commit in the order they are appended, so waiting for the last one
  * waits for all before it.
  *
  * The progress of an outgoing QoS 1 message (sent, acknowledged) is deferred: it goes into the
@@ -15,9 +15,10 @@ import { asError, ErrorCode, MqttError } from '../../errors.js';
 import type { QoS } from '../../protocol/packets.js';
 import type { BrokerMessage } from '../message.js';
 import type { SubscriptionOptions } from '../subscriptions.js';
+import type { DurableLog } from './durable-log.js';
 import type { Journal } from './journal.js';
 import type { JournalRecord, StoredMessage } from './records.js';
-import type { PersistenceSettings } from './startup.js';
+import type { PersistenceSettings } from './settings.js';
 import type { DurableState } from './state.js';
 
 /** What the store needs of a Journal (tests hold its commits back through a wrapper). */
@@ -26,7 +27,7 @@ export type JournalPort = Pick<Journal, 'state' | 'stats' | 'append' | 'compact'
 /** Longest a deferred record waits for a commit to join. */
 const DEFER_MS = 20;
 
-export class DurableStore {
+export class DurableStore implements DurableLog {
   /** Records appended so far; a handler compares it before and after its work. */
   appended = 0;
   /** Resolves once every record appended so far is on disk. */

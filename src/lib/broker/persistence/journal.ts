@@ -1,16 +1,17 @@
-import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asError, ErrorCode, MqttError } from '../../errors.js';
-import { errnoOf } from '../../errno-text.js';
-import { syncDirectory, writeFileAtomic } from '../../fs/atomic-write.js';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { fileError } from '../../fs/file-errors.js';
 import { lockFile, type FileLock } from '../../fs/lock-file.js';
-import { encodeFrame, scanFrames } from './frame.js';
-import { isRecordList, parseRecords, stringifyRecords, type JournalRecord } from './records.js';
-import { applyRecord, emptyState, stateToRecords, type DurableState } from './state.js';
+import { encodeFrame } from './frame.js';
+import { createJournalFile, JOURNAL_MAGIC, listJournals, removeFile, replay, SNAPSHOT, SNAPSHOT_MAGIC, writeAll, type Opened } from './journal-files.js';
+import { stringifyRecords, type JournalRecord } from './records.js';
+import { applyRecord, stateToRecords, type DurableState } from './state.js';
 
 /**
- * The broker's durable state as an append-only journal in a folder of its own:
+ * The broker's durable state as an append-only journal in a folder of its own (the files and
+ * their replay: journal-files.ts):
  *
  *   snapshot                  the whole state at one moment, with the generation it ends
  *   journal-0000000007.log    the changes since, one frame per group commit
@@ -46,12 +47,6 @@ export interface JournalStats {
   readonly tornBytesDropped: number;
 }
 
-const JOURNAL_MAGIC = Buffer.from('MQTJRNL1', 'latin1');
-const SNAPSHOT_MAGIC = Buffer.from('MQTSNAP1', 'latin1');
-const SNAPSHOT = 'snapshot';
-const JOURNAL_NAME = /^journal-(\d{10})\.log$/;
-/** writeFileAtomic's temporary files for the snapshot. */
-const SNAPSHOT_TEMP = /^\.snapshot\..*\.tmp$/;
 const DEFAULT_COMPACT_AFTER = 64 * 1024 * 1024;
 
 interface Pending {
@@ -219,140 +214,6 @@ export class Journal {
   #shouldCompact(): boolean {
     const limit = this.#options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER;
     return this.#failure === undefined && !this.#closed && this.#compaction === undefined && this.#fileBytes > limit && this.#fileBytes > this.#snapshotBytes;
-  }
-}
-
-interface Opened {
-  readonly lock: FileLock;
-  readonly state: DurableState;
-  readonly file: FileHandle;
-  readonly generation: number;
-  readonly fileBytes: number;
-  readonly tornBytes: number;
-  readonly snapshotBytes: number;
-}
-
-async function replay(dir: string, lock: FileLock): Promise<Opened> {
-  for (const name of await readdir(dir)) if (SNAPSHOT_TEMP.test(name)) await removeFile(join(dir, name));
-  const { state, generation: base, bytes: snapshotBytes } = await readSnapshot(join(dir, SNAPSHOT));
-  const journals = await listJournals(dir);
-  for (const old of journals.filter((j) => j.generation < base)) await removeFile(join(dir, old.name));
-  const live = journals.filter((j) => j.generation >= base);
-  let tornBytes = 0;
-  let fileBytes = JOURNAL_MAGIC.length;
-  for (const [i, journal] of live.entries()) {
-    const path = join(dir, journal.name);
-    const scan = scanFrames(await readWhole(path), path, JOURNAL_MAGIC);
-    if (scan.tornBytes > 0 && i < live.length - 1) {
-      throw new MqttError(ErrorCode.InvalidFile, `${path} is damaged: it ends in ${scan.tornBytes} unreadable bytes, and a newer journal follows it`);
-    }
-    for (const body of scan.bodies) for (const record of decodeBatch(body, path)) applyRecord(state, record);
-    tornBytes = scan.tornBytes;
-    fileBytes = Math.max(scan.end, JOURNAL_MAGIC.length);
-  }
-  const last = live[live.length - 1];
-  const generation = last?.generation ?? Math.max(base, 1);
-  const path = join(dir, journalName(generation));
-  let file: FileHandle;
-  if (last === undefined || (fileBytes === JOURNAL_MAGIC.length && tornBytes > 0)) {
-    await removeFile(path);
-    file = await createJournalFile(dir, generation);
-  } else {
-    file = await openForAppend(path, tornBytes > 0 ? fileBytes : undefined);
-  }
-  return { lock, state, file, generation, fileBytes, tornBytes, snapshotBytes };
-}
-
-async function readSnapshot(path: string): Promise<{ state: DurableState; generation: number; bytes: number }> {
-  const state = emptyState();
-  let data: Buffer;
-  try {
-    data = await readFile(path);
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return { state, generation: 0, bytes: 0 };
-    throw fileError(err, `Unable to read ${path}`);
-  }
-  // A snapshot is renamed into place only once complete: anything short of one good frame is damage.
-  const scan = scanFrames(data, path, SNAPSHOT_MAGIC);
-  const content = scan.bodies.length === 1 && scan.tornBytes === 0 ? parseRecords(scan.bodies[0]!) : undefined;
-  if (!isSnapshot(content)) throw new MqttError(ErrorCode.InvalidFile, `${path} is damaged: not a complete snapshot`);
-  for (const record of content.records) applyRecord(state, record);
-  return { state, generation: content.generation, bytes: data.length };
-}
-
-function isSnapshot(value: unknown): value is { generation: number; records: JournalRecord[] } {
-  if (typeof value !== 'object' || value === null) return false;
-  const { generation, records } = value as Record<string, unknown>;
-  return typeof generation === 'number' && isRecordList(records);
-}
-
-function decodeBatch(body: string, path: string): JournalRecord[] {
-  const records = parseRecords(body);
-  if (!isRecordList(records)) throw new MqttError(ErrorCode.InvalidFile, `${path} holds a frame that is not a list of journal records`);
-  return records;
-}
-
-function journalName(generation: number): string {
-  return `journal-${String(generation).padStart(10, '0')}.log`;
-}
-
-async function listJournals(dir: string): Promise<{ name: string; generation: number }[]> {
-  const found: { name: string; generation: number }[] = [];
-  for (const name of await readdir(dir)) {
-    const match = JOURNAL_NAME.exec(name);
-    if (match !== null) found.push({ name, generation: Number(match[1]) });
-  }
-  return found.sort((a, b) => a.generation - b.generation);
-}
-
-/** A new journal file with its magic on disk, and its name in the folder, before anything is appended. */
-async function createJournalFile(dir: string, generation: number): Promise<FileHandle> {
-  const path = join(dir, journalName(generation));
-  try {
-    const file = await open(path, 'wx', 0o600);
-    await writeAll(file, JOURNAL_MAGIC);
-    await file.datasync();
-    await syncDirectory(dir);
-    await file.close();
-    return await openForAppend(path, undefined);
-  } catch (err) {
-    throw fileError(err, `Unable to create ${path}`);
-  }
-}
-
-/** Opens for appending, first cutting a torn tail off at `truncateAt`. */
-async function openForAppend(path: string, truncateAt: number | undefined): Promise<FileHandle> {
-  try {
-    if (truncateAt !== undefined) {
-      const file = await open(path, 'r+');
-      await file.truncate(truncateAt);
-      await file.datasync();
-      await file.close();
-    }
-    return await open(path, 'a');
-  } catch (err) {
-    throw fileError(err, `Unable to open ${path}`);
-  }
-}
-
-async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
-  let done = 0;
-  while (done < data.length) done += (await file.write(data, done, data.length - done)).bytesWritten;
-}
-
-async function readWhole(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw fileError(err, `Unable to read ${path}`);
-  }
-}
-
-async function removeFile(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (err) {
-    if (errnoOf(err) !== 'ENOENT') throw fileError(err, `Unable to remove ${path}`);
   }
 }
 

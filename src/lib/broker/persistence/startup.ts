@@ -5,21 +5,15 @@
  */
 import type { Broker } from '../broker.js';
 import { isExpired } from '../message.js';
-import { Session } from '../sessions.js';
+import type { Connection } from '../connection.js';
+import { Session } from '../session.js';
 import { listenerKey } from '../listener-key.js';
 import type { BrokerAuth, LogLevel } from '../types.js';
 import type { ListenerConfig } from '../config/types.js';
 import { DurableStore, restoredMessage } from './durable.js';
 import { Journal } from './journal.js';
+import type { PersistenceSettings } from './settings.js';
 import type { StoredSession } from './state.js';
-
-export interface PersistenceSettings {
-  /** The journal's folder. */
-  readonly dir: string;
-  /** autosave_interval: seconds between compactions, or changes between them with autosave_on_changes; 0 = by size only. */
-  readonly autosaveInterval: number;
-  readonly autosaveOnChanges: boolean;
-}
 
 type Log = (level: LogLevel, text: string) => void;
 
@@ -44,7 +38,7 @@ export interface RestoredCounts {
  */
 export function restoreBroker(broker: Broker, durable: DurableStore, listeners: readonly ListenerConfig[] = []): RestoredCounts {
   const authOf = listenerAuth(listeners);
-  const now = Date.now();
+  const now = broker.clock.now();
   const counts: RestoredCounts = { retained: 0, sessions: 0, messages: 0 };
   const { retained, sessions } = durable.state;
   // Collected first: the records appended below change the state once they commit.
@@ -81,8 +75,8 @@ function listenerAuth(listeners: readonly ListenerConfig[]): (key: string | unde
   return (key) => (key !== undefined && byKey.has(key) ? byKey.get(key) : shared);
 }
 
-function restoredSession(broker: Broker, stored: StoredSession, auth: BrokerAuth | undefined): Session {
-  const session = new Session(broker, stored.clientId);
+function restoredSession(broker: Broker, stored: StoredSession, auth: BrokerAuth | undefined): Session<Connection> {
+  const session = new Session<Connection>(broker, stored.clientId);
   session.expiryInterval = stored.expiryInterval;
   session.username = stored.username;
   session.listener = stored.listener;

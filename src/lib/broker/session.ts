@@ -1,17 +1,15 @@
 /**
- * Sessions: what the broker keeps for a client id between connections (MQTT 3.1.1 §4.1, 5.0
+ * One session: what the broker keeps for a client id between connections (MQTT 3.1.1 §4.1, 5.0
  * §4.1). A clean session ends with its connection; a persistent one keeps its subscriptions and
  * queues QoS 1/2 messages while the client is away, until it reconnects or its v5 Session Expiry
  * Interval runs out. Outgoing QoS 1/2 flow control lives here too: at most `maxInflight` messages
  * await acknowledgement, the rest wait in a queue bounded by max_queued_messages/bytes.
  */
 import type { QoS } from '../protocol/packets.js';
-import type { Broker } from './broker.js';
-import type { Connection } from './connection.js';
 import type { LongTimer } from './long-timer.js';
-import { isExpired, own, type BrokerMessage } from './message.js';
+import { isExpired, own, type BrokerMessage, type StoredWill } from './message.js';
+import type { SessionHost, SessionLink } from './session-ports.js';
 import type { SubscriptionOptions } from './subscriptions.js';
-import type { StoredWill } from './will.js';
 import type { BrokerAuth } from './types.js';
 
 /** One message on its way to one client. */
@@ -37,8 +35,9 @@ const QOS0_BUFFER_LIMIT = 16 * 1024 * 1024;
 /** Session Expiry Interval meaning "never" (5.0 §3.1.2.11.2); v3 persistent sessions use it too. */
 export const NEVER_EXPIRES = 0xffff_ffff;
 
-export class Session {
-  connection: Connection | undefined;
+/** `C` is what its connections are: the broker's Connection, or a test's fake. */
+export class Session<C extends SessionLink = SessionLink> {
+  connection: C | undefined;
   // The three collections below are made on first use: the session of a short connection mostly
   // needs none of them, and an empty Map or Set still costs over 150 bytes.
   private subscriptionMap: Map<string, SubscriptionOptions> | undefined;
@@ -66,7 +65,7 @@ export class Session {
   private inflightBytes = 0;
 
   constructor(
-    readonly broker: Broker,
+    readonly broker: SessionHost,
     readonly clientId: string,
   ) {}
 
@@ -154,7 +153,7 @@ export class Session {
     this.broker.log('notice', `Outgoing messages are being dropped for client ${this.clientId}.`);
   }
 
-  private send(conn: Connection, out: Outgoing): void {
+  private send(conn: SessionLink, out: Outgoing): void {
     if (out.qos === 0) {
       // Queued while its client was away (queue_qos0_messages): sent once, nothing to wait for.
       conn.sendPublish(out.msg, 0, out.retain, out.subIds, 0, false);
@@ -176,7 +175,7 @@ export class Session {
    * Maximum) and max_inflight_bytes. As mosquitto documents it (2.0.11 does not keep to it), a
    * message goes while the bytes in flight are under the limit, so one larger still goes, alone.
    */
-  private hasRoom(conn: Connection): boolean {
+  private hasRoom(conn: SessionLink): boolean {
     const maxBytes = this.broker.limits.maxInflightBytes;
     return this.inflight.size < conn.maxInflight && (maxBytes === 0 || this.inflightBytes < maxBytes);
   }
@@ -211,7 +210,7 @@ export class Session {
   pump(): void {
     const conn = this.connection;
     if (conn === undefined) return;
-    const now = Date.now();
+    const now = this.broker.clock.now();
     while (this.queueHead < this.queue.length && this.hasRoom(conn)) {
       const out = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as unknown as Outgoing;
@@ -259,8 +258,8 @@ export class Session {
    * After a reconnect with the session kept: unacknowledged PUBLISH again with DUP, PUBREL again
    * for those past PUBREC, in their original order (MQTT-4.4.0-1), then the queue.
    */
-  resume(conn: Connection): void {
-    const now = Date.now();
+  resume(conn: SessionLink): void {
+    const now = this.broker.clock.now();
     for (const out of this.inflightMap === undefined ? [] : [...this.inflightMap.values()]) {
       if (out.released) {
         conn.sendPubrel(out.packetId);

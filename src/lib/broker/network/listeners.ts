@@ -3,16 +3,16 @@ import { lstatSync, unlinkSync } from 'node:fs';
 import { createServer as createHttpServer, maxHeaderSize, type RequestListener, type Server as HttpServer } from 'node:http';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { errnoOf } from '../errno-text.js';
-import type { MqttError } from '../errors.js';
-import type { TransportStream } from '../transport/types.js';
-import type { ListenerConfig } from './config/types.js';
+import { errnoOf } from '../../errno-text.js';
+import type { MqttError } from '../../errors.js';
+import type { TransportStream } from '../../transport/types.js';
+import type { ListenerConfig } from '../config/types.js';
 import { openHttpDir } from './http-dir.js';
 import { interfaceAddresses } from './interface-addresses.js';
 import { endpointName, listenError } from './listen-errors.js';
 import type { SecureListener } from './tls-listener.js';
-import { listenerAddress, listenerKey } from './listener-key.js';
-import type { BrokerHandle, ListenerInfo, LogLevel } from './types.js';
+import { listenerAddress, listenerKey } from '../listener-key.js';
+import type { BrokerHandle, ListenerInfo, LogLevel } from '../types.js';
 
 export interface ListenOptions {
   /** set_tcp_nodelay. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { TransportStream } from '../transport/types.js';
+import type { TransportStream } from '../../transport/types.js';
 
 /** The largest MQTT packet (256 MiB plus its header): a WebSocket message may carry one whole. */
 const MAX_WS_MESSAGE = 268_435_460;

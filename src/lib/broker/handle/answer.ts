@@ -6,7 +6,7 @@
  */
 import type { Packet } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
-import type { Connection } from '../connection.js';
+import type { ClientConnection } from '../core.js';
 
 interface Gate {
   /** Answers of this connection waiting for a commit. */
@@ -15,15 +15,15 @@ interface Gate {
   last: Promise<void>;
 }
 
-const gates = new WeakMap<Connection, Gate>();
+const gates = new WeakMap<ClientConnection, Gate>();
 
 /** Where the journal's record count stood before a packet was handled; undefined without persistence. */
-export function journalMark(conn: Connection): number | undefined {
+export function journalMark(conn: ClientConnection): number | undefined {
   return conn.broker.durable?.appended;
 }
 
 /** Sends `packet` now, or once the records appended since `mark` (and the answers before it) are committed. */
-export function answer(conn: Connection, packet: Packet, mark: number | undefined): void {
+export function answer(conn: ClientConnection, packet: Packet, mark: number | undefined): void {
   const durable = conn.broker.durable;
   if (durable === undefined) {
     conn.sendPacket(packet);

@@ -1,5 +1,6 @@
-import { errnoOf, errnoText } from '../errno-text.js';
-import { ErrorCode, MqttError, type Remedy } from '../errors.js';
+import { errnoOf, errnoText } from '../../errno-text.js';
+import { ErrorCode, MqttError, type Remedy } from '../../errors.js';
+import { bracketHost } from '../../transport/host-port.js';
 
 /** What would get past the failure, by errno; the command words it. */
 const REMEDIES: Readonly<Record<string, Remedy>> = {
@@ -11,7 +12,7 @@ const REMEDIES: Readonly<Record<string, Remedy>> = {
 /** "127.0.0.1 port 1883", "[::] port 1883" or a socket path: how errors and the start-up line name an endpoint. */
 export function endpointName(address: string, port: number): string {
   if (port === 0) return address;
-  return `${address.includes(':') ? `[${address}]` : address} port ${port}`;
+  return `${bracketHost(address)} port ${port}`;
 }
 
 /** One line for a listener that could not be opened, naming the address and port. */

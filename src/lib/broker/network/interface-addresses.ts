@@ -1,6 +1,6 @@
 import type { NetworkInterfaceInfo } from 'node:os';
-import { ErrorCode, MqttError } from '../errors.js';
-import type { BindInterface } from './config/types.js';
+import { ErrorCode, MqttError } from '../../errors.js';
+import type { BindInterface } from '../config/basics.js';
 
 function configError(bind: BindInterface, message: string): MqttError {
   return new MqttError(ErrorCode.ConfigError, `${bind.origin.file}:${bind.origin.line}: ${message}`);

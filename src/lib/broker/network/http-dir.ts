@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
-import { errnoOf, errnoText } from '../errno-text.js';
-import { ErrorCode, MqttError } from '../errors.js';
-import type { ConfFile } from './config/tls-types.js';
+import { errnoOf, errnoText } from '../../errno-text.js';
+import { ErrorCode, MqttError } from '../../errors.js';
+import type { ConfFile } from '../config/tls-types.js';
 
 /** The types a page of a browser MQTT client is made of; anything else is sent as bytes. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

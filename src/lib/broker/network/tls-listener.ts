@@ -7,10 +7,11 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { RequestListener, ServerOptions } from 'node:http';
 import { join } from 'node:path';
 import { DEFAULT_CIPHERS, TLSSocket, createSecureContext, createServer as createTlsServer, type SecureVersion, type Server as TlsServer, type TlsOptions } from 'node:tls';
-import { errnoText } from '../errno-text.js';
-import { ErrorCode, MqttError } from '../errors.js';
-import type { CertificateTls, ConfFile, ListenerTls, TlsVersion } from './config/tls-types.js';
-import type { Origin, PskKeys } from './config/types.js';
+import { errnoText } from '../../errno-text.js';
+import { ErrorCode, MqttError } from '../../errors.js';
+import type { CertificateTls, ConfFile, ListenerTls, TlsVersion } from '../config/tls-types.js';
+import type { Origin } from '../config/basics.js';
+import type { PskKeys } from '../config/types.js';
 
 /** The first byte of DH parameters in DER. */
 const DER_SEQUENCE = 0x30;
