@@ -1,29 +1,33 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 
 /**
- * A TCP port on 127.0.0.1 that was free a moment ago: listen on port 0, read the port the kernel
- * chose, close. Another process could take it before the caller binds it, so callers that start a
- * server on it should be ready to retry with a new port.
+ * Ports handed to servers come from below Linux's ephemeral range (32768-60999 by default), where
+ * the kernel never picks the local port of an outgoing connection or of a listen on port 0: with
+ * test files running in parallel, thousands of client sockets would otherwise now and then take a
+ * port between the moment it was found free and the moment the server binds it.
  */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const FIRST = 10_000;
+const COUNT = 22_000;
+/** Each process walks the range from its own random place, so parallel workers rarely meet. */
+let next = Math.floor(Math.random() * COUNT);
+
+/** Whether 127.0.0.1:port can be listened on right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error(`unexpected server address: ${String(address)}`));
-        return;
-      }
-      const { port } = address;
-      server.close((err) => {
-        if (err) reject(err);
-        else resolve(port);
-      });
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago, outside the kernel's ephemeral range. */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 1000; tries++) {
+    const port = FIRST + (next++ % COUNT);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port found from ${FIRST} to ${FIRST + COUNT - 1}`);
 }
 
 /**
