@@ -6,7 +6,9 @@ import { indexFlags } from './options/argv.js';
 import { resolveServe, serveOptionGroups } from './options/serve.js';
 import { settingsFromArgv } from './ui/command-args.js';
 import { ExitCode } from './ui/exit-codes.js';
+import { InputError } from './ui/input-error.js';
 import { packageVersion } from './ui/version.js';
+import { remedyText } from './ui/remedies.js';
 import { reportError } from './ui/report.js';
 import { openServeLog } from './ui/serve-log.js';
 import { listeningSummary } from './ui/serve-summary.js';
@@ -26,7 +28,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     tls = settings.tls === undefined ? undefined : await prepareServeTls(settings.tls, settings.bind);
     const tlsListener = tls === undefined ? {} : { tlsListener: { port: tls.port, certfile: tls.certFile, keyfile: tls.keyFile } };
-    config = buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version, ...tlsListener });
+    config = withCommandLineNotes(buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version, ...tlsListener }));
   } catch (err) {
     return reportError(err, 'serve');
   }
@@ -37,6 +39,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     server = await startServer(config, {
       openLog: () => openServeLog(config.logging),
       showStartup: (level) => !quick || level !== 'information',
+      remedyText,
       opened: (log) => {
         if (!config.localOnly || quick) return;
         log.log('warning', 'Starting in local only mode. Connections will only be possible from clients running on this machine.');
@@ -53,6 +56,20 @@ export async function run(argv: readonly string[]): Promise<number> {
   await untilTerminated(() => void server.reload());
   await server.close();
   return ExitCode.Ok;
+}
+
+/**
+ * The config's listeners replace the command line's: -p is then ignored with a warning, as by
+ * mosquitto, and --bind (mqt's own) refused, since it could only mean a listener line's address.
+ */
+function withCommandLineNotes(config: ServeConfig): ServeConfig {
+  const overridden = config.overridden;
+  if (overridden === undefined) return config;
+  if (overridden.bind !== undefined) {
+    throw new InputError('--bind cannot be used with a config file that defines listeners: give the address on their listener lines.', ExitCode.Failure);
+  }
+  const warning = { level: 'warning' as const, text: `Warning: -p ${overridden.ports.join(', ')} ignored: the config file defines the listeners (as mosquitto does).` };
+  return { ...config, notes: [warning, ...config.notes] };
 }
 
 /** Resolves on SIGINT or SIGTERM; SIGHUP runs `reload` meanwhile, as mosquitto reloads on it. */

@@ -111,7 +111,22 @@ export type Remedy =
   /** What answered is not a WebSocket server (most likely a plain MQTT listener). */
   | { readonly kind: 'not-websocket'; readonly where: string }
   /** The client certificate file holds a key and the key file a certificate: given the wrong way round. */
-  | { readonly kind: 'swapped-cert-key' };
+  | { readonly kind: 'swapped-cert-key' }
+  /**
+   * A broker wants a username (mosquitto 2.0 refuses anonymous clients unless its config says
+   * allow_anonymous true) and the client sent none.
+   */
+  | { readonly kind: 'log-in' }
+  /** The file does not look like the kind the command writes; `action` is what was refused. */
+  | { readonly kind: 'foreign-file'; readonly action: 'change' | 'add to' }
+  /** The key file has a passphrase; a copy without one would be read. */
+  | { readonly kind: 'decrypt-key'; readonly file: string }
+  /** A password file holds plain-text passwords, which become usable once the file is hashed. */
+  | { readonly kind: 'hash-passwords' }
+  /** A certificate file is DER (binary); its PEM conversion would be read. */
+  | { readonly kind: 'der-to-pem'; readonly file: string }
+  /** A lock file may be left over from a process that ended: if none is writing `target`, removing it frees the lock. */
+  | { readonly kind: 'stale-lock'; readonly target: string; readonly lock: string };
 
 /**
  * Why a TLS connection was not made, as facts (names, dates, the file or flag involved); the

@@ -110,8 +110,11 @@ describe('mosquitto.conf', () => {
       assert.deepEqual(verdicts, [true, false]);
     });
 
-    it('--bind with a config that defines listeners is refused', () => {
-      assert.throws(() => load('listener 1883\n', { bind: '0.0.0.0' }), /--bind cannot be used with a config file that defines listeners/);
+    it('a bind address and ports from the command line are reported as overridden when the config defines listeners', () => {
+      const config = load('listener 1883\n', { bind: '0.0.0.0', ports: [1884] });
+      assert.deepEqual(config.overridden, { ports: [1884], bind: '0.0.0.0' });
+      assert.deepEqual(config.listeners.map((l) => [l.port, l.bindAddress]), [[1883, undefined]]);
+      assert.equal(load('', { bind: '0.0.0.0', ports: [1884] }).overridden, undefined);
     });
   });
 

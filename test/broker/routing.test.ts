@@ -3,6 +3,7 @@ import type { QoS, Subscription } from '../../src/lib/protocol/packets.js';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import type { Properties } from '../../src/lib/protocol/properties.js';
 import { useRawBroker } from '../support/broker-suite.js';
+import { FakeClock } from '../support/fake-clock.js';
 import type { RawClient } from '../support/raw-client.js';
 import type { TestBroker } from '../support/test-broker.js';
 
@@ -129,12 +130,16 @@ describe('broker: routing', function () {
   });
 
   it('passes v5 properties through and sends the remaining message expiry', async () => {
+    const clock = new FakeClock();
+    tb = await suite.start({ clock });
     const pub = await client('p', 5);
     pub.send({
       type: 'publish', topic: 'props', payload: Buffer.from('{}'), qos: 0, retain: true, dup: false,
       properties: { payloadFormatIndicator: 1, contentType: 'application/json', responseTopic: 'reply/here', correlationData: Buffer.from('c1'), userProperties: [['k', 'v'], ['k', 'w']], messageExpiryInterval: 60 },
     });
-    await new Promise((r) => setTimeout(r, 1100));
+    // The PINGRESP comes after the retained message is stored, with its expiry counted from then.
+    await pub.ping();
+    clock.advance(1000);
     const sub = await client('s', 5);
     await subscribe(sub, [{ topicFilter: 'props', qos: 0 }]);
     const msg = await sub.next('publish');

@@ -37,7 +37,9 @@ describe('lock files', () => {
       secondIn = true;
       return lock;
     });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A third waiter that starts after the second and gives up has seen the lock held through
+    // its own attempts, so the second has tried too: it must still be waiting.
+    await assert.rejects(lockFile(target, { timeoutMs: 20 }), (err: unknown) => err instanceof MqttError && err.code === ErrorCode.FileLocked);
     assert.equal(secondIn, false);
     await first.release();
     await (await second).release();

@@ -204,7 +204,8 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
 
   it('a message queued for an offline client is not sent once a reloaded acl_file denies it, as with mosquitto', async () => {
     const aclfile = join(dir, unique('hup-queued-acl'));
-    await writeFile(aclfile, 'topic read open/#\ntopic write #\n');
+    const before = 'topic read open/#\ntopic read barrier\ntopic write #\n';
+    await writeFile(aclfile, before);
     const serve = await startServe(confArgs(dir, 'hup-queued', (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', `acl_file ${aclfile}`]));
     const mosquitto = await startMosquitto([`acl_file ${aclfile}`]);
     const results: Record<string, string> = {};
@@ -212,15 +213,21 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
       ['mqt', serve.hp, () => serve.tool.kill('SIGHUP')],
       ['mosquitto', ['-h', '127.0.0.1', '-p', String(mosquitto.port)], () => mosquitto.reload()],
     ] as const) {
-      await writeFile(aclfile, 'topic read open/#\ntopic write #\n');
+      await writeFile(aclfile, before);
       reload();
+      // Retained at QoS 0 before the session exists, so nothing of them is queued for it.
+      for (const topic of ['reloaded', 'barrier']) assert.equal((await mosquittoPub([...hp, '-r', '-t', topic, '-m', topic])).code, 0);
       const session = [...hp, '-c', '-i', unique('away'), '-q', '1', '-t', '#'];
       const subscribed = await mosquittoSub([...session, '-E']);
       assert.equal(subscribed.code, 0, subscribed.stderr);
       for (const topic of ['open/first', 'open/second']) assert.equal((await mosquittoPub([...hp, '-q', '1', '-t', topic, '-m', topic])).code, 0);
-      await writeFile(aclfile, 'topic read open/second\ntopic write #\n');
+      // The barrier: retained messages come in the order of the filters, so the first one a probe
+      // gets is `reloaded` once the new rules (which let it be read) are in force, `barrier` before.
+      const probe = async (): Promise<string> => (await mosquittoSub([...hp, '-t', 'reloaded', '-t', 'barrier', '-C', '1', '-W', '5'])).stdout.trim();
+      assert.equal(await probe(), 'barrier', 'the old rules hide the retained reloaded');
+      await writeFile(aclfile, 'topic read open/second\ntopic read reloaded\ntopic read barrier\ntopic write #\n');
       reload();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitUntil(async () => (await probe()) === 'reloaded');
       const back = await mosquittoSub([...session, '-v', '-C', '1', '-W', '3']);
       results[name] = back.stdout.trim();
     }

@@ -160,6 +160,14 @@ describe('interop: mqt serve', function () {
     assert.equal(result.stderr, `Error: ${file}:2: tls_engine is not supported by mqt serve yet.\n`);
   });
 
+  it('--bind with a config that defines listeners is one line, exit 1', async () => {
+    const file = await conf('bind.conf', ['listener 1883 127.0.0.1']);
+    const result = await mqt(['serve', '-c', file, '--bind', '0.0.0.0']);
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, 'Error: --bind cannot be used with a config file that defines listeners: give the address on their listener lines.\n');
+    assert.equal(result.stdout, '');
+  });
+
   it('a missing config file, bad -p and -d are one line each', async () => {
     const missing = await mqt(['serve', '-c', join(dir, 'none.conf')]);
     assert.equal(missing.code, 1);

@@ -164,7 +164,7 @@ describe('interop: TLS with openssl certificates', function () {
     failedWith(await pub(['--cafile', join(dir, 'missing.crt'), ...where]), `Error: Unable to read CA file ${join(dir, 'missing.crt')}. No such file or directory.`);
     failedWith(
       await pub(['--cafile', der, ...where]),
-      `Error: CA file ${der} is a DER (binary) certificate; mqt reads PEM: convert it with openssl x509 -inform der -in ${der} -out ${der}.pem.`,
+      `Error: CA file ${der} is a DER (binary) certificate; mqt reads PEM.\nHint: convert it with openssl x509 -inform der -in ${der} -out ${der}.pem.`,
     );
     failedWith(await pub(['--cafile', pki.server.key, ...where]), `Error: CA file ${pki.server.key} holds a private key, not a certificate.`);
     failedWith(

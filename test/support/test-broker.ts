@@ -20,6 +20,8 @@ export interface TestBrokerOptions {
   auth?: BrokerOptions['auth'];
   connectionMessages?: boolean;
   durable?: BrokerOptions['durable'];
+  /** The broker's timers and time: a FakeClock lets a test move it on instead of waiting. */
+  clock?: BrokerOptions['clock'];
 }
 
 /** The BrokerOptions of a test broker: the defaults, with what the test sets. */
@@ -31,6 +33,7 @@ export function testBrokerOptions(options: TestBrokerOptions): BrokerOptions {
     auth: options.auth,
     ...(options.connectionMessages === undefined ? {} : { connectionMessages: options.connectionMessages }),
     ...(options.durable === undefined ? {} : { durable: options.durable }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   };
 }
 

@@ -29,6 +29,18 @@ export function remedyText(remedy: Remedy): string {
       return 'the server wants credentials or a token: add them with --ws-header "Authorization: ..."';
     case 'swapped-cert-key':
       return 'are --cert and --key swapped?';
+    case 'log-in':
+      return 'the broker refuses clients that send no username (mosquitto 2.0 does unless its config says allow_anonymous true): log in with -u and -P';
+    case 'foreign-file':
+      return `check the file name; use --force to ${remedy.action} it anyway`;
+    case 'decrypt-key':
+      return `openssl pkey -in ${remedy.file} -out ${remedy.file}.plain writes a copy without one`;
+    case 'hash-passwords':
+      return 'hash the file with mqt passwd -U';
+    case 'der-to-pem':
+      return `convert it with openssl x509 -inform der -in ${remedy.file} -out ${remedy.file}.pem`;
+    case 'stale-lock':
+      return `if no other mqt command is writing ${remedy.target}, delete ${remedy.lock}`;
     case 'not-websocket':
       return `is ${remedy.where} a WebSocket port? An MQTT-over-TCP listener (usually 1883) needs mqtt:// or -h/-p without --ws`;
   }

@@ -6,6 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import type { MqttError, Remedy } from '../errors.js';
 import { openListenerSecurity } from './auth/listener-security.js';
 import { Broker } from './broker.js';
 import type { ServeConfig } from './config/types.js';
@@ -31,6 +32,8 @@ export interface ServerHooks {
   opened?(log: ServerLog): void;
   /** The process id the pid file holds (default: this process's). */
   pid?: number;
+  /** Words for what can be done about a problem a log line reports; without it, only the facts are logged. */
+  remedyText?(remedy: Remedy): string;
 }
 
 export interface Server {
@@ -77,7 +80,8 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
     if (hooks.showStartup(level)) log.log(level, text);
   };
   for (const note of config.notes) log.log(note.level, note.text);
-  for (const problem of security.problems) log.log('warning', `Warning: ${problem.message}`);
+  const logged = (err: MqttError): string => (err.remedy === undefined || hooks.remedyText === undefined ? err.message : `${err.message} (${hooks.remedyText(err.remedy)})`);
+  for (const problem of security.problems) log.log('warning', `Warning: ${logged(problem)}`);
   startup('information', `mqt version ${version} starting`);
   startup('information', config.configFile === undefined ? 'Using default config.' : `Config loaded from ${config.configFile}.`);
   hooks.opened?.(log);
@@ -117,8 +121,8 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
       log.log('information', 'Reloading config.');
       const reopened = log.reopen();
       const { errors, problems } = await security.reload();
-      for (const err of errors) log.log('error', `Error: ${err.message}`);
-      for (const problem of problems) log.log('warning', `Warning: ${problem.message}`);
+      for (const err of errors) log.log('error', `Error: ${logged(err)}`);
+      for (const problem of problems) log.log('warning', `Warning: ${logged(problem)}`);
       await reopened;
     },
     async close() {

@@ -342,7 +342,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       pending.reject(
         new MqttError(ErrorCode.ConnectionRefused, connackText(packet.reasonCode, this.options.protocolVersion), {
           reasonCode: packet.reasonCode,
-          ...(isAnonymousRefusal(packet.reasonCode, this.options) ? { hint: ANONYMOUS_HINT } : {}),
+          ...(isAnonymousRefusal(packet.reasonCode, this.options) ? { remedy: { kind: 'log-in' } as const } : {}),
         }),
       );
       return;
@@ -458,13 +458,6 @@ export class MqttClient extends EventEmitter<ClientEvents> {
     this.emit('close', err);
   }
 }
-
-/**
- * A listener of mosquitto 2.0 without `allow_anonymous true` refuses every client that sends no
- * username, with "not authorised": the first wall of nearly every tutorial written for 1.x.
- */
-const ANONYMOUS_HINT =
-  'the broker refuses clients that send no username (mosquitto 2.0 does unless its config says allow_anonymous true): log in with -u and -P';
 
 function isAnonymousRefusal(reasonCode: number, options: Pick<ClientOptions, 'protocolVersion' | 'username'>): boolean {
   const notAuthorised = options.protocolVersion === 5 ? ReasonCode.NotAuthorized : ConnackReturnCode.NotAuthorized;

@@ -69,7 +69,7 @@ export async function lockFile(target: string, options: LockOptions = {}): Promi
   }
   const holder = last?.owner === undefined ? '' : ` by process ${last.owner.pid} on ${last.owner.host}`;
   throw new MqttError(ErrorCode.FileLocked, `${target} is locked${holder}: gave up after ${timeoutMs / 1000} s.`, {
-    hint: `if no other mqt command is writing ${target}, delete ${path}`,
+    remedy: { kind: 'stale-lock', target, lock: path },
   });
 }
 

@@ -106,7 +106,7 @@ export function refuseForeignFile(path: string, lines: readonly PasswdLine[]): v
   const stray = lines.filter((line) => line.entry.kind === 'corrupt').length;
   if (stray <= users) return;
   throw new MqttError(ErrorCode.InvalidFile, `${path} does not look like a password file: ${stray} of its ${stray + users} lines are not user:password lines.`, {
-    hint: 'check the file name; use --force to change it anyway',
+    remedy: { kind: 'foreign-file', action: 'change' },
   });
 }
 

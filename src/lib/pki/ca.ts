@@ -77,7 +77,7 @@ function readCertificate(pem: string, file: string): forge.pki.Certificate {
     return pki.certificateFromPem(pem);
   } catch (err) {
     const reason = err instanceof Error && /not RSA/i.test(err.message) ? 'has no RSA key' : 'is not a PEM certificate';
-    throw new MqttError(ErrorCode.InvalidCertificate, `${file} ${reason}: mqt gen-ca signs with RSA CAs only.`, {
+    throw new MqttError(ErrorCode.InvalidCertificate, `${file} ${reason}: only an RSA CA can sign.`, {
       remedy: { kind: 'new-ca' },
       cause: err,
     });
@@ -86,8 +86,8 @@ function readCertificate(pem: string, file: string): forge.pki.Certificate {
 
 function readPrivateKey(pem: string, file: string): forge.pki.rsa.PrivateKey {
   if (/-----BEGIN (ENCRYPTED|.* ENCRYPTED) PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
-    throw new MqttError(ErrorCode.InvalidCertificate, `${file} is encrypted: mqt gen-ca needs the CA key without a passphrase.`, {
-      hint: `openssl pkey -in ${file} -out ${file}.plain writes a copy without one`,
+    throw new MqttError(ErrorCode.InvalidCertificate, `${file} is encrypted: the CA key must have no passphrase.`, {
+      remedy: { kind: 'decrypt-key', file },
     });
   }
   try {

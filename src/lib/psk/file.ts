@@ -78,7 +78,7 @@ function refuseForeignText(path: string, text: string): void {
   const stray = counted.filter((line) => identityOf(line) === undefined || !HEX_KEY.test(keyOf(line))).length;
   if (stray * 2 <= counted.length) return;
   throw new MqttError(ErrorCode.InvalidFile, `${path} does not look like a psk_file: ${stray} of its ${counted.length} lines are not identity:key lines.`, {
-    hint: 'check the file name; use --force to add to it anyway',
+    remedy: { kind: 'foreign-file', action: 'add to' },
   });
 }
 

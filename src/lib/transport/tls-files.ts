@@ -26,7 +26,7 @@ export function readCertificates(path: string, what: string): Buffer {
   if (text.match(CERTIFICATE) !== null) return data;
   if (PRIVATE_KEY.test(text)) throw notUsable(`${what} ${path} holds a private key, not a certificate`);
   if (data[0] === 0x30) {
-    throw notUsable(`${what} ${path} is a DER (binary) certificate; mqt reads PEM: convert it with openssl x509 -inform der -in ${path} -out ${path}.pem`);
+    throw notUsable(`${what} ${path} is a DER (binary) certificate; mqt reads PEM`, undefined, { kind: 'der-to-pem', file: path });
   }
   throw notUsable(`${what} ${path} is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)`);
 }

@@ -67,7 +67,8 @@ describe('broker password_file', () => {
       messages.map((m) => m.slice(0, m.indexOf(': ', file.length + 1))),
       [2, 3, 4, 5, 6, 8].map((n) => `${file}:${n}`),
     );
-    assert.match(messages[0]!, /user plain removed: the password is not hashed/);
+    assert.match(messages[0]!, /user plain removed: the password is not hashed$/);
+    assert.deepEqual(table.problems[0]!.remedy, { kind: 'hash-passwords' }, 'mqt serve words how to hash the file');
     assert.match(messages[1]!, /line ignored: no ':'/);
     assert.match(messages[2]!, /user broken removed: invalid iteration count '0'/);
     assert.match(messages[3]!, /user newer removed: an argon2id hash/);

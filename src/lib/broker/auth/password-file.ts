@@ -1,4 +1,4 @@
-import { ErrorCode, MqttError } from '../../errors.js';
+import { ErrorCode, MqttError, type Remedy } from '../../errors.js';
 import { findProblems, findUser, listUsers, readPasswdFile, type PasswdLine } from '../../passwd/file.js';
 import { hashPassword, parseStoredPassword, verifyPassword } from '../../passwd/hash.js';
 
@@ -81,7 +81,7 @@ async function readTable(path: string): Promise<{ table: Map<string, string>; pr
 
 function buildTable(path: string, lines: readonly PasswdLine[]): { table: Map<string, string>; problems: MqttError[] } {
   const table = new Map<string, string>();
-  const problems: { line: number; message: string }[] = [];
+  const problems: { line: number; message: string; remedy?: Remedy }[] = [];
   for (const user of listUsers(lines)) {
     const line = findUser(lines, user)!;
     const stored = parseStoredPassword(line.entry.password);
@@ -89,8 +89,9 @@ function buildTable(path: string, lines: readonly PasswdLine[]): { table: Map<st
       table.set(user, line.entry.password);
     } else if (stored.kind !== 'malformed') {
       // Malformed hashes come from findProblems below; these are the readable-but-unusable ones.
-      const reason = stored.kind === 'plain' ? 'the password is not hashed (hash the file with mqt passwd -U)' : stored.reason;
-      problems.push({ line: lines.indexOf(line) + 1, message: `user ${user} removed: ${reason}` });
+      const at = lines.indexOf(line) + 1;
+      if (stored.kind === 'plain') problems.push({ line: at, message: `user ${user} removed: the password is not hashed`, remedy: { kind: 'hash-passwords' } });
+      else problems.push({ line: at, message: `user ${user} removed: ${stored.reason}` });
     }
   }
   for (const problem of findProblems(lines)) {
@@ -102,5 +103,5 @@ function buildTable(path: string, lines: readonly PasswdLine[]): { table: Map<st
     }
   }
   problems.sort((a, b) => a.line - b.line);
-  return { table, problems: problems.map((p) => new MqttError(ErrorCode.InvalidFile, `${path}:${p.line}: ${p.message}`)) };
+  return { table, problems: problems.map((p) => new MqttError(ErrorCode.InvalidFile, `${path}:${p.line}: ${p.message}`, p.remedy === undefined ? {} : { remedy: p.remedy })) };
 }

@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { ErrorCode, MqttError } from '../../errors.js';
 import { Authorizer } from '../auth/authorizer.js';
 import type { PersistenceSettings } from '../persistence/settings.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
@@ -77,12 +76,6 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   const open = (section: ListenerSection, fallback: boolean): ListenerConfig => fromSection(section, fallback, resolveTls(section.tls, securityOf(section).pskFile, notes));
 
   if (conf.listenerConfigured) {
-    if (cli.bind !== undefined) {
-      throw new MqttError(ErrorCode.InvalidArgument, '--bind cannot be used with a config file that defines listeners: give the address on their listener lines.');
-    }
-    if (cli.ports.length > 0) {
-      notes.push({ level: 'warning', text: `Warning: -p ${cli.ports.join(', ')} ignored: the config file defines the listeners (as mosquitto does).` });
-    }
     const base = conf.defaultListener;
     // `port`/`bind_address` make the default listener one of its own, as in mosquitto. Without them,
     // settings written before the first `listener` are every listener's defaults; mosquitto would
@@ -137,7 +130,14 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     notes,
     ...persistence(conf, cli.persistDir),
     ...(cli.configFile === undefined ? {} : { configFile: cli.configFile }),
+    ...overridden(conf, cli),
   };
+}
+
+/** The command-line listener settings that the config's own listeners replace, as mosquitto ignores -p then. */
+function overridden(conf: ConfState, cli: CommandLineSettings): Pick<ServeConfig, 'overridden'> {
+  if (!conf.listenerConfigured || (cli.ports.length === 0 && cli.bind === undefined)) return {};
+  return { overridden: { ports: cli.ports, ...(cli.bind === undefined ? {} : { bind: cli.bind }) } };
 }
 
 /** http_dir and websockets_headers_size, for websockets listeners only (as in mosquitto). */

@@ -68,4 +68,9 @@ export interface ServeConfig {
   pidFile?: string;
   /** The main config file read, if any. */
   configFile?: string;
+  /**
+   * The command line's ports and bind address, when the config defines listeners and so they open
+   * nothing: the caller decides whether that is worth a warning or an error.
+   */
+  overridden?: { ports: readonly number[]; bind?: string };
 }
