@@ -39,7 +39,8 @@ export async function run(argv: readonly string[], invocation: Invocation = {}):
   );
   if ('exitCode' in parsed) return parsed.exitCode;
   const { settings, rr } = parsed.settings;
-  const out = new Output(process.stdout);
+  let writeError: NodeJS.ErrnoException | undefined;
+  const out = new Output(process.stdout, (err) => (writeError = err));
   const client = new MqttClient(settings.client);
   if (settings.debug) await attachDebugLog(client, out);
 
@@ -60,7 +61,10 @@ export async function run(argv: readonly string[], invocation: Invocation = {}):
     if (rr.latency) process.stderr.write(`Latency: ${latencyText(outcome.latencyNs)}\n`);
     await client.disconnect(ReasonCode.Success, settings.properties.disconnect);
     await out.flush();
-    return ExitCode.Ok;
+    // A reader that went away (`| head`) had what it wanted; any other failed write lost the answer.
+    if (writeError === undefined || writeError.code === 'EPIPE') return ExitCode.Ok;
+    if (!settings.quiet) process.stderr.write(`Error: cannot write to stdout: ${writeError.message}\n`);
+    return ExitCode.Failure;
   } catch (err) {
     client.destroy();
     await out.flush();

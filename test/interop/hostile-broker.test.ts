@@ -176,25 +176,42 @@ describe('interop: mqt sub robustness', function () {
     assert.deepEqual(result, { code: 0, signal: null, stdout: 'after\n', stderr: '' });
   });
 
-  it('-C 1 with stdout on a full disk: the lost message is one error line and exit 1', async () => {
-    server = new ScriptedServer(4);
+  /** Runs `mqt ARGS` with stdout on /dev/full while `script` plays the broker; its stderr and exit code. */
+  async function withFullStdout(version: 4 | 5, args: string[], script: (peer: RawClient) => Promise<void>): Promise<{ stderr: string; code: number | null }> {
+    server = new ScriptedServer(version);
     const port = await server.listen();
     const full = await open('/dev/full', 'w');
     try {
-      const child = spawn(process.execPath, [MQT_BIN, 'sub', '-p', String(port), '-t', 't', '-C', '1'], { stdio: ['ignore', full.fd, 'pipe'] });
+      const child = spawn(process.execPath, [MQT_BIN, ...args, '-p', String(port)], { stdio: ['ignore', full.fd, 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = once(child, 'exit');
-      const peer = await server.nextPeer();
+      await script(await server.nextPeer());
+      const [code] = (await exited) as [number | null];
+      return { stderr, code };
+    } finally {
+      await full.close();
+    }
+  }
+
+  it('-C 1 with stdout on a full disk: the lost message is one error line and exit 1', async () => {
+    const result = await withFullStdout(4, ['sub', '-t', 't', '-C', '1'], async (peer) => {
       await peer.next('connect');
       peer.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
       peer.send({ type: 'suback', packetId: (await peer.next('subscribe')).packetId, reasonCodes: [0] });
       peer.send({ type: 'publish', topic: 't', payload: Buffer.from('lost'), qos: 0, retain: false, dup: false });
-      const [code] = (await exited) as [number | null];
-      assert.equal(stderr, 'Error: cannot write to stdout: ENOSPC: no space left on device, write\n');
-      assert.equal(code, 1);
-    } finally {
-      await full.close();
-    }
+    });
+    assert.deepEqual(result, { stderr: 'Error: cannot write to stdout: ENOSPC: no space left on device, write\n', code: 1 });
+  });
+
+  it('rr with stdout on a full disk: the lost response is one error line and exit 1', async () => {
+    const result = await withFullStdout(5, ['rr', '-t', 'svc/req', '-e', 'svc/res', '-m', 'ask'], async (peer) => {
+      await peer.next('connect');
+      peer.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+      peer.send({ type: 'suback', packetId: (await peer.next('subscribe')).packetId, reasonCodes: [0] });
+      await peer.next('publish');
+      peer.send({ type: 'publish', topic: 'svc/res', payload: Buffer.from('lost'), qos: 0, retain: false, dup: false });
+    });
+    assert.deepEqual(result, { stderr: 'Error: cannot write to stdout: ENOSPC: no space left on device, write\n', code: 1 });
   });
 });
