@@ -180,26 +180,30 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
     const serve = await startServe(
       confArgs(dir, 'hup', (port) => [`listener ${port} 127.0.0.1`, `password_file ${passfile}`, `acl_file ${aclfile}`, 'log_timestamp false']),
     );
-    // mqt pub -V 5 exits with the reason code of a refusal (135 = 0x87 not authorised); mosquitto_pub exits 0 for a refused PUBLISH.
-    const publish = (user: string, password: string, topic: string): Promise<number | null> =>
-      mqt(['pub', '-V', '5', ...serve.hp, '-u', user, '-P', password, '-t', topic, '-m', 'x', '-q', '1']).then((r) => r.code);
-    assert.equal(await publish('alice', 'one', 'lab/a'), 0);
-    assert.equal(await publish('bob', 'two', 'lab/a'), 135, 'CONNACK 0x87: unknown user');
-    assert.equal(await publish('alice', 'one', 'other/a'), 135, 'PUBACK 0x87: the ACL has no rule for it');
+    try {
+      // mqt pub -V 5 exits with the reason code of a refusal (135 = 0x87 not authorised); mosquitto_pub exits 0 for a refused PUBLISH.
+      const publish = (user: string, password: string, topic: string): Promise<number | null> =>
+        mqt(['pub', '-V', '5', ...serve.hp, '-u', user, '-P', password, '-t', topic, '-m', 'x', '-q', '1']).then((r) => r.code);
+      assert.equal(await publish('alice', 'one', 'lab/a'), 0);
+      assert.equal(await publish('bob', 'two', 'lab/a'), 135, 'CONNACK 0x87: unknown user');
+      assert.equal(await publish('alice', 'one', 'other/a'), 135, 'PUBACK 0x87: the ACL has no rule for it');
 
-    assert.equal((await mqt(['passwd', '-b', passfile, 'bob', 'two'])).code, 0);
-    await writeFile(aclfile, 'user alice\ntopic readwrite lab/#\nuser bob\ntopic write lab/b/#\n');
-    serve.tool.kill('SIGHUP');
-    await serve.tool.waitForOutput(/^Reloading config\.$/m, 5000);
-    await waitUntil(async () => (await publish('bob', 'two', 'lab/b/1')) === 0);
-    assert.equal(await publish('bob', 'two', 'lab/a'), 135);
+      assert.equal((await mqt(['passwd', '-b', passfile, 'bob', 'two'])).code, 0);
+      await writeFile(aclfile, 'user alice\ntopic readwrite lab/#\nuser bob\ntopic write lab/b/#\n');
+      serve.tool.kill('SIGHUP');
+      await serve.tool.waitForOutput(/^Reloading config\.$/m, 5000);
+      await waitUntil(async () => (await publish('bob', 'two', 'lab/b/1')) === 0);
+      assert.equal(await publish('bob', 'two', 'lab/a'), 135);
 
-    await writeFile(aclfile, 'user alice\nbogus line here\n');
-    serve.tool.kill('SIGHUP');
-    await serve.tool.waitForOutput(new RegExp(`^Error: ${aclfile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: .*$`, 'm'), 5000);
-    assert.equal(await publish('bob', 'two', 'lab/b/2'), 0, 'the old rules stay in force');
-    assert.equal(await publish('alice', 'one', 'lab/a'), 0);
-    await stopServe(serve);
+      await writeFile(aclfile, 'user alice\nbogus line here\n');
+      serve.tool.kill('SIGHUP');
+      await serve.tool.waitForOutput(new RegExp(`^Error: ${aclfile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: .*$`, 'm'), 5000);
+      assert.equal(await publish('bob', 'two', 'lab/b/2'), 0, 'the old rules stay in force');
+      assert.equal(await publish('alice', 'one', 'lab/a'), 0);
+    } finally {
+      // A failed assertion must not leave the broker running (mocha would wait for it).
+      await stopServe(serve);
+    }
   });
 
   it('a message queued for an offline client is not sent once a reloaded acl_file denies it, as with mosquitto', async () => {
@@ -209,30 +213,33 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
     const serve = await startServe(confArgs(dir, 'hup-queued', (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', `acl_file ${aclfile}`]));
     const mosquitto = await startMosquitto([`acl_file ${aclfile}`]);
     const results: Record<string, string> = {};
-    for (const [name, hp, reload] of [
-      ['mqt', serve.hp, () => serve.tool.kill('SIGHUP')],
-      ['mosquitto', ['-h', '127.0.0.1', '-p', String(mosquitto.port)], () => mosquitto.reload()],
-    ] as const) {
-      await writeFile(aclfile, before);
-      reload();
-      // Retained at QoS 0 before the session exists, so nothing of them is queued for it.
-      for (const topic of ['reloaded', 'barrier']) assert.equal((await mosquittoPub([...hp, '-r', '-t', topic, '-m', topic])).code, 0);
-      const session = [...hp, '-c', '-i', unique('away'), '-q', '1', '-t', '#'];
-      const subscribed = await mosquittoSub([...session, '-E']);
-      assert.equal(subscribed.code, 0, subscribed.stderr);
-      for (const topic of ['open/first', 'open/second']) assert.equal((await mosquittoPub([...hp, '-q', '1', '-t', topic, '-m', topic])).code, 0);
-      // The barrier: retained messages come in the order of the filters, so the first one a probe
-      // gets is `reloaded` once the new rules (which let it be read) are in force, `barrier` before.
-      const probe = async (): Promise<string> => (await mosquittoSub([...hp, '-t', 'reloaded', '-t', 'barrier', '-C', '1', '-W', '5'])).stdout.trim();
-      assert.equal(await probe(), 'barrier', 'the old rules hide the retained reloaded');
-      await writeFile(aclfile, 'topic read open/second\ntopic read reloaded\ntopic read barrier\ntopic write #\n');
-      reload();
-      await waitUntil(async () => (await probe()) === 'reloaded');
-      const back = await mosquittoSub([...session, '-v', '-C', '1', '-W', '3']);
-      results[name] = back.stdout.trim();
+    try {
+      for (const [name, hp, reload] of [
+        ['mqt', serve.hp, () => serve.tool.kill('SIGHUP')],
+        ['mosquitto', ['-h', '127.0.0.1', '-p', String(mosquitto.port)], () => mosquitto.reload()],
+      ] as const) {
+        await writeFile(aclfile, before);
+        reload();
+        // Retained at QoS 0 before the session exists, so nothing of them is queued for it.
+        for (const topic of ['reloaded', 'barrier']) assert.equal((await mosquittoPub([...hp, '-r', '-t', topic, '-m', topic])).code, 0);
+        const session = [...hp, '-c', '-i', unique('away'), '-q', '1', '-t', '#'];
+        const subscribed = await mosquittoSub([...session, '-E']);
+        assert.equal(subscribed.code, 0, subscribed.stderr);
+        for (const topic of ['open/first', 'open/second']) assert.equal((await mosquittoPub([...hp, '-q', '1', '-t', topic, '-m', topic])).code, 0);
+        // The barrier: retained messages come in the order of the filters, so the first one a probe
+        // gets is `reloaded` once the new rules (which let it be read) are in force, `barrier` before.
+        const probe = async (): Promise<string> => (await mosquittoSub([...hp, '-t', 'reloaded', '-t', 'barrier', '-C', '1', '-W', '5'])).stdout.trim();
+        assert.equal(await probe(), 'barrier', 'the old rules hide the retained reloaded');
+        await writeFile(aclfile, 'topic read open/second\ntopic read reloaded\ntopic read barrier\ntopic write #\n');
+        reload();
+        await waitUntil(async () => (await probe()) === 'reloaded');
+        const back = await mosquittoSub([...session, '-v', '-C', '1', '-W', '3']);
+        results[name] = back.stdout.trim();
+      }
+    } finally {
+      await mosquitto.stop();
+      await stopServe(serve);
     }
-    await mosquitto.stop();
-    await stopServe(serve);
     assert.deepEqual(results, { mqt: 'open/second open/second', mosquitto: 'open/second open/second' });
   });
 
