@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src/command-list.js';
 import { mqt, runTool, which } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const NAMES = Object.keys(COMMANDS);
 
@@ -13,7 +13,7 @@ describe('mqt completion', function () {
   let bashScript: string;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-completion-'));
+    dir = await makeTempFolder('mqt-completion');
     const result = await mqt(['completion', 'bash']);
     assert.equal(result.code, 0, result.stderr);
     bashScript = join(dir, 'mqt.bash');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readFile, readlink, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { linkEach } from '../../src/lib/fs/symlinks.js';
 import { MQT_BIN, runTool } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const NAMES = ['mosquitto_pub', 'mosquitto_sub', 'mosquitto_rr', 'mosquitto_passwd'];
 
@@ -13,7 +13,7 @@ describe('mqt link-mosquitto', function () {
   let dir: string;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-links-'));
+    dir = await makeTempFolder('mqt-links');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 

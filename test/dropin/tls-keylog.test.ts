@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireOpenssl } from '../support/tools.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { opensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
 import { mqt, stopAllTools } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /** One NSS key log line: a label, the client random and a secret, both in hex. */
 const KEYLOG_LINE = /^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]{64,}$/;
@@ -21,7 +21,7 @@ describe('--tls-keylog (mosquitto 2.1)', function () {
   before(async function () {
     requireMosquitto(this);
     const openssl = requireOpenssl(this);
-    dir = await mkdtemp(join(tmpdir(), 'mqt-keylog-'));
+    dir = await makeTempFolder('mqt-keylog');
     pki = await opensslPki(openssl);
     port = await freePort();
     broker = await startMosquitto([`listener ${port} 127.0.0.1`, `cafile ${pki.ca}`, `certfile ${pki.server.cert}`, `keyfile ${pki.server.key}`]);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run as passwd } from '../../src/commands/passwd.js';
 import { run as pub } from '../../src/commands/pub.js';
 import { run as rr } from '../../src/commands/rr.js';
 import { run as sub } from '../../src/commands/sub.js';
+import { makeTempFolder } from '../support/run-folder.js';
 import { TOOL_ENV, which } from '../support/spawn.js';
 
 type Tool = 'pub' | 'sub' | 'rr' | 'passwd';
@@ -195,8 +195,8 @@ const PASSWD_CASES: readonly Case[] = [
 function isolatedConfig(each: boolean): () => string {
   let config = '';
   const saved = { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, NO_COLOR: process.env.NO_COLOR };
-  const make = (): void => {
-    config = mkdtempSync(join(tmpdir(), 'mqt-dropin-'));
+  const make = async (): Promise<void> => {
+    config = await makeTempFolder('mqt-dropin');
     process.env.XDG_CONFIG_HOME = config;
     process.env.NO_COLOR = '1';
   };

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireOpenssl } from '../support/tools.js';
 import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { opensslPki } from '../support/openssl-pki.js';
 import { confArgs, startServe, stopServe } from '../support/serve.js';
 import { mqt } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 interface Running {
   port: number;
@@ -64,7 +64,7 @@ for (const target of TARGETS) {
     let broker: Running | undefined;
 
     beforeEach(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'mqt-check-'));
+      dir = await makeTempFolder('mqt-check');
     });
     afterEach(async () => {
       await broker?.stop();
@@ -184,7 +184,7 @@ describe('mqt check, its table and its failures', function () {
   this.timeout(30_000);
 
   it('prints a table a student can read: one fact a line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mqt-check-'));
+    const dir = await makeTempFolder('mqt-check');
     const serve = await startServe(confArgs(dir, 'check', (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_qos 1']));
     try {
       const result = await mqt(['check', ...serve.hp, '--max-payload', '1024']);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { chmod, lstat, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceUid } from '../../src/commands/ui/service-user.js';
 import { MQT_BIN, mqt, runTool, which, type ToolResult } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 const CONF = 'listener 1883\nallow_anonymous true\npassword_file /etc/mosquitto/passwd\n';
 
@@ -26,7 +26,7 @@ describe('interop: private files and the files around them', function () {
   /** A fresh folder per use, under one removed at the end. */
   const folder = (): Promise<string> => mkdtemp(join(root, 'case-'));
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'mqt-private-'));
+    root = await makeTempFolder('mqt-private');
   });
   after(() => (root === '' ? undefined : rm(root, { recursive: true, force: true })));
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
 import { mqt, startMqt, stopAllTools, type ToolResult } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * The flows of the classroom tutorials (../shared/seeds: a Raspberry Pi course on MQTT with
@@ -20,7 +20,7 @@ describe('interop: the classroom tutorials, with mqt', function () {
   const running: RunningServe[] = [];
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-tutorials-'));
+    dir = await makeTempFolder('mqt-tutorials');
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map(stopServe));

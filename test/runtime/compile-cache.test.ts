@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mqt } from '../support/spawn.js';
+import { makeTempFolder } from '../support/run-folder.js';
 
 /**
  * The compile cache is a speed-up only: a home that is missing (a daemon user's /nonexistent) or
@@ -14,7 +14,7 @@ describe('the compile cache and the home folder', function () {
   let dir: string;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mqt-cache-home-'));
+    dir = await makeTempFolder('mqt-cache-home');
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
