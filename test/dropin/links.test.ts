@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lstat, mkdir, readFile, readlink, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readFile, readlink, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../../src/lib/errors.js';
 import { linkEach } from '../../src/lib/fs/symlinks.js';
@@ -39,6 +39,28 @@ describe('mqt link-mosquitto', function () {
     );
     assert.match(result.stdout, /^sub rc=1\nmosquitto_pub version 2\.1\.2 running on mqt \S+\.\npub rc=1\nrr rc=1\npasswd rc=1\n$/);
     assert.deepEqual((await readdir(links)).sort(), [...NAMES].sort());
+  });
+
+  it('runs a copy of the launcher (not a link) through the mqt on PATH, and says so when there is none', async () => {
+    const copies = join(dir, 'copies');
+    const mqtOnPath = join(dir, 'path');
+    await mkdir(copies);
+    await mkdir(mqtOnPath);
+    await copyFile(MQT_BIN, join(copies, 'mosquitto_pub'));
+    await chmod(join(copies, 'mosquitto_pub'), 0o755);
+    await symlink(MQT_BIN, join(mqtOnPath, 'mqt'));
+    const script = [
+      '"$COPIES/mosquitto_pub" --version; echo "found rc=$?"',
+      'PATH="$COPIES:/usr/bin:/bin" mosquitto_pub --version; echo "lost rc=$?"',
+    ].join('\n');
+    const env = { COPIES: copies, PATH: `${mqtOnPath}:${process.env.PATH ?? ''}` };
+    const result = await runTool('sh', ['-c', script], { env, timeoutMs: 30_000 });
+    assert.match(result.stdout, /^mosquitto_pub version 2\.1\.2 running on mqt \S+\.\nfound rc=1\nlost rc=1\n$/);
+    assert.equal(
+      result.stderr,
+      "Error: mosquitto_pub is a copy of mqt's launcher, and no mqt is on PATH to lead to the mqt package. " +
+        'Install mqt (npm install -g mqt-cli), or make links instead of copies (mqt link-mosquitto DIR).\n',
+    );
   });
 
   it('judges every name before making any: a file in the way is refused and nothing is made', async () => {
