@@ -24,8 +24,12 @@ const byFlag = indexFlags(subOptionGroups);
 /** mosquitto_sub waits this long before reconnecting after a lost connection. */
 const RECONNECT_DELAY_MS = 1000;
 
-/** Errors after which a subscriber reconnects, as mosquitto_sub does; anything else ends it. */
-const RECOVERABLE: ReadonlySet<string> = new Set([ErrorCode.ConnectionLost, ErrorCode.KeepaliveTimeout]);
+/**
+ * Errors after which a subscriber reconnects, as mosquitto_sub 2.1 does; anything else ends it.
+ * libmosquitto's loop gives up only on protocol-class errors: a packet it cannot read (bad
+ * length, a topic that is not UTF-8) drops the connection and the loop connects again.
+ */
+const RECOVERABLE: ReadonlySet<string> = new Set([ErrorCode.ConnectionLost, ErrorCode.KeepaliveTimeout, ErrorCode.MalformedPacket]);
 
 /** Below this -C count, mosquitto_sub lowers the v5 receive maximum to the count. */
 const DEFAULT_RECEIVE_MAXIMUM = 20;
