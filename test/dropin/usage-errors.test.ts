@@ -118,6 +118,10 @@ const CASES: readonly Case[] = [
   c('sub', ['-k', '65536', '-t', 'a'], 'Invalid keepalive given, it must be between 5 and 65535 inclusive.', true),
   c('sub', ['-L', 'foo://h/t'], 'Unsupported URL scheme.', true, { v2: false, mqt: "Invalid URL for -L: unsupported URL scheme 'foo://': use mqtt://, mqtts://, ws:// or wss://." }),
   c('sub', ['-L', 'mqtt://h'], 'Invalid URL for -L argument specified - topic missing.', false),
+  // -L's topic is checked as it is read, by the command's -t rule, before the flags after it.
+  c('sub', ['-L', 'mqtt://h/a/#x', '-q', '3'], "Invalid subscription topic 'a/#x', are all '+' and '#' wildcards correct?", false),
+  c('pub', ['-L', 'mqtt://h/a/#', '-q', '3'], "Invalid publish topic 'a/#', does it contain '+' or '#'?", false),
+  c('rr', ['-L', 'mqtt://h/a/+', '-q', '3'], "Invalid publish topic 'a/+', does it contain '+' or '#'?", false),
   c('sub', ['--proxy', 'http://p', '-t', 'a'], 'Unsupported proxy protocol: http://p', false, {
     mqt: 'Unsupported proxy protocol: http://p (the forms are socks5h://[user[:password]@]host[:port] and socks5://…).',
   }),

@@ -1,8 +1,9 @@
 import { clientOptionGroups } from './client-groups.js';
 import { commonOptions } from './common.js';
 import { connectOptions } from './connect.js';
-import { messageOptions } from './message.js';
+import { checkPublishTopic, messageOptions } from './message.js';
 import type { OptionGroup } from './spec.js';
+import { checkingUrlTopic } from './url.js';
 
 /** mqt pub's flags, in the order --help lists them. */
-export const pubOptionGroups: readonly OptionGroup[] = [messageOptions, connectOptions, ...clientOptionGroups, commonOptions];
+export const pubOptionGroups: readonly OptionGroup[] = [messageOptions, checkingUrlTopic(connectOptions, checkPublishTopic), ...clientOptionGroups, commonOptions];

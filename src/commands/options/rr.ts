@@ -6,9 +6,10 @@ import { hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { clientOptionGroups } from './client-groups.js';
 import { commonOptions } from './common.js';
 import { checkConnectFlags, connectOptions, resolveConnect, type ConnectSettings } from './connect.js';
-import { messageOptions, resolveMessage, type MessageSettings } from './message.js';
+import { checkPublishTopic, messageOptions, resolveMessage, type MessageSettings } from './message.js';
 import type { OptionGroup, OptionSpec } from './spec.js';
 import { parseTimeout, receiveOptions, resolveFormat, resolveRetainHandling, subscribeOptions } from './subscribe.js';
+import { checkingUrlTopic } from './url.js';
 
 /** Rows of another command's group, by key, with rr's wording where the meaning shifts. */
 function rows(group: OptionGroup, describe: Readonly<Record<string, string | undefined>>): OptionSpec[] {
@@ -64,9 +65,10 @@ const responseOptions: OptionGroup = {
 };
 
 /** rr speaks MQTT 5 unless told otherwise: Response Topic and Correlation Data are v5 properties. */
+const rrConnection = checkingUrlTopic(connectOptions, checkPublishTopic);
 const rrConnectOptions: OptionGroup = {
-  ...connectOptions,
-  options: connectOptions.options.map((o) =>
+  ...rrConnection,
+  options: rrConnection.options.map((o) =>
     o.key === 'protocolVersion' ? { ...o, describe: 'MQTT version: mqttv5|5 (default), mqttv311|311 or mqttv31|31' } : o,
   ),
 };

@@ -19,7 +19,7 @@ export const subscribeOptions: OptionGroup = {
       repeat: true,
       noun: 'topic',
       valueName: 'FILTER',
-      check: ([filter = '']) => checkFilter(filter, 'subscription'),
+      check: ([filter = '']) => checkSubscriptionFilter(filter),
       describe: 'topic filter to subscribe to (repeatable; + and # wildcards)',
     },
     {
@@ -100,6 +100,11 @@ export interface SubscribeSettings {
   printChance: number;
 }
 
+/** sub's -t: a filter to subscribe to. */
+export function checkSubscriptionFilter(filter: string): void {
+  checkFilter(filter, 'subscription');
+}
+
 function checkFilter(filter: string, kind: string): void {
   if (!isValidTopicFilter(filter)) throw tight(`Invalid ${kind} topic '${filter}', are all '+' and '#' wildcards correct?`);
 }
@@ -169,7 +174,7 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
   const unsubscribe = allValues(args, 'unsubscribe');
   const filterOut = allValues(args, 'filterOut');
   // -L's topic is not read as a flag: checked here.
-  for (const topic of topics) checkFilter(topic, 'subscription');
+  for (const topic of topics) checkSubscriptionFilter(topic);
   const noRetained = hasFlag(args, 'noRetained');
   const retainedOnly = hasFlag(args, 'retainedOnly');
 

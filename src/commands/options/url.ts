@@ -2,7 +2,7 @@ import { MqttError } from '../../lib/errors.js';
 import { parseBrokerUrl, type BrokerUrl } from '../../lib/transport/url.js';
 import { UsageError } from '../ui/usage-error.js';
 import { lastValue, type ParsedArgs } from './argv.js';
-import type { OptionSpec } from './spec.js';
+import type { OptionGroup, OptionSpec } from './spec.js';
 
 export const urlOption: OptionSpec = {
   key: 'url',
@@ -15,6 +15,18 @@ export const urlOption: OptionSpec = {
   describe:
     'broker in one flag: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://[user[:pass]@]host[:port][/path][#topic]; -h, -p, -u, -P, -t and --ws-path given too win',
 };
+
+/**
+ * The connection flags of a command whose -L topic is checked as soon as it is read, by the rule
+ * of the command's own -t (mosquitto 2.1's cfg_add_topic), so it is reported before any flag after it.
+ */
+export function checkingUrlTopic(group: OptionGroup, checkTopic: (topic: string) => void): OptionGroup {
+  const check = ([text = '']: readonly string[]): void => {
+    const { topic } = parseUrl(text);
+    if (topic !== '') checkTopic(topic);
+  };
+  return { ...group, options: group.options.map((o) => (o.key === 'url' ? { ...o, check } : o)) };
+}
 
 /** The -L URL, parsed once per reader of it; flags given beside it override its parts. */
 export function brokerUrl(args: ParsedArgs): BrokerUrl | undefined {
