@@ -316,12 +316,15 @@ describe('mosquitto mode around the usage errors', function () {
   it("reads mosquitto_sub's options file before the command line: the file's bad value wins", async () => {
     const config = configDir();
     writeFileSync(join(config, 'mosquitto_sub'), '-q 3\n');
-    const got = await capture('sub', ['-k', '2'], true);
-    assert.equal(got.stderr, "Error: Invalid QoS given: 3\n\nUse 'mosquitto_sub --help' to see usage.\n");
-    const real = which('mosquitto_sub');
-    if (real !== undefined) {
-      const run = spawnSync(real, ['-k', '2'], { env: { ...TOOL_ENV, XDG_CONFIG_HOME: config }, encoding: 'utf8', timeout: 10_000 });
-      assert.equal(run.stderr, got.stderr);
+    // A bad value, an unknown option, a conflict and a flag without its value on the command line.
+    for (const argv of [['-k', '2'], ['--bogus', '-t', 'a'], ['-i', 'x', '-I', 'y', '-t', 'a'], ['-t', 'a', '-k']]) {
+      const got = await capture('sub', argv, true);
+      assert.equal(got.stderr, "Error: Invalid QoS given: 3\n\nUse 'mosquitto_sub --help' to see usage.\n", argv.join(' '));
+      const real = which('mosquitto_sub');
+      if (real !== undefined) {
+        const run = spawnSync(real, argv, { env: { ...TOOL_ENV, XDG_CONFIG_HOME: config }, encoding: 'utf8', timeout: 10_000 });
+        assert.equal(run.stderr, got.stderr, argv.join(' '));
+      }
     }
   });
 

@@ -23,7 +23,12 @@ export interface ReadArgvOptions {
    * `dev1 --file psk.txt dev2`); '--' still makes everything after it positional.
    */
   readonly interleaved?: boolean;
-  /** Run each flag's `check` on its value as it is read (the default). */
+  /**
+   * Run each flag's `check` on its value as it is read (the default). Without it the reading is
+   * only a first look (for -o and --profile): unknown options, conflicts and a last flag without
+   * its value are passed over, as mosquitto's scan for -o passes over everything else, so the
+   * options file's mistakes are reported before the command line's.
+   */
   readonly checkValues?: boolean;
   /** mosquitto's clients: a flag never goes without its value (-P alone is an error, no prompt). */
   readonly mosquitto?: boolean;
@@ -98,8 +103,11 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
         spec = undefined;
       }
     }
-    if (spec === undefined) throw tight(`Unknown option '${arg}'.`);
-    if (spec.conflicts !== undefined && spec.conflicts.keys.some((key) => values.has(key))) throw spec.conflicts.error();
+    if (spec === undefined) {
+      if (check) throw tight(`Unknown option '${arg}'.`);
+      continue;
+    }
+    if (check && spec.conflicts !== undefined && spec.conflicts.keys.some((key) => values.has(key))) throw spec.conflicts.error();
     if (spec.arity === 0) {
       add(spec.key, '');
       if (spec.endsReading === true) break;
@@ -109,7 +117,10 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
         leftOut.add(spec.key);
         continue;
       }
-      if (value === undefined) throw missingValue(spec, arg);
+      if (value === undefined) {
+        if (check) throw missingValue(spec, arg);
+        break;
+      }
       if (check) spec.check?.([value]);
       add(spec.key, value);
     } else {
@@ -118,7 +129,8 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
       const count = propertyWordCount(name);
       const tuple = argv.slice(i + 1, i + 1 + count);
       if (command === undefined || tuple.length < count) {
-        throw new UsageError('--property argument given but not enough arguments specified.');
+        if (check) throw new UsageError('--property argument given but not enough arguments specified.');
+        break;
       }
       if (check) spec.check?.(tuple);
       properties.push(tuple);
