@@ -64,24 +64,4 @@ describe('interop: arguments and topics that are not UTF-8', function () {
     const { publish, code } = await published(`-t t -m "$(printf 'x\\376\\377y')"`);
     assert.deepEqual([publish.payload, code], [Buffer.from([0x78, 0xfe, 0xff, 0x79]), 0]);
   });
-
-  it('sub: a PUBLISH whose topic is not UTF-8 is a malformed packet, never printed with U+FFFD: one line, exit 1', async () => {
-    const server = new ScriptedServer(4);
-    try {
-      const port = await server.listen();
-      const running = mqt(`sub -p ${port} -t '#' -v`);
-      const peer = await server.nextPeer();
-      await peer.next('connect');
-      peer.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
-      peer.send({ type: 'suback', packetId: (await peer.next('subscribe')).packetId, reasonCodes: [0] });
-      // PUBLISH, QoS 0, topic "a\xffb", payload "x".
-      peer.socket.write(Buffer.from([0x30, 0x06, 0x00, 0x03, 0x61, 0xff, 0x62, 0x78]));
-      const result = await running;
-      assert.equal(result.stdout, '');
-      assert.equal(result.stderr, 'Error: Malformed packet: invalid UTF-8 in a string\n');
-      assert.equal(result.code, 1);
-    } finally {
-      await server.close();
-    }
-  });
 });
