@@ -5,7 +5,7 @@ import { requireOpenssl } from '../support/tools.js';
 import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { opensslPki } from '../support/openssl-pki.js';
 import { confArgs, startServe, stopServe } from '../support/serve.js';
-import { mqt } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 interface Running {
@@ -74,7 +74,7 @@ for (const target of TARGETS) {
 
     const check = async (ctx: Mocha.Context, lines: string[], args: string[] = []): Promise<{ code: number | null; findings: Findings; stderr: string }> => {
       broker = await target.start(ctx, dir, lines);
-      const result = await mqt(['check', '-h', '127.0.0.1', '-p', String(broker.port), '--max-payload', '65536', '--json', ...args], { timeoutMs: 50_000 });
+      const result = await mqtInProcess(['check', '-h', '127.0.0.1', '-p', String(broker.port), '--max-payload', '65536', '--json', ...args]);
       return { code: result.code, findings: JSON.parse(result.stdout || '{}') as Findings, stderr: result.stderr };
     };
 
@@ -187,7 +187,7 @@ describe('mqt check, its table and its failures', function () {
     const dir = await makeTempFolder('mqt-check');
     const serve = await startServe(confArgs(dir, 'check', (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_qos 1']));
     try {
-      const result = await mqt(['check', ...serve.hp, '--max-payload', '1024']);
+      const result = await mqtInProcess(['check', ...serve.hp, '--max-payload', '1024']);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /^Broker mqtt:\/\/127\.0\.0\.1:\d+ \(probed with MQTT 5\)$/m);
       assert.match(result.stdout, /^ {2}MQTT 3\.1\.1 +yes$/m);
@@ -201,14 +201,14 @@ describe('mqt check, its table and its failures', function () {
   });
 
   it('no broker: the one-line connection error and exit 1, as mqt pub', async () => {
-    const result = await mqt(['check', '-h', '127.0.0.1', '-p', '1']);
+    const result = await mqtInProcess(['check', '-h', '127.0.0.1', '-p', '1']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /^Error: Connection refused\n/);
   });
 
   it('a bad flag value is a usage error', async () => {
-    const result = await mqt(['check', '--max-payload', 'lots']);
+    const result = await mqtInProcess(['check', '--max-payload', 'lots']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^Error: --max-payload must be a number of bytes/);
   });
