@@ -98,6 +98,10 @@ export class CommandRun extends WatchedOutput {
     return this.err.text;
   }
 
+  get running(): boolean {
+    return !this.done;
+  }
+
   /** stdout as raw bytes, for binary payloads. */
   get stdoutBytes(): Buffer {
     return this.out.bytes;
