@@ -2,38 +2,24 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run as passwd } from '../../src/commands/passwd.js';
-import { run as pub } from '../../src/commands/pub.js';
-import { run as rr } from '../../src/commands/rr.js';
-import { run as sub } from '../../src/commands/sub.js';
+import { mqtInProcess } from '../support/in-process.js';
 import { makeTempFolder } from '../support/run-folder.js';
 import { TOOL_ENV, which } from '../support/spawn.js';
 
 type Tool = 'pub' | 'sub' | 'rr' | 'passwd';
 
-const RUN: Readonly<Record<Tool, typeof pub>> = { pub, sub, rr, passwd };
-
 interface Outcome {
-  code: number;
+  code: number | null;
   stdout: string;
   stderr: string;
 }
 
 /** Runs a command in this process, as the launcher does, and keeps what it writes. */
 async function capture(tool: Tool, argv: readonly string[], mosquitto: boolean): Promise<Outcome> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const outWrite = process.stdout.write.bind(process.stdout);
-  const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (chunk: string | Uint8Array): boolean => stdout.push(String(chunk)) > 0;
-  process.stderr.write = (chunk: string | Uint8Array): boolean => stderr.push(String(chunk)) > 0;
-  try {
-    const code = await RUN[tool](argv, { mosquitto });
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  } finally {
-    process.stdout.write = outWrite;
-    process.stderr.write = errWrite;
-  }
+  // The options files are read from the folder the suite points XDG_CONFIG_HOME at (isolatedConfig).
+  const config = process.env.XDG_CONFIG_HOME;
+  const { code, stdout, stderr } = await mqtInProcess([tool, ...argv], { mosquitto, env: config === undefined ? {} : { XDG_CONFIG_HOME: config } });
+  return { code, stdout, stderr };
 }
 
 /**

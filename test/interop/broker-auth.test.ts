@@ -10,7 +10,7 @@ import { hashPassword } from '../../src/lib/passwd/hash.js';
 import type { PublishPacket } from '../../src/lib/protocol/packets.js';
 import { ACL_TEXT, ALICE, ANON, BOB, CAROL, DAVE, PLUS_ID, ROOT, ROWS, type Who } from '../broker/auth/acl-table.js';
 import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
-import { confArgs, startServe, stopServe } from '../support/serve.js';
+import { startConfBroker } from '../support/test-broker.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /** A topic each client may read, published after the row's message: once it arrives, the row's has or never will. */
@@ -54,8 +54,8 @@ const TARGETS: Target[] = [
     name: 'mqt serve',
     grantsEverySubscription: false,
     start: async (_ctx, dir, lines) => {
-      const serve = await startServe(confArgs(dir, 'auth', (port) => [`listener ${port} 127.0.0.1`, ...lines]));
-      return { port: serve.port, stop: () => stopServe(serve) };
+      const serve = await startConfBroker(dir, (port) => [`listener ${port} 127.0.0.1`, ...lines]);
+      return { port: serve.port, stop: () => serve.close() };
     },
   },
 ];

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { requireOpenssl } from '../support/tools.js';
 import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { opensslPki } from '../support/openssl-pki.js';
-import { confArgs, startServe, stopServe } from '../support/serve.js';
-import { mqt } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
 import { makeTempFolder } from '../support/run-folder.js';
+import { startConfBroker } from '../support/test-broker.js';
 
 interface Running {
   port: number;
@@ -33,8 +33,9 @@ const TARGETS: Target[] = [
     start: async (_ctx, dir, lines) => {
       // As startMosquitto does: anonymous clients are let in unless the lines say otherwise.
       const anonymous = lines.some((l) => l.startsWith('allow_anonymous ')) ? [] : ['allow_anonymous true'];
-      const serve = await startServe(confArgs(dir, 'check', (port) => [`listener ${port} 127.0.0.1`, ...anonymous, ...lines]));
-      return { port: serve.port, stop: () => stopServe(serve) };
+      // The broker mqt serve -c starts, in this process: these tests are about mqt check.
+      const serve = await startConfBroker(dir, (port) => [`listener ${port} 127.0.0.1`, ...anonymous, ...lines]);
+      return { port: serve.port, stop: () => serve.close() };
     },
   },
 ];
@@ -74,7 +75,7 @@ for (const target of TARGETS) {
 
     const check = async (ctx: Mocha.Context, lines: string[], args: string[] = []): Promise<{ code: number | null; findings: Findings; stderr: string }> => {
       broker = await target.start(ctx, dir, lines);
-      const result = await mqt(['check', '-h', '127.0.0.1', '-p', String(broker.port), '--max-payload', '65536', '--json', ...args], { timeoutMs: 50_000 });
+      const result = await mqtInProcess(['check', '-h', '127.0.0.1', '-p', String(broker.port), '--max-payload', '65536', '--json', ...args]);
       return { code: result.code, findings: JSON.parse(result.stdout || '{}') as Findings, stderr: result.stderr };
     };
 
@@ -185,9 +186,9 @@ describe('mqt check, its table and its failures', function () {
 
   it('prints a table a student can read: one fact a line', async () => {
     const dir = await makeTempFolder('mqt-check');
-    const serve = await startServe(confArgs(dir, 'check', (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_qos 1']));
+    const serve = await startConfBroker(dir, (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_qos 1']);
     try {
-      const result = await mqt(['check', ...serve.hp, '--max-payload', '1024']);
+      const result = await mqtInProcess(['check', '-h', '127.0.0.1', '-p', String(serve.port), '--max-payload', '1024']);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /^Broker mqtt:\/\/127\.0\.0\.1:\d+ \(probed with MQTT 5\)$/m);
       assert.match(result.stdout, /^ {2}MQTT 3\.1\.1 +yes$/m);
@@ -195,20 +196,20 @@ describe('mqt check, its table and its failures', function () {
       assert.match(result.stdout, /^ {2}maximum QoS +1$/m);
       assert.match(result.stdout, /^ {2}largest payload taken +1 KiB and more/m);
     } finally {
-      await stopServe(serve);
+      await serve.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('no broker: the one-line connection error and exit 1, as mqt pub', async () => {
-    const result = await mqt(['check', '-h', '127.0.0.1', '-p', '1']);
+    const result = await mqtInProcess(['check', '-h', '127.0.0.1', '-p', '1']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /^Error: Connection refused\n/);
   });
 
   it('a bad flag value is a usage error', async () => {
-    const result = await mqt(['check', '--max-payload', 'lots']);
+    const result = await mqtInProcess(['check', '--max-payload', 'lots']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^Error: --max-payload must be a number of bytes/);
   });

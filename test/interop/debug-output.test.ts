@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { useBroker, unique } from '../support/hooks.js';
-import { type ToolHandle, SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { type CommandRun, mqtInProcess, startInProcess, stopInProcess } from '../support/in-process.js';
+import { type ToolHandle, SUBSCRIBED, mosquittoPub, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 
 /** mqt's -d lines are mosquitto's, byte for byte, when both are run with the same arguments. */
 describe('interop: -d output is mosquitto\'s', function () {
   this.timeout(15_000);
   const { hp } = useBroker();
+  afterEach(async () => {
+    await stopInProcess();
+    await stopAllTools();
+  });
 
   describe('mqt pub -d vs mosquitto_pub -d (fixed -i)', () => {
     const cases: string[][] = [
@@ -29,7 +34,7 @@ describe('interop: -d output is mosquitto\'s', function () {
         const message = extra.includes('-n') ? [] : ['-m', 'hello world'];
         const args = [...hp(), '-t', topic, ...message, '-i', 'fixed-pub-id', '-d', ...extra];
         const reference = await mosquittoPub(args);
-        const ours = await mqt(['pub', ...args]);
+        const ours = await mqtInProcess(['pub', ...args]);
         assert.equal(reference.code, 0, reference.stderr);
         assert.equal(ours.code, reference.code);
         assert.equal(ours.stderr, reference.stderr);
@@ -47,7 +52,7 @@ describe('interop: -d output is mosquitto\'s', function () {
       it(`-V ${version} -q 1`, async () => {
         const args = [...hp(), '-V', version, '-q', '1', '-t', unique('debug/noid'), '-m', 'x', '-d'];
         const reference = await mosquittoPub(args);
-        const ours = await mqt(['pub', ...args]);
+        const ours = await mqtInProcess(['pub', ...args]);
         assert.equal(reference.code, 0, reference.stderr);
         assert.equal(ours.code, 0, ours.stderr);
         assert.equal(normalise(ours.stdout), normalise(reference.stdout));
@@ -57,7 +62,7 @@ describe('interop: -d output is mosquitto\'s', function () {
   });
 
   describe('mqt sub -d vs mosquitto_sub -d for one message (fixed -i)', () => {
-    async function receiveOne(start: (args: string[]) => ToolHandle, qos: string, version: string): Promise<string> {
+    async function receiveOne(start: (args: string[]) => ToolHandle | CommandRun, qos: string, version: string): Promise<string> {
       const topic = `debug/sub/q${qos}/v${version}`;
       const subscriber = start([...hp(), '-V', version, '-q', qos, '-t', topic, '-C', '1', '-d', '-i', 'fixed-sub-id']);
       await subscriber.waitForOutput(SUBSCRIBED, 5000, 'stdout');
@@ -73,7 +78,7 @@ describe('interop: -d output is mosquitto\'s', function () {
       for (const qos of ['1', '2']) {
         it(`-q ${qos} -V ${version}`, async () => {
           const reference = await receiveOne(startMosquittoSub, qos, version);
-          const ours = await receiveOne((a) => startMqt(['sub', ...a]), qos, version);
+          const ours = await receiveOne((a) => startInProcess(['sub', ...a]), qos, version);
           assert.equal(ours, reference);
           assert.ok(ours.includes(`received PUBLISH (d0, q${qos}, r0, m1, 'debug/sub/q${qos}/v${version}', ... (7 bytes))\n`), ours);
           assert.ok(ours.endsWith('payload\nClient fixed-sub-id sending DISCONNECT\n'), ours);

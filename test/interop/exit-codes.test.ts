@@ -3,7 +3,8 @@ import { rm } from 'node:fs/promises';
 import { useBroker, unique } from '../support/hooks.js';
 import { passwordFile, requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { type ToolResult, mosquittoPub, mqt, runTool, stopAllTools, which } from '../support/spawn.js';
+import { type ToolResult, mosquittoPub, runTool, stopAllTools, which } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 const firstLine = (text: string): string => text.split('\n').find((l) => l !== '') ?? '';
@@ -22,7 +23,7 @@ describe('interop: exit codes and error messages', function () {
 
     it('mqt pub: exit 1, "Error: Connection refused" (as mosquitto_pub)', async () => {
       const args = ['-h', '127.0.0.1', '-p', String(port), '-t', 't', '-m', 'x'];
-      const ours = await mqt(['pub', ...args]);
+      const ours = await mqtInProcess(['pub', ...args]);
       const theirs = await mosquittoPub(args);
       assert.equal(theirs.code, 1);
       assert.equal(firstLine(theirs.stderr), 'Error: Connection refused');
@@ -33,7 +34,7 @@ describe('interop: exit codes and error messages', function () {
 
     it('mqt sub: exit 1, "Error: Connection refused" (as mosquitto_sub)', async () => {
       const args = ['-h', '127.0.0.1', '-p', String(port), '-t', 't'];
-      const ours = await mqt(['sub', ...args]);
+      const ours = await mqtInProcess(['sub', ...args]);
       const theirs = await runTool(which('mosquitto_sub') ?? 'mosquitto_sub', args, { timeoutMs: 5000 });
       assert.equal(theirs.code, 1);
       assert.equal(firstLine(theirs.stderr), 'Error: Connection refused');
@@ -65,7 +66,7 @@ describe('interop: exit codes and error messages', function () {
         const theirs = await mosquittoPub(args);
         assert.equal(theirs.code, code);
         assert.equal(firstLine(theirs.stderr), line);
-        const ours = await mqt(['pub', ...args]);
+        const ours = await mqtInProcess(['pub', ...args]);
         assert.equal(ours.code, theirs.code);
         assert.equal(firstLine(ours.stderr), line);
         assert.equal(ours.stdout, '');
@@ -76,14 +77,14 @@ describe('interop: exit codes and error messages', function () {
       it(`-V ${version} bad password, mqt sub: exit ${code}, "${line}"`, async () => {
         const args = [...hp(), '-V', version, '-u', 'alice', '-P', 'wrong', '-t', 't'];
         const theirs = await runTool(which('mosquitto_sub') ?? 'mosquitto_sub', args, { timeoutMs: 5000 });
-        const ours = await mqt(['sub', ...args]);
+        const ours = await mqtInProcess(['sub', ...args]);
         assert.deepEqual({ code: theirs.code, line: firstLine(theirs.stderr) }, { code, line });
         assert.deepEqual({ code: ours.code, line: firstLine(ours.stderr), stdout: ours.stdout }, { code, line, stdout: '' });
       });
     }
 
     it('no credentials at all: refused too (exit 5)', async () => {
-      const ours = await mqt(['pub', ...hp(), '-t', 't', '-m', 'x']);
+      const ours = await mqtInProcess(['pub', ...hp(), '-t', 't', '-m', 'x']);
       assert.equal(ours.code, 5);
       assert.equal(firstLine(ours.stderr), 'Connection error: Connection Refused: not authorised.');
     });
@@ -91,9 +92,9 @@ describe('interop: exit codes and error messages', function () {
     for (const version of ['311', '5']) {
       it(`-V ${version} right credentials: pub and sub exit 0, silently`, async () => {
         const topic = unique('auth');
-        const pub = await mqt(['pub', ...hp(), '-V', version, '-u', 'bob', '-P', 'pa ss:wörd', '-t', topic, '-m', 'x', '-r', '-q', '1']);
+        const pub = await mqtInProcess(['pub', ...hp(), '-V', version, '-u', 'bob', '-P', 'pa ss:wörd', '-t', topic, '-m', 'x', '-r', '-q', '1']);
         assert.deepEqual(pub, { code: 0, signal: null, stdout: '', stderr: '' });
-        const sub = await mqt(['sub', ...hp(), '-V', version, '-u', 'alice', '-P', 'secret', '-t', topic, '-C', '1']);
+        const sub = await mqtInProcess(['sub', ...hp(), '-V', version, '-u', 'alice', '-P', 'secret', '-t', topic, '-C', '1']);
         assert.deepEqual(sub, { code: 0, signal: null, stdout: 'x\n', stderr: '' });
       });
     }
@@ -134,7 +135,7 @@ describe('interop: exit codes and error messages', function () {
     for (const { tool, args, error, same } of cases) {
       it(`mqt ${tool} ${args.join(' ')}`, async () => {
         const full = ['-h', '127.0.0.1', '-p', String(port), ...args];
-        const ours: ToolResult = await mqt([tool, ...full]);
+        const ours: ToolResult = await mqtInProcess([tool, ...full]);
         assert.equal(ours.code, 1, ours.stderr);
         assert.equal(firstLine(ours.stderr), error);
         assert.ok(ours.stderr.includes(`Use 'mqt ${tool} --help' to see usage.`), ours.stderr);
@@ -153,7 +154,7 @@ describe('interop: exit codes and error messages', function () {
 
     for (const tool of ['pub', 'sub'] as const) {
       it(`mqt ${tool} --help: usage on stdout, exit 0 (mosquitto exits 1)`, async () => {
-        const ours = await mqt([tool, '--help']);
+        const ours = await mqtInProcess([tool, '--help']);
         assert.equal(ours.code, 0);
         assert.equal(ours.stderr, '');
         assert.ok(ours.stdout.startsWith(`mqt ${tool} [flags]\n`), ours.stdout);

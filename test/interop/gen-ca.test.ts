@@ -7,7 +7,8 @@ import { requireOpenssl } from '../support/tools.js';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { mosquittoPub, mosquittoSub, mqt, runTool, stopAllTools } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { mosquittoPub, mosquittoSub, runTool, stopAllTools } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 interface Summary {
@@ -39,7 +40,7 @@ describe('interop: gen-ca with mosquitto, openssl and board clients', function (
     openssl = requireOpenssl(this);
     dir = await makeTempFolder('mqt-gen-ca');
     certs = join(dir, 'certs');
-    const made = await mqt(['gen-ca', '--out', certs, '--client', 'device1', '--json'], { timeoutMs: 30_000 });
+    const made = await mqtInProcess(['gen-ca', '--out', certs, '--client', 'device1', '--json']);
     assert.equal(made.code, 0, made.stderr);
     summary = JSON.parse(made.stdout) as Summary;
     [tlsPort, mutualPort] = [await freePort(), await freePort()];
@@ -113,7 +114,7 @@ describe('interop: gen-ca with mosquitto, openssl and board clients', function (
   it('reuses the CA: a second run adds a client, keeps the server certificate, prints next steps and Arduino C', async () => {
     const caBefore = await readFile(file('ca.crt'), 'utf8');
     const serverBefore = await readFile(file('server.crt'), 'utf8');
-    const result = await mqt(['gen-ca', '--out', certs, '--client', 'device2', '--arduino'], { timeoutMs: 30_000 });
+    const result = await mqtInProcess(['gen-ca', '--out', certs, '--client', 'device2', '--arduino']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, '', 'no spinner and no warning when not on a terminal');
     assert.equal(await readFile(file('ca.crt'), 'utf8'), caBefore);
@@ -137,7 +138,7 @@ describe('interop: gen-ca with mosquitto, openssl and board clients', function (
     const hashes = async (): Promise<string[]> =>
       Promise.all((await readdir(certs)).sort().map(async (n) => `${n}:${createHash('sha256').update(await readFile(file(n))).digest('hex')}`));
     const before = await hashes();
-    const result = await mqt(['gen-ca', '--out', certs, '--host', 'localhost']);
+    const result = await mqtInProcess(['gen-ca', '--out', certs, '--host', 'localhost']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^Error: .*server\.key exists already\.\nHint: use --force to replace it, or --out another folder\.\n$/);
     assert.deepEqual(await hashes(), before);
@@ -155,7 +156,7 @@ describe('interop: gen-ca with mosquitto, openssl and board clients', function (
       ['--check', join(dir, 'junk.crt')],
       ['--check', file('server.crt'), '--client', 'x'],
     ]) {
-      const result = await mqt(['gen-ca', ...args]);
+      const result = await mqtInProcess(['gen-ca', ...args]);
       assert.equal(result.code, 1, args.join(' '));
       assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stdout, '');
@@ -164,7 +165,7 @@ describe('interop: gen-ca with mosquitto, openssl and board clients', function (
   });
 
   it('--check explains the server certificate, finds ca.crt beside it, and judges each board by host', async () => {
-    const result = await mqt(['gen-ca', '--check', file('server.crt'), '--host', 'localhost', '--host', '192.0.2.7']);
+    const result = await mqtInProcess(['gen-ca', '--check', file('server.crt'), '--host', 'localhost', '--host', '192.0.2.7']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^.*server\.crt: a server certificate$/m);
     assert.match(result.stdout, /^ {2}Chain {5}signed by .*ca\.crt \("CN=mqt CA [0-9a-f]{6}, O=mqt"\)$/m);
@@ -214,7 +215,7 @@ describe('interop: gen-ca with mosquitto, openssl and board clients', function (
       const port = await freePort();
       const row3 = await startMosquitto([`listener ${port} 127.0.0.1`, `cafile ${file('ca.crt')}`, `certfile ${stem}.crt`, `keyfile ${stem}.key`]);
       try {
-        const checked = await mqt(['gen-ca', '--check', `${stem}.crt`, '--ca', file('ca.crt'), '--host', 'localhost', '--host', '127.0.0.1', '--json']);
+        const checked = await mqtInProcess(['gen-ca', '--check', `${stem}.crt`, '--ca', file('ca.crt'), '--host', 'localhost', '--host', '127.0.0.1', '--json']);
         assert.equal(checked.code, 0, checked.stderr);
         const report = JSON.parse(checked.stdout) as { hosts: { host: string; refusals: Record<string, string[]> }[] };
         for (const { host, refusals } of report.hosts) {

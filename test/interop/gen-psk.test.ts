@@ -5,7 +5,8 @@ import { boardResult, useBoardClients } from '../support/board-clients.js';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { mosquittoPub, mqt, stopAllTools } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { mosquittoPub, stopAllTools } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 interface PskOutput {
@@ -33,7 +34,7 @@ describe('interop: gen-psk with mosquitto', function () {
     dir = await makeTempFolder('mqt-gen-psk');
     pskFile = join(dir, 'psk.txt');
     await writeFile(pskFile, '# classroom keys\nbtsiot1:0123456789abcdef0123\n', { mode: 0o600 });
-    const made = await mqt(['gen-psk', 'dev1', '--file', pskFile, 'dev2', '--json']);
+    const made = await mqtInProcess(['gen-psk', 'dev1', '--file', pskFile, 'dev2', '--json']);
     assert.equal(made.code, 0, made.stderr);
     output = JSON.parse(made.stdout) as PskOutput;
     port = await freePort();
@@ -77,7 +78,7 @@ describe('interop: gen-psk with mosquitto', function () {
   });
 
   it('prints the psk_file lines first, then the listener and the test line, and the ESP32 line with --arduino', async () => {
-    const result = await mqt(['gen-psk', 'esp1', '--key', '00112233445566778899AABBCCDDEEFF', '--arduino']);
+    const result = await mqtInProcess(['gen-psk', 'esp1', '--key', '00112233445566778899AABBCCDDEEFF', '--arduino']);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
     assert.equal(lines[0], 'esp1:00112233445566778899aabbccddeeff');
@@ -98,7 +99,7 @@ describe('interop: gen-psk with mosquitto', function () {
       ['dev3', '--bytes', '20'],
       ['dev1', '--file', pskFile],
     ]) {
-      const result = await mqt(['gen-psk', ...args]);
+      const result = await mqtInProcess(['gen-psk', ...args]);
       assert.equal(result.code, 1, args.join(' '));
       assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stdout, '');
@@ -107,7 +108,7 @@ describe('interop: gen-psk with mosquitto', function () {
   });
 
   it('gives an identity a new key with --force, in place', async () => {
-    const result = await mqt(['gen-psk', 'dev1', '--file', pskFile, '--force', '--bytes', '32']);
+    const result = await mqtInProcess(['gen-psk', 'dev1', '--file', pskFile, '--force', '--bytes', '32']);
     assert.equal(result.code, 0, result.stderr);
     const [line] = result.stdout.split('\n');
     assert.match(line!, /^dev1:[0-9a-f]{64}$/);

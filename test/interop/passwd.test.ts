@@ -7,11 +7,13 @@ import { type Mosquitto, passwordFile, requireMosquitto, startMosquitto } from '
 import { MQT_BIN, type ToolResult, mosquittoPub, mqt, runTool, startTool, stopAllTools, which } from '../support/spawn.js';
 import { requireScript } from '../support/tools.js';
 import { makeTempFolder } from '../support/run-folder.js';
+import { mqtInProcess } from '../support/in-process.js';
 
 const TIMEOUT_MS = 10_000;
 
+/** `mqt passwd ARGS` in this process: what it writes and says is the same as a spawned one's. */
 function passwd(args: readonly string[], input?: string): Promise<ToolResult> {
-  return mqt(['passwd', ...args], input === undefined ? {} : { input });
+  return mqtInProcess(['passwd', ...args], input === undefined ? {} : { input });
 }
 
 function mosquittoPasswd(args: readonly string[], input?: string): Promise<ToolResult> {
@@ -93,8 +95,8 @@ describe('interop: mqt passwd', function () {
 
     it('mqt pub logs in too, and a user not in the file is refused', async () => {
       const args = ['pub', '-h', '127.0.0.1', '-p', String(broker().port), '-t', 't', '-m', 'x'];
-      ok(await mqt([...args, '-u', 'ünïcode', '-P', 'pässwörd']));
-      assert.equal((await mqt([...args, '-u', 'nobody', '-P', 'x'])).code, 5);
+      ok(await mqtInProcess([...args, '-u', 'ünïcode', '-P', 'pässwörd']));
+      assert.equal((await mqtInProcess([...args, '-u', 'nobody', '-P', 'x'])).code, 5);
     });
   });
 
@@ -166,7 +168,7 @@ describe('interop: mqt passwd', function () {
     // Three writers keep the lock contended at every step; each process launch costs CPU, so
     // thirty of them show a lost update as surely as a hundred did.
     const writer = async (prefix: string): Promise<void> => {
-      for (let i = 0; i < 10; i++) ok(await passwd(['-b', file, `${prefix}${i}`, `pw-${prefix}${i}`]));
+      for (let i = 0; i < 10; i++) ok(await mqt(['passwd', '-b', file, `${prefix}${i}`, `pw-${prefix}${i}`]));
     };
     await Promise.all([writer('a'), writer('b'), writer('c')]);
     const listed = (await passwd(['--list', file])).stdout.trimEnd().split('\n');

@@ -3,7 +3,8 @@ import { appendFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../support/ports.js';
 import { RUNNING } from '../support/serve.js';
-import { mosquittoPub, mosquittoSub, mqt, startMosquittoSub, startMqt, startTool, stopAllTools, which, type ToolHandle } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { mosquittoPub, mosquittoSub, startMosquittoSub, startMqt, startTool, stopAllTools, which, type ToolHandle } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /**
@@ -115,7 +116,7 @@ describe('interop: mqt serve persistence', function () {
     await second.exited;
 
     await writeFile(join(journal, 'snapshot'), 'not a snapshot');
-    const refused = await mqt(['serve', '-c', conf]);
+    const refused = await mqtInProcess(['serve', '-c', conf]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^Error: .*mosquitto\.db\.journal\/snapshot is not a MQTSNAP1 file \(wrong magic bytes\)$/m);
     assert.doesNotMatch(refused.stderr, /\n\s+at /);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { chmod, lstat, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serviceUid } from '../../src/commands/ui/service-user.js';
-import { MQT_BIN, mqt, runTool, which, type ToolResult } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { MQT_BIN, runTool, which, type ToolResult } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 const CONF = 'listener 1883\nallow_anonymous true\npassword_file /etc/mosquitto/passwd\n';
@@ -44,7 +45,7 @@ describe('interop: private files and the files around them', function () {
 
   it('gen-ca --force never writes a key through a server.key link, and leaves a replaced key 0600', async () => {
     const { dir, link, other } = await linkedFile('server.key', 'not a key\n');
-    refused(await mqt(['gen-ca', '--out', dir, '--force']), linkError(link, other), LINK_HINT);
+    refused(await mqtInProcess(['gen-ca', '--out', dir, '--force']), linkError(link, other), LINK_HINT);
     assert.equal(await readFile(other, 'utf8'), 'not a key\n');
     assert.ok((await lstat(link)).isSymbolicLink());
     assert.deepEqual((await readdir(dir)).sort(), ['other.txt', 'server.key']);
@@ -52,7 +53,7 @@ describe('interop: private files and the files around them', function () {
     await rm(link);
     await writeFile(link, 'old key\n', { mode: 0o644 });
     await chmod(link, 0o644);
-    const made = await mqt(['gen-ca', '--out', dir, '--force']);
+    const made = await mqtInProcess(['gen-ca', '--out', dir, '--force']);
     assert.equal(made.code, 0, made.stderr);
     assert.equal(await modeOf(link), 0o600);
     assert.equal(await modeOf(join(dir, 'ca.key')), 0o600);
@@ -60,26 +61,26 @@ describe('interop: private files and the files around them', function () {
 
   it('gen-psk --file refuses a link and leaves a psk_file 0600', async () => {
     const { link, other } = await linkedFile('psk.txt', 'a:00\n');
-    refused(await mqt(['gen-psk', 'dev1', '--file', link]), linkError(link, other), LINK_HINT);
+    refused(await mqtInProcess(['gen-psk', 'dev1', '--file', link]), linkError(link, other), LINK_HINT);
     assert.equal(await readFile(other, 'utf8'), 'a:00\n');
 
     const file = join(await folder(), 'psk.txt');
     await writeFile(file, 'a:00\n');
     await chmod(file, 0o644);
-    assert.equal((await mqt(['gen-psk', 'dev1', '--file', file])).code, 0);
+    assert.equal((await mqtInProcess(['gen-psk', 'dev1', '--file', file])).code, 0);
     assert.equal(await modeOf(file), 0o600);
   });
 
   it('passwd refuses a link and leaves a password file 0600', async () => {
     const { link, other } = await linkedFile('passwd', 'a:b\n');
-    refused(await mqt(['passwd', '-b', link, 'alice', 'secret']), linkError(link, other), LINK_HINT);
-    refused(await mqt(['passwd', '-c', '-b', link, 'alice', 'secret']), linkError(link, other), LINK_HINT);
+    refused(await mqtInProcess(['passwd', '-b', link, 'alice', 'secret']), linkError(link, other), LINK_HINT);
+    refused(await mqtInProcess(['passwd', '-c', '-b', link, 'alice', 'secret']), linkError(link, other), LINK_HINT);
     assert.equal(await readFile(other, 'utf8'), 'a:b\n');
 
     const file = join(await folder(), 'passwd');
     await writeFile(file, 'a:b\n');
     await chmod(file, 0o644);
-    assert.equal((await mqt(['passwd', '-b', file, 'alice', 'secret'])).code, 0);
+    assert.equal((await mqtInProcess(['passwd', '-b', file, 'alice', 'secret'])).code, 0);
     assert.equal(await modeOf(file), 0o600);
   });
 
@@ -87,19 +88,19 @@ describe('interop: private files and the files around them', function () {
     const conf = join(await folder(), 'mymosqui.conf');
     await writeFile(conf, CONF);
     refused(
-      await mqt(['passwd', '-b', conf, 'user', 'pw']),
+      await mqtInProcess(['passwd', '-b', conf, 'user', 'pw']),
       `${conf} does not look like a password file: 3 of its 3 lines are not user:password lines.`,
       'check the file name; use --force to change it anyway',
     );
-    refused(await mqt(['passwd', '-D', conf, 'user']), `${conf} does not look like a password file: 3 of its 3 lines are not user:password lines.`, 'check the file name; use --force to change it anyway');
+    refused(await mqtInProcess(['passwd', '-D', conf, 'user']), `${conf} does not look like a password file: 3 of its 3 lines are not user:password lines.`, 'check the file name; use --force to change it anyway');
     refused(
-      await mqt(['gen-psk', 'id', '--file', conf]),
+      await mqtInProcess(['gen-psk', 'id', '--file', conf]),
       `${conf} does not look like a psk_file: 3 of its 3 lines are not identity:key lines.`,
       'check the file name; use --force to add to it anyway',
     );
     assert.equal(await readFile(conf, 'utf8'), CONF);
 
-    const forced = await mqt(['passwd', '--force', '-b', conf, 'user', 'pw']);
+    const forced = await mqtInProcess(['passwd', '--force', '-b', conf, 'user', 'pw']);
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(await readFile(conf, 'utf8'), /^user:\$7\$/m);
   });
@@ -107,7 +108,7 @@ describe('interop: private files and the files around them', function () {
   it('passwd still takes a password file with a few broken lines', async () => {
     const file = join(await folder(), 'passwd');
     await writeFile(file, 'a:b\nbroken\nc:d\n');
-    const result = await mqt(['passwd', '-b', file, 'e', 'f']);
+    const result = await mqtInProcess(['passwd', '-b', file, 'e', 'f']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(await readFile(file, 'utf8'), /^e:\$7\$/m);
   });
@@ -120,20 +121,20 @@ describe('interop: private files and the files around them', function () {
     const atTerminal = await runTool(script, ['-qec', command, '/dev/null'], { timeoutMs: 15_000 });
     assert.equal(atTerminal.code, 0, atTerminal.stdout);
     assert.equal(atTerminal.stdout.replace(/\r/g, ''), `A mosquitto started as root reads the password file as user mosquitto:\n  sudo chown mosquitto ${file}\n`);
-    const piped = await mqt(['passwd', '-b', file, 'bob', 'secret']);
+    const piped = await mqtInProcess(['passwd', '-b', file, 'bob', 'secret']);
     assert.deepEqual([piped.code, piped.stderr], [0, '']);
   });
 
   it('gen-psk --file prints how a mosquitto service can read the psk_file', async function () {
     if (serviceUid() === undefined) this.skip();
     const file = join(await folder(), 'psk.txt');
-    const made = await mqt(['gen-psk', 'dev1', '--file', file]);
+    const made = await mqtInProcess(['gen-psk', 'dev1', '--file', file]);
     assert.equal(made.code, 0, made.stderr);
     assert.ok(made.stdout.includes(`\nA mosquitto started as root reads the psk_file as user mosquitto:\n  sudo chown mosquitto ${file}\n`), made.stdout);
   });
 
   it('gen-ca names a read-only file system, and a folder it cannot make under /proc ends the run', async function () {
-    const proc = await mqt(['gen-ca', '--out', '/proc/sys/mqt-certs'], { timeoutMs: 15_000 });
+    const proc = await mqtInProcess(['gen-ca', '--out', '/proc/sys/mqt-certs']);
     // root is told the folder cannot exist there, anyone else is refused before that.
     assert.equal(proc.code, 1);
     assert.match(proc.stderr, /^Error: Unable to create folder \/proc\/sys\/mqt-certs\. (No such file or directory|Permission denied)\.\n$/);

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { type ToolHandle, SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { type CommandRun, mqtInProcess, startInProcess, stopInProcess } from '../support/in-process.js';
+import { type ToolHandle, SUBSCRIBED, mosquittoPub, startMosquittoSub, startMqt, stopAllTools } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /**
@@ -13,16 +14,21 @@ import { makeTempFolder } from '../support/run-folder.js';
 describe('interop: publish and subscribe across mqt and mosquitto', function () {
   this.timeout(15_000);
   const { broker, hp } = useBroker();
+  afterEach(async () => {
+    await stopInProcess();
+    await stopAllTools();
+  });
 
   const versions = ['31', '311', '5'] as const;
   const qoses = ['0', '1', '2'] as const;
 
-  type Starter = (args: string[]) => ToolHandle;
+  type Starter = (args: string[]) => ToolHandle | CommandRun;
   type Publisher = (args: string[]) => Promise<{ code: number | null; stderr: string }>;
+  // One side runs in this process (a command at a time can); in the last pair mqt sub is a process.
   const pairs: { name: string; pub: Publisher; sub: Starter }[] = [
-    { name: 'mqt pub → mosquitto_sub', pub: (a) => mqt(['pub', ...a]), sub: startMosquittoSub },
-    { name: 'mosquitto_pub → mqt sub', pub: (a) => mosquittoPub(a), sub: (a) => startMqt(['sub', ...a]) },
-    { name: 'mqt pub → mqt sub', pub: (a) => mqt(['pub', ...a]), sub: (a) => startMqt(['sub', ...a]) },
+    { name: 'mqt pub → mosquitto_sub', pub: (a) => mqtInProcess(['pub', ...a]), sub: startMosquittoSub },
+    { name: 'mosquitto_pub → mqt sub', pub: (a) => mosquittoPub(a), sub: (a) => startInProcess(['sub', ...a]) },
+    { name: 'mqt pub → mqt sub', pub: (a) => mqtInProcess(['pub', ...a]), sub: (a) => startMqt(['sub', ...a]) },
   ];
 
   for (const { name, pub, sub } of pairs) {
@@ -91,6 +97,6 @@ describe('interop: publish and subscribe across mqt and mosquitto', function () 
   });
 
   function pubWithInput(name: string, args: string[], input: Buffer): Promise<{ code: number | null; stderr: string }> {
-    return name.startsWith('mqt pub') ? mqt(['pub', ...args], { input }) : mosquittoPub(args, { input });
+    return name.startsWith('mqt pub') ? mqtInProcess(['pub', ...args], { input }) : mosquittoPub(args, { input });
   }
 });

@@ -8,7 +8,8 @@ import { encode } from '../../src/lib/protocol/encode.js';
 import { PacketReader } from '../../src/lib/protocol/framer.js';
 import type { Packet, PublishPacket } from '../../src/lib/protocol/packets.js';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { MQT_BIN, mqt, runTool, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { mqtInProcess, startInProcess, stopInProcess } from '../support/in-process.js';
+import { MQT_BIN, runTool, startMosquittoSub, startMqt } from '../support/spawn.js';
 import { requireTool } from '../support/tools.js';
 
 /**
@@ -24,6 +25,7 @@ describe('interop: mqt rr', function () {
   const clients: MqttClient[] = [];
 
   afterEach(async () => {
+    await stopInProcess();
     await Promise.all(clients.splice(0).map((client) => client.disconnect()));
   });
 
@@ -62,7 +64,7 @@ describe('interop: mqt rr', function () {
     const base = unique('rr');
     const requests = await responder(`${base}/req`, echo());
     const id = unique('rr-client');
-    const result = await mqt(['rr', ...hp(), '-i', id, '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'question', '-W', '5']);
+    const result = await mqtInProcess(['rr', ...hp(), '-i', id, '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'question', '-W', '5']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'answer\n');
     assert.equal(result.stderr, '');
@@ -79,7 +81,7 @@ describe('interop: mqt rr', function () {
       reply(request, 'for someone else', Buffer.from('not-yours')),
       reply(request, 'yours', request.properties?.correlationData),
     ]);
-    const result = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '--correlate', '-v', '-d', '-W', '5']);
+    const result = await mqtInProcess(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '--correlate', '-v', '-d', '-W', '5']);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
     const stale = new RegExp(`^Ignoring the PUBLISH on '${base}/res': it (arrived before the request was sent|is a retained message, not an answer)\\.$`);
@@ -93,7 +95,7 @@ describe('interop: mqt rr', function () {
   it('sends the correlation data given with -D and takes the matching response; --json prints it as sub does', async () => {
     const base = unique('rr');
     await responder(`${base}/req`, echo('{"t":21.5}'));
-    const result = await mqt([
+    const result = await mqtInProcess([
       'rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-q', '1',
       '-D', 'publish', 'correlation-data', 'my-id-7', '--json', '-W', '5',
     ]);
@@ -108,9 +110,9 @@ describe('interop: mqt rr', function () {
   it('-s and -f send the bytes of stdin and of the file (mosquitto_rr 2.0 sent an empty request)', async () => {
     const base = unique('rr');
     const requests = await responder(`${base}/req`, (request) => [reply(request, `got ${request.payload.length} bytes`, request.properties?.correlationData)]);
-    const fromStdin = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-s', '-W', '5'], { input: 'from stdin\n' });
+    const fromStdin = await mqtInProcess(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-s', '-W', '5'], { input: 'from stdin\n' });
     assert.equal(fromStdin.stdout, 'got 11 bytes\n', fromStdin.stderr);
-    const fromFile = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-f', MQT_BIN, '-W', '5']);
+    const fromFile = await mqtInProcess(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-f', MQT_BIN, '-W', '5']);
     assert.equal(fromFile.code, 0, fromFile.stderr);
     assert.deepEqual(requests[1]?.payload, await readFile(MQT_BIN));
   });
@@ -118,7 +120,7 @@ describe('interop: mqt rr', function () {
   it('-W: "Timed out" on stderr and exit 27 when no response comes', async () => {
     const base = unique('rr');
     const started = Date.now();
-    const result = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-W', '1']);
+    const result = await mqtInProcess(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-W', '1']);
     assert.equal(result.code, 27);
     assert.equal(result.stderr, 'Timed out\n');
     assert.equal(result.stdout, '');
@@ -127,7 +129,7 @@ describe('interop: mqt rr', function () {
 
   it('-q 1: warns when the broker says nobody is subscribed to the request topic', async () => {
     const base = unique('rr');
-    const result = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-q', '1', '-W', '1']);
+    const result = await mqtInProcess(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-q', '1', '-W', '1']);
     assert.equal(result.code, 27);
     assert.equal(
       result.stderr,
@@ -138,7 +140,7 @@ describe('interop: mqt rr', function () {
   it('--latency prints the round-trip time on stderr', async () => {
     const base = unique('rr');
     await responder(`${base}/req`, echo());
-    const result = await mqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '--latency', '-W', '5']);
+    const result = await mqtInProcess(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '--latency', '-W', '5']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'answer\n');
     assert.match(result.stderr, /^Latency: \d+\.\d{3}(µs|ms)\n$/);
@@ -147,7 +149,7 @@ describe('interop: mqt rr', function () {
   it('-V 311: no properties; the first message on the response topic is the response', async () => {
     const base = unique('rr');
     const requests = await responder(`${base}/req`, (request) => [{ ...reply(request, 'v3 answer', undefined), topic: `${base}/res`, properties: {} }]);
-    const result = await mqt(['rr', ...hp(), '-V', '311', '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-W', '5']);
+    const result = await mqtInProcess(['rr', ...hp(), '-V', '311', '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-W', '5']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'v3 answer\n');
     assert.equal(requests[0]?.properties, undefined);
@@ -158,7 +160,7 @@ describe('interop: mqt rr', function () {
     const subId = unique('mosquitto-sub');
     const listener = startMosquittoSub([...hp(), '-i', subId, '-V', '5', '-t', `${base}/req`, '-C', '1', '-F', '%R|%D|%p']);
     await brokerSubscribed(broker(), subId);
-    const rr = startMqt(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'ping', '-W', '5']);
+    const rr = startInProcess(['rr', ...hp(), '-t', `${base}/req`, '-e', `${base}/res`, '-m', 'ping', '-W', '5']);
     const [, responseTopic = '', correlation = '', payload = ''] = (await listener.waitForOutput(/^(.*)\|(.*)\|(.*)$/m, 5000, 'stdout')) ?? [];
     assert.equal(responseTopic, `${base}/res`);
     assert.equal(payload, 'ping');
@@ -174,7 +176,7 @@ describe('interop: mqt rr', function () {
     await responder(`${base}/req`, echo());
     const args = ['-t', `${base}/req`, '-e', `${base}/res`, '-m', 'q', '-q', '1', '-d', '-W', '5'];
     const theirs = await runTool(mosquittoRr, [...hp(), '-i', 'rr-debug-a', ...args], { timeoutMs: 10_000 });
-    const ours = await mqt(['rr', ...hp(), '-i', 'rr-debug-b', ...args]);
+    const ours = await mqtInProcess(['rr', ...hp(), '-i', 'rr-debug-b', ...args]);
     assert.equal(theirs.code, 0, theirs.stderr);
     assert.equal(ours.code, 0, ours.stderr);
     const expected = `${theirs.stdout.replaceAll('rr-debug-a', 'rr-debug-b')}Client rr-debug-b sending DISCONNECT\n`;
@@ -210,7 +212,7 @@ describe('interop: mqt rr', function () {
     ];
     for (const [args, message] of cases) {
       it(`${args.join(' ')}: ${message}`, async () => {
-        const result = await mqt(['rr', ...args]);
+        const result = await mqtInProcess(['rr', ...args]);
         assert.equal(result.code, 1);
         assert.equal(result.stderr, `${message}\nUse 'mqt rr --help' to see usage.\n`);
       });
@@ -241,10 +243,16 @@ function splitFrames(bytes: Buffer): { frames: Buffer[]; rest: Buffer } {
  * A broker on 127.0.0.1 that keeps every packet a client sends, byte for byte, and answers as a
  * broker would: CONNACK, SUBACK, PUBACK, and a response on the request's Response Topic.
  */
-async function capturingBroker(): Promise<{ port: number; packets: Buffer[]; close: () => void }> {
+async function capturingBroker(): Promise<{ port: number; packets: Buffer[]; hungUp: Promise<void>; close: () => void }> {
   const packets: Buffer[] = [];
+  let hangUp = (): void => undefined;
+  const hungUp = new Promise<void>((resolve) => {
+    hangUp = resolve;
+  });
   const server = createServer((socket) => {
     socket.on('error', () => undefined);
+    // The client's last bytes are read before this: a client in this process may return first.
+    socket.once('close', hangUp);
     const reader = new PacketReader({ version: 5 });
     let pending = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
@@ -266,7 +274,7 @@ async function capturingBroker(): Promise<{ port: number; packets: Buffer[]; clo
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { port: (server.address() as AddressInfo).port, packets, close: () => server.close() };
+  return { port: (server.address() as AddressInfo).port, packets, hungUp, close: () => server.close() };
 }
 
 describe('interop: mqt rr on the wire, against mosquitto_rr', function () {
@@ -276,10 +284,11 @@ describe('interop: mqt rr on the wire, against mosquitto_rr', function () {
     requireTool(this, 'mosquitto_rr', 'apt-get install mosquitto-clients, 2.0 or later');
     const args = ['-t', 'svc/req', '-e', 'svc/res', '-m', 'hello', '-q', '1', '-i', 'rr-bytes', '-D', 'publish', 'user-property', 'k', 'v', '-D', 'publish', 'content-type', 'text/plain'];
     const sent: Buffer[][] = [];
-    for (const run of [(port: number) => runTool('mosquitto_rr', ['-p', String(port), ...args], { timeoutMs: 10_000 }), (port: number) => mqt(['rr', '-p', String(port), ...args])]) {
+    for (const run of [(port: number) => runTool('mosquitto_rr', ['-p', String(port), ...args], { timeoutMs: 10_000 }), (port: number) => mqtInProcess(['rr', '-p', String(port), ...args])]) {
       const broker = await capturingBroker();
       try {
         const result = await run(broker.port);
+        await broker.hungUp;
         assert.deepEqual({ code: result.code, stdout: result.stdout }, { code: 0, stdout: 'ans\n' }, result.stderr);
         sent.push(broker.packets);
       } finally {

@@ -3,7 +3,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useBroker } from '../support/hooks.js';
 import { passwordFile } from '../support/mosquitto.js';
-import { MQT_BIN, mqt, startTool, type ToolResult } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { MQT_BIN, startTool, type ToolResult } from '../support/spawn.js';
 import { requireScript } from '../support/tools.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
@@ -21,7 +22,7 @@ describe('interop: passwords off the command line', function () {
   });
 
   const pub = (args: string[], env: Record<string, string> = {}) =>
-    mqt(['pub', ...hp(), '-u', 'btsiot1', '-t', 'PV/sunshine', '-m', 'yes', ...args], { env });
+    mqtInProcess(['pub', ...hp(), '-u', 'btsiot1', '-t', 'PV/sunshine', '-m', 'yes', ...args], { env });
 
   it('--pw-env reads the password from the environment', async () => {
     assert.equal((await pub(['--pw-env', 'MQT_TEST_PW'], { MQT_TEST_PW: 'btsiotpass1' })).code, 0);
@@ -80,10 +81,10 @@ describe('interop: passwords off the command line', function () {
   it('-L carries host, port, user, password and topic in one URL; -P given too wins', async () => {
     const [, host, , port] = hp();
     const url = `mqtt://btsiot1:btsiotpass1@${host}:${port}/PV/sunshine`;
-    assert.equal((await mqt(['pub', '-L', url, '-m', 'yes'])).code, 0);
-    const overridden = await mqt(['pub', '-L', url, '-P', 'wrong', '-m', 'yes']);
+    assert.equal((await mqtInProcess(['pub', '-L', url, '-m', 'yes'])).code, 0);
+    const overridden = await mqtInProcess(['pub', '-L', url, '-P', 'wrong', '-m', 'yes']);
     assert.equal(overridden.code, 5, overridden.stderr);
-    const noTopic = await mqt(['pub', '-L', `mqtt://${host}:${port}`, '-m', 'yes']);
+    const noTopic = await mqtInProcess(['pub', '-L', `mqtt://${host}:${port}`, '-m', 'yes']);
     assert.equal(noTopic.code, 1);
     assert.match(noTopic.stderr, /^Error: Invalid URL for -L argument specified - topic missing\.$/m);
   });

@@ -7,7 +7,8 @@ import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mos
 import { opensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
 import { assertOneConfigError, confArgs, startServe, type RunningServe } from '../support/serve.js';
-import { mosquittoPub, mqt, runTool } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { mosquittoPub, runTool } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /** More than Node's default limit of 16 KiB of HTTP headers. */
@@ -161,7 +162,7 @@ describe('interop: mqt serve refuses bad crlfile, dhparamfile, bind_interface, h
       const conf = join(dir, 'bad.conf');
       const port = await freePort();
       await writeFile(conf, `${[`listener ${port} 127.0.0.1`, `cafile ${pki.ca}`, `certfile ${pki.server.cert}`, `keyfile ${pki.server.key}`, ...extra(dir)].join('\n')}\n`);
-      assertOneConfigError(await mqt(['serve', '-c', conf]), error);
+      assertOneConfigError(await mqtInProcess(['serve', '-c', conf]), error);
     });
   }
 });

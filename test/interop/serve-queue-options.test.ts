@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto } from '../support/mosquitto.js';
-import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
 import { RawClient } from '../support/raw-client.js';
 import { mosquittoPub, mosquittoSub, stopAllTools } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
+import { startConfBroker } from '../support/test-broker.js';
 
 const dir = await makeTempFolder('mqt-serve-queue');
 
-/** mqt serve with `lines` after an anonymous listener on the port it picks. */
-function serveWith(lines: string[]): Promise<RunningServe> {
-  return startServe(confArgs(dir, unique('queue'), (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...lines]));
+/** mqt serve's broker (in this process) with `lines` after an anonymous listener on the port it picks. */
+async function serveWith(lines: string[]): Promise<{ hp: string[]; close: () => Promise<void> }> {
+  const broker = await startConfBroker(dir, (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...lines]);
+  return { hp: ['-h', '127.0.0.1', '-p', String(broker.port)], close: () => broker.close() };
 }
 
 /** Runs `flow` against mqt serve and the real mosquitto, each started with `lines`; what each returned. */
@@ -23,7 +24,7 @@ async function onBoth(lines: string[], flow: (hp: string[]) => Promise<string>):
     return { mqt, mosquitto: theirs };
   } finally {
     await mosquitto.stop();
-    await stopServe(serve);
+    await serve.close();
   }
 }
 
@@ -115,7 +116,7 @@ describe('interop: queue_qos0_messages, upgrade_outgoing_qos and max_inflight_by
       try {
         return await inflightWindow(serve.hp);
       } finally {
-        await stopServe(serve);
+        await serve.close();
       }
     };
     assert.equal(await mqtOnly(['max_inflight_bytes 10']), 'message1 message2 | message3 message4');

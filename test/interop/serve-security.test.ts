@@ -8,6 +8,7 @@ import { unique } from '../support/hooks.js';
 import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
+import { mqtInProcess } from '../support/in-process.js';
 import { SUBSCRIBED, mosquittoPub, mosquittoSub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
@@ -70,7 +71,7 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
       if (maker === 'mqt passwd') {
         passfile = join(dir, `mqt-passfile-${unique('p')}`);
         for (const [i, [user, password]] of Object.entries(users).entries()) {
-          const made = await mqt(['passwd', ...(i === 0 ? ['-c'] : []), '-b', passfile, user, password]);
+          const made = await mqtInProcess(['passwd', ...(i === 0 ? ['-c'] : []), '-b', passfile, user, password]);
           assert.equal(made.code, 0, made.stderr);
         }
       } else {
@@ -98,7 +99,7 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
 
   it('clientid_prefixes (uncommented in the seed) refuses other client ids with 5, logs the deprecation notice', async () => {
     const passfile = join(dir, unique('prefix-passfile'));
-    assert.equal((await mqt(['passwd', '-c', '-b', passfile, 'btsiot1', 'btsiotpass1'])).code, 0);
+    assert.equal((await mqtInProcess(['passwd', '-c', '-b', passfile, 'btsiot1', 'btsiotpass1'])).code, 0);
     const serve = await startServe(confArgs(dir, 'prefix', (port) => seedConf(port, passfile, ['clientid_prefixes btsiot-'])), /mqt version \S+ running$/m);
     assert.match(serve.tool.stdout, /The 'clientid_prefixes' option is now deprecated and will be removed in a future version\.$/m);
     const login = ['-u', 'btsiot1', '-P', 'btsiotpass1'];
@@ -111,7 +112,7 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
 
   it('per_listener_settings: each listener its own allow_anonymous and password_file', async () => {
     const passfile = join(dir, unique('per-listener-passfile'));
-    assert.equal((await mqt(['passwd', '-c', '-b', passfile, 'btsiot1', 'btsiotpass1'])).code, 0);
+    assert.equal((await mqtInProcess(['passwd', '-c', '-b', passfile, 'btsiot1', 'btsiotpass1'])).code, 0);
     const open = await freePort();
     const serve = await startServe(
       confArgs(dir, 'per-listener', (port) => [
@@ -175,7 +176,7 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
   it('SIGHUP rereads password_file and acl_file; a broken file keeps the old rules in force', async () => {
     const passfile = join(dir, unique('hup-passfile'));
     const aclfile = join(dir, unique('hup-acl'));
-    assert.equal((await mqt(['passwd', '-c', '-b', passfile, 'alice', 'one'])).code, 0);
+    assert.equal((await mqtInProcess(['passwd', '-c', '-b', passfile, 'alice', 'one'])).code, 0);
     await writeFile(aclfile, 'user alice\ntopic readwrite lab/#\n');
     const serve = await startServe(
       confArgs(dir, 'hup', (port) => [`listener ${port} 127.0.0.1`, `password_file ${passfile}`, `acl_file ${aclfile}`, 'log_timestamp false']),
@@ -188,7 +189,7 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
       assert.equal(await publish('bob', 'two', 'lab/a'), 135, 'CONNACK 0x87: unknown user');
       assert.equal(await publish('alice', 'one', 'other/a'), 135, 'PUBACK 0x87: the ACL has no rule for it');
 
-      assert.equal((await mqt(['passwd', '-b', passfile, 'bob', 'two'])).code, 0);
+      assert.equal((await mqtInProcess(['passwd', '-b', passfile, 'bob', 'two'])).code, 0);
       await writeFile(aclfile, 'user alice\ntopic readwrite lab/#\nuser bob\ntopic write lab/b/#\n');
       serve.tool.kill('SIGHUP');
       await serve.tool.waitForOutput(/^Reloading config\.$/m, 5000);
@@ -247,7 +248,7 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
     const missing = join(dir, 'no-such-passfile');
     const conf = join(dir, 'missing.conf');
     await writeFile(conf, `listener 1883 127.0.0.1\npassword_file ${missing}\n`);
-    const result = await mqt(['serve', '-c', conf]);
+    const result = await mqtInProcess(['serve', '-c', conf]);
     assert.equal(result.code, 1);
     assert.equal(result.stderr, `Error: Unable to open password file ${missing}. No such file or directory.\n`);
 
@@ -255,13 +256,13 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
     await writeFile(acl, 'topic read a\nfrobnicate b\n');
     const badConf = join(dir, 'bad-acl.conf');
     await writeFile(badConf, `listener 1883 127.0.0.1\nacl_file ${acl}\n`);
-    const bad = await mqt(['serve', '-c', badConf]);
+    const bad = await mqtInProcess(['serve', '-c', badConf]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, new RegExp(`^Error: ${acl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: [^\\n]+\\n$`));
 
     const dup = join(dir, 'dup.conf');
     await writeFile(dup, `listener 1883 127.0.0.1\npassword_file a\npassword_file b\n`);
-    const duplicate = await mqt(['serve', '-c', dup]);
+    const duplicate = await mqtInProcess(['serve', '-c', dup]);
     assert.equal(duplicate.code, 1);
     assert.equal(duplicate.stderr, `Error: ${dup}:3: Duplicate password_file value in configuration.\n`);
   });

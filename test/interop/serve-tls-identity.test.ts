@@ -6,7 +6,8 @@ import { requireOpenssl } from '../support/tools.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { startServe, type RunningServe } from '../support/serve.js';
-import { mosquittoPub, mqt, runTool } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { mosquittoPub, runTool } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /** A subject with a comma to escape and a multi-valued RDN: where RFC 2253 printing differs from the certificate's order. */
@@ -42,7 +43,7 @@ describe('interop: usernames from TLS, mqt serve beside mosquitto', function () 
     requireMosquitto(this);
     const openssl = requireOpenssl(this);
     dir = await makeTempFolder('mqt-serve-tls-identity');
-    const made = await mqt(['gen-ca', '--out', join(dir, 'certs')], { timeoutMs: 30_000 });
+    const made = await mqtInProcess(['gen-ca', '--out', join(dir, 'certs')]);
     assert.equal(made.code, 0, made.stderr);
     const steps = [
       ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('d2.key'), '-subj', SUBJECT, '-out', file('d2.csr')],

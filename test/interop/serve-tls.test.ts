@@ -9,7 +9,8 @@ import { unique } from '../support/hooks.js';
 import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { LISTENING, assertOneConfigError, startServe, type RunningServe } from '../support/serve.js';
-import { MQT_BIN, SUBSCRIBED, mosquittoPub, mqt, startMosquittoSub, startMqt, startTool } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { MQT_BIN, SUBSCRIBED, mosquittoPub, startMosquittoSub, startMqt, startTool } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 const KEY = '00112233445566778899aabbccddeeff';
@@ -55,7 +56,7 @@ describe('interop: mqt serve TLS and TLS-PSK listeners', function () {
     requireMosquitto(this);
     dir = await makeTempFolder('mqt-serve-tls');
     for (const [out, extra] of [['certs', ['--client', 'device1']], ['other', []]] as const) {
-      const made = await mqt(['gen-ca', '--out', join(dir, out), ...extra, '--json'], { timeoutMs: 30_000 });
+      const made = await mqtInProcess(['gen-ca', '--out', join(dir, out), ...extra, '--json']);
       assert.equal(made.code, 0, made.stderr);
     }
     await writeFile(pskFile(), `# devices\ndevice1:${KEY}\n`, { mode: 0o600 });
@@ -235,7 +236,7 @@ describe('interop: mqt serve refuses bad TLS lines at start-up', function () {
       await writeFile(join(dir, 'psk.txt'), 'dev:0x1234\n');
       const conf = join(dir, 'bad.conf');
       await writeFile(conf, `${lines(dir).join('\n')}\n`);
-      assertOneConfigError(await mqt(['serve', '-c', conf]), error);
+      assertOneConfigError(await mqtInProcess(['serve', '-c', conf]), error);
     });
   }
 });
@@ -290,7 +291,7 @@ describe('interop: mqt serve --tls', function () {
 
   it("gen-ca's printed mqt serve --tls-dir line starts a TLS broker on gen-ca's files as they are", async () => {
     const certs = join(dir, 'gen-ca');
-    const made = await mqt(['gen-ca', '--out', certs], { timeoutMs: 30_000 });
+    const made = await mqtInProcess(['gen-ca', '--out', certs]);
     assert.equal(made.code, 0, made.stderr);
     const line = /^ {2}(mqt serve --tls-dir .*)$/m.exec(made.stdout)?.[1];
     assert.equal(line, `mqt serve --tls-dir ${certs}`, made.stdout);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { requireMosquitto } from '../support/mosquitto.js';
 import { freePort, useBusyPort } from '../support/ports.js';
 import { LISTENING, confArgs, startServe } from '../support/serve.js';
-import { MQT_BIN, SUBSCRIBED, TOOL_ENV, mosquittoPub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { MQT_BIN, SUBSCRIBED, TOOL_ENV, mosquittoPub, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 import { unique } from '../support/hooks.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
@@ -147,7 +148,7 @@ describe('interop: mqt serve', function () {
 
   it('an unknown directive is an error naming file and line, exit 1, no stack trace', async () => {
     const file = await conf('bad.conf', ['listener 1883', 'allow_anonymous true', 'foo bar']);
-    const result = await mqt(['serve', '-c', file]);
+    const result = await mqtInProcess(['serve', '-c', file]);
     assert.equal(result.code, 1);
     assert.equal(result.stderr, `Error: ${file}:3: Unknown configuration variable "foo".\n`);
     assert.equal(result.stdout, '');
@@ -155,27 +156,27 @@ describe('interop: mqt serve', function () {
 
   it('a directive of the security issue is refused by name, not ignored', async () => {
     const file = await conf('secure.conf', ['listener 8883', 'tls_engine pkcs11']);
-    const result = await mqt(['serve', '-c', file]);
+    const result = await mqtInProcess(['serve', '-c', file]);
     assert.equal(result.code, 1);
     assert.equal(result.stderr, `Error: ${file}:2: tls_engine is not supported by mqt serve yet.\n`);
   });
 
   it('--bind with a config that defines listeners is one line, exit 1', async () => {
     const file = await conf('bind.conf', ['listener 1883 127.0.0.1']);
-    const result = await mqt(['serve', '-c', file, '--bind', '0.0.0.0']);
+    const result = await mqtInProcess(['serve', '-c', file, '--bind', '0.0.0.0']);
     assert.equal(result.code, 1);
     assert.equal(result.stderr, 'Error: --bind cannot be used with a config file that defines listeners: give the address on their listener lines.\n');
     assert.equal(result.stdout, '');
   });
 
   it('a missing config file, bad -p and -d are one line each', async () => {
-    const missing = await mqt(['serve', '-c', join(dir, 'none.conf')]);
+    const missing = await mqtInProcess(['serve', '-c', join(dir, 'none.conf')]);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, `Error: Unable to open config file ${join(dir, 'none.conf')}: No such file or directory.\n`);
-    const badPort = await mqt(['serve', '-p', '0']);
+    const badPort = await mqtInProcess(['serve', '-p', '0']);
     assert.equal(badPort.code, 1);
     assert.match(badPort.stderr, /^Error: Invalid port specified \(0\)\.\n/);
-    const daemon = await mqt(['serve', '-d']);
+    const daemon = await mqtInProcess(['serve', '-d']);
     assert.equal(daemon.code, 1);
     assert.match(daemon.stderr, /^Error: -d\/--daemon is not supported: run mqt serve under systemd/);
   });
@@ -185,7 +186,7 @@ describe('interop: mqt serve', function () {
 
     it('is one line naming the address and port, exit 1', async () => {
       const port = busyPort();
-      const result = await mqt(['serve', '-p', String(port)]);
+      const result = await mqtInProcess(['serve', '-p', String(port)]);
       assert.equal(result.code, 1);
       assert.equal(
         result.stderr,

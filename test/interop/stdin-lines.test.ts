@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { type ToolHandle, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { useBroker, unique } from '../support/hooks.js';
+import { type ToolHandle, mqt, startMosquittoSub, startMqt, startTool, which } from '../support/spawn.js';
 
 /**
  * Lines piped in per QoS: 100,000 at QoS 0, far more than the pipe and socket buffers hold, so
@@ -18,12 +18,17 @@ const LINES: Readonly<Record<string, number>> = { '0': 100_000, '1': 20_000, '2'
  */
 describe('interop: mqt pub -l (one message per line)', function () {
   this.timeout(30_000);
-  const { broker, hp } = useBroker(['max_queued_messages 0']);
+  // No debug lines: mosquitto would log each of the 140,000 messages two or three times, and
+  // reading that log cost more CPU than the messages.
+  const { broker, hp } = useBroker(['max_queued_messages 0', ...['error', 'warning', 'notice', 'information', 'subscribe'].map((type) => `log_type ${type}`)]);
 
-  async function receiver(topic: string, args: string[]): Promise<ToolHandle> {
+  /** mosquitto_sub counting the messages; `lineBuffered` when the test reads its lines as they come. */
+  async function receiver(topic: string, args: string[], lineBuffered = false): Promise<ToolHandle> {
     const id = unique('counter');
-    const tool = startMosquittoSub([...hp(), '-i', id, '-t', topic, ...args]);
-    await brokerSubscribed(broker(), id);
+    const argv = [...hp(), '-i', id, '-t', topic, ...args];
+    const tool = lineBuffered ? startMosquittoSub(argv) : startTool(which('mosquitto_sub') ?? 'mosquitto_sub', argv);
+    // The subscribe log line ("ID QOS FILTER"), which mosquitto writes once the subscription is in place.
+    await broker().waitForLog(new RegExp(`: ${id} \\d ${topic}\n`), 5000);
     return tool;
   }
 
@@ -57,7 +62,7 @@ describe('interop: mqt pub -l (one message per line)', function () {
 
   it('publishes each line as soon as it is read (stdin still open)', async () => {
     const topic = unique('lines/streaming');
-    const counter = await receiver(topic, ['-q', '1', '-C', '2']);
+    const counter = await receiver(topic, ['-q', '1', '-C', '2'], true);
     const pub = startMqt(['pub', ...hp(), '-t', topic, '-l', '-q', '1']);
     pub.write('one\n');
     await counter.waitForOutput(/^one\n/, 5000, 'stdout');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { useBroker, unique } from '../support/hooks.js';
-import { mqt } from '../support/spawn.js';
+import { mqtInProcess, stopInProcess } from '../support/in-process.js';
 import { ScriptedServer } from '../support/scripted-server.js';
 
 /**
@@ -17,10 +17,10 @@ describe('interop: mqt sub where mosquitto_sub has bugs', function () {
     const base = unique('remove');
     await publish(`${base}/1`, ['-r', '-m', 'one']);
     await publish(`${base}/2`, ['-r', '-m', 'two']);
-    const result = await mqt(['sub', ...hp(), '-t', `${base}/#`, '--remove-retained', '-C', '2', '-v'], { timeoutMs: 5000 });
+    const result = await mqtInProcess(['sub', ...hp(), '-t', `${base}/#`, '--remove-retained', '-C', '2', '-v']);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.stdout.split('\n').filter(Boolean).sort(), [`${base}/1 one`, `${base}/2 two`]);
-    const after = await mqt(['sub', ...hp(), '-t', `${base}/#`, '-E', '-v']);
+    const after = await mqtInProcess(['sub', ...hp(), '-t', `${base}/#`, '-E', '-v']);
     assert.deepEqual({ code: after.code, stdout: after.stdout }, { code: 0, stdout: '' }, 'the retained messages are gone');
   });
 
@@ -40,14 +40,17 @@ describe('interop: mqt sub where mosquitto_sub has bugs', function () {
 describe('mqt sub refused by the broker', function () {
   this.timeout(15_000);
   let server: ScriptedServer;
-  afterEach(() => server.close());
+  afterEach(async () => {
+    await stopInProcess();
+    await server.close();
+  });
 
   // mosquitto 2.0 cannot refuse a subscription, so a scripted broker answers the SUBACK.
   for (const [version, level, code] of [['311', 4, 0x80], ['5', 5, 0x87]] as const) {
     it(`-V ${version} exits with the SUBACK code ${code} when every filter is refused`, async () => {
       server = new ScriptedServer(level);
       const port = await server.listen();
-      const running = mqt(['sub', '-h', '127.0.0.1', '-p', String(port), '-t', 'a', '-t', 'b', '-V', version]);
+      const running = mqtInProcess(['sub', '-h', '127.0.0.1', '-p', String(port), '-t', 'a', '-t', 'b', '-V', version]);
       const peer = await server.nextPeer();
       await peer.next('connect');
       peer.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });

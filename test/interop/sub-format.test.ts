@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { mosquittoSub, mqt, startMosquittoSub, type ToolHandle } from '../support/spawn.js';
+import { type CommandRun, mqtInProcess } from '../support/in-process.js';
+import { mosquittoSub, startMosquittoSub, type ToolHandle } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /**
@@ -39,7 +40,7 @@ describe('interop: mqt sub -F and --json', function () {
   ].flatMap((property) => ['-D', 'publish', ...property]);
 
   /** Starts mqt sub and mosquitto_sub with the same arguments; both are subscribed on return. */
-  async function bothSubscribed(args: string[]): Promise<[ToolHandle, ToolHandle]> {
+  async function bothSubscribed(args: string[]): Promise<[CommandRun, ToolHandle]> {
     const ours = await subscribeMqt(args);
     const theirsId = unique('mosquitto-sub');
     const theirs = startMosquittoSub([...hp(), '-i', theirsId, ...args]);
@@ -54,7 +55,7 @@ describe('interop: mqt sub -F and --json', function () {
     await publish(`${base}/b`, ['-q', qos, '-f', binaryFile]);
   }
 
-  async function bothExit(ours: ToolHandle, theirs: ToolHandle): Promise<void> {
+  async function bothExit(ours: CommandRun, theirs: ToolHandle): Promise<void> {
     const [a, b] = await Promise.all([ours.waitForExit(5000), theirs.waitForExit(5000)]);
     assert.equal(b.code, 0, theirs.describe());
     assert.equal(a.code, 0, ours.describe());
@@ -173,7 +174,7 @@ describe('interop: mqt sub -F and --json', function () {
   ] as const) {
     it(`-F '${format}' is refused before connecting, with exit 1 and mosquitto_sub's first line`, async () => {
       const id = unique('bad-format');
-      const ours = await mqt(['sub', ...hp(), '-i', id, '-t', 'x', '-F', format]);
+      const ours = await mqtInProcess(['sub', ...hp(), '-i', id, '-t', 'x', '-F', format]);
       assert.deepEqual(ours, { code: 1, signal: null, stdout: '', stderr: `${text}\nUse 'mqt sub --help' to see usage.\n` });
       const theirs = await mosquittoSub([...hp(), '-t', 'x', '-F', format]);
       assert.equal(theirs.code, 1);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { brokerSubscribed, useBroker, unique } from '../support/hooks.js';
-import { mosquittoSub, mqt, startMosquittoSub } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { mosquittoSub, startMosquittoSub } from '../support/spawn.js';
 
 /**
  * What mqt sub prints and how it exits with -C, -W, -E, -R, -T, --retained-only, -N and -v,
@@ -16,20 +17,20 @@ describe('interop: mqt sub options and retained messages', function () {
   describe('retained messages', () => {
     it('mqt pub -r is received by mqt sub -C 1 and mosquitto_sub -C 1; mqt pub -r -n clears it', async () => {
       const topic = unique('retained');
-      const set = await mqt(['pub', ...hp(), '-t', topic, '-m', 'kept', '-r', '-q', '1']);
+      const set = await mqtInProcess(['pub', ...hp(), '-t', topic, '-m', 'kept', '-r', '-q', '1']);
       assert.equal(set.code, 0, set.stderr);
 
-      const ours = await mqt(['sub', ...hp(), '-t', topic, '-C', '1']);
+      const ours = await mqtInProcess(['sub', ...hp(), '-t', topic, '-C', '1']);
       assert.deepEqual(ours, { code: 0, signal: null, stdout: 'kept\n', stderr: '' });
       const theirs = await mosquittoSub([...hp(), '-t', topic, '-C', '1']);
       assert.deepEqual(theirs, { code: 0, signal: null, stdout: 'kept\n', stderr: '' });
-      const debug = await mqt(['sub', ...hp(), '-t', topic, '-C', '1', '-d', '-q', '1']);
+      const debug = await mqtInProcess(['sub', ...hp(), '-t', topic, '-C', '1', '-d', '-q', '1']);
       assert.match(debug.stdout, new RegExp(`received PUBLISH \\(d0, q1, r1, m\\d+, '${topic}', \\.\\.\\. \\(4 bytes\\)\\)`));
 
-      const clear = await mqt(['pub', ...hp(), '-t', topic, '-r', '-n']);
+      const clear = await mqtInProcess(['pub', ...hp(), '-t', topic, '-r', '-n']);
       assert.equal(clear.code, 0, clear.stderr);
       const started = Date.now();
-      const [after, theirsAfter] = await Promise.all([mqt(['sub', ...hp(), '-t', topic, '-W', '1']), mosquittoSub([...hp(), '-t', topic, '-W', '1'])]);
+      const [after, theirsAfter] = await Promise.all([mqtInProcess(['sub', ...hp(), '-t', topic, '-W', '1']), mosquittoSub([...hp(), '-t', topic, '-W', '1'])]);
       assert.deepEqual(after, { code: 27, signal: null, stdout: '', stderr: 'Timed out\n' });
       assert.ok(Date.now() - started >= 900, 'waited about 1 s');
       assert.deepEqual(theirsAfter, { code: 27, signal: null, stdout: '', stderr: 'Timed out\n' });
@@ -40,7 +41,7 @@ describe('interop: mqt sub options and retained messages', function () {
       await publish(`${base}/a`, ['-m', 'ra', '-r']);
       await publish(`${base}/b`, ['-m', 'rb', '-r']);
       await publish(`${base}-other`, ['-m', 'not on the filter', '-r']);
-      const result = await mqt(['sub', ...hp(), '-t', `${base}/#`, '-E', '-v'], { timeoutMs: 5000 });
+      const result = await mqtInProcess(['sub', ...hp(), '-t', `${base}/#`, '-E', '-v']);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, '');
       assert.deepEqual(sortLines(result.stdout), [`${base}/a ra`, `${base}/b rb`]);
@@ -62,7 +63,7 @@ describe('interop: mqt sub options and retained messages', function () {
             return publish(`${base}/${n}`, ['-m', `v${n}`, '-r', '-q', '1']);
           }));
         }
-        const result = await mqt(['sub', ...hp(), '-t', `${base}/#`, '-E', '-v', '-q', qos], { timeoutMs: 5000 });
+        const result = await mqtInProcess(['sub', ...hp(), '-t', `${base}/#`, '-E', '-v', '-q', qos]);
         assert.equal(result.code, 0, result.stderr);
         assert.equal(result.stderr, '');
         const lines = sortLines(result.stdout);
@@ -73,7 +74,7 @@ describe('interop: mqt sub options and retained messages', function () {
 
     it('-E without retained messages exits 0 at once with no output', async () => {
       const started = Date.now();
-      const result = await mqt(['sub', ...hp(), '-t', unique('nothing-retained'), '-E'], { timeoutMs: 5000 });
+      const result = await mqtInProcess(['sub', ...hp(), '-t', unique('nothing-retained'), '-E']);
       assert.deepEqual(result, { code: 0, signal: null, stdout: '', stderr: '' });
       assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
     });
@@ -114,7 +115,7 @@ describe('interop: mqt sub options and retained messages', function () {
 
   it('-W 1 exits 27 with "Timed out" when nothing arrives', async () => {
     const started = Date.now();
-    const result = await mqt(['sub', ...hp(), '-t', unique('silence'), '-W', '1'], { timeoutMs: 5000 });
+    const result = await mqtInProcess(['sub', ...hp(), '-t', unique('silence'), '-W', '1']);
     const elapsed = Date.now() - started;
     assert.deepEqual(result, { code: 27, signal: null, stdout: '', stderr: 'Timed out\n' });
     assert.ok(elapsed >= 900 && elapsed < 4000, `took ${elapsed} ms`);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { MQT_BIN, mosquittoPub, mqt, runTool, stopAllTools, type ToolResult } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { MQT_BIN, mosquittoPub, runTool, stopAllTools, type ToolResult } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 interface Printed {
@@ -43,7 +44,7 @@ describe('interop: the test lines gen-ca and gen-psk print', function () {
     dir = await makeTempFolder('mqt-tls-gen');
     const certs = join(dir, 'certs');
     const made = async (args: string[]): Promise<Printed> => {
-      const result = await mqt([...args, '--json'], { timeoutMs: 60_000 });
+      const result = await mqtInProcess([...args, '--json']);
       assert.equal(result.code, 0, result.stderr);
       return JSON.parse(result.stdout) as Printed;
     };
@@ -87,7 +88,7 @@ describe('interop: the test lines gen-ca and gen-psk print', function () {
     const cafile = /--cafile (\S+)/.exec(withClient.test)![1]!;
     const [cert, key] = [/--cert (\S+)/.exec(withClient.test)![1]!, /--key (\S+)/.exec(withClient.test)![1]!];
     const id = unique('gen-ca-ip');
-    const result = await mqt(['pub', '--cafile', cafile, '--cert', cert, '--key', key, '-h', '127.0.0.1', '-p', String(port.mutual), '-i', id, '-t', 'gen/ip', '-m', 'x', '-q', '1']);
+    const result = await mqtInProcess(['pub', '--cafile', cafile, '--cert', cert, '--key', key, '-h', '127.0.0.1', '-p', String(port.mutual), '-i', id, '-t', 'gen/ip', '-m', 'x', '-q', '1']);
     assert.equal(result.code, 0, result.stderr);
   });
 

@@ -5,7 +5,8 @@ import { brokerSubscribed, unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { failedWith } from '../support/failures.js';
-import { mqt, startMqt, stopAllTools } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { startMqt, stopAllTools } from '../support/spawn.js';
 import { startTlsSniffer, type TlsSniffer } from '../support/tls-sniffer.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
@@ -57,7 +58,7 @@ describe('interop: TLS-PSK', function () {
     const sub = startMqt(['sub', ...psk(), '-h', 'localhost', '-p', String(port.psk), '-i', id, '-t', topic, '-q', '1', '-C', '1', '-d']);
     await brokerSubscribed(broker!, id);
     assert.match(broker!.log(), new RegExp(`New client connected from 127\\.0\\.0\\.1:\\d+ as ${id} \\(.*u'dev1'\\)`));
-    const sent = await mqt(['pub', ...psk(), '-h', '127.0.0.1', '-p', String(port.psk), '-t', topic, '-q', '1', '-m', 'over PSK', '-d']);
+    const sent = await mqtInProcess(['pub', ...psk(), '-h', '127.0.0.1', '-p', String(port.psk), '-t', topic, '-q', '1', '-m', 'over PSK', '-d']);
     assert.equal(sent.code, 0, sent.stderr);
     const received = await sub.waitForExit(10_000);
     assert.equal(received.code, 0, received.stderr);
@@ -67,9 +68,9 @@ describe('interop: TLS-PSK', function () {
 
   it('speaks TLS 1.2 PSK with --tls-version tlsv1.2, and the newest version without it', async () => {
     const via = ['-h', '127.0.0.1', '-p', String(sniffer!.port)];
-    const v12 = await mqt(['pub', ...psk(), '--tls-version', 'tlsv1.2', ...via, '-t', 'psk/t', '-m', 'x']);
+    const v12 = await mqtInProcess(['pub', ...psk(), '--tls-version', 'tlsv1.2', ...via, '-t', 'psk/t', '-m', 'x']);
     assert.equal(v12.code, 0, v12.stderr);
-    const newest = await mqt(['pub', ...psk(), ...via, '-t', 'psk/t', '-m', 'x']);
+    const newest = await mqtInProcess(['pub', ...psk(), ...via, '-t', 'psk/t', '-m', 'x']);
     assert.equal(newest.code, 0, newest.stderr);
     assert.deepEqual(sniffer!.versions, ['TLSv1.2', 'TLSv1.3']);
   });
@@ -77,7 +78,7 @@ describe('interop: TLS-PSK', function () {
   for (const version of [[], ['--tls-version', 'tlsv1.2']]) {
     it(`refuses a wrong key in one line${version.length === 0 ? '' : ' (TLS 1.2)'}`, async () => {
       const wrong = `${KEY.slice(0, -2)}ef`;
-      const result = await mqt(['pub', ...psk(wrong), ...version, '-p', String(port.psk), '-t', 'psk/t', '-m', 'x']);
+      const result = await mqtInProcess(['pub', ...psk(wrong), ...version, '-p', String(port.psk), '-t', 'psk/t', '-m', 'x']);
       failedWith(result, 'Error: TLS-PSK: the broker refused identity "dev1" with this key: check --psk-identity and --psk against the broker\'s psk_file.');
     });
   }
@@ -90,7 +91,7 @@ describe('interop: TLS-PSK', function () {
       [['--psk', KEY, '--psk-identity', 'dev1', '--cafile', 'ca.crt'], 'Error: Only one of --psk or --cafile/--capath/--tls-use-os-certs/--cert/--insecure may be used at once.'],
     ];
     for (const [args, line] of cases) {
-      const result = await mqt(['pub', ...args, '-p', String(port.psk), '-t', 'psk/t', '-m', 'x']);
+      const result = await mqtInProcess(['pub', ...args, '-p', String(port.psk), '-t', 'psk/t', '-m', 'x']);
       assert.equal(result.code, 1, args.join(' '));
       assert.equal(result.stderr, `${line}\nUse 'mqt pub --help' to see usage.\n`);
     }

@@ -7,7 +7,8 @@ import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mos
 import { opensslPki, type OpensslPki } from '../support/openssl-pki.js';
 import { freePort } from '../support/ports.js';
 import { failedWith } from '../support/failures.js';
-import { MQT_BIN, mqt, startMqt, startTool, stopAllTools, type ToolResult } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { MQT_BIN, startMqt, startTool, stopAllTools, type ToolResult } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /**
@@ -50,14 +51,14 @@ describe('interop: TLS with openssl certificates', function () {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  const pub = (args: string[]): Promise<ToolResult> => mqt(['pub', '-t', 'tls/t', '-m', 'x', ...args]);
+  const pub = (args: string[]): Promise<ToolResult> => mqtInProcess(['pub', '-t', 'tls/t', '-m', 'x', ...args]);
 
   it('carries a QoS 1 message from mqt pub to mqt sub, both checking the certificate by name (localhost, 127.0.0.1)', async () => {
     const id = unique('tls-sub');
     const topic = unique('tls');
     const sub = startMqt(['sub', '--cafile', pki.ca, '-h', 'localhost', '-p', String(port.tls), '-i', id, '-t', topic, '-q', '1', '-C', '1']);
     await brokerSubscribed(broker!, id);
-    const sent = await mqt(['pub', '--cafile', pki.ca, '-h', '127.0.0.1', '-p', String(port.tls), '-t', topic, '-q', '1', '-m', 'over TLS', '-d', '-u', 'someone', '-P', 'hunter2']);
+    const sent = await mqtInProcess(['pub', '--cafile', pki.ca, '-h', '127.0.0.1', '-p', String(port.tls), '-t', topic, '-q', '1', '-m', 'over TLS', '-d', '-u', 'someone', '-P', 'hunter2']);
     assert.equal(sent.code, 0, sent.stderr);
     assert.match(sent.stdout, /^Client \(null\) received PUBACK \(Mid: 1, RC:0\)$/m);
     assert.ok(!sent.stdout.includes('hunter2'), 'no password in -d output');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brokerDisconnected, brokerSubscribed, unique, useBroker } from '../support/hooks.js';
-import { SUBSCRIBED, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { SUBSCRIBED, startMosquittoSub, startMqt } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 const socketDir = await makeTempFolder('mqt-unix');
@@ -21,7 +22,7 @@ describe('interop: transports and signals', function () {
     const topic = unique('unix');
     const sub = startMqt(['sub', '--unix', socketPath, '-t', topic, '-C', '1', '-v', '-d']);
     await sub.waitForOutput(SUBSCRIBED, 5000, 'stdout');
-    const pub = await mqt(['pub', '--unix', socketPath, '-t', topic, '-m', 'over a socket', '-q', '1']);
+    const pub = await mqtInProcess(['pub', '--unix', socketPath, '-t', topic, '-m', 'over a socket', '-q', '1']);
     assert.equal(pub.code, 0, pub.stderr);
     const result = await sub.waitForExit(5000);
     assert.equal(result.code, 0, result.stderr);
@@ -29,7 +30,7 @@ describe('interop: transports and signals', function () {
   });
 
   it('--unix to a missing socket says so and exits 1', async () => {
-    const result = await mqt(['pub', '--unix', join(socketDir, 'nope.sock'), '-t', 't', '-m', 'x']);
+    const result = await mqtInProcess(['pub', '--unix', join(socketDir, 'nope.sock'), '-t', 't', '-m', 'x']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^Error: No such file or directory$/m);
   });
@@ -39,7 +40,7 @@ describe('interop: transports and signals', function () {
     const watcher = startMosquittoSub([...hp(), '-t', topic, '-C', '1', '-d']);
     await watcher.waitForOutput(SUBSCRIBED, 5000, 'stdout');
     const id = unique('bound');
-    const pub = await mqt(['pub', ...hp(), '-A', '127.0.0.1', '--nodelay', '-i', id, '-t', topic, '-m', 'bound']);
+    const pub = await mqtInProcess(['pub', ...hp(), '-A', '127.0.0.1', '--nodelay', '-i', id, '-t', topic, '-m', 'bound']);
     assert.equal(pub.code, 0, pub.stderr);
     assert.match((await watcher.waitForExit(5000)).stdout, /^bound$/m);
     assert.match(broker().log(), new RegExp(`New client connected from 127\\.0\\.0\\.1:\\d+ as ${id}`));
@@ -73,7 +74,7 @@ describe('interop: transports and signals', function () {
     const thief = startMqt(['sub', ...hp(), '-i', id, '-t', unique('other'), '-W', '1']);
     await thief.waitForExit(5000);
     await brokerSubscribed(broker(), id);
-    const pub = await mqt(['pub', ...hp(), '-t', topic, '-m', 'after reconnect']);
+    const pub = await mqtInProcess(['pub', ...hp(), '-t', topic, '-m', 'after reconnect']);
     assert.equal(pub.code, 0, pub.stderr);
     const result = await sub.waitForExit(8000);
     assert.equal(result.code, 0, sub.describe());

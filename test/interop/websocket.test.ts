@@ -3,7 +3,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { generateCertificates } from '../../src/lib/pki/generate.js';
 import { parseHostName } from '../../src/lib/pki/names.js';
 import { brokerSubscribed, unique, useBroker } from '../support/hooks.js';
-import { SUBSCRIBED, mqt, startMosquittoSub, startMqt } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { SUBSCRIBED, startMosquittoSub, startMqt } from '../support/spawn.js';
 import { startWsBridge, type WsBridge } from '../support/ws-bridge.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
@@ -38,7 +39,7 @@ describe('interop: WebSocket (ws://, wss://)', function () {
     const id = unique('ws-sub');
     const sub = startMqt(['sub', '-L', `ws://127.0.0.1:${bridge.port}/mqtt#${topic}`, '-i', id, '-C', '1', '-v']);
     await brokerSubscribed(broker(), id);
-    const pub = await mqt(['pub', '-L', `ws://127.0.0.1:${bridge.port}/mqtt`, '-t', topic, '-m', 'over websocket', '-q', '1', '--ws-header', 'X-Mqt-Test: hello there']);
+    const pub = await mqtInProcess(['pub', '-L', `ws://127.0.0.1:${bridge.port}/mqtt`, '-t', topic, '-m', 'over websocket', '-q', '1', '--ws-header', 'X-Mqt-Test: hello there']);
     assert.equal(pub.code, 0, pub.stderr);
     assert.match((await watcher.waitForExit(5000)).stdout, /^over websocket$/m);
     const received = await sub.waitForExit(5000);
@@ -56,7 +57,7 @@ describe('interop: WebSocket (ws://, wss://)', function () {
     const id = unique('ws-path-sub');
     const sub = startMqt(['sub', '--ws', '-h', '127.0.0.1', '-p', String(custom.port), '--ws-path', '/ws/custom?token=1', '-i', id, '-t', topic, '-q', '2', '-C', '2']);
     await brokerSubscribed(broker(), id);
-    const pub = await mqt(['pub', '-L', `ws://127.0.0.1:${custom.port}/ws/custom?token=1#${topic}`, '-l', '-q', '2'], { input: 'one\ntwo\n' });
+    const pub = await mqtInProcess(['pub', '-L', `ws://127.0.0.1:${custom.port}/ws/custom?token=1#${topic}`, '-l', '-q', '2'], { input: 'one\ntwo\n' });
     assert.equal(pub.code, 0, pub.stderr);
     const result = await sub.waitForExit(5000);
     assert.equal(result.stdout, 'one\ntwo\n', sub.describe());
@@ -73,7 +74,7 @@ describe('interop: WebSocket (ws://, wss://)', function () {
     const thief = startMqt(['sub', ...hp(), '-i', id, '-t', unique('other'), '-W', '1']);
     await thief.waitForExit(5000);
     await broker().waitForLog(new RegExp(`Sending SUBACK to ${id}\\n[^]*Sending SUBACK to ${id}\\n[^]*Sending SUBACK to ${id}\\n`), 8000);
-    const pub = await mqt(['pub', '-L', url, '-m', 'after reconnect']);
+    const pub = await mqtInProcess(['pub', '-L', url, '-m', 'after reconnect']);
     assert.equal(pub.code, 0, pub.stderr);
     const result = await sub.waitForExit(8000);
     assert.equal(result.stdout, `${topic} after reconnect\n`, sub.describe());
@@ -85,13 +86,13 @@ describe('interop: WebSocket (ws://, wss://)', function () {
     const watcher = startMosquittoSub([...hp(), '-i', id, '-t', topic, '-C', '5000', '-q', '1']);
     await brokerSubscribed(broker(), id);
     const lines = Array.from({ length: 5000 }, (_, i) => `line ${i}`);
-    const pub = await mqt(['pub', '-L', `ws://127.0.0.1:${bridge.port}/mqtt#${topic}`, '-l', '-q', '1'], { input: `${lines.join('\n')}\n`, timeoutMs: 30_000 });
+    const pub = await mqtInProcess(['pub', '-L', `ws://127.0.0.1:${bridge.port}/mqtt#${topic}`, '-l', '-q', '1'], { input: `${lines.join('\n')}\n` });
     assert.equal(pub.code, 0, pub.stderr);
     assert.deepEqual((await watcher.waitForExit(15_000)).stdout.split('\n').slice(0, -1), lines);
   });
 
   it('a refused upgrade names the HTTP status and suggests --ws-path for a 404', async () => {
-    const result = await mqt(['pub', '-L', `ws://127.0.0.1:${bridge.port}/wrong#t`, '-m', 'x']);
+    const result = await mqtInProcess(['pub', '-L', `ws://127.0.0.1:${bridge.port}/wrong#t`, '-m', 'x']);
     assert.equal(result.code, 1);
     assert.equal(
       result.stderr.split('\n')[0],
@@ -102,14 +103,14 @@ describe('interop: WebSocket (ws://, wss://)', function () {
 
   it('a 401 suggests an Authorization header', async () => {
     const refusing = await started({ refuseWith: 401 });
-    const result = await mqt(['sub', '-L', `ws://127.0.0.1:${refusing.port}/mqtt#t`]);
+    const result = await mqtInProcess(['sub', '-L', `ws://127.0.0.1:${refusing.port}/mqtt#t`]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /was refused: HTTP 401/);
     assert.match(result.stderr, /^Hint: .*--ws-header "Authorization: \.\.\."/m);
   });
 
   it('ws:// to a plain MQTT port says it is not a WebSocket port', async () => {
-    const result = await mqt(['pub', '-L', `ws://127.0.0.1:${broker().port}/mqtt#t`, '-m', 'x']);
+    const result = await mqtInProcess(['pub', '-L', `ws://127.0.0.1:${broker().port}/mqtt#t`, '-m', 'x']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^Error: The server at 127\.0\.0\.1:\d+ closed the connection instead of answering the WebSocket upgrade\.$/m);
     assert.match(result.stderr, /^Hint: is 127\.0\.0\.1:\d+ a WebSocket port\?/m);
@@ -117,7 +118,7 @@ describe('interop: WebSocket (ws://, wss://)', function () {
 
   it('an endpoint that does not speak the mqtt subprotocol is named as such', async () => {
     const other = await started({ acceptMqtt: false });
-    const result = await mqt(['pub', '-L', `ws://127.0.0.1:${other.port}/mqtt#t`, '-m', 'x']);
+    const result = await mqtInProcess(['pub', '-L', `ws://127.0.0.1:${other.port}/mqtt#t`, '-m', 'x']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /did not accept the subprotocol 'mqtt'/);
   });
@@ -126,7 +127,7 @@ describe('interop: WebSocket (ws://, wss://)', function () {
     const closed = await started();
     const port = closed.port;
     await closed.close();
-    const result = await mqt(['pub', '-L', `ws://127.0.0.1:${port}/mqtt#t`, '-m', 'x']);
+    const result = await mqtInProcess(['pub', '-L', `ws://127.0.0.1:${port}/mqtt#t`, '-m', 'x']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^Error: Connection refused$/m);
   });
@@ -157,20 +158,20 @@ describe('interop: WebSocket (ws://, wss://)', function () {
       const topic = unique('wss');
       const watcher = startMosquittoSub([...hp(), '-t', topic, '-C', '1', '-d']);
       await watcher.waitForOutput(SUBSCRIBED, 5000, 'stdout');
-      const pub = await mqt(['pub', '-L', `wss://localhost:${secure.port}/mqtt#${topic}`, '--cafile', caFile, '-m', 'over wss']);
+      const pub = await mqtInProcess(['pub', '-L', `wss://localhost:${secure.port}/mqtt#${topic}`, '--cafile', caFile, '-m', 'over wss']);
       assert.equal(pub.code, 0, pub.stderr);
       assert.match((await watcher.waitForExit(5000)).stdout, /^over wss$/m);
       assert.equal(secure.upgrades.at(-1)?.protocol, 'mqtt');
     });
 
     it('refuses a certificate from an unknown CA, exit 1', async () => {
-      const result = await mqt(['pub', '-L', `wss://localhost:${secure.port}/mqtt#t`, '-m', 'x']);
+      const result = await mqtInProcess(['pub', '-L', `wss://localhost:${secure.port}/mqtt#t`, '-m', 'x']);
       assert.equal(result.code, 1);
       assert.match(result.stderr, /^Error: TLS: the broker's certificate is signed by "[^"]+", a CA mqt does not trust: pass that CA's certificate with --cafile FILE\.$/m);
     });
 
     it('wss:// to a plain ws:// port fails in the TLS handshake, not later', async () => {
-      const result = await mqt(['pub', '-L', `wss://127.0.0.1:${bridge.port}/mqtt#t`, '-m', 'x']);
+      const result = await mqtInProcess(['pub', '-L', `wss://127.0.0.1:${bridge.port}/mqtt#t`, '-m', 'x']);
       assert.equal(result.code, 1);
       assert.match(result.stderr, /^Error: TLS: the broker closed the connection during the TLS handshake: no TLS on this port\?/m);
     });

@@ -1,6 +1,7 @@
 import { type Mosquitto, requireMosquitto, startMosquitto } from './mosquitto.js';
 import assert from 'node:assert/strict';
-import { mosquittoPub, startMqt, stopAllTools, type ToolHandle } from './spawn.js';
+import { type CommandRun, startInProcess, stopInProcess } from './in-process.js';
+import { mosquittoPub, stopAllTools } from './spawn.js';
 
 /**
  * Registers the hooks of an interop suite: a private broker started in `before` (the suite is
@@ -18,12 +19,14 @@ export function useBroker(
     current = await startMosquitto(typeof extraConfigLines === 'function' ? await extraConfigLines() : extraConfigLines);
   });
   afterEach(async function () {
+    await stopInProcess();
     await stopAllTools();
     if (this.currentTest?.state === 'failed' && current !== undefined) {
       console.error(`--- end of the broker log:\n${current.log().split('\n').slice(-40).join('\n')}`);
     }
   });
   after(async () => {
+    await stopInProcess();
     await stopAllTools();
     await current?.stop();
   });
@@ -41,7 +44,7 @@ export function useBroker(
     },
     subscribeMqt: async (args) => {
       const id = unique('sub');
-      const tool = startMqt(['sub', ...hp(), '-i', id, ...args]);
+      const tool = startInProcess(['sub', ...hp(), '-i', id, ...args]);
       await brokerSubscribed(broker(), id);
       return tool;
     },
@@ -54,8 +57,11 @@ export interface BrokerFixture {
   hp: () => string[];
   /** mosquitto_pub -t TOPIC ARGS (stdin for -l), asserting it succeeded. */
   publish: (topic: string, args: string[], input?: string) => Promise<void>;
-  /** Starts `mqt sub` with a fresh client id and resolves once the broker has subscribed it. */
-  subscribeMqt: (args: string[]) => Promise<ToolHandle>;
+  /**
+   * Starts `mqt sub` with a fresh client id, in this process (its publishers are processes), and
+   * resolves once the broker has subscribed it.
+   */
+  subscribeMqt: (args: string[]) => Promise<CommandRun>;
 }
 
 let counter = 0;

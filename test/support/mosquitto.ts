@@ -86,7 +86,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /**
  * Starts a private mosquitto on 127.0.0.1 and an ephemeral port, and resolves once the port
  * accepts TCP connections. `extraConfigLines` are appended to the configuration; if one of them
- * sets `allow_anonymous`, the default `allow_anonymous true` is left out.
+ * sets `allow_anonymous`, the default `allow_anonymous true` is left out, and if one sets
+ * `log_type`, the default `log_type all` (without it, a line or more per message).
  */
 export async function startMosquitto(extraConfigLines: string[] = []): Promise<Mosquitto> {
   const binary = which('mosquitto');
@@ -101,7 +102,7 @@ export async function startMosquitto(extraConfigLines: string[] = []): Promise<M
       `listener ${port} 127.0.0.1`,
       'persistence false',
       'log_dest stderr',
-      'log_type all',
+      ...(extraConfigLines.some((l) => /^\s*log_type\s/.test(l)) ? [] : ['log_type all']),
       // Started as root, mosquitto drops to user "mosquitto" and could not read our files.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
       ...(extraConfigLines.some((l) => /^\s*allow_anonymous\s/.test(l)) ? [] : ['allow_anonymous true']),

@@ -4,6 +4,7 @@ import { basename, delimiter, dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_NAME } from '../../src/commands/ui/version.js';
+import { settledWithin, WatchedOutput } from './watched-output.js';
 
 /** What a finished process left behind. `code` is null when it was ended by a signal. */
 export interface ToolResult {
@@ -13,7 +14,6 @@ export interface ToolResult {
   stderr: string;
 }
 
-export type Stream = 'stdout' | 'stderr' | 'any';
 
 export interface ToolOptions {
   /** Written to stdin, which is then closed. Without it stdin is an open pipe (see `endStdin`). */
@@ -107,7 +107,7 @@ function tail(text: string, max = 2000): string {
 }
 
 /** A running process whose output is collected as it arrives. */
-export class ToolHandle {
+export class ToolHandle extends WatchedOutput {
   readonly child: ChildProcess;
   readonly label: string;
   /** Settles when the process has exited and its stdout and stderr are closed. Never rejects. */
@@ -118,9 +118,9 @@ export class ToolHandle {
   private readonly outDecoder = new StringDecoder('utf8');
   private readonly errDecoder = new StringDecoder('utf8');
   private result: ToolResult | undefined;
-  private readonly listeners = new Set<() => void>();
 
   constructor(cmd: string, args: readonly string[], label: string, options: ToolOptions = {}) {
+    super();
     this.label = label;
     assertMaySpawn(label);
     this.child = spawn(cmd, args, {
@@ -167,10 +167,6 @@ export class ToolHandle {
     this.notify();
   }
 
-  private notify(): void {
-    for (const listener of [...this.listeners]) listener();
-  }
-
   get stdout(): string {
     return this.out;
   }
@@ -192,59 +188,15 @@ export class ToolHandle {
     return `'${this.label}'\n--- stdout:\n${tail(this.out)}\n--- stderr:\n${tail(this.err)}`;
   }
 
-  /**
-   * Resolves with the first match of `re` in the output so far (stdout, stderr or either), or
-   * rejects when the process exits without it or after `timeoutMs`.
-   */
-  waitForOutput(re: RegExp, timeoutMs: number, stream: Stream = 'any'): Promise<RegExpExecArray> {
-    const pattern = new RegExp(re.source, re.flags.replace('g', '').replace('y', ''));
-    const search = (): RegExpExecArray | null => {
-      if (stream !== 'stderr') {
-        const m = pattern.exec(this.out);
-        if (m !== null) return m;
-      }
-      if (stream !== 'stdout') return pattern.exec(this.err);
-      return null;
-    };
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const m = search();
-        if (m !== null) {
-          done();
-          resolve(m);
-        } else if (this.result !== undefined) {
-          done();
-          const { code, signal } = this.result;
-          reject(new Error(`${String(re)} never appeared on ${stream}: exited (code ${String(code)}, signal ${String(signal)}) ${this.describe()}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`${String(re)} did not appear on ${stream} within ${timeoutMs} ms of ${this.describe()}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      this.listeners.add(check);
-      check();
-    });
+  protected ending(): string | undefined {
+    if (this.result === undefined) return undefined;
+    return `exited (code ${String(this.result.code)}, signal ${String(this.result.signal)})`;
   }
 
   /** The exit result, or a rejection (after SIGKILL) if the process is still running after `timeoutMs`. */
   async waitForExit(timeoutMs: number): Promise<ToolResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => {
-        resolve('timeout');
-      }, timeoutMs);
-    });
-    try {
-      const first = await Promise.race([this.exited, timeout]);
-      if (first !== 'timeout') return first;
-    } finally {
-      clearTimeout(timer);
-    }
+    const result = await settledWithin(this.exited, timeoutMs);
+    if (result !== undefined) return result;
     const description = this.describe();
     this.kill('SIGKILL');
     await this.exited;

@@ -1,4 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Broker } from '../../src/lib/broker/broker.js';
+import { readMosquittoConf } from '../../src/lib/broker/config/mosquitto-conf.js';
+import { buildServeConfig } from '../../src/lib/broker/config/serve-config.js';
+import { MqttError } from '../../src/lib/errors.js';
+import { freePort } from './ports.js';
 import type { ServeConfig } from '../../src/lib/broker/config/types.js';
 import { startServer, type ServerLog } from '../../src/lib/broker/server.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type BrokerOptions, type ListenerSettings, type LogLevel } from '../../src/lib/broker/types.js';
@@ -50,7 +56,30 @@ function testServeConfig(options: TestBrokerOptions): ServeConfig {
 }
 
 /** A Broker started through startServer, as serve starts it, on 127.0.0.1 and an ephemeral port. */
-export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
+export function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
+  return startServerInMemory(testServeConfig(options));
+}
+
+/**
+ * The broker `mqt serve -c FILE` starts, started in this process (for tests about its clients):
+ * the config file `lines(port)`, written into `dir`, on a port free a moment ago (another one if
+ * it was taken since). Its log is kept in memory.
+ */
+export async function startConfBroker(dir: string, lines: (port: number) => string[]): Promise<TestBroker> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const file = join(dir, `broker-${port}.conf`);
+    await writeFile(file, `${lines(port).join('\n')}\n`);
+    const settings = { ports: [], unixPaths: [], wsPorts: [], verbose: false, configFile: file, version: 'mqt version test' };
+    try {
+      return await startServerInMemory(buildServeConfig(readMosquittoConf(file), settings));
+    } catch (err) {
+      if (attempt === 3 || !(err instanceof MqttError && err.remedy?.kind === 'port-in-use')) throw err;
+    }
+  }
+}
+
+async function startServerInMemory(config: ServeConfig): Promise<TestBroker> {
   const log: string[] = [];
   const waiters = new Set<() => void>();
   const memoryLog: ServerLog = {
@@ -61,7 +90,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     reopen: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
-  const server = await startServer(testServeConfig(options), { openLog: () => Promise.resolve(memoryLog), showStartup: () => true });
+  const server = await startServer(config, { openLog: () => Promise.resolve(memoryLog), showStartup: () => true });
   return {
     port: server.endpoints[0]!.port,
     broker: server.broker,
