@@ -60,11 +60,12 @@ export class PasswordFile {
   /**
    * True when `username` is in the file and `password` matches its hash. The hashes are compared
    * in constant time, and an unknown user costs a hash computation too, so that timing does not
-   * tell which user names exist.
+   * tell which user names exist. A zero-length password is no password, as mosquitto reads it, so
+   * it never matches, even the hash of an empty password.
    */
   check(username: string, password: Buffer | undefined): boolean {
     const field = this.#table.get(username);
-    if (field === undefined || password === undefined) {
+    if (field === undefined || password === undefined || password.length === 0) {
       verifyPassword(password ?? Buffer.alloc(0), DECOY);
       return false;
     }
