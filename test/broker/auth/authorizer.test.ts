@@ -28,7 +28,7 @@ describe('broker authorizer', () => {
   it("logs in as mosquitto 2.0 does: allow_anonymous × password_file × credentials", async () => {
     const file = join(dir, 'passwd');
     await writeFile(file, `alice:${hashPassword('secret', 'sha512-pbkdf2')}\neve:${hashPassword('', 'sha512-pbkdf2')}\n`);
-    const passwords = await PasswordFile.load(file);
+    const passwords = PasswordFile.load(file);
     type Row = [withFile: boolean, allowAnonymous: boolean, username: string | undefined, password: string | undefined, accepted: boolean];
     const rows: Row[] = [
       [false, true, undefined, undefined, true],
