@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
-import type { RawClient } from '../support/raw-client.js';
+import { RawClient } from '../support/raw-client.js';
 import { useRawBroker } from '../support/broker-suite.js';
 
 describe('broker: bad input, limits and wills', function () {
@@ -49,6 +51,40 @@ describe('broker: bad input, limits and wills', function () {
     }
     assert.equal((await c.next('disconnect')).reasonCode, 0x93);
     await c.waitClosed();
+  });
+
+  it('after its DISCONNECT, reads on (discarding) until the client closes too, so a client still sending is not reset', async () => {
+    const b = await start({ limits: { receiveMaximum: 2 } });
+    const other = await client({ clientId: 'other' }, 5);
+    // Half open, as a client that writes on after the broker's FIN (paho's test_flow_control2 sends PUBREL).
+    const socket = connect({ host: '127.0.0.1', port: b.port, allowHalfOpen: true });
+    let failure: Error | undefined;
+    socket.on('error', (err) => (failure = err));
+    const c = RawClient.over(socket, 5);
+    try {
+      await once(socket, 'connect');
+      c.send({ type: 'connect', protocolVersion: 5, clean: true, keepalive: 60, clientId: 'greedy' });
+      await c.next('connack');
+      for (let id = 1; id <= 3; id++) {
+        c.send({ type: 'publish', topic: 'q2', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: id });
+      }
+      assert.equal((await c.next('disconnect')).reasonCode, 0x93);
+      assert.deepEqual(
+        c.take('pubrec').map((p) => p.packetId),
+        [1, 2],
+      );
+      await once(socket, 'end');
+      // Each write after a round trip through the broker: a socket it had closed would have reset the first, failing the second.
+      for (const packetId of [1, 2]) {
+        c.send({ type: 'pubrel', packetId, reasonCode: 0 });
+        await other.ping();
+      }
+      socket.end();
+      await c.waitClosed();
+      assert.equal(failure, undefined);
+    } finally {
+      c.close();
+    }
   });
 
   it('refuses packets over max_packet_size with 0x95, announced in the CONNACK', async () => {
