@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { RawClient } from '../support/raw-client.js';
 import { useRawBroker } from '../support/broker-suite.js';
 
@@ -133,9 +134,20 @@ describe('broker: bad input, limits and wills', function () {
     await watcher.assertNone('publish');
     const sys = await client({ clientId: 'sys' });
     sys.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$SYS/broker/publish/messages/dropped', qos: 0 }] });
-    // The retained value from before the drop comes first; the next update says 1.
-    assert.equal((await sys.next('publish')).payload.toString(), '0');
-    assert.equal((await sys.next('publish', 2500)).payload.toString(), '1');
+    // Made current by the subscription, not by the next sys_interval.
+    assert.equal((await sys.next('publish')).payload.toString(), '1');
+  });
+
+  it('makes the $SYS counters current for a client subscribing to them, not only every sys_interval', async () => {
+    // On a fake clock the interval never comes: what the subscriber reads was updated for it.
+    await start({ sysInterval: 10, clock: new FakeClock() });
+    await watch('a/#');
+    await watch('b/#');
+    const sys = await client({ clientId: 'student' });
+    sys.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$SYS/broker/clients/total', qos: 0 }, { topicFilter: '$SYS/broker/subscriptions/count', qos: 0 }] });
+    await sys.next('suback');
+    const values = [await sys.next('publish'), await sys.next('publish')].map((p) => `${p.topic} ${p.payload.toString()}`);
+    assert.deepEqual(values, ['$SYS/broker/clients/total 3', '$SYS/broker/subscriptions/count 2']);
   });
 
   it('drops QoS 1 beyond max_queued_messages for an offline session, logs it once and counts it', async () => {
