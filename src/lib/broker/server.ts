@@ -88,7 +88,7 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
 
   let durable: DurableStore | undefined;
   if (config.persistence !== undefined) {
-    startup('information', `Restoring in-memory database from ${config.persistence.dir}.`);
+    startup('information', `Restoring in-memory database from ${config.persistence.stateFile ?? config.persistence.dir}.`);
     const store = await openDurableStore(config.persistence, (level, text) => log.log(level, text));
     cleanup.push(() => store.close());
     durable = store;
