@@ -164,6 +164,8 @@ describe('broker journal', () => {
     flipped.writeUInt8(flipped.readUInt8(flipped.length - 1) ^ 1, flipped.length - 1);
     await writeFile(snapshot, flipped);
     await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.message === `${snapshot} is damaged: not a complete snapshot`);
+    await writeFile(snapshot, '');
+    await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.message === `${snapshot} is empty (0 bytes): the state it held is lost`);
     await writeFile(snapshot, data);
     await writeFile(await journalFile(dir), 'something else entirely');
     await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.code === ErrorCode.InvalidFile && /is not a MQTJRNL1 file/.test(err.message));

@@ -56,6 +56,10 @@ export async function replay(dir: string, lock: FileLock, snapshotPath = join(di
       snapshot = older;
     }
   }
+  if (!ownFile && snapshot.kind === 'empty') {
+    // Written whole or not at all, a snapshot in the folder is never empty unless something emptied it.
+    throw new MqttError(ErrorCode.InvalidFile, `${snapshotPath} is empty (0 bytes): the state it held is lost`, { hint: 'move it away to start from the journal files alone' });
+  }
   const { state, generation: base, bytes: snapshotBytes } = snapshot;
   let found: StoreFound = snapshot.kind === 'snapshot' ? 'restored' : snapshot.kind === 'empty' ? 'empty' : 'new';
   if (ownFile && snapshot.kind !== 'snapshot') {
