@@ -121,13 +121,27 @@ function revocationCheck(tls: CertificateTls, ca: readonly Buffer[]): ((socket: 
   const lists = readRevocationLists(tls.crlfile);
   // As mosquitto: without require_certificate no client certificate is asked for, so none is checked.
   if (!tls.requireCertificate) return undefined;
-  const authorities = ca.flatMap((pem) => certificatesInPem(pem.toString('latin1'))).map((text) => new X509Certificate(text));
+  const authorities = ca.flatMap((pem) => certificatesInPem(pem.toString('latin1'))).flatMap(parsedCertificate);
   return (socket) => {
     const leaf = socket instanceof TLSSocket ? socket.getPeerX509Certificate() : undefined;
     if (leaf === undefined) return undefined;
     const issuer = [leaf.issuerCertificate, ...authorities].find((c) => c !== undefined && leaf.checkIssued(c) && leaf.verify(c.publicKey));
-    return checkRevocation(leaf, issuer, lists, new Date());
+    try {
+      return checkRevocation(leaf, issuer, lists, new Date());
+    } catch {
+      // A certificate TLS accepted but whose DER this reader cannot follow: no CRL can be matched to it.
+      return 'UNABLE_TO_GET_CRL';
+    }
   };
+}
+
+/** A CA certificate OpenSSL could not read is no issuer for it either. */
+function parsedCertificate(pem: string): X509Certificate[] {
+  try {
+    return [new X509Certificate(pem)];
+  } catch {
+    return [];
+  }
 }
 
 function certificateOptions(tls: CertificateTls, ca: Buffer[]): TlsOptions {
