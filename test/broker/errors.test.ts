@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
-import type { RawClient } from '../support/raw-client.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { RawClient } from '../support/raw-client.js';
 import { useRawBroker } from '../support/broker-suite.js';
 
 describe('broker: bad input, limits and wills', function () {
@@ -51,6 +54,40 @@ describe('broker: bad input, limits and wills', function () {
     await c.waitClosed();
   });
 
+  it('after its DISCONNECT, reads on (discarding) until the client closes too, so a client still sending is not reset', async () => {
+    const b = await start({ limits: { receiveMaximum: 2 } });
+    const other = await client({ clientId: 'other' }, 5);
+    // Half open, as a client that writes on after the broker's FIN (paho's test_flow_control2 sends PUBREL).
+    const socket = connect({ host: '127.0.0.1', port: b.port, allowHalfOpen: true });
+    let failure: Error | undefined;
+    socket.on('error', (err) => (failure = err));
+    const c = RawClient.over(socket, 5);
+    try {
+      await once(socket, 'connect');
+      c.send({ type: 'connect', protocolVersion: 5, clean: true, keepalive: 60, clientId: 'greedy' });
+      await c.next('connack');
+      for (let id = 1; id <= 3; id++) {
+        c.send({ type: 'publish', topic: 'q2', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: id });
+      }
+      assert.equal((await c.next('disconnect')).reasonCode, 0x93);
+      assert.deepEqual(
+        c.take('pubrec').map((p) => p.packetId),
+        [1, 2],
+      );
+      await once(socket, 'end');
+      // Each write after a round trip through the broker: a socket it had closed would have reset the first, failing the second.
+      for (const packetId of [1, 2]) {
+        c.send({ type: 'pubrel', packetId, reasonCode: 0 });
+        await other.ping();
+      }
+      socket.end();
+      await c.waitClosed();
+      assert.equal(failure, undefined);
+    } finally {
+      c.close();
+    }
+  });
+
   it('refuses packets over max_packet_size with 0x95, announced in the CONNACK', async () => {
     await start({ limits: { maxPacketSize: 100 } });
     const { client: c, connack } = await suite.connect({ clientId: 'big' }, 5);
@@ -97,9 +134,20 @@ describe('broker: bad input, limits and wills', function () {
     await watcher.assertNone('publish');
     const sys = await client({ clientId: 'sys' });
     sys.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$SYS/broker/publish/messages/dropped', qos: 0 }] });
-    // The retained value from before the drop comes first; the next update says 1.
-    assert.equal((await sys.next('publish')).payload.toString(), '0');
-    assert.equal((await sys.next('publish', 2500)).payload.toString(), '1');
+    // Made current by the subscription, not by the next sys_interval.
+    assert.equal((await sys.next('publish')).payload.toString(), '1');
+  });
+
+  it('makes the $SYS counters current for a client subscribing to them, not only every sys_interval', async () => {
+    // On a fake clock the interval never comes: what the subscriber reads was updated for it.
+    await start({ sysInterval: 10, clock: new FakeClock() });
+    await watch('a/#');
+    await watch('b/#');
+    const sys = await client({ clientId: 'student' });
+    sys.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$SYS/broker/clients/total', qos: 0 }, { topicFilter: '$SYS/broker/subscriptions/count', qos: 0 }] });
+    await sys.next('suback');
+    const values = [await sys.next('publish'), await sys.next('publish')].map((p) => `${p.topic} ${p.payload.toString()}`);
+    assert.deepEqual(values, ['$SYS/broker/clients/total 3', '$SYS/broker/subscriptions/count 2']);
   });
 
   it('drops QoS 1 beyond max_queued_messages for an offline session, logs it once and counts it', async () => {

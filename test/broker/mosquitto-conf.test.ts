@@ -322,14 +322,14 @@ describe('mosquitto.conf', () => {
   describe('persistence', () => {
     const cases: [string, string, Partial<CommandLineSettings>, ServeConfig['persistence']][] = [
       ['off unless asked', 'persistence false\npersistence_location /var/lib/mosquitto/\n', {}, undefined],
-      ["mosquitto's defaults: mosquitto.db in the working directory, every 1800 s", 'persistence true\n', {}, { dir: join(process.cwd(), 'mosquitto.db.journal'), autosaveInterval: 1800, autosaveOnChanges: false }],
+      ["mosquitto's defaults: mosquitto.db in the working directory, every 1800 s", 'persistence true\n', {}, { dir: join(process.cwd(), 'mosquitto.db.journal'), stateFile: join(process.cwd(), 'mosquitto.db'), autosaveInterval: 1800, autosaveOnChanges: false }],
       [
         'location, file and autosave as written',
         'persistence true\npersistence_location /var/lib/mosquitto/\npersistence_file broker.db\nautosave_interval 100\nautosave_on_changes true\n',
         {},
-        { dir: '/var/lib/mosquitto/broker.db.journal', autosaveInterval: 100, autosaveOnChanges: true },
+        { dir: '/var/lib/mosquitto/broker.db.journal', stateFile: '/var/lib/mosquitto/broker.db', autosaveInterval: 100, autosaveOnChanges: true },
       ],
-      ['retained_persistence is its old name', 'retained_persistence true\npersistence_location /p\n', {}, { dir: '/p/mosquitto.db.journal', autosaveInterval: 1800, autosaveOnChanges: false }],
+      ['retained_persistence is its old name', 'retained_persistence true\npersistence_location /p\n', {}, { dir: '/p/mosquitto.db.journal', stateFile: '/p/mosquitto.db', autosaveInterval: 1800, autosaveOnChanges: false }],
       ['--persist turns it on, in that folder', '', { persistDir: '/tmp/j' }, { dir: '/tmp/j', autosaveInterval: 1800, autosaveOnChanges: false }],
     ];
     for (const [title, text, cli, expected] of cases) {

@@ -159,7 +159,7 @@ for (const target of TARGETS) {
       // Lines mosquitto leaves out (and logs) while it goes on with the rest.
       await appendFile(file, `carol:secret\nnocolon\ndave:$7$0$c2FsdHNhbHRzYWx0$aGFzaA==\nerin:$6$AAAA$AAAA\n`);
       await appendFile(file, `frank:${hashPassword('pass word', 'sha512')}\n`);
-      table = await PasswordFile.load(file);
+      table = PasswordFile.load(file);
       broker = await target.start(this, dir, ['allow_anonymous false', `password_file ${file}`]);
     });
     after(async () => {

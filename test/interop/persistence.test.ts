@@ -56,7 +56,7 @@ describe('interop: mqt serve persistence', function () {
     first.kill('SIGTERM');
     const stopped = await first.waitForExit(5000);
     assert.equal(stopped.code, 0, stopped.stderr);
-    assert.deepEqual(await readdir(join(dir, 'mosquitto.db.journal')).then((names) => names.includes('snapshot')), true);
+    assert.deepEqual(await readdir(dir).then((names) => names.includes('mosquitto.db')), true);
 
     const second = await start();
     assert.match(second.stderr, /Restored 1 retained messages, 1 sessions and 2 queued or in-flight messages\./);
@@ -115,10 +115,10 @@ describe('interop: mqt serve persistence', function () {
     second.kill('SIGTERM');
     await second.exited;
 
-    await writeFile(join(journal, 'snapshot'), 'not a snapshot');
+    await writeFile(join(dir, 'mosquitto.db'), 'not a snapshot');
     const refused = await mqtInProcess(['serve', '-c', conf]);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^Error: .*mosquitto\.db\.journal\/snapshot is not a MQTSNAP1 file \(wrong magic bytes\)$/m);
+    assert.match(refused.stderr, /^Error: .*\/mosquitto\.db is not a MQTSNAP1 file \(wrong magic bytes\)$/m);
     assert.doesNotMatch(refused.stderr, /\n\s+at /);
   });
 

@@ -17,6 +17,8 @@ const BIG_COOKIE = `session=${'c'.repeat(20_000)}`;
 interface Ports {
   /** require_certificate with crlfile. */
   crl: number;
+  /** The same with a two-level CA: cafile root and intermediate, crlfile both CRLs. */
+  chain: number;
   /** dhparamfile with 3072-bit parameters. */
   dh: number;
   /** TLS without dhparamfile. */
@@ -36,8 +38,8 @@ describe('interop: crlfile, dhparamfile, bind_interface, http_dir of mqt serve',
   let pki: OpensslPki;
   let mosquitto: Mosquitto | undefined;
   let serve: RunningServe | undefined;
-  const mqtPorts: Ports = { crl: 0, dh: 0, tls: 0, lo: 0 };
-  const mosquittoPorts: Ports = { crl: 0, dh: 0, tls: 0, lo: 0 };
+  const mqtPorts: Ports = { crl: 0, chain: 0, dh: 0, tls: 0, lo: 0 };
+  const mosquittoPorts: Ports = { crl: 0, chain: 0, dh: 0, tls: 0, lo: 0 };
   let ws = 0;
   const file = (name: string): string => join(dir, name);
   const lines = (ports: Ports): string[] => {
@@ -48,6 +50,11 @@ describe('interop: crlfile, dhparamfile, bind_interface, http_dir of mqt serve',
       ...server,
       'require_certificate true',
       `crlfile ${pki.crl}`,
+      `listener ${ports.chain} 127.0.0.1`,
+      `cafile ${pki.chain.bundle}`,
+      ...server,
+      'require_certificate true',
+      `crlfile ${pki.chainCrl}`,
       `listener ${ports.dh} 127.0.0.1`,
       ...server,
       `dhparamfile ${file('dh3072.pem')}`,
@@ -72,9 +79,9 @@ describe('interop: crlfile, dhparamfile, bind_interface, http_dir of mqt serve',
     await mkdir(file('www'));
     await writeFile(file('www/index.html'), '<script src="mqtt.js"></script>');
 
-    Object.assign(mosquittoPorts, { crl: await freePort(), dh: await freePort(), tls: await freePort(), lo: await freePort() });
+    Object.assign(mosquittoPorts, { crl: await freePort(), chain: await freePort(), dh: await freePort(), tls: await freePort(), lo: await freePort() });
     mosquitto = await startMosquitto(lines(mosquittoPorts));
-    Object.assign(mqtPorts, { dh: await freePort(), tls: await freePort(), lo: await freePort() });
+    Object.assign(mqtPorts, { chain: await freePort(), dh: await freePort(), tls: await freePort(), lo: await freePort() });
     ws = await freePort();
     serve = await startServe(
       confArgs(dir, 'extras', (port) => {
@@ -101,6 +108,15 @@ describe('interop: crlfile, dhparamfile, bind_interface, http_dir of mqt serve',
       assert.notEqual(revoked.code, 0, `port ${port} let a revoked certificate in`);
     }
     await serve!.tool.waitForOutput(/failed: TLS error: client certificate refused \(CERT_REVOKED\)\.$/m, 5000);
+  });
+
+  it("crlfile with a two-level CA: only the client's own certificate is checked, against every CRL of the file, as by mosquitto", async () => {
+    const results: Record<string, boolean[]> = {};
+    for (const [name, port] of [['mqt', mqtPorts.chain], ['mosquitto', mosquittoPorts.chain]] as const) {
+      const accepted = async (cert: { cert: string; key: string }): Promise<boolean> => (await publish(port, cert)).code === 0;
+      results[name] = [await accepted(pki.chainClient), await accepted(pki.chainRevoked), await accepted(pki.client), await accepted(pki.revoked)];
+    }
+    assert.deepEqual(results, { mqt: [true, false, true, false], mosquitto: [true, false, true, false] });
   });
 
   /** The DH group the server offers a TLS 1.2 client that speaks only DHE. */

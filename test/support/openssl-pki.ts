@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFolder } from './run-folder.js';
 import { runTool } from './spawn.js';
@@ -25,6 +25,13 @@ export interface OpensslPki {
   revoked: { cert: string; key: string };
   /** The CA's revocation list, valid for two days. */
   crl: string;
+  /** A second level: `intermediate` (CN=Test Intermediate CA) signed by `ca`, with `ca` in one file. */
+  chain: { intermediate: string; bundle: string };
+  /** CN=device8 and CN=stolen8, signed by the intermediate; its CRL revokes stolen8. */
+  chainClient: { cert: string; key: string };
+  chainRevoked: { cert: string; key: string };
+  /** Every CRL of the two levels in one file: `ca`'s first, then the intermediate's. */
+  chainCrl: string;
 }
 
 let made: Promise<OpensslPki> | undefined;
@@ -65,6 +72,10 @@ function filesIn(dir: string): OpensslPki {
     clientEncryptedKey: f('client-encrypted.key'),
     revoked: { cert: f('revoked.crt'), key: f('revoked.key') },
     crl: f('crl.pem'),
+    chain: { intermediate: f('intermediate.crt'), bundle: f('chain-ca.crt') },
+    chainClient: { cert: f('device8.crt'), key: f('device8.key') },
+    chainRevoked: { cert: f('stolen8.crt'), key: f('stolen8.key') },
+    chainCrl: f('chain-crl.pem'),
   };
 }
 
@@ -83,15 +94,18 @@ async function makeFiles(openssl: string, dir: string): Promise<void> {
   await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '30', '-subj', '/CN=Test CA', ...caExtensions]);
   await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('other-ca.key'), '-out', f('other-ca.crt'), '-days', '30', '-subj', '/CN=Other CA', ...caExtensions]);
 
-  const issue = async (name: string, subject: string, extensions: string): Promise<void> => {
+  const issue = async (name: string, subject: string, extensions: string, by = 'ca'): Promise<void> => {
     await run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', subject]);
     await writeFile(f(`${name}.ext`), `${extensions}\n`);
-    await run(['x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${name}.crt`), '-days', '30', '-extfile', f(`${name}.ext`)]);
+    await run(['x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${by}.crt`), '-CAkey', f(`${by}.key`), '-CAcreateserial', '-out', f(`${name}.crt`), '-days', '30', '-extfile', f(`${name}.ext`)]);
   };
   await issue('server', '/CN=localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth');
   await issue('elsewhere', '/CN=broker.test', 'subjectAltName=DNS:broker.test\nextendedKeyUsage=serverAuth');
   await issue('client', '/CN=device7', 'extendedKeyUsage=clientAuth');
   await issue('revoked', '/CN=stolen', 'extendedKeyUsage=clientAuth');
+  await issue('intermediate', '/CN=Test Intermediate CA', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign');
+  await issue('device8', '/CN=device8', 'extendedKeyUsage=clientAuth', 'intermediate');
+  await issue('stolen8', '/CN=stolen8', 'extendedKeyUsage=clientAuth', 'intermediate');
   await run(['pkey', '-in', f('client.key'), '-aes256', '-passout', 'pass:sesame', '-out', f('client-encrypted.key')]);
 
   await mkdir(f('cadb'));
@@ -119,6 +133,15 @@ async function makeFiles(openssl: string, dir: string): Promise<void> {
     '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-extensions', 'server', '-notext']);
   await run(['ca', ...ca, '-revoke', f('revoked.crt')]);
   await run(['ca', ...ca, '-gencrl', '-crldays', '2', '-out', f('crl.pem')]);
+  // The intermediate's own database: a CA's CRL lists what that CA revoked.
+  await mkdir(f('intdb'));
+  await writeFile(f('intdb/index.txt'), '');
+  await writeFile(f('int.cnf'), (await readFile(f('ca.cnf'), 'utf8')).replaceAll('cadb', 'intdb'));
+  const intermediate = ['-config', f('int.cnf'), '-cert', f('intermediate.crt'), '-keyfile', f('intermediate.key')];
+  await run(['ca', ...intermediate, '-revoke', f('stolen8.crt')]);
+  await run(['ca', ...intermediate, '-gencrl', '-crldays', '2', '-out', f('intermediate-crl.pem')]);
+  await writeFile(f('chain-crl.pem'), Buffer.concat([await readFile(f('crl.pem')), await readFile(f('intermediate-crl.pem'))]));
+  await writeFile(f('chain-ca.crt'), Buffer.concat([await readFile(f('ca.crt')), await readFile(f('intermediate.crt'))]));
 
   await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('self.key'), '-out', f('self.crt'), '-days', '30', '-subj', '/CN=localhost',
     '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);

@@ -74,6 +74,10 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     this.sys.start(options.sysInterval);
   }
 
+  refreshSys(): void {
+    this.sys.refresh();
+  }
+
   get sessionCount(): number {
     return this.sessions.size;
   }

@@ -119,6 +119,12 @@ export function destroyEmitter(this: OwnedStream): void {
   this.destroy();
 }
 
+/** The peer closed a socket we had ended: destroyed once what we sent has gone out. */
+export function destroyOnceFinished(this: OwnedStream): void {
+  if (this.writableFinished) destroyEmitter.call(this);
+  else this.once('finish', destroyEmitter);
+}
+
 function destroyStream(stream: TransportStream): void {
   stream.destroy();
 }

@@ -16,7 +16,7 @@ import type { Packet, QoS } from '../protocol/packets.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ClockTimer } from './clock.js';
-import { destroyEmitter, keepaliveDue, listen, onData, onDrain, readChunk, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
+import { destroyEmitter, destroyOnceFinished, keepaliveDue, listen, onData, onDrain, readChunk, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
 import { remainingLength } from './encoded-packet.js';
 import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
@@ -222,8 +222,15 @@ export class Connection implements ClientConnection {
       return;
     }
     this.stream.end();
-    this.stream.once('finish', destroyEmitter);
-    // A peer that never reads would keep the socket half open forever.
+    if (this.stream instanceof Socket && !this.stream.readableEnded) {
+      // A socket closed with unread bytes resets the connection, and a reset can throw away what
+      // the peer has not read yet (our DISCONNECT too): read on, discarding, until the peer closes.
+      this.stream.once('end', destroyOnceFinished);
+      this.stream.resume();
+    } else {
+      this.stream.once('finish', destroyEmitter);
+    }
+    // A peer that never reads, or never closes, would keep the socket half open forever.
     this.timers.closeDeadlines.add(this.stream);
   }
 

@@ -49,6 +49,8 @@ export interface BrokerCore extends SessionHost {
   attachSession(conn: ClientConnection, clean: boolean): { session: Session; present: boolean };
   /** A client got its session: with persistence on, it is journaled from now on if it outlives its connection. */
   sessionConnected(session: Session): void;
+  /** Brings the retained $SYS counters up to date (not the loads, which are per sys_interval), when $SYS is on. */
+  refreshSys(): void;
 }
 
 export interface ClientConnection extends SessionLink {

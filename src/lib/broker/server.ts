@@ -73,7 +73,7 @@ export async function startServer(config: ServeConfig, hooks: ServerHooks): Prom
 
 async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupStack): Promise<Server> {
   const version = config.brokerOptions.version;
-  const security = await openListenerSecurity(config.listeners);
+  const security = openListenerSecurity(config.listeners);
   const log = await hooks.openLog();
   cleanup.push(() => log.close());
   const startup = (level: LogLevel, text: string): void => {
@@ -88,7 +88,7 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
 
   let durable: DurableStore | undefined;
   if (config.persistence !== undefined) {
-    startup('information', `Restoring in-memory database from ${config.persistence.dir}.`);
+    startup('information', `Restoring in-memory database from ${config.persistence.stateFile ?? config.persistence.dir}.`);
     const store = await openDurableStore(config.persistence, (level, text) => log.log(level, text));
     cleanup.push(() => store.close());
     durable = store;
@@ -119,8 +119,8 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
     log,
     async reload() {
       log.log('information', 'Reloading config.');
+      const { errors, problems } = security.reload();
       const reopened = log.reopen();
-      const { errors, problems } = await security.reload();
       for (const err of errors) log.log('error', `Error: ${logged(err)}`);
       for (const problem of problems) log.log('warning', `Warning: ${logged(problem)}`);
       await reopened;

@@ -62,6 +62,17 @@ export class SysTopics {
     this.timer.unref();
   }
 
+  /**
+   * Publishes the counters that changed since the last update, for a client subscribing to $SYS:
+   * mosquitto publishes them only every sys_interval, so a subscriber read `clients/total 0` with
+   * itself connected. The loads and uptime stay on the interval, as the loads are rates over it.
+   */
+  refresh(): void {
+    if (this.intervalMs === 0) return;
+    this.clients();
+    this.counters();
+  }
+
   /** Publishes a retained $SYS value when it differs from the last one sent. */
   private set(topic: string, value: string): void {
     if (this.last.get(topic) === value) return;
@@ -85,11 +96,17 @@ export class SysTopics {
   }
 
   private update(): void {
+    const now = this.broker.clock.now();
+    this.set('$SYS/broker/uptime', `${Math.floor((now - this.startedAt) / 1000)} seconds`);
+    this.clients();
+    this.updateLoads(now);
+    this.counters();
+  }
+
+  private clients(): void {
     const broker = this.broker;
     const s = broker.stats;
-    const now = this.broker.clock.now();
     const b = '$SYS/broker/';
-    this.set(`${b}uptime`, `${Math.floor((now - this.startedAt) / 1000)} seconds`);
     const total = broker.sessionCount;
     const connected = broker.connectedCount;
     s.maxClients = Math.max(s.maxClients, total);
@@ -100,7 +117,12 @@ export class SysTopics {
     this.set(`${b}clients/active`, String(connected));
     this.set(`${b}clients/connected`, String(connected));
     this.set(`${b}clients/expired`, String(s.expired));
-    this.updateLoads(now);
+  }
+
+  private counters(): void {
+    const broker = this.broker;
+    const s = broker.stats;
+    const b = '$SYS/broker/';
     this.set(`${b}subscriptions/count`, String(broker.subscriptions.count));
     this.set(`${b}shared_subscriptions/count`, String(broker.subscriptions.sharedCount));
     this.set(`${b}retained messages/count`, String(broker.retained.count));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, MqttError } from '../errors.js';
 import { fileError } from '../fs/file-errors.js';
@@ -75,6 +76,15 @@ export function serializePasswdFile(lines: readonly PasswdLine[]): Buffer {
 export async function readPasswdFile(path: string): Promise<PasswdLine[]> {
   try {
     return parsePasswdFile(await readFile(path));
+  } catch (err) {
+    throw fileError(err, `Unable to open password file ${path}`);
+  }
+}
+
+/** readPasswdFile for the broker's SIGHUP, which must not let anything be handled before the new file is in force. */
+export function readPasswdFileSync(path: string): PasswdLine[] {
+  try {
+    return parsePasswdFile(readFileSync(path));
   } catch (err) {
     throw fileError(err, `Unable to open password file ${path}`);
   }

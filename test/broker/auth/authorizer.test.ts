@@ -27,8 +27,8 @@ describe('broker authorizer', () => {
 
   it("logs in as mosquitto 2.0 does: allow_anonymous × password_file × credentials", async () => {
     const file = join(dir, 'passwd');
-    await writeFile(file, `alice:${hashPassword('secret', 'sha512-pbkdf2')}\n`);
-    const passwords = await PasswordFile.load(file);
+    await writeFile(file, `alice:${hashPassword('secret', 'sha512-pbkdf2')}\neve:${hashPassword('', 'sha512-pbkdf2')}\n`);
+    const passwords = PasswordFile.load(file);
     type Row = [withFile: boolean, allowAnonymous: boolean, username: string | undefined, password: string | undefined, accepted: boolean];
     const rows: Row[] = [
       [false, true, undefined, undefined, true],
@@ -43,6 +43,9 @@ describe('broker authorizer', () => {
       [true, true, 'alice', undefined, false],
       [true, true, 'mallory', 'secret', false],
       [true, false, undefined, 'secret', false],
+      // mosquitto reads a zero-length password as none, even against the hash of an empty one.
+      [true, true, 'eve', '', false],
+      [true, true, 'eve', undefined, false],
     ];
     for (const [withFile, allowAnonymous, username, password, accepted] of rows) {
       const auth = new Authorizer(withFile ? { passwords } : {});

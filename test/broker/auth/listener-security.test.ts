@@ -35,7 +35,7 @@ describe('listener security files', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reloads every file, reporting the one that failed and keeping its old content', async () => {
+  it('reloads every file before reload returns (SIGHUP: nothing after the signal meets the old files), reporting the one that failed and keeping its old content', async () => {
     const pwPath = join(dir, 'passwd');
     const aclPath = join(dir, 'acl');
     const pskPath = join(dir, 'psk');
@@ -44,7 +44,7 @@ describe('listener security files', () => {
     await writeFile(pskPath, 'dev:00ff\n');
     const section: SecuritySection = { passwordFile: pwPath, aclFile: aclPath, pskFile: { path: pskPath } };
     const [plain, psk] = [listener(section), listener(section, true)];
-    const security = await openListenerSecurity([plain, psk]);
+    const security = openListenerSecurity([plain, psk]);
     const auth = plain.settings.auth!;
     assert.equal(psk.settings.auth, auth, 'one section, one authorizer');
     const login = (password: string): boolean | undefined =>
@@ -52,7 +52,7 @@ describe('listener security files', () => {
     await writeFile(pwPath, `alice:${hashPassword('two', 'sha512')}\n`);
     await writeFile(aclPath, 'topic read a\nnonsense\n');
     await writeFile(pskPath, 'dev:0102\n');
-    const { errors } = await security.reload();
+    const { errors } = security.reload();
     assert.deepEqual(errors.map((e) => e.message), [`${aclPath}:2: invalid line "nonsense": expected "user", "topic" or "pattern" (separated by spaces), or '#' in the first column for a comment`]);
     assert.equal(login('two'), true);
     assert.equal(login('one'), false);
@@ -60,7 +60,7 @@ describe('listener security files', () => {
     assert.deepEqual(psk.pskKeys?.keyOf('dev'), Buffer.from([1, 2]));
     await unlink(pwPath);
     await writeFile(aclPath, 'topic read b\n');
-    assert.equal((await security.reload()).errors.length, 1);
+    assert.equal(security.reload().errors.length, 1);
     assert.equal(login('two'), true);
     assert.equal(auth.canRead?.({ clientId: 'c' }, 'b'), true);
   });
@@ -70,10 +70,10 @@ describe('listener security files', () => {
     await writeFile(pskPath, 'dev:00ff\n');
     const section: SecuritySection = { pskFile: { path: pskPath, origin: { file: 'm.conf', line: 3 } } };
     const [v4, v6] = [listener(section, true), listener(section, true)];
-    await openListenerSecurity([v4, v6]);
+    openListenerSecurity([v4, v6]);
     assert.ok(v4.pskKeys !== undefined && v4.pskKeys === v6.pskKeys);
     await writeFile(pskPath, 'dev:zz\n');
-    await assert.rejects(openListenerSecurity([listener({ pskFile: { path: pskPath, origin: { file: 'm.conf', line: 3 } } }, true)]), {
+    assert.throws(() => openListenerSecurity([listener({ pskFile: { path: pskPath, origin: { file: 'm.conf', line: 3 } } }, true)]), {
       message: `m.conf:3: ${pskPath}:1: the key of identity "dev" contains non-hexadecimal characters.`,
     });
   });

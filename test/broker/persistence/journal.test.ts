@@ -159,7 +159,13 @@ describe('broker journal', () => {
     const snapshot = join(dir, 'snapshot');
     const data = await readFile(snapshot);
     await writeFile(snapshot, data.subarray(0, data.length - 1));
+    await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.message.startsWith(`${snapshot} is truncated (${data.length - 17} of its ${data.length - 16} bytes of state)`));
+    const flipped = Buffer.from(data);
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 1) ^ 1, flipped.length - 1);
+    await writeFile(snapshot, flipped);
     await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.message === `${snapshot} is damaged: not a complete snapshot`);
+    await writeFile(snapshot, '');
+    await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.message === `${snapshot} is empty (0 bytes): the state it held is lost`);
     await writeFile(snapshot, data);
     await writeFile(await journalFile(dir), 'something else entirely');
     await assert.rejects(Journal.open(dir), (err: unknown) => isMqttError(err) && err.code === ErrorCode.InvalidFile && /is not a MQTJRNL1 file/.test(err.message));

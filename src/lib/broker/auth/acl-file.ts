@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { fileError } from '../../fs/file-errors.js';
 import type { MqttError } from '../../errors.js';
 import { isValidTopicFilter, parseSharedSubscription, topicMatches } from '../../topic.js';
@@ -45,8 +45,8 @@ export class AclFile {
   }
 
   /** Reads and parses the file; an unreadable file or a bad line throws, as mosquitto refuses to start. */
-  static async load(path: string): Promise<AclFile> {
-    const { table, warnings } = parseAclFile(await readText(path), path);
+  static load(path: string): AclFile {
+    const { table, warnings } = parseAclFile(readText(path), path);
     return new AclFile(path, table, warnings);
   }
 
@@ -60,9 +60,12 @@ export class AclFile {
     return this.#warnings;
   }
 
-  /** Reads the file again (SIGHUP); on failure the old rules stay in force and the error is thrown. */
-  async reload(): Promise<void> {
-    const { table, warnings } = parseAclFile(await readText(this.path), this.path);
+  /**
+   * Reads the file again (SIGHUP); on failure the old rules stay in force and the error is thrown.
+   * Synchronous, so that nothing that arrives after the signal is judged by the old rules.
+   */
+  reload(): void {
+    const { table, warnings } = parseAclFile(readText(this.path), this.path);
     this.#table = table;
     this.#warnings = warnings;
   }
@@ -140,9 +143,9 @@ function readGrants(rules: readonly AclRule[]): string[] {
   return rules.filter((rule) => grants(rule, 'read')).map((rule) => rule.topic);
 }
 
-async function readText(path: string): Promise<string> {
+function readText(path: string): string {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw fileError(err, `Unable to open acl_file ${path}`);
   }

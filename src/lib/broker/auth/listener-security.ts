@@ -12,10 +12,11 @@ export interface ListenerSecurity {
   /** Lines of the files left out or accepted with a warning, for the start-up log. */
   readonly problems: readonly MqttError[];
   /**
-   * Rereads every file. A file that fails keeps its old content and is one of `errors`;
-   * `problems` are the lines of the files now in force, as at start-up.
+   * Rereads every file, synchronously: whatever the broker handles after the call is judged by
+   * the new files. A file that fails keeps its old content and is one of `errors`; `problems` are
+   * the lines of the files now in force, as at start-up.
    */
-  reload(): Promise<{ errors: MqttError[]; problems: MqttError[] }>;
+  reload(): { errors: MqttError[]; problems: MqttError[] };
 }
 
 /**
@@ -25,20 +26,20 @@ export interface ListenerSecurity {
  * it loads, so a file is read once. An unreadable file or a bad acl_file or psk_file line throws:
  * mosquitto refuses to start then too.
  */
-export async function openListenerSecurity(listeners: readonly ListenerConfig[]): Promise<ListenerSecurity> {
+export function openListenerSecurity(listeners: readonly ListenerConfig[]): ListenerSecurity {
   const loaded = new Map<SecuritySection, Loaded>();
   for (const listener of listeners) {
     const section = listener.security;
     if (section === undefined) continue;
     let entry = loaded.get(section);
     if (entry === undefined) {
-      entry = await load(section, listener.tls?.kind === 'psk');
+      entry = load(section, listener.tls?.kind === 'psk');
       loaded.set(section, entry);
     }
     if (entry.authorizer !== undefined) listener.settings.auth = entry.authorizer;
     if (listener.tls?.kind === 'psk') {
       // A section first met on a certificate listener has not read its psk_file yet.
-      entry.psk ??= await loadPsk(section.pskFile);
+      entry.psk ??= loadPsk(section.pskFile);
       if (entry.psk !== undefined) listener.pskKeys = entry.psk;
     }
   }
@@ -46,10 +47,16 @@ export async function openListenerSecurity(listeners: readonly ListenerConfig[])
   const problems = (): MqttError[] => entries.flatMap((e) => [...(e.passwords?.problems ?? []), ...(e.acl?.warnings ?? [])]);
   return {
     problems: problems(),
-    reload: async () => {
+    reload: () => {
       const files = entries.flatMap((e) => [e.passwords, e.acl, e.psk].filter((file) => file !== undefined));
-      const results = await Promise.allSettled(files.map((file) => file.reload()));
-      const errors = results.flatMap((result, i) => (result.status === 'fulfilled' ? [] : [reloadError(files[i]!.path, result.reason)]));
+      const errors: MqttError[] = [];
+      for (const file of files) {
+        try {
+          file.reload();
+        } catch (err) {
+          errors.push(reloadError(file.path, err));
+        }
+      }
       return { errors, problems: problems() };
     },
   };
@@ -62,10 +69,10 @@ interface Loaded {
   authorizer?: Authorizer;
 }
 
-async function load(section: SecuritySection, psk: boolean): Promise<Loaded> {
-  const passwords = section.passwordFile === undefined ? undefined : await PasswordFile.load(section.passwordFile);
-  const acl = section.aclFile === undefined ? undefined : await AclFile.load(section.aclFile);
-  const pskKeys = psk ? await loadPsk(section.pskFile) : undefined;
+function load(section: SecuritySection, psk: boolean): Loaded {
+  const passwords = section.passwordFile === undefined ? undefined : PasswordFile.load(section.passwordFile);
+  const acl = section.aclFile === undefined ? undefined : AclFile.load(section.aclFile);
+  const pskKeys = psk ? loadPsk(section.pskFile) : undefined;
   return {
     ...(passwords === undefined ? {} : { passwords }),
     ...(acl === undefined ? {} : { acl }),
@@ -77,10 +84,10 @@ async function load(section: SecuritySection, psk: boolean): Promise<Loaded> {
 }
 
 /** The psk_file, its errors naming the config line that gave it. */
-async function loadPsk(file: ConfFile | undefined): Promise<PskFile | undefined> {
+function loadPsk(file: ConfFile | undefined): PskFile | undefined {
   if (file === undefined) return undefined;
   try {
-    return await PskFile.load(file.path);
+    return PskFile.load(file.path);
   } catch (err) {
     if (!(err instanceof MqttError) || file.origin === undefined) throw err;
     throw new MqttError(ErrorCode.ConfigError, `${file.origin.file}:${file.origin.line}: ${err.message}`, { cause: err });

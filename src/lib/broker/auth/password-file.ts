@@ -1,5 +1,5 @@
 import { ErrorCode, MqttError, type Remedy } from '../../errors.js';
-import { findProblems, findUser, listUsers, readPasswdFile, type PasswdLine } from '../../passwd/file.js';
+import { findProblems, findUser, listUsers, readPasswdFileSync, type PasswdLine } from '../../passwd/file.js';
 import { hashPassword, parseStoredPassword, verifyPassword } from '../../passwd/hash.js';
 
 /**
@@ -26,8 +26,8 @@ export class PasswordFile {
   }
 
   /** Reads the file; an unreadable file throws (mosquitto refuses to start), bad lines do not. */
-  static async load(path: string): Promise<PasswordFile> {
-    const { table, problems } = await readTable(path);
+  static load(path: string): PasswordFile {
+    const { table, problems } = readTable(path);
     return new PasswordFile(path, table, problems);
   }
 
@@ -49,10 +49,11 @@ export class PasswordFile {
   /**
    * Reads the file again (SIGHUP). On failure the old table stays in force and the error is
    * thrown for the caller to log: a broker must not lock everyone out because an editor was
-   * half-way through saving.
+   * half-way through saving. The read is synchronous, so that nothing that arrives after the
+   * signal is judged by the old table.
    */
-  async reload(): Promise<void> {
-    const { table, problems } = await readTable(this.path);
+  reload(): void {
+    const { table, problems } = readTable(this.path);
     this.#table = table;
     this.#problems = problems;
   }
@@ -60,11 +61,12 @@ export class PasswordFile {
   /**
    * True when `username` is in the file and `password` matches its hash. The hashes are compared
    * in constant time, and an unknown user costs a hash computation too, so that timing does not
-   * tell which user names exist.
+   * tell which user names exist. A zero-length password is no password, as mosquitto reads it, so
+   * it never matches, even the hash of an empty password.
    */
   check(username: string, password: Buffer | undefined): boolean {
     const field = this.#table.get(username);
-    if (field === undefined || password === undefined) {
+    if (field === undefined || password === undefined || password.length === 0) {
       verifyPassword(password ?? Buffer.alloc(0), DECOY);
       return false;
     }
@@ -75,8 +77,8 @@ export class PasswordFile {
 /** A well-formed hash nobody knows the password of, checked when the user does not exist. */
 const DECOY = hashPassword('', 'sha512-pbkdf2');
 
-async function readTable(path: string): Promise<{ table: Map<string, string>; problems: MqttError[] }> {
-  return buildTable(path, await readPasswdFile(path));
+function readTable(path: string): { table: Map<string, string>; problems: MqttError[] } {
+  return buildTable(path, readPasswdFileSync(path));
 }
 
 function buildTable(path: string, lines: readonly PasswdLine[]): { table: Map<string, string>; problems: MqttError[] } {

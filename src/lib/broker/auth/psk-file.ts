@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { errnoText } from '../../errno-text.js';
 import { ErrorCode, MqttError } from '../../errors.js';
 import { identityOf, keyOf } from '../../psk/file.js';
@@ -17,13 +17,16 @@ export class PskFile {
     this.#table = table;
   }
 
-  static async load(path: string): Promise<PskFile> {
-    return new PskFile(path, await readTable(path));
+  static load(path: string): PskFile {
+    return new PskFile(path, readTable(path));
   }
 
-  /** Reads the file again (SIGHUP); on failure the old keys stay in force and the error is thrown. */
-  async reload(): Promise<void> {
-    this.#table = await readTable(this.path);
+  /**
+   * Reads the file again (SIGHUP); on failure the old keys stay in force and the error is thrown.
+   * Synchronous, so that no handshake after the signal is judged by the old keys.
+   */
+  reload(): void {
+    this.#table = readTable(this.path);
   }
 
   /** The key of `identity`, or undefined for an identity the file does not have. */
@@ -32,10 +35,10 @@ export class PskFile {
   }
 }
 
-async function readTable(path: string): Promise<Map<string, Buffer>> {
+function readTable(path: string): Map<string, Buffer> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new MqttError(ErrorCode.InvalidFile, `Unable to open psk_file ${path}: ${errnoText(err)}.`, { cause: err });
   }

@@ -161,15 +161,18 @@ const DEFAULT_PERSISTENCE_FILE = 'mosquitto.db';
 const DEFAULT_AUTOSAVE_INTERVAL = 1800;
 
 /**
- * Where mosquitto writes persistence_location + persistence_file, mqt keeps a journal folder of
- * the same name with ".journal" added: mosquitto.db.journal.
+ * persistence_location + persistence_file holds the state (mqt's snapshot), as mosquitto.db holds
+ * mosquitto's, so deleting it resets the broker; the changes since are journaled in a folder of
+ * the same name with ".journal" added: mosquitto.db.journal. --persist DIR keeps both in DIR.
  */
 function persistence(conf: ConfState, persistDir: string | undefined): { persistence?: PersistenceSettings } {
   if (persistDir === undefined && conf.persistence !== true) return {};
-  const dir = persistDir ?? join(conf.persistenceLocation ?? '', `${conf.persistenceFile ?? DEFAULT_PERSISTENCE_FILE}.journal`);
+  const stateFile = join(conf.persistenceLocation ?? '', conf.persistenceFile ?? DEFAULT_PERSISTENCE_FILE);
+  const dir = persistDir ?? `${stateFile}.journal`;
   return {
     persistence: {
       dir: resolve(dir),
+      ...(persistDir === undefined ? { stateFile: resolve(stateFile) } : {}),
       autosaveInterval: conf.autosaveInterval ?? DEFAULT_AUTOSAVE_INTERVAL,
       autosaveOnChanges: conf.autosaveOnChanges ?? false,
     },

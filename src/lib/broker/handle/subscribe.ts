@@ -18,6 +18,9 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
   const mark = journalMark(conn);
   const codes: number[] = [];
   const retained: [BrokerMessage[], QoS][] = [];
+  // Only a filter naming $SYS can match it (MQTT-4.7.2-1). Made current before the subscriptions
+  // exist, so that the update reaches them once, as the retained copy.
+  if (p.subscriptions.some((s) => s.topicFilter.startsWith('$SYS'))) broker.refreshSys();
   for (const s of p.subscriptions) {
     const filter = s.topicFilter;
     if (!isValidTopicFilter(filter)) {

@@ -153,16 +153,27 @@ function listenOne(
       ...(tlsUsername === undefined ? {} : { tlsUsername }),
     });
   };
+  // crlfile refuses a client certificate after the handshake: the socket is closed before the broker sees it.
+  const revoked = (socket: Socket): boolean => {
+    const refusal = secure?.revocationOf(socket);
+    if (refusal === undefined) return false;
+    options.log('notice', `Client connection${fromText(socket)} failed: TLS error: client certificate refused (${refusal}).`);
+    socket.destroy();
+    return true;
+  };
   const opened: Opened = { server: secure?.tlsServer() ?? createServer(), sockets };
   if (onRequest !== undefined) {
     // websockets_headers_size makes room for large headers (cookies); Node's default already exceeds mosquitto's.
     const headers = { maxHeaderSize: Math.max(listener.httpHeadersSize ?? 0, maxHeaderSize) };
     const http = secure?.httpsServer(onRequest, headers) ?? createHttpServer(headers, onRequest);
     http.on('connection', track);
+    if (secure !== undefined) http.prependListener('secureConnection', revoked);
     opened.server = http;
   } else if (secure !== undefined) {
     opened.server.on('connection', track);
-    opened.server.on('secureConnection', (socket: Socket) => hand(socket, socket));
+    opened.server.on('secureConnection', (socket: Socket) => {
+      if (!revoked(socket)) hand(socket, socket);
+    });
   } else {
     opened.server.on('connection', (socket: Socket) => {
       track(socket);
@@ -172,7 +183,7 @@ function listenOne(
   if (secure !== undefined) {
     opened.server.on('tlsClientError', (err: Error & { reason?: string }, socket: Socket) => {
       // OpenSSL's message spans lines with its source position; its reason is what a user can act on.
-      const from = socket.remoteAddress === undefined ? '' : ` from ${socket.remoteAddress}:${socket.remotePort ?? 0}`;
+      const from = fromText(socket);
       // Node drops a client whose certificate fails verification without saying why ("socket hang up"); the verification does.
       const refused = (socket as Socket & { authorizationError?: unknown }).authorizationError;
       const reason = typeof refused === 'string' ? `client certificate refused (${refused})` : (err.reason ?? err.message.split('\n')[0]);
@@ -213,4 +224,9 @@ function closeOne(opened: Opened): Promise<void> {
   opened.stop?.();
   for (const socket of opened.sockets) socket.destroy();
   return new Promise((resolve) => opened.server.close(() => resolve()));
+}
+
+/** " from ADDRESS:PORT" of a TLS client in a log line, or nothing when the socket has gone. */
+function fromText(socket: Socket): string {
+  return socket.remoteAddress === undefined ? '' : ` from ${socket.remoteAddress}:${socket.remotePort ?? 0}`;
 }

@@ -3,15 +3,15 @@
  * new journal file made durable, and the replay of snapshot + journals at open, which also
  * removes what a crashed compaction left behind.
  */
-import { open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, MqttError } from '../../errors.js';
 import { errnoOf } from '../../errno-text.js';
-import { syncDirectory } from '../../fs/atomic-write.js';
+import { syncDirectory, writeFileAtomic } from '../../fs/atomic-write.js';
 import { fileError } from '../../fs/file-errors.js';
 import type { FileLock } from '../../fs/lock-file.js';
-import { scanFrames } from './frame.js';
-import { isRecordList, parseRecords, type JournalRecord } from './records.js';
+import { encodeFrame, FRAME_HEADER_BYTES, MAGIC_BYTES, scanFrames } from './frame.js';
+import { isRecordList, parseRecords, stringifyRecords, type JournalRecord } from './records.js';
 import { applyRecord, emptyState, type DurableState } from './state.js';
 
 export const JOURNAL_MAGIC = Buffer.from('MQTJRNL1', 'latin1');
@@ -20,6 +20,14 @@ export const SNAPSHOT = 'snapshot';
 const JOURNAL_NAME = /^journal-(\d{10})\.log$/;
 /** writeFileAtomic's temporary files for the snapshot. */
 const SNAPSHOT_TEMP = /^\.snapshot\..*\.tmp$/;
+/** The first bytes of mosquitto's own database file (persist.h MOSQ_DB_MAGIC). */
+const MOSQUITTO_DB_MAGIC = Buffer.from('\x00\xb5\x00mosquitto db', 'latin1');
+
+/**
+ * How the store was found at open. With a state file of its own (persistence_file), a missing or
+ * empty one while journals exist means it was deleted or emptied: the journals are dropped too.
+ */
+export type StoreFound = 'restored' | 'new' | 'empty' | 'reset';
 
 export interface Opened {
   readonly lock: FileLock;
@@ -29,11 +37,36 @@ export interface Opened {
   readonly fileBytes: number;
   readonly tornBytes: number;
   readonly snapshotBytes: number;
+  readonly found: StoreFound;
 }
 
-export async function replay(dir: string, lock: FileLock): Promise<Opened> {
+/**
+ * Replays the snapshot at `snapshotPath` and the journals of `dir`. When the snapshot is a state
+ * file of its own (not in `dir`), it always exists after this: deleting it resets the store.
+ */
+export async function replay(dir: string, lock: FileLock, snapshotPath = join(dir, SNAPSHOT)): Promise<Opened> {
   for (const name of await readdir(dir)) if (SNAPSHOT_TEMP.test(name)) await removeFile(join(dir, name));
-  const { state, generation: base, bytes: snapshotBytes } = await readSnapshot(join(dir, SNAPSHOT));
+  const ownFile = snapshotPath !== join(dir, SNAPSHOT);
+  let snapshot = await readSnapshot(snapshotPath);
+  if (ownFile && snapshot.kind === 'missing') {
+    // A store from before the state file had one: its snapshot moves there.
+    const older = await readSnapshot(join(dir, SNAPSHOT));
+    if (older.kind === 'snapshot') {
+      await moveFile(join(dir, SNAPSHOT), snapshotPath);
+      snapshot = older;
+    }
+  }
+  if (!ownFile && snapshot.kind === 'empty') {
+    // Written whole or not at all, a snapshot in the folder is never empty unless something emptied it.
+    throw new MqttError(ErrorCode.InvalidFile, `${snapshotPath} is empty (0 bytes): the state it held is lost`, { hint: 'move it away to start from the journal files alone' });
+  }
+  const { state, generation: base, bytes: snapshotBytes } = snapshot;
+  let found: StoreFound = snapshot.kind === 'snapshot' ? 'restored' : snapshot.kind === 'empty' ? 'empty' : 'new';
+  if (ownFile && snapshot.kind !== 'snapshot') {
+    const left = await listJournals(dir);
+    for (const old of left) await removeFile(join(dir, old.name));
+    if (left.length > 0 && snapshot.kind === 'missing') found = 'reset';
+  }
   const journals = await listJournals(dir);
   for (const old of journals.filter((j) => j.generation < base)) await removeFile(join(dir, old.name));
   const live = journals.filter((j) => j.generation >= base);
@@ -59,24 +92,64 @@ export async function replay(dir: string, lock: FileLock): Promise<Opened> {
   } else {
     file = await openForAppend(path, tornBytes > 0 ? fileBytes : undefined);
   }
-  return { lock, state, file, generation, fileBytes, tornBytes, snapshotBytes };
+  let written = snapshotBytes;
+  if (ownFile && snapshot.kind !== 'snapshot') written = await writeEmptySnapshot(snapshotPath, generation);
+  return { lock, state, file, generation, fileBytes, tornBytes, snapshotBytes: written, found };
 }
 
-async function readSnapshot(path: string): Promise<{ state: DurableState; generation: number; bytes: number }> {
+async function writeEmptySnapshot(path: string, generation: number): Promise<number> {
+  const data = Buffer.concat([SNAPSHOT_MAGIC, encodeFrame(stringifyRecords({ generation, records: [] }))]);
+  await writeFileAtomic(path, data, { overwrite: true, mode: 0o600 });
+  return data.length;
+}
+
+interface SnapshotRead {
+  kind: 'snapshot' | 'missing' | 'empty';
+  state: DurableState;
+  generation: number;
+  bytes: number;
+}
+
+async function readSnapshot(path: string): Promise<SnapshotRead> {
   const state = emptyState();
   let data: Buffer;
   try {
     data = await readFile(path);
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return { state, generation: 0, bytes: 0 };
+    if (errnoOf(err) === 'ENOENT') return { kind: 'missing', state, generation: 0, bytes: 0 };
     throw fileError(err, `Unable to read ${path}`);
+  }
+  if (data.length === 0) return { kind: 'empty', state, generation: 0, bytes: 0 };
+  if (data.subarray(0, MOSQUITTO_DB_MAGIC.length).equals(MOSQUITTO_DB_MAGIC)) {
+    throw new MqttError(ErrorCode.InvalidFile, `${path} is a mosquitto database, in mosquitto's own format, which mqt cannot read`, {
+      hint: 'mqt would replace it: move it away to start with an empty store, or give persistence_file another name',
+    });
   }
   // A snapshot is renamed into place only once complete: anything short of one good frame is damage.
   const scan = scanFrames(data, path, SNAPSHOT_MAGIC);
+  const start = MAGIC_BYTES + FRAME_HEADER_BYTES;
+  if (scan.bodies.length === 0 && (data.length < start || data.length < start + data.readUInt32BE(MAGIC_BYTES))) throw truncated(path, data);
   const content = scan.bodies.length === 1 && scan.tornBytes === 0 ? parseRecords(scan.bodies[0]!) : undefined;
   if (!isSnapshot(content)) throw new MqttError(ErrorCode.InvalidFile, `${path} is damaged: not a complete snapshot`);
   for (const record of content.records) applyRecord(state, record);
-  return { state, generation: content.generation, bytes: data.length };
+  return { kind: 'snapshot', state, generation: content.generation, bytes: data.length };
+}
+
+/** A snapshot cut short (a copy or a disk that ran out): all it held is lost, and the error says so. */
+function truncated(path: string, data: Buffer): MqttError {
+  const start = MAGIC_BYTES + FRAME_HEADER_BYTES;
+  const detail = data.length < start ? `only ${data.length} bytes` : `${data.length - start} of its ${data.readUInt32BE(MAGIC_BYTES)} bytes of state`;
+  return new MqttError(ErrorCode.InvalidFile, `${path} is truncated (${detail}): none of the retained messages and sessions it held can be read`, {
+    hint: 'restore it from a backup, or move it away to start with an empty store',
+  });
+}
+
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    throw fileError(err, `Unable to move ${from} to ${to}`);
+  }
 }
 
 function isSnapshot(value: unknown): value is { generation: number; records: JournalRecord[] } {

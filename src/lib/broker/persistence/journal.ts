@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { fileError } from '../../fs/file-errors.js';
 import { lockFile, type FileLock } from '../../fs/lock-file.js';
 import { encodeFrame } from './frame.js';
-import { createJournalFile, JOURNAL_MAGIC, listJournals, removeFile, replay, SNAPSHOT, SNAPSHOT_MAGIC, writeAll, type Opened } from './journal-files.js';
+import { createJournalFile, JOURNAL_MAGIC, listJournals, removeFile, replay, SNAPSHOT, SNAPSHOT_MAGIC, writeAll, type Opened, type StoreFound } from './journal-files.js';
 import { stringifyRecords, type JournalRecord } from './records.js';
 import { applyRecord, stateToRecords, type DurableState } from './state.js';
 
@@ -37,6 +37,11 @@ export interface JournalOptions {
   readonly onBackgroundError?: (error: MqttError) => void;
   /** Awaited after each step of a compaction: tests stop there to look at the files a crash would leave. */
   readonly onCompactionStep?: (step: CompactionStep) => Promise<void>;
+  /**
+   * The file that holds the snapshot (persistence_file), instead of one in the folder. It is made
+   * at once, so deleting it later resets the store, as deleting mosquitto.db resets mosquitto.
+   */
+  readonly stateFile?: string;
 }
 
 export interface JournalStats {
@@ -45,6 +50,8 @@ export interface JournalStats {
   records: number;
   /** Torn bytes cut off the last journal file when it was opened. */
   readonly tornBytesDropped: number;
+  /** How the store was found at open. */
+  readonly found: StoreFound;
 }
 
 const DEFAULT_COMPACT_AFTER = 64 * 1024 * 1024;
@@ -57,6 +64,8 @@ interface Pending {
 
 export class Journal {
   readonly dir: string;
+  /** The snapshot's file: the state file, else one in the folder. */
+  readonly snapshotPath: string;
   readonly stats: JournalStats;
   readonly #options: JournalOptions;
   readonly #lock: FileLock;
@@ -74,6 +83,7 @@ export class Journal {
 
   private constructor(dir: string, options: JournalOptions, opened: Opened) {
     this.dir = dir;
+    this.snapshotPath = options.stateFile ?? join(dir, SNAPSHOT);
     this.#options = options;
     this.#lock = opened.lock;
     this.#state = opened.state;
@@ -81,7 +91,7 @@ export class Journal {
     this.#generation = opened.generation;
     this.#fileBytes = opened.fileBytes;
     this.#snapshotBytes = opened.snapshotBytes;
-    this.stats = { commits: 0, records: 0, tornBytesDropped: opened.tornBytes };
+    this.stats = { commits: 0, records: 0, tornBytesDropped: opened.tornBytes, found: opened.found };
   }
 
   /** Opens (or creates) the journal in `dir` and replays it. Only one process may hold it. */
@@ -93,7 +103,7 @@ export class Journal {
     }
     const lock = await lockFile(join(dir, 'journal'), { timeoutMs: 2000 });
     try {
-      return new Journal(dir, options, await replay(dir, lock));
+      return new Journal(dir, options, await replay(dir, lock, options.stateFile));
     } catch (err) {
       await lock.release();
       throw err;
@@ -202,7 +212,7 @@ export class Journal {
     });
     const generation = this.#generation;
     await this.#options.onCompactionStep?.('rotated');
-    await writeFileAtomic(join(this.dir, SNAPSHOT), snapshot, { overwrite: true, mode: 0o600 });
+    await writeFileAtomic(this.snapshotPath, snapshot, { overwrite: true, mode: 0o600 });
     this.#snapshotBytes = snapshot.length;
     await this.#options.onCompactionStep?.('snapshot-written');
     for (const old of await listJournals(this.dir)) {

@@ -19,10 +19,15 @@ type Log = (level: LogLevel, text: string) => void;
 
 export async function openDurableStore(settings: PersistenceSettings, log: Log): Promise<DurableStore> {
   const report = (error: Error): void => log('error', `Error: ${error.message}`);
-  const journal = await Journal.open(settings.dir, { onBackgroundError: report });
+  const journal = await Journal.open(settings.dir, { onBackgroundError: report, ...(settings.stateFile === undefined ? {} : { stateFile: settings.stateFile }) });
   if (journal.stats.tornBytesDropped > 0) {
-    log('warning', `Warning: cut ${journal.stats.tornBytesDropped} bytes of an unfinished write off the journal in ${settings.dir} (a crash during a write; nothing acknowledged was in them).`);
+    log(
+      'warning',
+      `Warning: cut ${journal.stats.tornBytesDropped} bytes of an unfinished write off the journal in ${settings.dir}: a crash during a write leaves them, with nothing acknowledged in them; a journal cut short any other way has lost what was acknowledged after them.`,
+    );
   }
+  if (journal.stats.found === 'empty') log('warning', `Warning: ${journal.snapshotPath} is empty (0 bytes): the store starts empty.`);
+  if (journal.stats.found === 'reset') log('warning', `Warning: ${journal.snapshotPath} is missing, so the store starts empty; the journal files in ${settings.dir} that went with it were removed.`);
   return new DurableStore(journal, settings, report);
 }
 
