@@ -25,7 +25,16 @@ export interface CommandLineSettings {
   persistDir?: string;
   /** For $SYS/broker/version. */
   version: string;
+  /** --web: the web console on this port (on --bind's address, else 127.0.0.1); it replaces web_console. */
+  webPort?: number;
+  /** The folder of the web console's built page. */
+  consoleAssets?: string;
 }
+
+/** Where the web console listens unless told otherwise: this machine only, so no login is needed. */
+const CONSOLE_ADDRESS = '127.0.0.1';
+/** Addresses of this machine only: a console there is its owner's, without a login. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 const MQTT_PORT = 1883;
 const LOCAL_ADDRESSES = ['127.0.0.1', '::1'];
@@ -108,6 +117,16 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
     }
   }
   for (const unixPath of cli.unixPaths) listeners.push(fromSection({ port: 0, unixPath, security: {} }, extraFallback));
+  const web = cli.webPort === undefined ? conf.webConsole : { port: cli.webPort, ...(cli.bind === undefined ? {} : { address: cli.bind }) };
+  if (web !== undefined) {
+    const bindAddress = web.address ?? CONSOLE_ADDRESS;
+    const loginRequired = !LOOPBACK.test(bindAddress);
+    const consoleListener = fromSection({ port: web.port, protocol: 'websockets', bindAddress, security: conf.security }, extraFallback);
+    // Beyond this machine, nobody is anonymous on the console, whatever allow_anonymous says.
+    if (loginRequired) consoleListener.settings = { ...consoleListener.settings, allowAnonymous: false };
+    consoleListener.console = { loginRequired, assetsDir: cli.consoleAssets ?? 'web' };
+    listeners.push(consoleListener);
+  }
 
   if (conf.user !== undefined && conf.user !== 'root' && process.getuid?.() === 0) {
     notes.push({ level: 'warning', text: `Warning: mqt serve does not drop privileges: user ${conf.user} ignored, running as root.` });
