@@ -25,3 +25,10 @@ export function byIdAs<T extends HTMLElement>(id: string, kind: new () => T): T 
   if (!(found instanceof kind)) throw new Error(`#${id} is not a ${kind.name}`);
   return found;
 }
+
+/** The value of a form field: an input, a text area or a select. */
+export function valueOf(id: string): string {
+  const found = byId(id);
+  if (found instanceof HTMLInputElement || found instanceof HTMLTextAreaElement || found instanceof HTMLSelectElement) return found.value;
+  throw new Error(`#${id} is not a form field`);
+}

@@ -2,7 +2,7 @@
 import type { ConsoleSession, LoginAnswer } from '../lib/broker/console/view-types.js';
 import { BrokerPanel } from './broker-panel.js';
 import type { IncomingPublish, QoS } from './codec.js';
-import { byId, byIdAs, el } from './dom.js';
+import { byId, byIdAs, el, valueOf } from './dom.js';
 import { MqttClient } from './mqtt-client.js';
 import { TopicStore } from './topic-store.js';
 import { TopicView } from './topic-view.js';
@@ -110,18 +110,17 @@ function userProperties(text: string): [string, string][] {
 async function publishForm(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   if (client === undefined) return;
-  const value = (id: string): string => byIdAs(id, HTMLInputElement).value;
-  const topic = value('publish-topic');
+  const topic = valueOf('publish-topic');
   if (topic === '' || topic.includes('#') || topic.includes('+')) {
     status('A topic to publish to is needed, without + or #.');
     return;
   }
-  const expiry = value('publish-expiry');
-  await client.publish(topic, new TextEncoder().encode(value('publish-payload')), Number(value('publish-qos')) as QoS, byIdAs('publish-retain', HTMLInputElement).checked, {
-    ...(value('publish-content-type') === '' ? {} : { contentType: value('publish-content-type') }),
-    ...(value('publish-response-topic') === '' ? {} : { responseTopic: value('publish-response-topic') }),
+  const expiry = valueOf('publish-expiry');
+  await client.publish(topic, new TextEncoder().encode(valueOf('publish-payload')), Number(valueOf('publish-qos')) as QoS, byIdAs('publish-retain', HTMLInputElement).checked, {
+    ...(valueOf('publish-content-type') === '' ? {} : { contentType: valueOf('publish-content-type') }),
+    ...(valueOf('publish-response-topic') === '' ? {} : { responseTopic: valueOf('publish-response-topic') }),
     ...(expiry === '' ? {} : { messageExpiry: Number(expiry) }),
-    userProperties: userProperties(value('publish-user-properties')),
+    userProperties: userProperties(valueOf('publish-user-properties')),
   });
   status(`Published to ${topic}.`);
 }
