@@ -174,6 +174,7 @@ byId('logout').addEventListener('click', () => {
   });
 });
 
+const totals = byId('totals');
 let lastFrame = 0;
 let lastRates = 0;
 function frame(now: number): void {
@@ -181,6 +182,7 @@ function frame(now: number): void {
     lastFrame = now;
     const wall = Date.now();
     tree.render(wall);
+    totals.textContent = `${store.topics} topics, ${store.root.total} messages`;
     topicView.render();
     if (now - lastRates >= 1000) {
       lastRates = now;

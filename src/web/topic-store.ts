@@ -7,6 +7,40 @@ const RATE_WINDOW_MS = 10_000;
 /** Timestamps a topic keeps for its rate: bounds the work per message at any rate. */
 const RATE_SAMPLES = 200;
 
+/**
+ * The newest entries of a list, dropped from the front in batches: shifting one off an array per
+ * message would move the whole array each time, at thousands of messages a second.
+ */
+class Recent<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  constructor(private readonly max: number) {}
+
+  push(item: T): void {
+    this.items.push(item);
+    if (this.items.length - this.head > this.max) this.head++;
+    if (this.head >= this.max) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Forgets entries from the front while `drop` holds for them. */
+  dropWhile(drop: (item: T) => boolean): void {
+    while (this.head < this.items.length && drop(this.items[this.head]!)) this.head++;
+  }
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  /** The last `n` entries, oldest first. */
+  last(n: number): T[] {
+    return this.items.slice(Math.max(this.head, this.items.length - n));
+  }
+}
+
 export interface StoredMessage {
   at: number;
   publish: IncomingPublish;
@@ -23,8 +57,8 @@ export class TopicNode {
   /** When the last message came, for the flash. */
   changedAt = 0;
   expanded = false;
-  readonly history: StoredMessage[] = [];
-  private readonly times: number[] = [];
+  readonly history = new Recent<StoredMessage>(HISTORY);
+  private readonly times = new Recent<number>(RATE_SAMPLES);
 
   constructor(
     readonly name: string,
@@ -34,7 +68,7 @@ export class TopicNode {
 
   /** Messages per second over the last ten seconds. */
   rate(now: number): number {
-    while (this.times.length > 0 && this.times[0]! < now - RATE_WINDOW_MS) this.times.shift();
+    this.times.dropWhile((at) => at < now - RATE_WINDOW_MS);
     return (this.times.length * 1000) / RATE_WINDOW_MS;
   }
 
@@ -43,9 +77,7 @@ export class TopicNode {
     this.last = publish;
     this.changedAt = now;
     this.history.push({ at: now, publish });
-    if (this.history.length > HISTORY) this.history.shift();
     this.times.push(now);
-    if (this.times.length > RATE_SAMPLES) this.times.shift();
   }
 }
 
@@ -54,6 +86,8 @@ export class TopicStore {
   readonly root = new TopicNode('', '', undefined);
   /** A node was added: the visible rows must be listed again. */
   structureChanged = false;
+  /** Topics that had a message (a level with none is only a parent). */
+  topics = 0;
   /** Nodes whose numbers changed (the topic and its ancestors). */
   readonly dirty = new Set<TopicNode>();
 
@@ -71,6 +105,7 @@ export class TopicStore {
       node.total++;
       this.dirty.add(node);
     }
+    if (node.count === 0) this.topics++;
     node.record(publish, now);
     return node;
   }
@@ -84,6 +119,7 @@ export class TopicStore {
   clear(): void {
     this.root.children.clear();
     this.root.total = 0;
+    this.topics = 0;
     this.dirty.clear();
     this.structureChanged = true;
   }

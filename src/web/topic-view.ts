@@ -32,7 +32,7 @@ export class TopicView {
     const node = this.node;
     if (node === undefined || node.count === this.shownCount) return;
     this.shownCount = node.count;
-    const items = node.history.slice(-LISTED).reverse().map((m) => {
+    const items = node.history.last(LISTED).reverse().map((m) => {
       const p = m.publish;
       const props = p.properties.map((prop) => `${prop.name}: ${prop.value}`).join(', ');
       return el(
@@ -45,7 +45,7 @@ export class TopicView {
       );
     });
     byId('topic-messages').replaceChildren(...items);
-    const points = node.history.flatMap((m) => {
+    const points = node.history.last(Infinity).flatMap((m) => {
       const value = numberOf(m.publish.payload);
       return value === undefined ? [] : [{ at: m.at, value }];
     });

@@ -10,9 +10,16 @@ interface Row {
   rate: HTMLElement;
   marks: HTMLElement;
   payload: HTMLElement;
-  /** Which of the two flash animations ran last: switching restarts it without a reflow. */
-  flashB: boolean;
+  /** When the row was lit up for a change; 0 when it is not lit. */
+  litAt: number;
+  /** The row is in the tree's scrolled view; rows out of it are written when they come in. */
+  inView: boolean;
+  /** It changed while out of view. */
+  stale: boolean;
 }
+
+/** How long a changed row stays lit. A plain class, not an animation: a thousand busy rows would animate every frame. */
+const LIT_MS = 600;
 
 const byName = (a: TopicNode, b: TopicNode): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -28,12 +35,27 @@ export class TreeView {
   private relist = true;
   private selected: TopicNode | undefined;
   private lastRender = 0;
+  private readonly lit = new Set<Row>();
+  private readonly rowsByElement = new WeakMap<Element, Row>();
+  /** Tells which rows are in view: only those are written as messages come. */
+  private readonly watch: IntersectionObserver;
 
   constructor(
     private readonly container: HTMLElement,
     private readonly store: TopicStore,
     private readonly onSelect: (node: TopicNode) => void,
   ) {
+    this.watch = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const row = this.rowsByElement.get(entry.target);
+          if (row === undefined) continue;
+          row.inView = entry.isIntersecting;
+          if (row.inView && row.stale) this.update(row, Date.now(), false);
+        }
+      },
+      { root: container },
+    );
     container.addEventListener('click', (event) => {
       const target = event.target as HTMLElement;
       const rowElement = target.closest<HTMLElement>('.row');
@@ -62,7 +84,7 @@ export class TreeView {
 
   /** Every row's rate again (rates fall while a topic is quiet). */
   refreshRates(now: number): void {
-    for (const row of this.shown) row.rate.textContent = rateText(row.node.rate(now));
+    for (const row of this.shown) if (row.inView) row.rate.textContent = rateText(row.node.rate(now));
   }
 
   /** Brings the rows up to date with the store. */
@@ -80,6 +102,12 @@ export class TreeView {
       if (row?.element.isConnected === true) this.update(row, now, node.changedAt > this.lastRender);
     }
     this.store.dirty.clear();
+    for (const row of this.lit) {
+      if (now - row.litAt < LIT_MS) continue;
+      row.element.classList.remove('changed');
+      row.litAt = 0;
+      this.lit.delete(row);
+    }
     this.lastRender = now;
   }
 
@@ -107,7 +135,9 @@ export class TreeView {
       const marks = el('span', { class: 'marks' });
       const payload = el('span', { class: 'payload' });
       const element = el('div', { class: 'row', 'data-topic': node.path }, toggle, el('span', { class: 'name' }, node.name === '' ? '(empty)' : node.name), count, rate, marks, payload);
-      row = { node, element, toggle, count, rate, marks, payload, flashB: false };
+      row = { node, element, toggle, count, rate, marks, payload, litAt: 0, inView: false, stale: true };
+      this.rowsByElement.set(element, row);
+      this.watch.observe(element);
       this.rows.set(node, row);
       if (node === this.selected) element.classList.add('selected');
     }
@@ -116,6 +146,11 @@ export class TreeView {
   }
 
   private update(row: Row, now: number, flash: boolean): void {
+    if (!row.inView) {
+      row.stale = true;
+      return;
+    }
+    row.stale = false;
     const node = row.node;
     const open = node.expanded || this.filter !== '';
     row.toggle.textContent = node.children.size === 0 ? '' : open ? '▾' : '▸';
@@ -125,9 +160,11 @@ export class TreeView {
     row.marks.textContent = last === undefined ? '' : `${last.retain ? 'R ' : ''}Q${last.qos}`;
     row.payload.textContent = last === undefined ? '' : preview(last.payload);
     if (flash && last !== undefined) {
-      row.element.classList.remove(row.flashB ? 'flash-b' : 'flash-a');
-      row.flashB = !row.flashB;
-      row.element.classList.add(row.flashB ? 'flash-b' : 'flash-a');
+      if (row.litAt === 0) {
+        row.element.classList.add('changed');
+        this.lit.add(row);
+      }
+      row.litAt = now;
     }
   }
 }
