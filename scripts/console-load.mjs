@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, printed } from './console-browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.argv[2] ?? 10);
@@ -18,27 +18,15 @@ const RATE = 10;
 const port = 20_000 + Math.floor(Math.random() * 10_000);
 const webPort = port + 1;
 const mqt = (args) => spawn(process.execPath, [join(root, 'bin', 'mqt.cjs'), ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-const untilLine = (child, re) =>
-  new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (chunk) => {
-      seen += chunk;
-      if (re.test(seen)) resolve();
-    });
-    child.once('exit', () => reject(new Error(`exited before printing ${re}: ${seen}`)));
-  });
 
 const serve = mqt(['serve', '-p', String(port), '--web', String(webPort)]);
 const profile = mkdtempSync(join(tmpdir(), 'mqt-console-load-'));
 let bench;
 let context;
 try {
-  await untilLine(serve, /web console at/);
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
+  await printed(serve, /web console at/);
+  context = await launchChromium(profile, {
     viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${webPort}/`);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, printed } from './console-browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'doc');
@@ -22,15 +22,6 @@ const mqt = (args, stdin = 'ignore') => {
   children.push(child);
   return child;
 };
-const printed = (child, re) =>
-  new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (chunk) => {
-      seen += chunk;
-      if (re.test(seen)) resolve();
-    });
-    child.once('exit', () => reject(new Error(`exited before printing ${re}: ${seen}`)));
-  });
 /** A publisher that sends each value written to it, one line each, on `topic`. */
 const publisher = (topic, extra = []) => {
   const child = mqt(['pub', '-p', String(port), '-t', topic, '-l', ...extra], 'pipe');
@@ -44,13 +35,7 @@ let context;
 try {
   await printed(serve, /web console at/);
   mkdirSync(out, { recursive: true });
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 760 },
-    colorScheme: 'light',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  context = await launchChromium(join(work, 'profile'), { viewport: { width: 1280, height: 760 }, colorScheme: 'light' });
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${webPort}/`);
   await page.waitForSelector('#status:text-matches("^Connected as")');
