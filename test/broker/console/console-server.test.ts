@@ -50,6 +50,9 @@ describe('web console: web_console, --web, and where a login is needed', () => {
     assert.throws(() => webPort(['--web', '70000']), /Invalid port specified \(70000\)/);
     const bound = consoleOf('web_console 9001\n', { webPort: 8080, bind: '0.0.0.0' });
     assert.deepEqual([bound?.port, bound?.bindAddress, bound?.console?.loginRequired], [8080, '0.0.0.0', true]);
+    // With --tls, HTTPS on its certificate.
+    const secure = consoleOf('', { webPort: 8080, tlsListener: { port: 8883, certfile: 's.crt', keyfile: 's.key' } });
+    assert.deepEqual(secure?.tls?.kind === 'certificate' ? [secure.tls.certfile.path, secure.tls.keyfile.path] : [], ['s.crt', 's.key']);
   });
 });
 

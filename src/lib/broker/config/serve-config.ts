@@ -110,10 +110,13 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
       listeners.push(fromSection({ port, protocol: 'websockets', ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback));
     }
   }
+  const cliTls: ListenerTls | undefined =
+    cli.tlsListener === undefined
+      ? undefined
+      : { kind: 'certificate', certfile: { path: cli.tlsListener.certfile }, keyfile: { path: cli.tlsListener.keyfile }, requireCertificate: false, minVersion: 'tlsv1.2' };
   if (cli.tlsListener !== undefined) {
-    const tls: ListenerTls = { kind: 'certificate', certfile: { path: cli.tlsListener.certfile }, keyfile: { path: cli.tlsListener.keyfile }, requireCertificate: false, minVersion: 'tlsv1.2' };
     for (const bindAddress of extraAddresses) {
-      listeners.push(fromSection({ port: cli.tlsListener.port, ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback, tls));
+      listeners.push(fromSection({ port: cli.tlsListener.port, ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback, cliTls));
     }
   }
   for (const unixPath of cli.unixPaths) listeners.push(fromSection({ port: 0, unixPath, security: {} }, extraFallback));
@@ -121,7 +124,8 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   if (web !== undefined) {
     const bindAddress = web.address ?? CONSOLE_ADDRESS;
     const loginRequired = !LOOPBACK.test(bindAddress);
-    const consoleListener = fromSection({ port: web.port, protocol: 'websockets', bindAddress, security: conf.security }, extraFallback);
+    // With --tls the console is HTTPS on the same certificate.
+    const consoleListener = fromSection({ port: web.port, protocol: 'websockets', bindAddress, security: conf.security }, extraFallback, cliTls);
     // Beyond this machine, nobody is anonymous on the console, whatever allow_anonymous says.
     if (loginRequired) consoleListener.settings = { ...consoleListener.settings, allowAnonymous: false };
     consoleListener.console = { loginRequired, assetsDir: cli.consoleAssets ?? 'web' };
