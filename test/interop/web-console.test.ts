@@ -75,7 +75,7 @@ describe('interop: the web console in Chromium', function () {
   };
   const connected = (page: Page): Promise<unknown> => page.waitForSelector('#status:text-matches("^Connected as")');
 
-  it('shows a topic published by mosquitto_pub within a second, with its count, retained and QoS marks, and last payload', async () => {
+  it('shows a topic published by mosquitto_pub within a second with its marks; its view, the subscribe box and the filter', async () => {
     const page = await opened(openUrl);
     await connected(page);
     await pub(['-t', 'lab/bench1/temperature', '-m', '21.5', '-r']);
@@ -92,11 +92,21 @@ describe('interop: the web console in Chromium', function () {
     await page.waitForSelector('#topic-messages li:nth-child(2)');
     await page.selectOption('#payload-format', 'json');
     await page.waitForFunction(() => document.querySelector('#topic-messages pre')?.textContent === '{\n  "celsius": 22\n}');
-    await pub(['-t', 'lab/bench1/temperature', '-m', '23']);
+    // MQTT 5 properties are listed with the message.
+    await pub(['-V', 'mqttv5', '-D', 'publish', 'user-property', 'room', 'B12', '-D', 'publish', 'content-type', 'text/plain', '-t', 'lab/bench1/temperature', '-m', '23']);
+    await page.waitForSelector('#topic-messages li:first-child .props:text-is("Content Type: text/plain, User Property: room=B12")');
     await page.waitForSelector('#topic-chart:visible');
-    // The filter keeps the matching topics and their parents only.
-    await pub(['-t', 'hall/door', '-m', 'open']);
+    // The subscribe box takes wildcards; once # is dropped, only hall/+ comes.
+    await page.fill('#subscribe-filter', 'hall/+');
+    await page.click('#subscribe-form button[type=submit]');
+    await page.waitForSelector('#filters button[data-filter="hall/+"]');
+    await page.click('#filters button[data-filter="#"]');
+    await page.waitForSelector('#filters button[data-filter="#"]', { state: 'detached' });
+    await pub(['-t', 'lab/bench1/temperature', '-m', '99']);
+    await pub(['-t', 'hall/window', '-m', 'open']);
     await page.waitForSelector('.row[data-topic="hall"]');
+    assert.equal(await row.locator('.count').textContent(), '3');
+    // The filter keeps the matching topics and their parents only.
     await page.fill('#tree-filter', 'bench');
     await page.waitForSelector('.row[data-topic="hall"]', { state: 'detached' });
     assert.ok(await page.isVisible('.row[data-topic="lab/bench1/temperature"]'));
