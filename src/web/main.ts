@@ -14,6 +14,8 @@ const FRAME_MS = 150;
 const BROKER_POLL_MS = 2000;
 const TOKEN_KEY = 'mqt-console-token';
 const DEFAULT_FILTERS = ['#', '$SYS/#'];
+/** After the connection is lost (the broker restarted), the page connects again this much later. */
+const RECONNECT_MS = 3000;
 
 const store = new TopicStore();
 const topicView = new TopicView();
@@ -53,7 +55,7 @@ async function start(): Promise<void> {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
   const id = `mqt-console-${Math.random().toString(36).slice(2, 10)}`;
   try {
-    client = await MqttClient.connect(url, id, { message: received, closed: (reason) => status(`Disconnected: ${reason}.`) }, session.user ?? undefined, session.user === null ? undefined : token());
+    client = await MqttClient.connect(url, id, { message: received, closed: lost }, session.user ?? undefined, session.user === null ? undefined : token());
   } catch (err) {
     if (session.loginPossible && session.user === null) return showLogin('The broker asks for a user name and password.');
     status(`${(err as Error).message}.`);
@@ -64,8 +66,20 @@ async function start(): Promise<void> {
   byId('user').textContent = session.user === null ? 'this machine' : session.user;
   byId('logout').hidden = session.user === null;
   byId('broker-tab').hidden = !session.admin;
-  for (const filter of DEFAULT_FILTERS) await subscribe(filter);
+  // Connected again, the page asks for what it had.
+  const wanted = filters.size > 0 ? [...filters] : DEFAULT_FILTERS;
+  filters.clear();
+  for (const filter of wanted) await subscribe(filter);
   status(`Connected as ${id}.`);
+}
+
+let loggedOut = false;
+
+function lost(reason: string): void {
+  client = undefined;
+  if (loggedOut) return;
+  status(`Disconnected: ${reason}; connecting again in ${RECONNECT_MS / 1000} s.`);
+  setTimeout(() => void start().catch((err: unknown) => lost((err as Error).message)), RECONNECT_MS);
 }
 
 function received(publish: IncomingPublish): void {
@@ -134,6 +148,7 @@ async function login(event: SubmitEvent): Promise<void> {
     return;
   }
   sessionStorage.setItem(TOKEN_KEY, ((await res.json()) as LoginAnswer).token);
+  loggedOut = false;
   await start();
 }
 
@@ -165,10 +180,14 @@ byId('filters').addEventListener('click', (event) => {
 byIdAs('tree-filter', HTMLInputElement).addEventListener('input', (event) => tree.setFilter((event.target as HTMLInputElement).value));
 byId('topics-tab').addEventListener('click', () => showTab('topics'));
 byId('broker-tab').addEventListener('click', () => showTab('broker'));
-byId('clear').addEventListener('click', () => store.clear());
+byId('clear').addEventListener('click', () => {
+  store.clear();
+  tree.forget();
+});
 byId('logout').addEventListener('click', () => {
   void api('/api/logout', {}).then(() => {
     sessionStorage.removeItem(TOKEN_KEY);
+    loggedOut = true;
     client?.end();
     showLogin('Logged out.');
   });
@@ -182,7 +201,7 @@ function frame(now: number): void {
     lastFrame = now;
     const wall = Date.now();
     tree.render(wall);
-    totals.textContent = `${store.topics} topics, ${store.root.total} messages`;
+    totals.textContent = `${store.topics} topics, ${store.root.total} messages${store.leftOut > 0 ? `, ${store.leftOut} on topics beyond what the tree holds` : ''}`;
     topicView.render();
     if (now - lastRates >= 1000) {
       lastRates = now;

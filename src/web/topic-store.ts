@@ -1,5 +1,7 @@
 import type { IncomingPublish } from './codec.js';
 
+/** Levels the tree holds at most: a publisher making endless new topics must not exhaust the page. */
+const MAX_NODES = 50_000;
 /** Messages a topic keeps for its view. */
 const HISTORY = 100;
 /** The rate is messages over this window. */
@@ -86,17 +88,27 @@ export class TopicStore {
   readonly root = new TopicNode('', '', undefined);
   /** A node was added: the visible rows must be listed again. */
   structureChanged = false;
+  private nodes = 0;
+  /** Messages on topics left out because the tree is full. */
+  leftOut = 0;
   /** Topics that had a message (a level with none is only a parent). */
   topics = 0;
   /** Nodes whose numbers changed (the topic and its ancestors). */
   readonly dirty = new Set<TopicNode>();
 
-  add(publish: IncomingPublish, now: number): TopicNode {
+  /** Records a message; undefined when its topic would make the tree larger than it may be. */
+  add(publish: IncomingPublish, now: number): TopicNode | undefined {
+    const levels = publish.topic.split('/');
+    if (this.nodes + levels.length > MAX_NODES && this.find(publish.topic) === undefined) {
+      this.leftOut++;
+      return undefined;
+    }
     let node = this.root;
     node.total++;
-    for (const level of publish.topic.split('/')) {
+    for (const level of levels) {
       let child = node.children.get(level);
       if (child === undefined) {
+        this.nodes++;
         child = new TopicNode(level, node === this.root ? level : `${node.path}/${level}`, node);
         node.children.set(level, child);
         this.structureChanged = true;
@@ -120,6 +132,8 @@ export class TopicStore {
     this.root.children.clear();
     this.root.total = 0;
     this.topics = 0;
+    this.nodes = 0;
+    this.leftOut = 0;
     this.dirty.clear();
     this.structureChanged = true;
   }

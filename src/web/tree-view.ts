@@ -77,6 +77,15 @@ export class TreeView {
     this.onSelect(node);
   }
 
+  /** Drops every row: the store forgot its topics. */
+  forget(): void {
+    this.watch.disconnect();
+    this.rows.clear();
+    this.lit.clear();
+    this.selected = undefined;
+    this.relist = true;
+  }
+
   setFilter(text: string): void {
     this.filter = text.trim().toLowerCase();
     this.relist = true;
