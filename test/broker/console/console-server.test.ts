@@ -8,6 +8,7 @@ import { parseConfText } from '../../../src/lib/broker/config/mosquitto-conf.js'
 import { buildServeConfig, type CommandLineSettings } from '../../../src/lib/broker/config/serve-config.js';
 import { emptyConfState } from '../../../src/lib/broker/config/state.js';
 import type { ListenerConfig, ServeConfig } from '../../../src/lib/broker/config/types.js';
+import { LoginThrottle } from '../../../src/lib/broker/console/logins.js';
 import { startServer, type Server } from '../../../src/lib/broker/server.js';
 import { serializePasswdFile, setPassword } from '../../../src/lib/passwd/file.js';
 import { hashPassword } from '../../../src/lib/passwd/hash.js';
@@ -53,6 +54,24 @@ describe('web console: web_console, --web, and where a login is needed', () => {
     // With --tls, HTTPS on its certificate.
     const secure = consoleOf('', { webPort: 8080, tlsListener: { port: 8883, certfile: 's.crt', keyfile: 's.key' } });
     assert.deepEqual(secure?.tls?.kind === 'certificate' ? [secure.tls.certfile.path, secure.tls.keyfile.path] : [], ['s.crt', 's.key']);
+  });
+});
+
+describe('web console: the login throttle', () => {
+  it('refuses a user from an address after five failures, for a minute from the first; other addresses and users go on', () => {
+    let now = 1_000_000;
+    const throttle = new LoginThrottle(() => now);
+    for (let i = 0; i < 5; i++) {
+      assert.equal(throttle.blocked('10.0.0.9', 'teacher'), false);
+      throttle.failed('10.0.0.9', 'teacher');
+    }
+    assert.equal(throttle.blocked('10.0.0.9', 'teacher'), true);
+    assert.equal(throttle.blocked('10.0.0.8', 'teacher'), false);
+    assert.equal(throttle.blocked('10.0.0.9', 'student'), false);
+    now += 59_999;
+    assert.equal(throttle.blocked('10.0.0.9', 'teacher'), true);
+    now += 1;
+    assert.equal(throttle.blocked('10.0.0.9', 'teacher'), false);
   });
 });
 
@@ -131,6 +150,12 @@ describe('web console: the HTTP side', function () {
     // The right password: only the size keeps it out.
     const res = await post(`${locked}/api/login`, { username: 'teacher', password: 'chalk', padding: 'x'.repeat(10_000) }).catch(() => undefined);
     assert.notEqual(res?.status, 200);
+  });
+
+  it('after five wrong passwords for a user, even the right one waits a minute', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await post(`${locked}/api/login`, { username: 'teacher', password: `guess${i}` })).status, 403);
+    const right = await post(`${locked}/api/login`, { username: 'teacher', password: 'chalk' });
+    assert.deepEqual([right.status, await right.json()], [429, { error: 'too many wrong passwords: wait a minute' }]);
   });
 
   it('a console beyond this machine without a password_file does not start, saying why', async () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { ConsoleAuthority } from './console-auth.js';
-import type { ConsoleLogins } from './logins.js';
+import type { ConsoleLogins, LoginThrottle } from './logins.js';
 import type { ConsoleBroker, ConsoleSession, LoginAnswer } from './view-types.js';
 
 /** The page's files, built by the build step into one folder; nothing else is served. */
@@ -30,6 +30,7 @@ export interface ConsoleHttpOptions {
   loginRequired: boolean;
   authority: ConsoleAuthority;
   logins: ConsoleLogins;
+  throttle: LoginThrottle;
   broker: ConsoleBroker;
 }
 
@@ -99,7 +100,13 @@ async function handle(options: ConsoleHttpOptions, asset: (name: string) => Prom
     const user = typeof body?.['username'] === 'string' ? body['username'] : undefined;
     const password = typeof body?.['password'] === 'string' ? body['password'] : undefined;
     if (user === undefined || password === undefined) return json(res, 400, { error: 'username and password are needed' });
-    if (!options.authority.checkPassword(user, password)) return json(res, 403, { error: 'unknown user or wrong password' });
+    const from = req.socket.remoteAddress ?? '';
+    if (options.throttle.blocked(from, user)) return json(res, 429, { error: 'too many wrong passwords: wait a minute' });
+    if (!options.authority.checkPassword(user, password)) {
+      options.throttle.failed(from, user);
+      return json(res, 403, { error: 'unknown user or wrong password' });
+    }
+    options.throttle.succeeded(from, user);
     const isAdmin = options.authority.isAdmin(user);
     const answer: LoginAnswer = { user, token: options.logins.add(user, isAdmin), admin: isAdmin };
     return json(res, 200, answer);

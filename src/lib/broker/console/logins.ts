@@ -44,3 +44,45 @@ export class ConsoleLogins {
     this.byToken.delete(token);
   }
 }
+
+/** Wrong passwords allowed per address and user before the login waits. */
+const FAILURES_ALLOWED = 5;
+/** How long the login then waits, from the first failure counted. */
+const FAILURE_WINDOW_MS = 60_000;
+/** Addresses and users tracked at once; the oldest goes first. */
+const MAX_TRACKED = 1024;
+
+/**
+ * Slows down guessing: after five wrong passwords for a user from one address, logins for that
+ * user from that address are refused for the rest of the minute, whatever the password.
+ */
+export class LoginThrottle {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  blocked(address: string, user: string): boolean {
+    const entry = this.failures.get(`${address} ${user}`);
+    if (entry === undefined) return false;
+    if (this.now() - entry.since >= FAILURE_WINDOW_MS) {
+      this.failures.delete(`${address} ${user}`);
+      return false;
+    }
+    return entry.count >= FAILURES_ALLOWED;
+  }
+
+  failed(address: string, user: string): void {
+    const key = `${address} ${user}`;
+    const entry = this.failures.get(key);
+    if (entry !== undefined) {
+      entry.count++;
+      return;
+    }
+    if (this.failures.size >= MAX_TRACKED) this.failures.delete(this.failures.keys().next().value!);
+    this.failures.set(key, { count: 1, since: this.now() });
+  }
+
+  succeeded(address: string, user: string): void {
+    this.failures.delete(`${address} ${user}`);
+  }
+}

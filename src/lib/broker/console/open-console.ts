@@ -4,7 +4,7 @@ import type { ListenerConfig } from '../config/types.js';
 import type { ListenerInfo } from '../types.js';
 import { consoleListenerAuth, passwordFileAuthority } from './console-auth.js';
 import { consoleRequestListener } from './console-http.js';
-import { ConsoleLogins } from './logins.js';
+import { ConsoleLogins, LoginThrottle } from './logins.js';
 import type { ConsoleBroker } from './view-types.js';
 
 /**
@@ -23,5 +23,5 @@ export function openConsole(listener: ListenerConfig, info: ListenerInfo, broker
   }
   const logins = new ConsoleLogins();
   listener.settings.auth = consoleListenerAuth(listener.settings.auth, logins);
-  return consoleRequestListener({ assetsDir: settings.assetsDir, loginRequired: settings.loginRequired, authority, logins, broker });
+  return consoleRequestListener({ assetsDir: settings.assetsDir, loginRequired: settings.loginRequired, authority, logins, throttle: new LoginThrottle(), broker });
 }
