@@ -8,10 +8,13 @@ import { parseConfText } from '../../../src/lib/broker/config/mosquitto-conf.js'
 import { buildServeConfig, type CommandLineSettings } from '../../../src/lib/broker/config/serve-config.js';
 import { emptyConfState } from '../../../src/lib/broker/config/state.js';
 import type { ListenerConfig, ServeConfig } from '../../../src/lib/broker/config/types.js';
+import { remedyText } from '../../../src/commands/ui/remedies.js';
+import type { MqttError } from '../../../src/lib/errors.js';
 import { LoginThrottle } from '../../../src/lib/broker/console/logins.js';
 import { startServer, type Server } from '../../../src/lib/broker/server.js';
 import { serializePasswdFile, setPassword } from '../../../src/lib/passwd/file.js';
 import { hashPassword } from '../../../src/lib/passwd/hash.js';
+import { useBusyPort } from '../../support/ports.js';
 import { makeTempFolder } from '../../support/run-folder.js';
 import { ROOT } from '../../support/spawn.js';
 import { testBrokerOptions } from '../../support/test-broker.js';
@@ -81,6 +84,7 @@ describe('web console: the HTTP side', function () {
   let dir: string;
   let open: string;
   let locked: string;
+  const busyPort = useBusyPort();
 
   const config = (listeners: ListenerConfig[]): ServeConfig => ({
     listeners,
@@ -156,6 +160,15 @@ describe('web console: the HTTP side', function () {
     for (let i = 0; i < 5; i++) assert.equal((await post(`${locked}/api/login`, { username: 'teacher', password: `guess${i}` })).status, 403);
     const right = await post(`${locked}/api/login`, { username: 'teacher', password: 'chalk' });
     assert.deepEqual([right.status, await right.json()], [429, { error: 'too many wrong passwords: wait a minute' }]);
+  });
+
+  it('a console whose port is taken names the console\'s flag and directive, not -p', async () => {
+    const taken = { ...consoleListener(false), port: busyPort() };
+    await assert.rejects(startServer(config([taken]), hooks), (err: MqttError) => {
+      assert.match(err.message, /^Unable to listen on 127\.0\.0\.1 port \d+: Address already in use\.$/);
+      assert.equal(remedyText(err.remedy!), 'is another program using it? Stop it, or give the web console another port: --web PORT, or web_console PORT');
+      return true;
+    });
   });
 
   it('a console beyond this machine without a password_file does not start, saying why', async () => {

@@ -78,7 +78,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
         if (listener.unixPath !== undefined) options.log('information', `Opening unix listen socket on path ${address}.`);
         else if (listener.protocol === 'mqtt') options.log('information', `Opening ${isIP(address) === 6 ? 'ipv6' : 'ipv4'} listen socket on port ${listener.port}.`);
         const one = await listenOne(listener, address, info, broker, options, secure, onRequest).catch((err: unknown) => {
-          if (isIP(address) !== 6 || !NO_IPV6.has(errnoOf(err) ?? '')) throw listenError(err, address, listener.port);
+          if (isIP(address) !== 6 || !NO_IPV6.has(errnoOf(err) ?? '')) throw listenError(err, address, listener.port, listener.console !== undefined);
           skipped ??= listenError(err, address, listener.port);
           options.log('warning', `Warning: IPv6 is not available here: not listening on ${endpointName(address, listener.port)}.`);
           return undefined;
