@@ -141,7 +141,7 @@ describe('interop: the web console in Chromium', function () {
     assert.ok((await page.textContent('#listeners'))!.includes('(this console)'));
     await row.locator('button').click();
     await page.waitForSelector('#status:text-is("Disconnected watcher-b12.")');
-    assert.ok(log.includes('notice: Client watcher-b12 disconnected.'), log.join('\n'));
+    assert.ok(log.includes('notice: Client watcher-b12 been disconnected by administrative action.'), log.join('\n'));
     await page.close();
   });
 

@@ -30,7 +30,9 @@ export function consoleBroker(broker: Broker, listeners: readonly ListenerConfig
       for (const session of broker.allSessions()) {
         const conn = session.clientId === clientId ? session.connection : undefined;
         if (conn === undefined || conn.state !== 'active') continue;
-        conn.disconnect(ReasonCode.AdministrativeAction, 'disconnect');
+        // As mosquitto's kick (dynamic security's kickClient): no will.
+        conn.graceful = true;
+        conn.disconnect(ReasonCode.AdministrativeAction, 'administrative');
         return true;
       }
       return false;
