@@ -1,6 +1,6 @@
 // `npm run build`: the launcher, one bundle per command of src/command-list.ts, and build/ for the
 // tests. The command list is read from the registry, so adding a command never edits this file.
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import process from 'node:process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,5 +36,9 @@ await Promise.all([
     outdir: 'dist/commands',
     outExtension: { '.js': '.cjs' },
   }),
+  // The web console's page (mqt serve --web): one script and one style sheet for the browser, served by mqt.
+  build({ entryPoints: ['src/web/main.ts'], outfile: 'dist/web/console.js', bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: true, logLevel: 'warning' }),
+  build({ entryPoints: ['src/web/console.css'], outfile: 'dist/web/console.css', bundle: true, minify: true, logLevel: 'warning' }),
   build({ entryPoints: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'], format: 'esm', platform: 'node', target: 'node20', outdir: 'build', outbase: '.', logLevel: 'warning' }),
 ]);
+copyFileSync('src/web/index.html', 'dist/web/index.html');

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { readMosquittoConf } from '../lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig } from '../lib/broker/config/serve-config.js';
 import type { ServeConfig } from '../lib/broker/config/types.js';
@@ -11,7 +12,7 @@ import { packageVersion } from './ui/version.js';
 import { remedyText } from './ui/remedies.js';
 import { reportError } from './ui/report.js';
 import { openServeLog } from './ui/serve-log.js';
-import { listeningSummary } from './ui/serve-summary.js';
+import { consoleUrls, listeningSummary } from './ui/serve-summary.js';
 import { prepareServeTls, serveTlsSummary, type ServeTls } from './ui/serve-tls.js';
 import { onHangup, onTerminate } from './ui/signals.js';
 
@@ -28,7 +29,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     tls = settings.tls === undefined ? undefined : await prepareServeTls(settings.tls, settings.bind);
     const tlsListener = tls === undefined ? {} : { tlsListener: { port: tls.port, certfile: tls.certFile, keyfile: tls.keyFile } };
-    config = withCommandLineNotes(buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version, ...tlsListener }));
+    config = withCommandLineNotes(buildServeConfig(settings.configFile === undefined ? undefined : readMosquittoConf(settings.configFile), { ...settings, version, ...tlsListener, consoleAssets: consoleAssets() }));
   } catch (err) {
     return reportError(err, 'serve');
   }
@@ -52,10 +53,16 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   if (quick) process.stdout.write(`${listeningSummary(server.endpoints, config.localOnly)}\n`);
   if (tls !== undefined) process.stdout.write(`${serveTlsSummary(tls)}\n`);
+  for (const url of consoleUrls(server.endpoints)) process.stdout.write(`mqt serve: web console at ${url}\n`);
 
   await untilTerminated(() => void server.reload());
   await server.close();
   return ExitCode.Ok;
+}
+
+/** The built page sits beside the command bundles (dist/web); a test's in-process run finds the build's. */
+function consoleAssets(): string {
+  return typeof __dirname === 'string' ? join(__dirname, '..', 'web') : resolve('dist', 'web');
 }
 
 /**

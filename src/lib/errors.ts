@@ -94,8 +94,8 @@ export type Remedy =
   | { readonly kind: 'replace'; readonly what: 'psk-key' | 'files' | 'half-ca' }
   /** The CA in the folder cannot sign; moved away, a new one would be made in its place. */
   | { readonly kind: 'new-ca' }
-  /** A listener's port is taken by another program. */
-  | { readonly kind: 'port-in-use' }
+  /** A listener's port is taken by another program (`console`: the web console's). */
+  | { readonly kind: 'port-in-use'; readonly console?: boolean }
   /** The port is below 1024 and the process may not bind it. */
   | { readonly kind: 'privileged-port' }
   /** No interface of this machine has the address. */

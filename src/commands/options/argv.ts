@@ -96,7 +96,7 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
     if (spec === undefined && arg.startsWith('--') && arg.includes('=')) {
       const eq = arg.indexOf('=');
       spec = byFlag.get(arg.slice(0, eq));
-      if (spec !== undefined && spec.arity === 1) {
+      if (spec !== undefined && (spec.arity === 1 || spec.optionalValue !== undefined)) {
         inline = arg.slice(eq + 1);
         arg = arg.slice(0, eq);
       } else {
@@ -109,7 +109,10 @@ export function readArgv(argv: readonly string[], byFlag: ReadonlyMap<string, Op
     }
     if (check && spec.conflicts !== undefined && spec.conflicts.keys.some((key) => values.has(key))) throw spec.conflicts.error();
     if (spec.arity === 0) {
-      add(spec.key, '');
+      const next = argv[i + 1];
+      if (inline !== undefined) add(spec.key, inline);
+      else if (spec.optionalValue !== undefined && next !== undefined && spec.optionalValue.test(next)) add(spec.key, argv[++i]!);
+      else add(spec.key, '');
       if (spec.endsReading === true) break;
     } else if (spec.arity === 1) {
       const value = inline ?? argv[++i];

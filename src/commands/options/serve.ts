@@ -3,6 +3,9 @@ import { allValues, hasFlag, lastValue, type ParsedArgs } from './argv.js';
 import { parseInteger } from './numbers.js';
 import type { OptionGroup } from './spec.js';
 
+/** The web console's port when --web names none. */
+const WEB_PORT = 8080;
+
 /** The mosquitto broker's own flags, so `mosquitto -c x.conf -p 1884 -v` runs as `mqt serve ...`. */
 export const mosquittoBrokerOptions: OptionGroup = {
   title: "mosquitto's flags",
@@ -32,6 +35,13 @@ export const serveListenerOptions: OptionGroup = {
       noun: 'address',
       valueName: 'ADDR',
       describe: 'listen on ADDR (0.0.0.0: every IPv4 interface) instead of this machine only; stays anonymous',
+    },
+    {
+      key: 'web',
+      flags: ['--web'],
+      arity: 0,
+      optionalValue: /^\d+$/,
+      describe: `also serve the web console (live topic tree, publish form, clients) on the port given after it (default ${WEB_PORT}), on 127.0.0.1 unless --bind says where; beyond this machine it asks for a password_file user`,
     },
     { key: 'unix', flags: ['--unix'], arity: 1, noun: 'socket path', valueName: 'PATH', repeat: true, describe: 'also listen on the unix socket PATH' },
     { key: 'wsPort', flags: ['--ws-port'], arity: 1, noun: 'port', valueName: 'PORT', repeat: true, describe: 'also listen for MQTT over WebSocket on PORT' },
@@ -83,6 +93,8 @@ export interface ServeSettings {
   readonly unixPaths: string[];
   readonly wsPorts: number[];
   readonly persistDir: string | undefined;
+  /** --web: the web console's port. */
+  readonly webPort: number | undefined;
   /** --tls: the port and the folder of its certificates; undefined without --tls. */
   readonly tls: { readonly port: number; readonly dir: string | undefined } | undefined;
 }
@@ -109,8 +121,14 @@ export function resolveServe(args: ParsedArgs): ServeSettings {
     unixPaths: allValues(args, 'unix'),
     wsPorts: allValues(args, 'wsPort').map(port),
     persistDir,
+    webPort: webPort(lastValue(args, 'web')),
     tls: resolveTls(args),
   };
+}
+
+function webPort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return value === '' ? WEB_PORT : port(value);
 }
 
 function resolveTls(args: ParsedArgs): ServeSettings['tls'] {

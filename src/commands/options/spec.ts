@@ -18,6 +18,11 @@ export interface OptionSpec {
   readonly mosquittoFlag?: string;
   /** The whole message for a missing value, where the tool words it otherwise (mosquitto_passwd). */
   readonly missingValue?: string;
+  /**
+   * A switch (arity 0) that takes a value when the next argument matches (serve's `--web [PORT]`),
+   * or as `--flag=value`; without one its value is ''.
+   */
+  readonly optionalValue?: RegExp;
   /** The flag may end the command line without its value: `-P` alone then prompts for it. */
   readonly valueMayBeLeftOut?: boolean;
   /** Placeholder for the value in help text. */

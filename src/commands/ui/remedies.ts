@@ -14,6 +14,7 @@ export function remedyText(remedy: Remedy): string {
     case 'new-ca':
       return 'move it away (with its key) and run mqt gen-ca again to make a new CA';
     case 'port-in-use':
+      if (remedy.console === true) return 'is another program using it? Stop it, or give the web console another port: --web PORT, or web_console PORT';
       return 'is another broker running? Stop it, or choose another port with -p';
     case 'privileged-port':
       return 'ports below 1024 need root or CAP_NET_BIND_SERVICE: choose a port above 1023';

@@ -82,6 +82,11 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     return this.sessions.size;
   }
 
+  /** Every session, connected or kept for an absent client (the web console's clients view). */
+  allSessions(): IterableIterator<Session<Connection>> {
+    return this.sessions.all();
+  }
+
   get connectedCount(): number {
     let n = 0;
     for (const conn of this.connections) if (conn.state === 'active') n++;

@@ -27,7 +27,8 @@ export type CloseReason =
   | 'takeover'
   | 'refused'
   | 'payload-size'
-  | 'shutdown';
+  | 'shutdown'
+  | 'administrative';
 
 export interface BrokerCore extends SessionHost {
   readonly options: BrokerOptions;

@@ -105,7 +105,8 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
     const restored = restoreBroker(broker, durable, config.listeners);
     startup('information', `Restored ${restored.retained} retained messages, ${restored.sessions} sessions and ${restored.messages} queued or in-flight messages.`);
   }
-  const listeners = await openListeners(config.listeners, broker, { tcpNoDelay: config.tcpNoDelay, log: startup });
+  const consoleView = config.listeners.some((l) => l.console !== undefined) ? (await import('./console/broker-view.js')).consoleBroker(broker, config.listeners, version) : undefined;
+  const listeners = await openListeners(config.listeners, broker, { tcpNoDelay: config.tcpNoDelay, log: startup, ...(consoleView === undefined ? {} : { console: consoleView }) });
   // Clients get their DISCONNECT before the listeners end the connections left.
   cleanup.push(async () => {
     await broker.close();

@@ -25,6 +25,11 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
+  /** Every session, connected or kept for an absent client. */
+  all(): IterableIterator<Session<Connection>> {
+    return this.sessions.values();
+  }
+
   /** Stops every session's timers (the broker is closing). */
   stopTimers(): void {
     for (const session of this.sessions.values()) {

@@ -34,6 +34,18 @@ export const NETWORK_DIRECTIVES: readonly Directive[] = [
     },
   },
   {
+    // mqt's own: mosquitto has no web console, and refuses a config with this line.
+    name: 'web_console',
+    scope: 'global',
+    value: 'PORT [ADDRESS]',
+    apply: (ctx, args) => {
+      const [port, address, ...rest] = args.split(/\s+/).filter((w) => w !== '');
+      if (rest.length > 0 && !rest[0]!.startsWith('#')) throw new DirectiveError(`Unexpected "${rest.join(' ')}" after the web_console address.`);
+      const number = int('web_console', port ?? '', 1, 65_535);
+      ctx.conf.webConsole = { port: number, ...(address === undefined || address.startsWith('#') ? {} : { address }) };
+    },
+  },
+  {
     name: 'websockets_log_level',
     scope: 'global',
     value: 'LEVEL',

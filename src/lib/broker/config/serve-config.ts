@@ -25,7 +25,16 @@ export interface CommandLineSettings {
   persistDir?: string;
   /** For $SYS/broker/version. */
   version: string;
+  /** --web: the web console on this port (on --bind's address, else 127.0.0.1); it replaces web_console. */
+  webPort?: number;
+  /** The folder of the web console's built page. */
+  consoleAssets?: string;
 }
+
+/** Where the web console listens unless told otherwise: this machine only, so no login is needed. */
+const CONSOLE_ADDRESS = '127.0.0.1';
+/** Addresses of this machine only: a console there is its owner's, without a login. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 const MQTT_PORT = 1883;
 const LOCAL_ADDRESSES = ['127.0.0.1', '::1'];
@@ -101,13 +110,27 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
       listeners.push(fromSection({ port, protocol: 'websockets', ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback));
     }
   }
+  const cliTls: ListenerTls | undefined =
+    cli.tlsListener === undefined
+      ? undefined
+      : { kind: 'certificate', certfile: { path: cli.tlsListener.certfile }, keyfile: { path: cli.tlsListener.keyfile }, requireCertificate: false, minVersion: 'tlsv1.2' };
   if (cli.tlsListener !== undefined) {
-    const tls: ListenerTls = { kind: 'certificate', certfile: { path: cli.tlsListener.certfile }, keyfile: { path: cli.tlsListener.keyfile }, requireCertificate: false, minVersion: 'tlsv1.2' };
     for (const bindAddress of extraAddresses) {
-      listeners.push(fromSection({ port: cli.tlsListener.port, ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback, tls));
+      listeners.push(fromSection({ port: cli.tlsListener.port, ...(bindAddress === undefined ? {} : { bindAddress }), security: {} }, extraFallback, cliTls));
     }
   }
   for (const unixPath of cli.unixPaths) listeners.push(fromSection({ port: 0, unixPath, security: {} }, extraFallback));
+  const web = cli.webPort === undefined ? conf.webConsole : { port: cli.webPort, ...(cli.bind === undefined ? {} : { address: cli.bind }) };
+  if (web !== undefined) {
+    const bindAddress = web.address ?? CONSOLE_ADDRESS;
+    const loginRequired = !LOOPBACK.test(bindAddress);
+    // With --tls the console is HTTPS on the same certificate.
+    const consoleListener = fromSection({ port: web.port, protocol: 'websockets', bindAddress, security: conf.security }, extraFallback, cliTls);
+    // Beyond this machine, nobody is anonymous on the console, whatever allow_anonymous says.
+    if (loginRequired) consoleListener.settings = { ...consoleListener.settings, allowAnonymous: false };
+    consoleListener.console = { loginRequired, assetsDir: cli.consoleAssets ?? 'web' };
+    listeners.push(consoleListener);
+  }
 
   if (conf.user !== undefined && conf.user !== 'root' && process.getuid?.() === 0) {
     notes.push({ level: 'warning', text: `Warning: mqt serve does not drop privileges: user ${conf.user} ignored, running as root.` });

@@ -66,6 +66,8 @@ export interface ConfState {
   persistenceFile?: string;
   autosaveInterval?: number;
   autosaveOnChanges?: boolean;
+  /** web_console (mqt only): the web console's port, and its address when not 127.0.0.1. */
+  webConsole?: { port: number; address?: string };
   notes: ConfigNote[];
 }
 

@@ -38,6 +38,15 @@ export interface ListenerConfig {
   pskKeys?: PskKeys;
   /** Where the listener was declared; undefined for those the command line asked for. */
   origin?: Origin;
+  /** web_console or --web: this websockets listener is the web console, its page and its API. */
+  console?: ConsoleListener;
+}
+
+export interface ConsoleListener {
+  /** It listens beyond this machine: the page and its MQTT connection need a login. */
+  loginRequired: boolean;
+  /** The folder of the built page (index.html, console.js, console.css). */
+  assetsDir: string;
 }
 
 export interface LoggingConfig {

@@ -15,9 +15,10 @@ export function endpointName(address: string, port: number): string {
   return `${bracketHost(address)} port ${port}`;
 }
 
-/** One line for a listener that could not be opened, naming the address and port. */
-export function listenError(err: unknown, address: string, port: number): MqttError {
-  const remedy = REMEDIES[errnoOf(err) ?? ''];
+/** One line for a listener that could not be opened, naming the address and port (`console`: the web console's). */
+export function listenError(err: unknown, address: string, port: number, console = false): MqttError {
+  const found = REMEDIES[errnoOf(err) ?? ''];
+  const remedy = console && found?.kind === 'port-in-use' ? { kind: 'port-in-use' as const, console } : found;
   const reason = errnoOf(err) === 'ENOTFOUND' ? 'no such host' : errnoText(err);
   return new MqttError(ErrorCode.ListenFailed, `Unable to listen on ${endpointName(address, port)}: ${reason}.`, {
     cause: err,

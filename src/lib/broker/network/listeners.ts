@@ -13,10 +13,13 @@ import { endpointName, listenError } from './listen-errors.js';
 import type { SecureListener } from './tls-listener.js';
 import { listenerAddress, listenerKey } from '../listener-key.js';
 import type { BrokerHandle, ListenerInfo, LogLevel } from '../types.js';
+import type { ConsoleBroker } from '../console/view-types.js';
 
 export interface ListenOptions {
   /** set_tcp_nodelay. */
   tcpNoDelay: boolean;
+  /** What the web console's listener shows of the broker; given when a listener is the console. */
+  console?: ConsoleBroker;
   log(level: LogLevel, text: string): void;
 }
 
@@ -66,7 +69,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
       };
       const addresses = listener.unixPath === undefined ? await addressesOf(listener) : [listener.unixPath];
       const secure = listener.tls === undefined ? undefined : (await import('./tls-listener.js')).prepareTls(listener.tls, listener.pskKeys);
-      const onRequest = listener.protocol === 'websockets' ? await httpAnswer(listener) : undefined;
+      const onRequest = listener.protocol === 'websockets' ? await httpAnswer(listener, info, options.console) : undefined;
       if (listener.protocol === 'websockets' && !webSocketPorts.has(listener.port)) {
         webSocketPorts.add(listener.port);
         options.log('information', `Opening websockets listen socket on port ${listener.port}.`);
@@ -75,7 +78,7 @@ export async function openListeners(configs: readonly ListenerConfig[], broker: 
         if (listener.unixPath !== undefined) options.log('information', `Opening unix listen socket on path ${address}.`);
         else if (listener.protocol === 'mqtt') options.log('information', `Opening ${isIP(address) === 6 ? 'ipv6' : 'ipv4'} listen socket on port ${listener.port}.`);
         const one = await listenOne(listener, address, info, broker, options, secure, onRequest).catch((err: unknown) => {
-          if (isIP(address) !== 6 || !NO_IPV6.has(errnoOf(err) ?? '')) throw listenError(err, address, listener.port);
+          if (isIP(address) !== 6 || !NO_IPV6.has(errnoOf(err) ?? '')) throw listenError(err, address, listener.port, listener.console !== undefined);
           skipped ??= listenError(err, address, listener.port);
           options.log('warning', `Warning: IPv6 is not available here: not listening on ${endpointName(address, listener.port)}.`);
           return undefined;
@@ -115,8 +118,9 @@ async function hostAddresses(host: string, family: 4 | 6 | undefined, port: numb
   }
 }
 
-/** What a websockets listener answers a plain HTTP request: a file of its http_dir, or that it speaks MQTT. */
-async function httpAnswer(listener: ListenerConfig): Promise<RequestListener> {
+/** What a websockets listener answers a plain HTTP request: the web console, a file of its http_dir, or that it speaks MQTT. */
+async function httpAnswer(listener: ListenerConfig, info: ListenerInfo, consoleBroker: ConsoleBroker | undefined): Promise<RequestListener> {
+  if (listener.console !== undefined && consoleBroker !== undefined) return (await import('../console/open-console.js')).openConsole(listener, info, consoleBroker);
   if (listener.httpDir !== undefined) return openHttpDir(listener.httpDir);
   return (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('This port speaks MQTT over WebSocket (subprotocol mqtt).\n');
