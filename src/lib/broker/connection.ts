@@ -40,6 +40,8 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   auth: 'disconnected, not authorised.',
   'not-supported':
     'disconnected due to using not allowed feature (QoS too high, retain not supported, or bad AUTH method).',
+  // mosquitto's words, its missing "has" included.
+  administrative: 'been disconnected by administrative action.',
 };
 
 /**

@@ -123,6 +123,20 @@ export interface BrokerAuth {
    * still filtered by canRead on delivery.
    */
   canSubscribe?(client: { clientId: string; username?: string }, filter: string): boolean;
+  /** false to refuse an UNSUBSCRIBE filter (v5 UNSUBACK 0x87; the subscription stays). Absent = allow. */
+  canUnsubscribe?(client: { clientId: string; username?: string }, filter: string): boolean;
+  /**
+   * A PUBLISH to a $CONTROL/ topic the client may write (the dynamic security API): undefined
+   * when nothing handles the topic. Such messages never reach subscribers, as in mosquitto.
+   */
+  control?(topic: string, payload: Buffer): ControlAnswer | undefined;
+}
+
+/** What a $CONTROL message caused: an answer to publish, clients to disconnect. */
+export interface ControlAnswer {
+  readonly response?: { readonly topic: string; readonly payload: Buffer };
+  /** Usernames whose clients are disconnected (no will); undefined = every client without a username. */
+  readonly kicks: readonly (string | undefined)[];
 }
 
 export interface BrokerOptions {

@@ -49,8 +49,7 @@ export class Authorizer implements BrokerAuth {
   }
 
   canWrite(client: AclClient, topic: string): boolean {
-    if (topic.startsWith('$share')) return false;
-    if (topic.startsWith('$SYS') && !BRIDGE_STATE.test(topic)) return false;
+    if (!mayWriteDollar(topic)) return false;
     return this.#acl?.canWrite(client, topic) ?? true;
   }
 
@@ -61,3 +60,9 @@ export class Authorizer implements BrokerAuth {
 
 /** mosquitto lets clients write only these $SYS topics: a bridge's connection state. */
 const BRIDGE_STATE = /^\$SYS\/broker\/connection\/[^/]*\/state$/;
+
+/** Whatever the ACL says, nobody publishes to "$share..." or into $SYS (but a bridge's state). */
+export function mayWriteDollar(topic: string): boolean {
+  if (topic.startsWith('$share')) return false;
+  return !topic.startsWith('$SYS') || BRIDGE_STATE.test(topic);
+}

@@ -17,6 +17,10 @@ export function handleUnsubscribe(conn: ClientConnection, p: UnsubscribePacket):
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;
     }
+    if (!broker.mayUnsubscribe(conn, filter)) {
+      codes.push(ReasonCode.NotAuthorized);
+      continue;
+    }
     if (conn.debug) broker.log('debug', `\t${filter}`);
     const existed = broker.subscriptions.remove(session, filter);
     if (session.subscriptions.delete(filter) && session.persisted) broker.durable!.unsubscribe(session.clientId, filter);

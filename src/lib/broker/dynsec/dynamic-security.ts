@@ -1,0 +1,95 @@
+/**
+ * mosquitto's dynamic security plugin, built in: logins, access checks and the control API on
+ * $CONTROL/dynamic-security/v1, over the plugin's JSON file, which is written again (atomically,
+ * 0600) after every change, in the order the changes were made.
+ */
+import { readFile } from 'node:fs/promises';
+import { ErrorCode, MqttError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
+import { fileError } from '../../fs/file-errors.js';
+import { mayWriteDollar } from '../auth/authorizer.js';
+import type { BrokerAuth, ConnectionInfo, ControlAnswer } from '../types.js';
+import { isAllowed, type Access, type Subject } from './acl-check.js';
+import { parseDynsecFile, printDynsecFile } from './config-file.js';
+import { runControl } from './control.js';
+import type { DynsecData } from './model.js';
+import { passwordMatches } from './password.js';
+
+export const CONTROL_TOPIC = '$CONTROL/dynamic-security/v1';
+export const RESPONSE_TOPIC = '$CONTROL/dynamic-security/v1/response';
+
+export class DynamicSecurity implements BrokerAuth {
+  /** A write of the file failed; the broker logs it and goes on with what it holds in memory. */
+  onSaveError: (err: MqttError) => void = () => undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    private readonly data: DynsecData,
+  ) {}
+
+  /** Reads plugin_opt_config_file; a missing, unreadable or broken file is an error. */
+  static async load(path: string): Promise<DynamicSecurity> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw fileError(err, `Error loading Dynamic security plugin config ${path}`);
+    }
+    return new DynamicSecurity(path, parseDynsecFile(text, path));
+  }
+
+  /**
+   * As the plugin: a client without a username (allow_anonymous decides), without a password or
+   * unknown to the file is not let in by it; a disabled client, one with another client id than
+   * the one set for it, or a wrong password is refused.
+   */
+  authenticate(login: { clientId: string; username?: string; password?: Buffer; connection: ConnectionInfo }): boolean {
+    const client = login.username === undefined ? undefined : this.data.clients.get(login.username);
+    if (client === undefined || login.password === undefined) return login.username === undefined && login.connection.listener.settings.allowAnonymous;
+    if (client.disabled) return false;
+    if (client.clientid !== undefined && client.clientid !== login.clientId) return false;
+    return client.password !== undefined && passwordMatches(client.password, login.password);
+  }
+
+  private allowed(access: Access, client: Subject, topic: string): boolean {
+    return isAllowed(this.data, access, client, topic);
+  }
+
+  canRead(client: Subject, topic: string): boolean {
+    return !topic.startsWith('$share') && this.allowed('publishClientReceive', client, topic);
+  }
+
+  canWrite(client: Subject, topic: string): boolean {
+    return mayWriteDollar(topic) && this.allowed('publishClientSend', client, topic);
+  }
+
+  canSubscribe(client: Subject, filter: string): boolean {
+    return this.allowed('subscribe', client, filter);
+  }
+
+  canUnsubscribe(client: Subject, filter: string): boolean {
+    return this.allowed('unsubscribe', client, filter);
+  }
+
+  control(topic: string, payload: Buffer): ControlAnswer | undefined {
+    if (topic !== CONTROL_TOPIC) return undefined;
+    const { response, effects } = runControl(this.data, payload);
+    if (effects.changed) this.save();
+    return { response: { topic: RESPONSE_TOPIC, payload: Buffer.from(response) }, kicks: effects.kicks };
+  }
+
+  /** Resolves once every change made so far is on disk (or failed to be). */
+  async flushed(): Promise<void> {
+    await this.saving;
+  }
+
+  private save(): void {
+    const text = printDynsecFile(this.data);
+    this.saving = this.saving.then(() =>
+      writeFileAtomic(this.path, text, { overwrite: true, private: true }).catch((err: unknown) => {
+        this.onSaveError(err instanceof MqttError ? err : new MqttError(ErrorCode.FileError, `Error saving Dynamic security plugin config ${this.path}.`, { cause: err }));
+      }),
+    );
+  }
+}
