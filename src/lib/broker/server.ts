@@ -89,6 +89,7 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
   }
   startup('information', `mqt version ${version} starting`);
   startup('information', config.configFile === undefined ? 'Using default config.' : `Config loaded from ${config.configFile}.`);
+  for (const path of security.pluginPaths) startup('information', `Loading plugin: ${path}`);
   hooks.opened?.(log);
 
   let durable: DurableStore | undefined;

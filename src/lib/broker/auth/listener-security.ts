@@ -14,6 +14,8 @@ export interface ListenerSecurity {
   readonly problems: readonly MqttError[];
   /** The dynamic security plugins in use (one per security section that loads it). */
   readonly plugins: readonly DynamicSecurity[];
+  /** The plugin lines, as written, for the start-up log. */
+  readonly pluginPaths: readonly string[];
   /**
    * Rereads every file. A file that fails keeps its old content and is one of `errors`;
    * `problems` are the lines of the files now in force, as at start-up.
@@ -52,6 +54,7 @@ export async function openListenerSecurity(listeners: readonly ListenerConfig[])
   return {
     problems: [...inactive, ...problems()],
     plugins,
+    pluginPaths: [...loaded.keys()].flatMap((s) => (s.dynsec === undefined ? [] : [s.dynsec.path])),
     reload: async () => {
       const files = entries.flatMap((e) => [e.passwords, e.acl, e.psk].filter((file) => file !== undefined));
       const results = await Promise.allSettled(files.map((file) => file.reload()));

@@ -25,8 +25,7 @@ function pluginLine(name: string): Directive {
         throw new DirectiveError(`Unable to load plugin ${path}: the only plugin built in is mosquitto's dynamic security (${MOSQUITTO_FILE} or ${BUILT_IN_NAME}); others cannot be loaded.`);
       }
       if (ctx.security.dynsec !== undefined) throw new DirectiveError('The dynamic security plugin is loaded once only.');
-      ctx.security.dynsec = { origin: ctx.origin };
-      ctx.note({ level: 'information', text: `Loading plugin: ${path}` });
+      ctx.security.dynsec = { path, origin: ctx.origin };
     },
   };
 }

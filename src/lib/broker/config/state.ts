@@ -11,7 +11,7 @@ export interface SecuritySection {
   autoIdPrefix?: string;
   pskFile?: ConfFile;
   /** plugin mosquitto_dynamic_security.so, with its plugin_opt_config_file. */
-  dynsec?: { origin: Origin; configFile?: string };
+  dynsec?: { path: string; origin: Origin; configFile?: string };
 }
 
 /** What a `listener` line and the directives after it set; unset fields take the defaults. */
