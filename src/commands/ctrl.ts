@@ -92,8 +92,7 @@ async function send(command: Record<string, unknown>, connect: ConnectSettings, 
     );
   }
   const client = new MqttClient(connect.client);
-  const out = new Output(process.stdout, () => undefined);
-  if (connect.debug) await attachDebugLog(client, out);
+  if (connect.debug) await attachDebugLog(client, new Output(process.stdout, () => undefined));
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), WAIT_MS)));
   const exchange = (async () => {
@@ -107,16 +106,14 @@ async function send(command: Record<string, unknown>, connect: ConnectSettings, 
     const outcome = await Promise.race([exchange, timedOut]);
     if (outcome !== 'timeout') {
       const text = dynsecResponseText(outcome.message.payload);
-      out.write(Buffer.from(text.out));
+      process.stdout.write(text.out);
       process.stderr.write(text.err);
     }
     if (client.isConnected) await client.disconnect(ReasonCode.Success);
     else client.destroy();
-    await out.flush();
     return CtrlExit.Ok;
   } catch (err) {
     client.destroy();
-    await out.flush();
     const refusal = refusalText(err, connect.client.protocolVersion);
     if (refusal !== undefined) {
       process.stderr.write(`${refusal}\n`);

@@ -115,7 +115,12 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     if (answer === undefined) return;
     for (const username of answer.kicks) this.kick(username);
     const response = answer.response;
-    if (response !== undefined) this.publish(newMessage(response.topic, response.payload, 0, false, undefined, '', false, this.clock.now()), undefined);
+    if (response === undefined) return;
+    const send = (): void => {
+      if (!this.closed) this.publish(newMessage(response.topic, response.payload, 0, false, undefined, '', false, this.clock.now()), undefined);
+    };
+    if (answer.saved === undefined) send();
+    else void answer.saved.then(send);
   }
 
   /** Disconnects every client logged in as `username` (undefined: those without one). */

@@ -137,6 +137,8 @@ export interface ControlAnswer {
   readonly response?: { readonly topic: string; readonly payload: Buffer };
   /** Usernames whose clients are disconnected (no will); undefined = every client without a username. */
   readonly kicks: readonly (string | undefined)[];
+  /** Settles once the change is on disk: the response waits for it, as the plugin writes its file before it answers. */
+  readonly saved?: Promise<void>;
 }
 
 export interface BrokerOptions {

@@ -75,8 +75,11 @@ export class DynamicSecurity implements BrokerAuth {
   control(topic: string, payload: Buffer): ControlAnswer | undefined {
     if (topic !== CONTROL_TOPIC) return undefined;
     const { response, effects } = runControl(this.data, payload);
-    if (effects.changed) this.save();
-    return { response: { topic: RESPONSE_TOPIC, payload: Buffer.from(response) }, kicks: effects.kicks };
+    return {
+      response: { topic: RESPONSE_TOPIC, payload: Buffer.from(response) },
+      kicks: effects.kicks,
+      ...(effects.changed ? { saved: this.save() } : {}),
+    };
   }
 
   /** Resolves once every change made so far is on disk (or failed to be). */
@@ -84,12 +87,14 @@ export class DynamicSecurity implements BrokerAuth {
     await this.saving;
   }
 
-  private save(): void {
+  /** Queues a write of the data as it is now; resolves once written (a failure is reported, not thrown). */
+  private save(): Promise<void> {
     const text = printDynsecFile(this.data);
     this.saving = this.saving.then(() =>
       writeFileAtomic(this.path, text, { overwrite: true, private: true }).catch((err: unknown) => {
         this.onSaveError(err instanceof MqttError ? err : new MqttError(ErrorCode.FileError, `Error saving Dynamic security plugin config ${this.path}.`, { cause: err }));
       }),
     );
+    return this.saving;
   }
 }
