@@ -25,7 +25,7 @@ import {
 } from './model.js';
 
 function invalid(path: string, why: string): MqttError {
-  return new MqttError(ErrorCode.InvalidFile, `Error loading Dynamic security plugin config ${path}: ${why}`);
+  return new MqttError(ErrorCode.InvalidFile, `Dynamic security plugin config ${path}: ${why}`);
 }
 
 /** Reads the file's text; an empty file is an empty configuration, as for the plugin. */

@@ -34,7 +34,7 @@ export class DynamicSecurity implements BrokerAuth {
     try {
       text = await readFile(path, 'utf8');
     } catch (err) {
-      throw fileError(err, `Error loading Dynamic security plugin config ${path}`);
+      throw fileError(err, `Unable to open dynamic security plugin config ${path}`);
     }
     return new DynamicSecurity(path, parseDynsecFile(text, path));
   }
@@ -92,7 +92,7 @@ export class DynamicSecurity implements BrokerAuth {
     const text = printDynsecFile(this.data);
     this.saving = this.saving.then(() =>
       writeFileAtomic(this.path, text, { overwrite: true, private: true }).catch((err: unknown) => {
-        this.onSaveError(err instanceof MqttError ? err : new MqttError(ErrorCode.FileError, `Error saving Dynamic security plugin config ${this.path}.`, { cause: err }));
+        this.onSaveError(err instanceof MqttError ? err : new MqttError(ErrorCode.FileError, `Unable to save dynamic security plugin config ${this.path}.`, { cause: err }));
       }),
     );
     return this.saving;

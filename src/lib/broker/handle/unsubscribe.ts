@@ -17,11 +17,13 @@ export function handleUnsubscribe(conn: ClientConnection, p: UnsubscribePacket):
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;
     }
+    if (conn.debug) broker.log('debug', `\t${filter}`);
     if (!broker.mayUnsubscribe(conn, filter)) {
+      // Refused, the subscription stays; mosquitto logs the line all the same.
+      broker.log('unsubscribe', `${conn.clientId} ${filter}`);
       codes.push(ReasonCode.NotAuthorized);
       continue;
     }
-    if (conn.debug) broker.log('debug', `\t${filter}`);
     const existed = broker.subscriptions.remove(session, filter);
     if (session.subscriptions.delete(filter) && session.persisted) broker.durable!.unsubscribe(session.clientId, filter);
     broker.log('unsubscribe', `${conn.clientId} ${filter}`);
