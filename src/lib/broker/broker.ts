@@ -113,7 +113,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   control(from: Connection, topic: string, payload: Buffer): void {
     const answer = (from.auth ?? this.options.auth)?.control?.(topic, payload);
     if (answer === undefined) return;
-    for (const username of answer.kicks) this.kick(username);
+    if (answer.kicks.length > 0) this.kick(new Set(answer.kicks));
     const response = answer.response;
     if (response === undefined) return;
     const send = (): void => {
@@ -123,10 +123,10 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     else void answer.saved.then(send);
   }
 
-  /** Disconnects every client logged in as `username` (undefined: those without one). */
-  private kick(username: string | undefined): void {
+  /** Disconnects every client logged in as one of `usernames` (undefined: those without one), in one pass. */
+  private kick(usernames: ReadonlySet<string | undefined>): void {
     for (const conn of [...this.connections]) {
-      if (conn.state !== 'active' || conn.username !== username) continue;
+      if (conn.state !== 'active' || !usernames.has(conn.username)) continue;
       conn.graceful = true;
       conn.disconnect(ReasonCode.AdministrativeAction, 'administrative');
     }
