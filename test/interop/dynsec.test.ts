@@ -203,7 +203,7 @@ describe('dynamic security: mqt serve and mqt ctrl against mosquitto 2.0 and its
 
   it('decides publish, subscribe, delivery and unsubscribe alike: priorities, allow and deny, groups, the anonymous group', async () => {
     const topics = ['sensors/kitchen/temp', 'sensors/hall/temp', 'sensors/hall/humidity', 'sensors/hidden', 'other', '$CONTROL/x'];
-    const filters = ['sensors/#', 'sensors/+/temp', 'sensors/secret', 'sensors', '#', 'other/#'];
+    const filters = ['sensors/#', 'sensors/+/temp', 'sensors/secret', 'sensors', '#', 'other/#', '$share/g/sensors/#'];
     const decide = async (port: number): Promise<unknown> => {
       const result: Record<string, unknown> = {};
       const users = [

@@ -122,7 +122,7 @@ export interface BrokerAuth {
    * them (an acl_file without a rule granting any of them). Absent = grant, and the messages are
    * still filtered by canRead on delivery.
    */
-  canSubscribe?(client: { clientId: string; username?: string }, filter: string): boolean;
+  canSubscribe?(client: { clientId: string; username?: string }, filter: string): boolean; // the whole filter, $share/GROUP/ included
   /** false to refuse an UNSUBSCRIBE filter (v5 UNSUBACK 0x87; the subscription stays). Absent = allow. */
   canUnsubscribe?(client: { clientId: string; username?: string }, filter: string): boolean;
   /**

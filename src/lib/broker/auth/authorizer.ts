@@ -1,3 +1,4 @@
+import { parseSharedSubscription } from '../../topic.js';
 import type { BrokerAuth, ConnectionInfo } from '../types.js';
 import type { AclClient, AclFile } from './acl-file.js';
 import type { PasswordFile } from './password-file.js';
@@ -53,8 +54,9 @@ export class Authorizer implements BrokerAuth {
     return this.#acl?.canWrite(client, topic) ?? true;
   }
 
+  /** An acl_file judges a shared subscription by the filter inside it. */
   canSubscribe(client: AclClient, filter: string): boolean {
-    return this.#acl?.canSubscribe(client, filter) ?? true;
+    return this.#acl?.canSubscribe(client, parseSharedSubscription(filter)?.filter ?? filter) ?? true;
   }
 }
 
