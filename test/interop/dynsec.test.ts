@@ -144,8 +144,12 @@ describe('dynamic security: mqt serve and mqt ctrl against mosquitto 2.0 and its
     await mosquitto?.stop();
   });
 
-  it('answers the same control session with the same JSON', () => {
+  it('answers the same control session with the same JSON, and logs the same lines', async () => {
     assert.equal(answers[1], answers[0]);
+    await mosquitto!.waitForLog(/getAnonymousGroup/, 5000);
+    const theirs = mosquitto!.log().split('\n').flatMap((line) => /^\d+: (dynsec: .*)$/.exec(line)?.[1] ?? []);
+    const ours = mqtBroker!.log.flatMap((line) => /^information: (dynsec: .*)$/.exec(line)?.[1] ?? []);
+    assert.deepEqual(ours, theirs);
     const responses = (JSON.parse(answers[0]!) as { responses: { error?: string }[] }).responses;
     assert.equal(responses.length, SESSION.length);
     assert.ok(responses.filter((r) => r.error !== undefined).length >= 15);

@@ -111,8 +111,9 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
    * mosquitto's plugin kicks them.
    */
   control(from: Connection, topic: string, payload: Buffer): void {
-    const answer = (from.auth ?? this.options.auth)?.control?.(topic, payload);
+    const answer = (from.auth ?? this.options.auth)?.control?.(from, topic, payload);
     if (answer === undefined) return;
+    for (const line of answer.logLines ?? []) this.log('information', line);
     if (answer.kicks.length > 0) this.kick(new Set(answer.kicks));
     const response = answer.response;
     if (response === undefined) return;

@@ -129,7 +129,7 @@ export interface BrokerAuth {
    * A PUBLISH to a $CONTROL/ topic the client may write (the dynamic security API): undefined
    * when nothing handles the topic. Such messages never reach subscribers, as in mosquitto.
    */
-  control?(topic: string, payload: Buffer): ControlAnswer | undefined;
+  control?(client: { clientId: string; username?: string }, topic: string, payload: Buffer): ControlAnswer | undefined;
 }
 
 /** What a $CONTROL message caused: an answer to publish, clients to disconnect. */
@@ -137,6 +137,8 @@ export interface ControlAnswer {
   readonly response?: { readonly topic: string; readonly payload: Buffer };
   /** Usernames whose clients are disconnected (no will); undefined = every client without a username. */
   readonly kicks: readonly (string | undefined)[];
+  /** Lines for the log (information), in mosquitto's words. */
+  readonly logLines?: readonly string[];
   /** Settles once the change is on disk: the response waits for it, as the plugin writes its file before it answers. */
   readonly saved?: Promise<void>;
 }

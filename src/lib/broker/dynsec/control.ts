@@ -7,6 +7,7 @@ import type { JsonValue } from './cjson-print.js';
 import { CLIENT_COMMANDS } from './client-commands.js';
 import { CommandContext, Refusal, type CommandEffects } from './command-context.js';
 import { GROUP_COMMANDS } from './group-commands.js';
+import { controlLogLines, type Admin } from './control-log.js';
 import { field, isObject } from './json-fields.js';
 import type { DynsecData } from './model.js';
 import { ROLE_COMMANDS } from './role-commands.js';
@@ -17,16 +18,19 @@ export interface ControlResult {
   /** The response payload's JSON. */
   readonly response: string;
   readonly effects: CommandEffects;
+  /** What the plugin logs of the commands that succeeded. */
+  readonly logLines: readonly string[];
 }
 
 function unknown(responses: JsonValue[], error: string): void {
   responses.push({ command: 'Unknown command', error });
 }
 
-export function runControl(data: DynsecData, payload: Buffer): ControlResult {
+export function runControl(data: DynsecData, payload: Buffer, admin: Admin): ControlResult {
   const responses: JsonValue[] = [];
+  const logLines: string[] = [];
   const effects: CommandEffects = { changed: false, kicks: [] };
-  const result = (): ControlResult => ({ response: JSON.stringify({ responses }), effects });
+  const result = (): ControlResult => ({ response: JSON.stringify({ responses }), effects, logLines });
   let tree: unknown;
   try {
     tree = JSON.parse(payload.toString('utf8'));
@@ -63,6 +67,7 @@ export function runControl(data: DynsecData, payload: Buffer): ControlResult {
     const ctx = new CommandContext(data, command, entry.name, correlationData, responses);
     try {
       entry.run(ctx);
+      logLines.push(...controlLogLines(entry.name, command, admin, data));
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       ctx.reply(err.message);

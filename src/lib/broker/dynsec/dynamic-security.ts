@@ -72,10 +72,11 @@ export class DynamicSecurity implements BrokerAuth {
     return this.allowed('unsubscribe', client, filter);
   }
 
-  control(topic: string, payload: Buffer): ControlAnswer | undefined {
+  control(admin: Subject, topic: string, payload: Buffer): ControlAnswer | undefined {
     if (topic !== CONTROL_TOPIC) return undefined;
-    const { response, effects } = runControl(this.data, payload);
+    const { response, effects, logLines } = runControl(this.data, payload, admin);
     return {
+      logLines,
       response: { topic: RESPONSE_TOPIC, payload: Buffer.from(response) },
       kicks: effects.kicks,
       ...(effects.changed ? { saved: this.save() } : {}),
