@@ -303,6 +303,8 @@ describe('mosquitto.conf', () => {
       ['auth_opt_db x\n', 'm.conf:1: An auth_opt_ option exists in the config file without an auth_plugin.'],
       ['plugin /usr/lib/mosquitto_go_auth.so\n', "m.conf:1: Unable to load plugin /usr/lib/mosquitto_go_auth.so: the only plugin built in is mosquitto's dynamic security (mosquitto_dynamic_security.so or dynamic-security); others cannot be loaded."],
       ['plugin dynamic-security\nplugin_opt_config_file\n', 'm.conf:2: Invalid auth_opt_ config option.'],
+      ['auth_plugin_deny_special_chars false\n', 'm.conf:1: An auth_plugin_deny_special_chars option exists in the config file without an auth_plugin.'],
+      ['plugin dynamic-security\nplugin /usr/lib/mosquitto_dynamic_security.so\n', 'm.conf:2: The dynamic security plugin is loaded once only.'],
       ['allow_anonymous true\nper_listener_settings true\n', 'm.conf:2: per_listener_settings must be set before any other security settings.'],
       ['retain_available true false\n', 'm.conf:1: Unexpected "false" after the retain_available value.'],
       ['include_dir nowhere\n', 'm.conf:1: Unable to open include_dir nowhere: No such file or directory.'],

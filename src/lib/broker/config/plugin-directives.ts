@@ -4,7 +4,7 @@
  * is installed, or not) or "dynamic-security" turns it on; any other plugin is refused.
  */
 import type { Directive, DirectiveContext } from './directive.js';
-import { DirectiveError, text } from './values.js';
+import { DirectiveError, bool, text } from './values.js';
 
 /** The name that turns the built-in plugin on without mosquitto installed. */
 const BUILT_IN_NAME = 'dynamic-security';
@@ -30,7 +30,18 @@ function pluginLine(name: string): Directive {
   };
 }
 
-export const PLUGIN_DIRECTIVES: readonly Directive[] = [pluginLine('plugin'), pluginLine('auth_plugin')];
+/** It concerns the old plugin interface only: mosquitto does not apply it to the dynamic security plugin. */
+const denySpecialChars: Directive = {
+  name: 'auth_plugin_deny_special_chars',
+  scope: 'security',
+  value: 'true | false',
+  apply: (ctx, args) => {
+    if (ctx.security.dynsec === undefined) throw new DirectiveError('An auth_plugin_deny_special_chars option exists in the config file without an auth_plugin.');
+    bool('auth_plugin_deny_special_chars', args);
+  },
+};
+
+export const PLUGIN_DIRECTIVES: readonly Directive[] = [pluginLine('plugin'), pluginLine('auth_plugin'), denySpecialChars];
 
 const OPTION_PREFIXES = ['plugin_opt_', 'auth_opt_'];
 

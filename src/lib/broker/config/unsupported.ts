@@ -4,7 +4,6 @@
  * not be the one the file describes).
  */
 const NOT_YET = [
-  'auth_plugin_deny_special_chars',
   'check_retain_source',
   'memory_limit',
   'mount_point',
