@@ -12,7 +12,7 @@ See man mqt-ctrl.
 export const DYNSEC_USAGE = (name: string): string => `Usage: ${name} [connection flags] dynsec COMMAND [ARGS...]
 
 A new plugin file with one administrator (no broker needed):
-  init FILE ADMIN [PASSWORD]
+  init FILE ADMIN [[-p] PASSWORD]
 
 Clients:
   createClient USERNAME [-c CLIENTID] [-p PASSWORD]   (asks for the password when -p is left out)
@@ -65,8 +65,12 @@ export async function readCtrlPassword(username: string, optional: boolean): Pro
   return password;
 }
 
-/** `dynsec init FILE ADMIN [PASSWORD]`: a new file with one admin client; mosquitto_ctrl's exit codes. */
-export async function initDynsec(args: readonly string[], name: string): Promise<number> {
+/**
+ * `dynsec init FILE ADMIN [PASSWORD]`: a new file with one admin client; mosquitto_ctrl's exit
+ * codes. `-p PASSWORD` is taken for the password too, as createClient takes it.
+ */
+export async function initDynsec(words: readonly string[], name: string): Promise<number> {
+  const args = words.length === 4 && words[2] === '-p' ? [words[0]!, words[1]!, words[3]!] : words;
   if (args.length < 2 || args.length > 3) {
     process.stderr.write(args.length < 2 ? 'dynsec init: Not enough arguments - filename, or admin-user missing.\n' : 'dynsec init: Too many arguments.\n');
     process.stderr.write('Error: Invalid function arguments provided.\n');
