@@ -179,6 +179,17 @@ describe('dynamic security: mqt serve and mqt ctrl against mosquitto 2.0 and its
     }
   });
 
+  it('exits as mosquitto_ctrl does, with its error lines, when nothing is sent', async () => {
+    const lines = [[], ['dynsec'], ['foo', 'bar'], ['dynsec', 'nope'], ['dynsec', 'getClient'], ['dynsec', 'createClient', 'x', '-c'], ['dynsec', 'init', 'only-a-file'], ['dynsec', 'help']];
+    for (const line of lines) {
+      const theirs = await runTool('mosquitto_ctrl', line, { timeoutMs: 15_000 });
+      const ours = await mqtCtrl(line);
+      // The usage texts are mqt's own; the error lines and codes are mosquitto_ctrl's.
+      assert.deepEqual({ code: ours.code, stderr: ours.stderr }, { code: theirs.code, stderr: theirs.stderr }, line.join(' '));
+      assert.equal(ours.stdout === '', theirs.stdout === '', line.join(' '));
+    }
+  });
+
   it('lets in and refuses the same logins', async () => {
     const tries: { clientId: string; username?: string; password?: string; version?: ProtocolVersion }[] = [
       { clientId: 'a1', username: 'alice', password: 'alicepw' },
