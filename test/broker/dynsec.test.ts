@@ -57,6 +57,13 @@ describe('dynamic security, built in', () => {
       admin.send({ type: 'publish', topic: '$CONTROL/dynamic-security/v2', payload: Buffer.from('{}'), qos: 1, packetId: 3, retain: false, dup: false });
       await admin.next('puback');
       await admin.assertNone('publish', 'nothing on a $CONTROL topic reaches a subscriber');
+      // Changes faster than the disk: every answer comes, in order, and the file ends with all of them.
+      for (let i = 0; i < 40; i++) {
+        const create = { commands: [{ command: 'createGroup', groupname: `g${i}` }] };
+        admin.send({ type: 'publish', topic: '$CONTROL/dynamic-security/v1', payload: Buffer.from(JSON.stringify(create)), qos: 0, retain: false, dup: false });
+      }
+      for (let i = 0; i < 40; i++) assert.equal((await admin.next('publish')).payload.toString(), '{"responses":[{"command":"createGroup"}]}');
+      assert.equal((await readFile(file, 'utf8')).match(/"groupname":/g)?.length, 40);
       admin.close();
     } finally {
       await broker.close();

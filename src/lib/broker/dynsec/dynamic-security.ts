@@ -21,7 +21,10 @@ export const RESPONSE_TOPIC = '$CONTROL/dynamic-security/v1/response';
 export class DynamicSecurity implements BrokerAuth {
   /** A write of the file failed; the broker logs it and goes on with what it holds in memory. */
   onSaveError: (err: MqttError) => void = () => undefined;
-  private saving: Promise<void> = Promise.resolve();
+  /** The write under way, if any. */
+  private writing: Promise<void> | undefined;
+  /** The write to make after it: the latest data, standing for every change made meanwhile. */
+  private next: { text: string; readonly done: Promise<void>; readonly resolve: () => void } | undefined;
 
   private constructor(
     readonly path: string,
@@ -85,17 +88,41 @@ export class DynamicSecurity implements BrokerAuth {
 
   /** Resolves once every change made so far is on disk (or failed to be). */
   async flushed(): Promise<void> {
-    await this.saving;
+    await (this.next?.done ?? this.writing);
   }
 
-  /** Queues a write of the data as it is now; resolves once written (a failure is reported, not thrown). */
+  /**
+   * Writes the data as it is now, after the write under way; resolves once written (a failure is
+   * reported, not thrown). Changes made during a write share the next one, so however fast they
+   * come, at most two copies of the file are held.
+   */
   private save(): Promise<void> {
     const text = printDynsecFile(this.data);
-    this.saving = this.saving.then(() =>
-      writeFileAtomic(this.path, text, { overwrite: true, private: true }).catch((err: unknown) => {
+    if (this.next !== undefined) {
+      this.next.text = text;
+      return this.next.done;
+    }
+    let resolve: () => void = () => undefined;
+    const done = new Promise<void>((r) => (resolve = r));
+    this.next = { text, done, resolve };
+    if (this.writing === undefined) this.writeNext();
+    return done;
+  }
+
+  private writeNext(): void {
+    const job = this.next;
+    this.next = undefined;
+    if (job === undefined) {
+      this.writing = undefined;
+      return;
+    }
+    this.writing = writeFileAtomic(this.path, job.text, { overwrite: true, private: true })
+      .catch((err: unknown) => {
         this.onSaveError(err instanceof MqttError ? err : new MqttError(ErrorCode.FileError, `Unable to save dynamic security plugin config ${this.path}.`, { cause: err }));
-      }),
-    );
-    return this.saving;
+      })
+      .then(() => {
+        job.resolve();
+        this.writeNext();
+      });
   }
 }
