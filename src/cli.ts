@@ -16,7 +16,7 @@ const BUNDLES = join(__dirname, 'commands');
  */
 async function main(given: readonly string[]): Promise<number> {
   // Started through a link named mosquitto_pub (see `mqt link-mosquitto`): `mqt pub`, as mosquitto_pub.
-  const dropIn = /^mosquitto_(pub|sub|rr|passwd)$/.exec(basename(process.argv[1] ?? ''))?.[1];
+  const dropIn = /^mosquitto_(pub|sub|rr|passwd|ctrl)$/.exec(basename(process.argv[1] ?? ''))?.[1];
   const argv = dropIn === undefined ? given : [dropIn, ...given];
   const [name, ...rest] = argv;
   const isCommand = name !== undefined && isCommandName(name);

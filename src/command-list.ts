@@ -106,8 +106,19 @@ export const COMMANDS = {
     ],
     options: async () => (await import('./commands/options/bench.js')).benchOptionGroups,
   },
+  ctrl: {
+    summary: "manage a broker's clients, groups and roles at run time (drop-in for mosquitto_ctrl, dynamic security)",
+    usage: ['mqt ctrl [connection flags as mqt pub] dynsec COMMAND [ARGS...]', 'mqt ctrl dynsec init FILE ADMIN [PASSWORD]'].join('\n'),
+    arguments: ['dynsec'],
+    examples: [
+      ['mqt ctrl dynsec init dynsec.json admin', 'a plugin file with an administrator (then: plugin and plugin_opt_config_file in mosquitto.conf)'],
+      ['mqt ctrl -u admin -P secret dynsec createClient alice -p pw', 'add a client to the running broker'],
+      ['mqt ctrl -u admin -P secret dynsec addRoleACL sensors publishClientSend "sensors/#" allow', 'let the role publish under sensors/'],
+    ],
+    options: async () => (await import('./commands/options/ctrl.js')).ctrlOptionGroups,
+  },
   'link-mosquitto': {
-    summary: 'make mosquitto_pub, mosquitto_sub, mosquitto_rr and mosquitto_passwd links to mqt in a folder',
+    summary: 'make mosquitto_pub, mosquitto_sub, mosquitto_rr, mosquitto_passwd and mosquitto_ctrl links to mqt in a folder',
     usage: 'mqt link-mosquitto [--force] DIR',
     arguments: 'files',
     examples: [

@@ -11,13 +11,13 @@ import { printWarning, reportError } from './ui/report.js';
 const byFlag = indexFlags(linkMosquittoOptionGroups);
 
 /** The names the launcher answers to as mosquitto's clients (see cli.ts). */
-const NAMES = ['mosquitto_pub', 'mosquitto_sub', 'mosquitto_rr', 'mosquitto_passwd'];
+const NAMES = ['mosquitto_pub', 'mosquitto_sub', 'mosquitto_rr', 'mosquitto_passwd', 'mosquitto_ctrl'];
 
 const SAY: Readonly<Record<LinkResult['outcome'], string>> = { made: 'made', replaced: 'replaced', unchanged: 'already there' };
 
 /**
- * `mqt link-mosquitto DIR`: links named mosquitto_pub, mosquitto_sub, mosquitto_rr and
- * mosquitto_passwd in DIR to mqt's launcher, which then runs mqt pub (and the others) as
+ * `mqt link-mosquitto DIR`: links named mosquitto_pub, mosquitto_sub, mosquitto_rr,
+ * mosquitto_passwd and mosquitto_ctrl in DIR to mqt's launcher, which then runs mqt pub (and the others) as
  * mosquitto's clients; a script or handout written for them needs no edit.
  */
 export async function run(argv: readonly string[]): Promise<number> {

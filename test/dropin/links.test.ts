@@ -6,7 +6,7 @@ import { linkEach } from '../../src/lib/fs/symlinks.js';
 import { MQT_BIN, runTool } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
-const NAMES = ['mosquitto_pub', 'mosquitto_sub', 'mosquitto_rr', 'mosquitto_passwd'];
+const NAMES = ['mosquitto_pub', 'mosquitto_sub', 'mosquitto_rr', 'mosquitto_passwd', 'mosquitto_ctrl'];
 
 describe('mqt link-mosquitto', function () {
   this.timeout(60_000);
@@ -82,13 +82,13 @@ describe('mqt link-mosquitto', function () {
     const results = await linkEach(dir, NAMES, MQT_BIN, true);
     assert.deepEqual(
       results.map((r) => r.outcome),
-      ['replaced', 'made', 'made', 'made'],
+      NAMES.map((_, i) => (i === 0 ? 'replaced' : 'made')),
     );
     assert.equal(await readlink(join(dir, 'mosquitto_pub')), MQT_BIN);
     assert.equal(await readFile(victim, 'utf8'), 'keep\n');
     assert.deepEqual(
       (await linkEach(dir, NAMES, MQT_BIN, false)).map((r) => r.outcome),
-      ['unchanged', 'unchanged', 'unchanged', 'unchanged'],
+      NAMES.map(() => 'unchanged'),
     );
     assert.deepEqual((await readdir(dir)).sort(), [...NAMES, 'victim'].sort());
   });

@@ -5,6 +5,7 @@ import { readMosquittoConf } from '../../src/lib/broker/config/mosquitto-conf.js
 import { buildServeConfig } from '../../src/lib/broker/config/serve-config.js';
 import { MqttError } from '../../src/lib/errors.js';
 import { freePort } from './ports.js';
+import type { SecuritySection } from '../../src/lib/broker/config/state.js';
 import type { ServeConfig } from '../../src/lib/broker/config/types.js';
 import { startServer, type ServerLog } from '../../src/lib/broker/server.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type BrokerOptions, type ListenerSettings, type LogLevel } from '../../src/lib/broker/types.js';
@@ -28,6 +29,8 @@ export interface TestBrokerOptions {
   durable?: BrokerOptions['durable'];
   /** The broker's timers and time: a FakeClock lets a test move it on instead of waiting. */
   clock?: BrokerOptions['clock'];
+  /** The listener's security section, as mosquitto.conf would give it (password_file, plugin...). */
+  security?: SecuritySection;
 }
 
 /** The BrokerOptions of a test broker: the defaults, with what the test sets. */
@@ -46,7 +49,15 @@ export function testBrokerOptions(options: TestBrokerOptions): BrokerOptions {
 /** One listener on 127.0.0.1 and an ephemeral port, logging to memory, started as mqt serve starts. */
 function testServeConfig(options: TestBrokerOptions): ServeConfig {
   return {
-    listeners: [{ port: 0, bindAddress: '127.0.0.1', protocol: 'mqtt', settings: { allowAnonymous: true, maxConnections: -1, ...options.settings } }],
+    listeners: [
+      {
+        port: 0,
+        bindAddress: '127.0.0.1',
+        protocol: 'mqtt',
+        settings: { allowAnonymous: true, maxConnections: -1, ...options.settings },
+        ...(options.security === undefined ? {} : { security: options.security }),
+      },
+    ],
     brokerOptions: testBrokerOptions(options),
     logging: { destinations: [], types: [], timestamps: false, connectionMessages: options.connectionMessages ?? true },
     localOnly: false,

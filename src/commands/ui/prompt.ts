@@ -32,6 +32,11 @@ export async function readPassword(prompt = PROMPT): Promise<PasswordInput> {
   return { password };
 }
 
+/** Two prompts in another tool's words (mosquitto_ctrl's "New password for NAME: "): the answers up to the first empty one; undefined after Ctrl-C. */
+export async function askTwice(prompt: string, confirm: string): Promise<string[] | undefined> {
+  return ask([prompt, confirm]);
+}
+
 /**
  * On a terminal each answer is typed hidden; otherwise the answers are the next lines of stdin,
  * after the same prompts on stdout (as mosquitto_passwd, which reads with fgets), so that

@@ -12,7 +12,7 @@ import type { TransportStream } from '../transport/types.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConnectionTimers } from './connection-callbacks.js';
 import { Connection, type ConnectionHost } from './connection.js';
-import type { BrokerMessage } from './message.js';
+import { newMessage, type BrokerMessage } from './message.js';
 import type { DurableLog } from './persistence/durable-log.js';
 import type { Session } from './session.js';
 import { SessionRegistry } from './session-registry.js';
@@ -107,6 +107,39 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   maySubscribe(client: AuthClient, filter: string): boolean {
     const auth = client.auth ?? this.options.auth;
     return auth?.canSubscribe === undefined || auth.canSubscribe(client, filter);
+  }
+
+  mayUnsubscribe(client: AuthClient, filter: string): boolean {
+    const auth = client.auth ?? this.options.auth;
+    return auth?.canUnsubscribe === undefined || auth.canUnsubscribe(client, filter);
+  }
+
+  /**
+   * A $CONTROL message: the control API answers on its response topic, as a message from the
+   * broker, and the clients a change concerns are disconnected first, without their wills, as
+   * mosquitto's plugin kicks them.
+   */
+  control(from: Connection, topic: string, payload: Buffer): void {
+    const answer = (from.auth ?? this.options.auth)?.control?.(from, topic, payload);
+    if (answer === undefined) return;
+    for (const line of answer.logLines ?? []) this.log('information', line);
+    if (answer.kicks.length > 0) this.kick(new Set(answer.kicks));
+    const response = answer.response;
+    if (response === undefined) return;
+    const send = (): void => {
+      if (!this.closed) this.publish(newMessage(response.topic, response.payload, 0, false, undefined, '', false, this.clock.now()), undefined);
+    };
+    if (answer.saved === undefined) send();
+    else void answer.saved.then(send);
+  }
+
+  /** Disconnects every client logged in as one of `usernames` (undefined: those without one), in one pass. */
+  private kick(usernames: ReadonlySet<string | undefined>): void {
+    for (const conn of [...this.connections]) {
+      if (conn.state !== 'active' || !usernames.has(conn.username)) continue;
+      conn.graceful = true;
+      conn.disconnect(ReasonCode.AdministrativeAction, 'administrative');
+    }
   }
 
   log(level: LogLevel, text: string): void {

@@ -42,6 +42,8 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   administrative: 'been disconnected by administrative action.',
   'not-supported':
     'disconnected due to using not allowed feature (QoS too high, retain not supported, or bad AUTH method).',
+  // mosquitto's words, its missing "has" included.
+  administrative: 'been disconnected by administrative action.',
 };
 
 /**

@@ -42,6 +42,9 @@ export interface BrokerCore extends SessionHost {
   readonly connectedCount: number;
   mayWrite(client: AuthClient, topic: string): boolean;
   maySubscribe(client: AuthClient, filter: string): boolean;
+  mayUnsubscribe(client: AuthClient, filter: string): boolean;
+  /** A PUBLISH to a $CONTROL/ topic: handed to the security layer's control API, never routed. */
+  control(from: ClientConnection, topic: string, payload: Buffer): void;
   /** Routes one message to every matching subscription; true when anyone matched. */
   publish(msg: BrokerMessage, from: ClientConnection | undefined): boolean;
   /** The QoS a message published at `published` goes out with to a subscription granted `granted`. */

@@ -82,8 +82,14 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
   for (const note of config.notes) log.log(note.level, note.text);
   const logged = (err: MqttError): string => (err.remedy === undefined || hooks.remedyText === undefined ? err.message : `${err.message} (${hooks.remedyText(err.remedy)})`);
   for (const problem of security.problems) log.log('warning', `Warning: ${logged(problem)}`);
+  for (const plugin of security.plugins) {
+    plugin.onSaveError = (err) => log.log('error', `Error: ${logged(err)}`);
+    // The changes made before a stop are on disk when it ends.
+    cleanup.push(() => plugin.flushed());
+  }
   startup('information', `mqt version ${version} starting`);
   startup('information', config.configFile === undefined ? 'Using default config.' : `Config loaded from ${config.configFile}.`);
+  for (const path of security.pluginPaths) startup('information', `Loading plugin: ${path}`);
   hooks.opened?.(log);
 
   let durable: DurableStore | undefined;

@@ -122,7 +122,25 @@ export interface BrokerAuth {
    * them (an acl_file without a rule granting any of them). Absent = grant, and the messages are
    * still filtered by canRead on delivery.
    */
-  canSubscribe?(client: { clientId: string; username?: string }, filter: string): boolean;
+  canSubscribe?(client: { clientId: string; username?: string }, filter: string): boolean; // the whole filter, $share/GROUP/ included
+  /** false to refuse an UNSUBSCRIBE filter (v5 UNSUBACK 0x87; the subscription stays). Absent = allow. */
+  canUnsubscribe?(client: { clientId: string; username?: string }, filter: string): boolean;
+  /**
+   * A PUBLISH to a $CONTROL/ topic the client may write (the dynamic security API): undefined
+   * when nothing handles the topic. Such messages never reach subscribers, as in mosquitto.
+   */
+  control?(client: { clientId: string; username?: string }, topic: string, payload: Buffer): ControlAnswer | undefined;
+}
+
+/** What a $CONTROL message caused: an answer to publish, clients to disconnect. */
+export interface ControlAnswer {
+  readonly response?: { readonly topic: string; readonly payload: Buffer };
+  /** Usernames whose clients are disconnected (no will); undefined = every client without a username. */
+  readonly kicks: readonly (string | undefined)[];
+  /** Lines for the log (information), in mosquitto's words. */
+  readonly logLines?: readonly string[];
+  /** Settles once the change is on disk: the response waits for it, as the plugin writes its file before it answers. */
+  readonly saved?: Promise<void>;
 }
 
 export interface BrokerOptions {

@@ -21,10 +21,10 @@ export const HASH_TYPES: readonly HashType[] = ['sha512', 'sha512-pbkdf2'];
 /** mosquitto 2.0's count; 2.1 writes 1000, and brokers of both accept any count from 1. */
 export const DEFAULT_ITERATIONS = 101;
 
-const SALT_BYTES = 12;
+export const SALT_BYTES = 12;
 /** mosquitto 2.1's salt size, which 2.0 brokers refuse. */
 const LONG_SALT_BYTES = 64;
-const HASH_BYTES = 64;
+export const HASH_BYTES = 64;
 const MAX_ITERATIONS = 2 ** 31 - 1;
 
 /** A stored password field, decoded. */
@@ -112,6 +112,7 @@ function sha512(password: string | Buffer, salt: Buffer): Buffer {
   return createHash('sha512').update(typeof password === 'string' ? Buffer.from(password, 'utf8') : password).update(salt).digest();
 }
 
-function pbkdf2(password: string | Buffer, salt: Buffer, iterations: number): Buffer {
+/** PBKDF2-HMAC-SHA512 to 64 bytes, as mosquitto's $7$ passwords and its dynamic security plugin use it. */
+export function pbkdf2(password: string | Buffer, salt: Buffer, iterations: number): Buffer {
   return pbkdf2Sync(password, salt, iterations, HASH_BYTES, 'sha512');
 }

@@ -1,3 +1,4 @@
+import { parseSharedSubscription } from '../../topic.js';
 import type { BrokerAuth, ConnectionInfo } from '../types.js';
 import type { AclClient, AclFile } from './acl-file.js';
 import type { PasswordFile } from './password-file.js';
@@ -49,15 +50,21 @@ export class Authorizer implements BrokerAuth {
   }
 
   canWrite(client: AclClient, topic: string): boolean {
-    if (topic.startsWith('$share')) return false;
-    if (topic.startsWith('$SYS') && !BRIDGE_STATE.test(topic)) return false;
+    if (!mayWriteDollar(topic)) return false;
     return this.#acl?.canWrite(client, topic) ?? true;
   }
 
+  /** An acl_file judges a shared subscription by the filter inside it. */
   canSubscribe(client: AclClient, filter: string): boolean {
-    return this.#acl?.canSubscribe(client, filter) ?? true;
+    return this.#acl?.canSubscribe(client, parseSharedSubscription(filter)?.filter ?? filter) ?? true;
   }
 }
 
 /** mosquitto lets clients write only these $SYS topics: a bridge's connection state. */
 const BRIDGE_STATE = /^\$SYS\/broker\/connection\/[^/]*\/state$/;
+
+/** Whatever the ACL says, nobody publishes to "$share..." or into $SYS (but a bridge's state). */
+export function mayWriteDollar(topic: string): boolean {
+  if (topic.startsWith('$share')) return false;
+  return !topic.startsWith('$SYS') || BRIDGE_STATE.test(topic);
+}

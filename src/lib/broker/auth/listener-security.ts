@@ -2,6 +2,7 @@ import { ErrorCode, MqttError } from '../../errors.js';
 import type { ListenerConfig } from '../config/types.js';
 import type { SecuritySection } from '../config/state.js';
 import type { ConfFile } from '../config/tls-types.js';
+import { DynamicSecurity } from '../dynsec/dynamic-security.js';
 import { AclFile } from './acl-file.js';
 import { Authorizer } from './authorizer.js';
 import { PasswordFile } from './password-file.js';
@@ -11,6 +12,10 @@ import { PskFile } from './psk-file.js';
 export interface ListenerSecurity {
   /** Lines of the files left out or accepted with a warning, for the start-up log. */
   readonly problems: readonly MqttError[];
+  /** The dynamic security plugins in use (one per security section that loads it). */
+  readonly plugins: readonly DynamicSecurity[];
+  /** The plugin lines, as written, for the start-up log. */
+  readonly pluginPaths: readonly string[];
   /**
    * Rereads every file, synchronously: whatever the broker handles after the call is judged by
    * the new files. A file that fails keeps its old content and is one of `errors`; `problems` are
@@ -45,8 +50,12 @@ export function openListenerSecurity(listeners: readonly ListenerConfig[]): List
   }
   const entries = [...loaded.values()];
   const problems = (): MqttError[] => entries.flatMap((e) => [...(e.passwords?.problems ?? []), ...(e.acl?.warnings ?? [])]);
+  const plugins = entries.flatMap((e) => (e.authorizer instanceof DynamicSecurity ? [e.authorizer] : []));
+  const inactive = [...loaded.keys()].filter((s) => s.dynsec !== undefined && s.dynsec.configFile === undefined).map(pluginWithoutFile);
   return {
-    problems: problems(),
+    problems: [...inactive, ...problems()],
+    plugins,
+    pluginPaths: [...loaded.keys()].flatMap((s) => (s.dynsec === undefined ? [] : [s.dynsec.path])),
     reload: () => {
       const files = entries.flatMap((e) => [e.passwords, e.acl, e.psk].filter((file) => file !== undefined));
       const errors: MqttError[] = [];
@@ -66,10 +75,24 @@ interface Loaded {
   passwords?: PasswordFile;
   acl?: AclFile;
   psk?: PskFile;
-  authorizer?: Authorizer;
+  authorizer?: Authorizer | DynamicSecurity;
+}
+
+function pluginWithoutFile(): MqttError {
+  return new MqttError(ErrorCode.ConfigError, 'Dynamic security plugin has no plugin_opt_config_file defined. The plugin will not be activated.');
 }
 
 function load(section: SecuritySection, psk: boolean): Loaded {
+  const configFile = section.dynsec?.configFile;
+  if (configFile !== undefined) {
+    // mosquitto would consult both; mqt keeps one source of logins and access rules.
+    if (section.passwordFile !== undefined || section.aclFile !== undefined) {
+      const origin = section.dynsec!.origin;
+      throw new MqttError(ErrorCode.ConfigError, `${origin.file}:${origin.line}: the dynamic security plugin cannot be combined with password_file or acl_file.`);
+    }
+    const pskKeys = psk ? loadPsk(section.pskFile) : undefined;
+    return { authorizer: DynamicSecurity.load(configFile), ...(pskKeys === undefined ? {} : { psk: pskKeys }) };
+  }
   const passwords = section.passwordFile === undefined ? undefined : PasswordFile.load(section.passwordFile);
   const acl = section.aclFile === undefined ? undefined : AclFile.load(section.aclFile);
   const pskKeys = psk ? loadPsk(section.pskFile) : undefined;

@@ -2,6 +2,7 @@ import type { BrokerLimits, LogLevel } from '../types.js';
 import { PERSISTENCE_DIRECTIVES } from './persistence-directives.js';
 import type { Directive, DirectiveContext } from './directive.js';
 import { NETWORK_DIRECTIVES } from './network-directives.js';
+import { PLUGIN_DIRECTIVES } from './plugin-directives.js';
 import { TLS_DIRECTIVES } from './tls-directives.js';
 import type { LogDestination } from './basics.js';
 import { choice, globalSetting, listenerSetting, once, range, securitySetting, type Read } from './rows.js';
@@ -243,6 +244,6 @@ const DIRECTIVES: readonly Directive[] = [
 
 /** The directives mqt serve reads, by name; the security issue adds its rows here. */
 export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
-  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES, ...PERSISTENCE_DIRECTIVES].map((d) => [d.name, d] as const),
+  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES, ...PERSISTENCE_DIRECTIVES, ...PLUGIN_DIRECTIVES].map((d) => [d.name, d] as const),
   ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
 ]);

@@ -4,6 +4,7 @@ import { errnoText } from '../../errno-text.js';
 import { ErrorCode, MqttError } from '../../errors.js';
 import type { DirectiveContext } from './directive.js';
 import { DIRECTIVE_TABLE } from './directives.js';
+import { pluginOptionDirective } from './plugin-directives.js';
 import { emptyConfState, type ConfState, type ListenerSection } from './state.js';
 import type { Origin } from './basics.js';
 import { unsupportedReason } from './unsupported.js';
@@ -62,7 +63,7 @@ export function parseConfText(conf: ConfState, text: string, file: string, files
     const space = line.search(/\s/);
     const name = space === -1 ? line : line.slice(0, space);
     const args = space === -1 ? '' : line.slice(space + 1);
-    const directive = DIRECTIVE_TABLE.get(name);
+    const directive = DIRECTIVE_TABLE.get(name) ?? pluginOptionDirective(name);
     if (directive === undefined) {
       throw configError(unsupportedReason(name) ?? `Unknown configuration variable "${name}".`, origin);
     }

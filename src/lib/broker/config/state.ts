@@ -10,6 +10,8 @@ export interface SecuritySection {
   allowZeroLengthClientId?: boolean;
   autoIdPrefix?: string;
   pskFile?: ConfFile;
+  /** plugin mosquitto_dynamic_security.so, with its plugin_opt_config_file. */
+  dynsec?: { path: string; origin: Origin; configFile?: string };
 }
 
 /** What a `listener` line and the directives after it set; unset fields take the defaults. */

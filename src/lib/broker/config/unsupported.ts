@@ -4,12 +4,9 @@
  * not be the one the file describes).
  */
 const NOT_YET = [
-  'auth_plugin',
-  'auth_plugin_deny_special_chars',
   'check_retain_source',
   'memory_limit',
   'mount_point',
-  'plugin',
   'tls_engine',
   'tls_engine_kpass_sha1',
 ];
@@ -63,7 +60,7 @@ const BRIDGE_SET = new Set(BRIDGE);
 
 /** Why a mosquitto directive is refused, or undefined for a name mosquitto does not know either. */
 export function unsupportedReason(name: string): string | undefined {
-  if (NOT_YET_SET.has(name) || name.startsWith('auth_opt_') || name.startsWith('plugin_opt_')) {
+  if (NOT_YET_SET.has(name)) {
     return `${name} is not supported by mqt serve yet.`;
   }
   if (BRIDGE_SET.has(name)) return `${name} is a bridge setting: mqt serve has no bridge.`;

@@ -5,6 +5,9 @@ import type { ClientConnection } from '../core.js';
 import { newMessage } from '../message.js';
 import { answer, journalMark } from './answer.js';
 
+/** mosquitto hands every PUBLISH under this prefix to its plugins' control API, never to subscribers. */
+const CONTROL_PREFIX = '$CONTROL/';
+
 function describe(conn: ClientConnection, p: PublishPacket, topic: string): string {
   return `${conn.name} (d${p.dup ? 1 : 0}, q${p.qos}, r${p.retain ? 1 : 0}, m${p.packetId ?? 0}, '${topic}', ... (${p.payload.length} bytes))`;
 }
@@ -67,6 +70,11 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
     return;
   }
   if (conn.debug) broker.log('debug', `Received PUBLISH from ${describe(conn, p, topic)}`);
+  if (topic.startsWith(CONTROL_PREFIX)) {
+    broker.control(conn, topic, p.payload);
+    ack(conn, p, 0);
+    return;
+  }
   const session = conn.session!;
   const mark = journalMark(conn);
   if (p.qos === 2) {

@@ -36,7 +36,8 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
     }
     const qos = Math.min(s.qos, conn.maximumQos) as QoS;
     if (conn.debug) broker.log('debug', `\t${filter} (QoS ${qos})`);
-    if (!broker.maySubscribe(conn, share?.filter ?? filter)) {
+    // The whole filter, $share/GROUP/ included, as mosquitto hands it to its plugins.
+    if (!broker.maySubscribe(conn, filter)) {
       codes.push(conn.version === 5 ? ReasonCode.NotAuthorized : SUBACK_FAILURE_V3);
       continue;
     }

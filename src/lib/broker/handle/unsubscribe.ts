@@ -18,6 +18,12 @@ export function handleUnsubscribe(conn: ClientConnection, p: UnsubscribePacket):
       return;
     }
     if (conn.debug) broker.log('debug', `\t${filter}`);
+    if (!broker.mayUnsubscribe(conn, filter)) {
+      // Refused, the subscription stays; mosquitto logs the line all the same.
+      broker.log('unsubscribe', `${conn.clientId} ${filter}`);
+      codes.push(ReasonCode.NotAuthorized);
+      continue;
+    }
     const existed = broker.subscriptions.remove(session, filter);
     if (session.subscriptions.delete(filter) && session.persisted) broker.durable!.unsubscribe(session.clientId, filter);
     broker.log('unsubscribe', `${conn.clientId} ${filter}`);
