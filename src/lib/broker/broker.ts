@@ -136,10 +136,18 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   /** Disconnects every client logged in as one of `usernames` (undefined: those without one), in one pass. */
   private kick(usernames: ReadonlySet<string | undefined>): void {
     for (const conn of [...this.connections]) {
-      if (conn.state !== 'active' || !usernames.has(conn.username)) continue;
-      conn.graceful = true;
-      conn.disconnect(ReasonCode.AdministrativeAction, 'administrative');
+      if (conn.state === 'active' && usernames.has(conn.username)) kickConnection(conn);
     }
+  }
+
+  /** Ends the connection of the client with this id, as an administrator's kick; false when none is connected. */
+  kickClient(clientId: string): boolean {
+    for (const conn of this.connections) {
+      if (conn.state !== 'active' || conn.clientId !== clientId) continue;
+      kickConnection(conn);
+      return true;
+    }
+    return false;
   }
 
   log(level: LogLevel, text: string): void {
@@ -277,4 +285,10 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
       ),
     );
   }
+}
+
+/** mosquitto's kick (dynamic security's kickClient, the console's button): DISCONNECT 0x98 and no will. */
+function kickConnection(conn: Connection): void {
+  conn.graceful = true;
+  conn.disconnect(ReasonCode.AdministrativeAction, 'administrative');
 }

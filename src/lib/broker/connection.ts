@@ -38,8 +38,6 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   keepalive: 'has exceeded timeout, disconnecting.',
   oversize: 'disconnected due to oversize packet.',
   auth: 'disconnected, not authorised.',
-  // mosquitto's words, as they are.
-  administrative: 'been disconnected by administrative action.',
   'not-supported':
     'disconnected due to using not allowed feature (QoS too high, retain not supported, or bad AUTH method).',
   // mosquitto's words, its missing "has" included.

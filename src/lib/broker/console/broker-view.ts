@@ -1,4 +1,3 @@
-import { ReasonCode } from '../../protocol/reason-codes.js';
 import type { Broker } from '../broker.js';
 import type { Connection } from '../connection.js';
 import type { ListenerConfig } from '../config/types.js';
@@ -27,15 +26,7 @@ export function consoleBroker(broker: Broker, listeners: readonly ListenerConfig
       return { version, uptime: Math.floor((Date.now() - started) / 1000), clients, sessions, listeners: listenerRows };
     },
     disconnect(clientId: string): boolean {
-      for (const session of broker.allSessions()) {
-        const conn = session.clientId === clientId ? session.connection : undefined;
-        if (conn === undefined || conn.state !== 'active') continue;
-        // As mosquitto's kick (dynamic security's kickClient): no will.
-        conn.graceful = true;
-        conn.disconnect(ReasonCode.AdministrativeAction, 'administrative');
-        return true;
-      }
-      return false;
+      return broker.kickClient(clientId);
     },
   };
 }
