@@ -144,7 +144,6 @@ export class Connection implements ClientConnection {
 
   read(chunk: Buffer): void {
     if (this.state === 'closed') return;
-    this.lastSeen = this.broker.clock.now();
     this.broker.stats.bytesReceived += chunk.length;
     try {
       readChunk(this, chunk);
@@ -155,6 +154,9 @@ export class Connection implements ClientConnection {
 
   handle(packet: Packet): void {
     if (this.state === 'closed') return;
+    // Only a whole control packet restarts the keepalive clock (MQTT-3.1.2-24): a peer dripping
+    // an unfinished one a byte at a time is as silent as one sending nothing.
+    this.lastSeen = this.broker.clock.now();
     if (this.paused) {
       // Paused mid-chunk: the rest of the chunk waits too, so a burst cannot overrun a slow subscriber.
       (this.held ??= []).push(packet);
