@@ -44,6 +44,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   readonly connectionMessages: boolean;
   /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
   readonly maxPacketIn: number;
+  /** Largest CONNECT read from a client before it is authenticated. */
+  readonly maxConnectIn: number;
   /** Queued messages at which a connected client's publishers are paused: half max_queued_messages. */
   readonly backlogThreshold: number;
   readonly clock: Clock;
@@ -67,6 +69,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     this.logDebug = options.logDebug ?? true;
     this.connectionMessages = options.connectionMessages ?? true;
     this.maxPacketIn = options.limits.maxPacketSize > 0 ? options.limits.maxPacketSize : MAX_PACKET_SIZE;
+    this.maxConnectIn = Math.min(this.maxPacketIn, options.limits.maxConnectPacketSize);
     const maxQueued = options.limits.maxQueuedMessages;
     this.backlogThreshold = maxQueued > 0 ? Math.max(1, Math.floor(maxQueued / 2)) : 1000;
     this.sessions = new SessionRegistry(this);

@@ -28,6 +28,9 @@ import type { Session } from './session.js';
 import type { BrokerAuth, ConnectionInfo } from './types.js';
 import { triggerWill } from './will.js';
 
+/** CONNECT's packet type, in the fixed header's high nibble. */
+const CONNECT_TYPE = 0x10;
+
 const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   disconnect: 'disconnected.',
   lost: 'closed its connection.',
@@ -53,6 +56,8 @@ const MAX_PAUSE_MS = 1000;
 export interface ConnectionHost extends BrokerCore {
   /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
   readonly maxPacketIn: number;
+  /** Largest CONNECT read before the client is authenticated (max_connect_packet_size). */
+  readonly maxConnectIn: number;
   /** The deadlines its connections share, on the broker's clock. */
   readonly timers: ConnectionTimers;
   connectionClosed(conn: Connection): void;
@@ -109,7 +114,8 @@ export class Connection implements ClientConnection {
     readonly stream: TransportStream,
     readonly info: ConnectionInfo,
   ) {
-    this.reader = new PacketReader({ version: 4, maxPacketSize: broker.maxPacketIn });
+    // Until CONNECT is accepted, an unknown peer may make the broker hold only a small CONNECT.
+    this.reader = new PacketReader({ version: 4, maxPacketSize: broker.maxConnectIn });
     const settings = info.listener.settings;
     this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
@@ -145,6 +151,12 @@ export class Connection implements ClientConnection {
   read(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.broker.stats.bytesReceived += chunk.length;
+    // The first packet must be CONNECT (MQTT-3.1.0-1): anything else closes at its first byte, as
+    // mosquitto does, before a byte of it is buffered.
+    if (this.state === 'new' && !this.reader.midPacket && chunk.length > 0 && (chunk[0]! & 0xf0) !== CONNECT_TYPE) {
+      this.close('protocol');
+      return;
+    }
     try {
       readChunk(this, chunk);
     } catch (error) {
@@ -172,7 +184,7 @@ export class Connection implements ClientConnection {
     const code = isMqttError(error) ? error.reasonCode : undefined;
     if (this.state === 'new') {
       if (error instanceof UnsupportedProtocolError) refuseProtocol(this, error);
-      this.close('protocol');
+      this.close(code === ReasonCode.PacketTooLarge ? 'oversize' : 'protocol');
       return;
     }
     if (code === ReasonCode.PacketTooLarge) {
@@ -230,12 +242,14 @@ export class Connection implements ClientConnection {
   }
 
   /**
-   * Starts the keepalive watch: 1.5 × the keepalive the session runs with (MQTT-3.1.2-24). The
-   * first period runs in a queue shared by every connection with the same keepalive, so a client
-   * gone before it ends never costs a timer; one still there gets its own.
+   * CONNECT was accepted: the CONNECT deadline and its size bound give way to the keepalive watch,
+   * 1.5 × the keepalive the session runs with (MQTT-3.1.2-24), and max_packet_size. The first
+   * period runs in a queue shared by every connection with the same keepalive, so a client gone
+   * before it ends never costs a timer; one still there gets its own.
    */
   startKeepalive(seconds: number): void {
     this.timers.connectDeadlines.delete(this);
+    this.reader.maxPacketSize = this.broker.maxPacketIn;
     this.stopKeepalive();
     this.keepaliveMs = seconds * 1500;
     if (seconds > 0) this.timers.watchKeepalive(this, this.keepaliveMs);
