@@ -22,6 +22,7 @@ import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import type { BrokerMessage } from './message.js';
 import { PublishEncoder } from './outgoing-publish.js';
+import { HUGE_BYTES, type HugeGarbage } from './huge-garbage.js';
 import { PauseEdges } from './publisher-pause.js';
 import type { BrokerCore, ClientConnection, CloseReason } from './core.js';
 import type { Session } from './session.js';
@@ -60,6 +61,7 @@ export interface ConnectionHost extends BrokerCore {
   readonly maxConnectIn: number;
   /** The deadlines its connections share, on the broker's clock. */
   readonly timers: ConnectionTimers;
+  readonly hugeGarbage: HugeGarbage;
   connectionClosed(conn: Connection): void;
   /** A session's connection is gone: it ends now, or when its expiry interval runs out. */
   sessionDetached(session: Session<Connection>): void;
@@ -309,6 +311,7 @@ export class Connection implements ClientConnection {
         `Sending PUBLISH to ${this.name} (d${dup ? 1 : 0}, q${qos}, r${retain ? 1 : 0}, m${packetId}, '${msg.topic}', ... (${msg.payload.length} bytes))`,
       );
     }
+    if (bytes.length >= HUGE_BYTES) this.broker.hugeGarbage.follow(bytes);
     const stats = this.broker.stats;
     stats.publishSent++;
     stats.publishBytesSent += msg.payload.length;
