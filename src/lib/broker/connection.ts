@@ -2,7 +2,8 @@
  * One client connection: bytes in → PacketReader → one handler per packet type, strictly in order
  * and synchronously; packets out → a batch per event-loop turn, written as one buffer. When this
  * client's socket stops draining, the publishers feeding it are paused (they stop being read)
- * until it drains, so a slow subscriber costs bounded memory instead of a growing buffer.
+ * until it drains, for a bounded time (hold-budget.ts): past it, this client's own queue limits
+ * drop what it cannot take, and the publishers go on at full speed.
  */
 import { Buffer } from 'node:buffer';
 import { Socket } from 'node:net';
@@ -22,6 +23,7 @@ import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import type { BrokerMessage } from './message.js';
 import { PublishEncoder } from './outgoing-publish.js';
+import { HoldBudget } from './hold-budget.js';
 import { HUGE_BYTES, type HugeGarbage } from './huge-garbage.js';
 import { PauseEdges } from './publisher-pause.js';
 import type { BrokerCore, ClientConnection, CloseReason } from './core.js';
@@ -45,13 +47,6 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   'not-supported':
     'disconnected due to using not allowed feature (QoS too high, retain not supported, or bad AUTH method).',
 };
-
-/**
- * Longest a publisher waits for a slow subscriber before one more chunk of it is read. A pause
- * also holds back the publisher's own acks, so two clients feeding each other could otherwise wait
- * on each other forever; with this, each side moves on and queue limits settle the rest.
- */
-const MAX_PAUSE_MS = 1000;
 
 /** What a connection uses of the broker beyond what its handlers do (broker.ts implements it). */
 export interface ConnectionHost extends BrokerCore {
@@ -102,8 +97,12 @@ export class Connection implements ClientConnection {
   graceful = false;
   private readonly batch = new WriteBatch();
   readonly timers: ConnectionTimers;
-  /** The socket's buffer is full: publishers sending here wait. */
+  /** The socket's buffer is full: publishers sending here wait, within its hold budget. */
   congested = false;
+  /** Packets written since the socket's buffer filled; 0 while it has room. */
+  private congestedPackets = 0;
+  /** How long publishers may still wait for this client; made the first time they do. */
+  private holdBudget: HoldBudget | undefined;
   /** Its place in the publisher pause graph; made the first time it waits or is waited for. */
   private pauseEdges: PauseEdges | undefined;
   private paused = false;
@@ -332,10 +331,19 @@ export class Connection implements ClientConnection {
     const stats = this.broker.stats;
     stats.messagesSent += count;
     stats.bytesSent += bytes.length;
-    if (!this.stream.write(bytes) && !this.congested) {
+    if (this.congested) {
+      this.congestedPackets += count;
+      this.stream.write(bytes);
+    } else if (!this.stream.write(bytes)) {
       this.congested = true;
+      this.congestedPackets = count;
       this.stream.once('drain', onDrain);
     }
+  }
+
+  /** Packets waiting for this client's socket, as mosquitto counts its out_packet_count. */
+  get pendingPackets(): number {
+    return this.congested ? this.congestedPackets + this.batch.count : 0;
   }
 
   /** Bytes written to this client and not yet taken by the socket. */
@@ -343,14 +351,20 @@ export class Connection implements ClientConnection {
     return this.stream.writableLength + this.batch.size;
   }
 
-  /** Stops reading this publisher until `target` drains, or MAX_PAUSE_MS pass. */
+  /**
+   * Stops reading this publisher until `target` drains, or the time `target` may still hold its
+   * publishers runs out; with none left, the publisher goes on and `target`'s queue limits apply.
+   */
   waitFor(target: Connection): void {
     if (target === this || this.state === 'closed') return;
+    const now = this.broker.clock.now();
+    const left = (target.holdBudget ??= new HoldBudget(now)).remaining(now);
+    if (left === 0) return;
     this.edges.waitFor(target.edges);
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
-      this.pauseTimer = this.broker.clock.setTimeout(resumeDue, MAX_PAUSE_MS, this);
+      this.pauseTimer = this.broker.clock.setTimeout(resumeDue, left, this);
     }
   }
 
@@ -375,11 +389,14 @@ export class Connection implements ClientConnection {
 
   drained(): void {
     this.congested = false;
+    this.congestedPackets = 0;
+    this.session?.caughtUp();
     if (this.session?.readyForMore !== false) this.wake();
   }
 
   /** Resumes the publishers that waited for this client (its socket drained, its queue shrank). */
   wake(): void {
+    this.holdBudget?.caughtUp(this.broker.clock.now());
     this.pauseEdges?.release();
   }
 }
