@@ -25,9 +25,10 @@ const FANOUT_SUBSCRIBERS = 10;
 /** Publishers sharing QOS1_MESSAGES in the fan-in scenario: the subscriber's queue fills, so backpressure runs. */
 const FANIN_PUBLISHERS = 10;
 const CONNECTIONS = 2000;
-const IDLE_CONNECTIONS = 1000;
+const IDLE_CONNECTIONS = 5000;
 
-type BrokerName = 'mqt' | 'mosquitto' | 'aedes';
+/** `bare`: bench/bare-server.ts, Node's own cost per connection (BENCH_BROKERS=mqt,mosquitto,bare). */
+type BrokerName = 'mqt' | 'mosquitto' | 'aedes' | 'bare';
 
 interface RunningBroker {
   port: number;
@@ -48,6 +49,7 @@ async function startBroker(name: BrokerName, dir: string, extraConf = ''): Promi
   );
   let child: ChildProcess;
   if (name === 'mosquitto') child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  else if (name === 'bare') child = spawn(process.execPath, [join(ROOT, 'build/bench/bare-server.js'), String(port)], { stdio: 'ignore' });
   else if (name === 'aedes') child = spawn(process.execPath, [join(ROOT, 'build/bench/aedes-server.js'), String(port)], { stdio: 'ignore' });
   else child = spawn(process.execPath, [join(ROOT, 'bin/mqt.cjs'), 'serve', '-c', conf], { stdio: 'ignore' });
   await waitForListener(port);
@@ -329,6 +331,7 @@ export async function runBrokerBench(): Promise<void> {
         const values = results.get(`${scenario.name}/${name}`) ?? [];
         return `${name} ${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
       });
+      if (brokers.includes('bare')) console.log(`${''.padEnd(40)} bare Node server ${value('bare').toFixed(1)} ${scenario.unit}, ratio of mqt to it ${(mqt / value('bare')).toFixed(2)}`);
       console.log(`${''.padEnd(40)} rounds: ${spread.join(', ')}`);
     }
   } finally {
