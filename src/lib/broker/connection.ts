@@ -99,8 +99,9 @@ export class Connection implements ClientConnection {
   readonly timers: ConnectionTimers;
   /** The socket's buffer is full: publishers sending here wait, within its hold budget. */
   congested = false;
-  /** Packets written since the socket's buffer filled; 0 while it has room. */
+  /** Packets and bytes written since the socket's buffer filled; 0 while it has room. */
   private congestedPackets = 0;
+  private congestedBytes = 0;
   /** How long publishers may still wait for this client; made the first time they do. */
   private holdBudget: HoldBudget | undefined;
   /** Its place in the publisher pause graph; made the first time it waits or is waited for. */
@@ -333,17 +334,24 @@ export class Connection implements ClientConnection {
     stats.bytesSent += bytes.length;
     if (this.congested) {
       this.congestedPackets += count;
+      this.congestedBytes += bytes.length;
       this.stream.write(bytes);
     } else if (!this.stream.write(bytes)) {
       this.congested = true;
       this.congestedPackets = count;
+      this.congestedBytes = bytes.length;
       this.stream.once('drain', onDrain);
     }
   }
 
-  /** Packets waiting for this client's socket, as mosquitto counts its out_packet_count. */
+  /**
+   * Packets waiting for this client's socket, as mosquitto counts its out_packet_count. A client
+   * that reads steadily may never drain the buffer quite empty, so of the packets written since it
+   * filled, only the share of their bytes still waiting counts.
+   */
   get pendingPackets(): number {
-    return this.congested ? this.congestedPackets + this.batch.count : 0;
+    if (!this.congested) return 0;
+    return Math.ceil((this.congestedPackets * this.stream.writableLength) / this.congestedBytes) + this.batch.count;
   }
 
   /** Bytes written to this client and not yet taken by the socket. */
@@ -390,6 +398,7 @@ export class Connection implements ClientConnection {
   drained(): void {
     this.congested = false;
     this.congestedPackets = 0;
+    this.congestedBytes = 0;
     this.session?.caughtUp();
     if (this.session?.readyForMore !== false) this.wake();
   }
