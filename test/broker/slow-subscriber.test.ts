@@ -25,6 +25,11 @@ class StallingEnd extends Duplex {
     this.held = [];
   }
 
+  /** The client reads the oldest write held, and no more. */
+  readOne(): void {
+    this.held?.shift()?.();
+  }
+
   /** The client reads again: everything held arrives, and the broker's socket drains. */
   unstall(): void {
     const held = this.held ?? [];
@@ -152,6 +157,28 @@ describe('broker: a stalled subscriber costs only itself', function () {
     assert.equal(healthy.take('publish').length, 1500);
     assert.ok(mb.broker.stats.dropped >= 1500 - 500 - 50, `dropped ${mb.broker.stats.dropped}`);
     assert.equal(mb.log.filter((l) => l.includes('being dropped')).length, 1);
+  });
+
+  it('counts as waiting only what its socket still holds: a client that reads, if never quite all, loses nothing', async () => {
+    const mb = start({ limits: { maxQueuedMessages: 110 } });
+    const slow = await stalledSubscriber(mb, 0);
+    const pub = await mb.client({ clientId: 'pub' });
+    const burst = (n: number): void => {
+      for (let i = 0; i < n; i++) pub.send({ type: 'publish', topic: 'load', payload, qos: 0, retain: false, dup: false });
+    };
+    // 60 packets fill its socket; 40 more wait behind them, written once the hold time is over.
+    burst(60);
+    await settle();
+    burst(40);
+    await settle();
+    mb.clock.advance(HOLD_MS);
+    await pub.ping();
+    // It reads the first 60: 40 wait, though 100 were written since its socket filled.
+    slow.readOne();
+    burst(30);
+    await pub.ping();
+    assert.equal(mb.broker.stats.dropped, 0);
+    assert.equal(mb.broker.stats.publishSent, 130);
   });
 
   it('loses nothing for a subscriber that catches up within the hold time', async () => {
