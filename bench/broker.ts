@@ -25,9 +25,10 @@ const FANOUT_SUBSCRIBERS = 10;
 /** Publishers sharing QOS1_MESSAGES in the fan-in scenario: the subscriber's queue fills, so backpressure runs. */
 const FANIN_PUBLISHERS = 10;
 const CONNECTIONS = 2000;
-const IDLE_CONNECTIONS = 1000;
+const IDLE_CONNECTIONS = 5000;
 
-type BrokerName = 'mqt' | 'mosquitto' | 'aedes';
+/** `bare`: bench/bare-server.ts, Node's own cost per connection (BENCH_BROKERS=mqt,mosquitto,bare). */
+type BrokerName = 'mqt' | 'mosquitto' | 'aedes' | 'bare';
 
 interface RunningBroker {
   port: number;
@@ -37,17 +38,18 @@ interface RunningBroker {
   stop(): Promise<void>;
 }
 
-async function startBroker(name: BrokerName, dir: string): Promise<RunningBroker> {
+async function startBroker(name: BrokerName, dir: string, extraConf = ''): Promise<RunningBroker> {
   const port = await freePort();
   const conf = join(dir, `${name}-${port}.conf`);
   // max_queued_messages 0: mosquitto would otherwise drop QoS 1 for a subscriber that falls behind,
   // and a rate bought with loss is not comparable.
   writeFileSync(
     conf,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n${process.getuid?.() === 0 ? 'user root\n' : ''}`,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\n${extraConf || 'max_queued_messages 0\n'}${process.getuid?.() === 0 ? 'user root\n' : ''}`,
   );
   let child: ChildProcess;
   if (name === 'mosquitto') child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  else if (name === 'bare') child = spawn(process.execPath, [join(ROOT, 'build/bench/bare-server.js'), String(port)], { stdio: 'ignore' });
   else if (name === 'aedes') child = spawn(process.execPath, [join(ROOT, 'build/bench/aedes-server.js'), String(port)], { stdio: 'ignore' });
   else child = spawn(process.execPath, [join(ROOT, 'bin/mqt.cjs'), 'serve', '-c', conf], { stdio: 'ignore' });
   await waitForListener(port);
@@ -101,7 +103,7 @@ function counter(port: number, topic: string, count: number, qos: number, dir: s
 }
 let counterFiles = 0;
 
-/** Delivered msgs/s: `subscribers` counters, `publishers` mosquitto_pub -l sharing `messages` lines. */
+/** Delivered msgs/s: `subscribers` counters, `publishers` mosquitto_pub -l sharing `messages` lines of `padding` more bytes. */
 async function messageRate(
   broker: RunningBroker,
   topic: string,
@@ -109,12 +111,14 @@ async function messageRate(
   subscribers: number,
   qos: number,
   publishers = 1,
+  padding = 0,
 ): Promise<number> {
   const port = broker.port;
   const counters = Array.from({ length: subscribers }, () => counter(port, topic, messages, qos, broker.dir));
   await Promise.all(counters.map((c) => c.ready));
   const each = messages / publishers;
-  const lines = Buffer.from(Array.from({ length: each }, (_, i) => `message ${i + 1}`).join('\n') + '\n');
+  const pad = ' '.repeat(padding);
+  const lines = Buffer.from(Array.from({ length: each }, (_, i) => `message ${i + 1}${pad}`).join('\n') + '\n');
   const start = performance.now();
   // Not spawnSync: the publishers run side by side while the counters' exits are awaited.
   const published = Promise.all(
@@ -204,10 +208,62 @@ async function idleMemory(broker: RunningBroker): Promise<number> {
   return (after - before) / IDLE_CONNECTIONS;
 }
 
+/** The stalled-subscriber scenario's messages: 20 MB, more than loopback's socket buffers hold. */
+const STALL_MESSAGES = 20_000;
+const STALL_PADDING = 1000;
+/** Its queue limits, the same for every broker: memory is to stay under the bytes plus a margin. */
+const STALL_QUEUED_BYTES = 4_000_000;
+const STALL_CONF = `max_queued_messages 1000\nmax_queued_bytes ${STALL_QUEUED_BYTES}\n`;
+
+/** A subscriber to `topic` that never reads: CONNECT, SUBSCRIBE, SUBACK, then its socket is paused. */
+async function stalledSubscriber(port: number, topic: string): Promise<Socket> {
+  const socket = await handshake(port, 'stalled');
+  const filter = Buffer.from(topic);
+  const body = Buffer.concat([Buffer.from([0, 1, filter.length >> 8, filter.length & 0xff]), filter, Buffer.from([0])]);
+  socket.write(Buffer.concat([Buffer.from([0x82, body.length]), body]));
+  await new Promise((resolve) => socket.once('data', resolve));
+  socket.pause();
+  return socket;
+}
+
+/**
+ * Nine healthy subscribers' delivered rate with a tenth that never reads, over their rate without
+ * it, on the same broker: a stalled subscriber should cost only itself (≥ 0.9).
+ */
+async function stalledRatio(broker: RunningBroker, round: number): Promise<number> {
+  const without = await messageRate(broker, `b/stall0/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING);
+  const stalled = await stalledSubscriber(broker.port, `b/stall1/${round}`);
+  try {
+    return (await messageRate(broker, `b/stall1/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING)) / without;
+  } finally {
+    stalled.destroy();
+  }
+}
+
+/**
+ * The broker's RSS growth, MiB, while a subscriber that never reads is sent 20 MB among nine that
+ * do, after the same run without it: what the stalled one costs, not the heap a first run grows.
+ */
+async function stalledMemory(broker: RunningBroker, round: number): Promise<number> {
+  await messageRate(broker, `b/stallw/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING);
+  const before = rssKiB(broker.pid);
+  const stalled = await stalledSubscriber(broker.port, `b/stallm/${round}`);
+  try {
+    await messageRate(broker, `b/stallm/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING);
+    return (rssKiB(broker.pid) - before) / 1024;
+  } finally {
+    stalled.destroy();
+  }
+}
+
 interface Scenario {
   name: string;
   unit: string;
   higherIsBetter: boolean;
+  /** Lines added to every broker's mosquitto.conf for this scenario (default: max_queued_messages 0). */
+  conf?: string;
+  /** Needs no more than CONNECT and CONNACK, so the bare Node server can run it too. */
+  bare?: boolean;
   run(broker: RunningBroker, round: number): Promise<number>;
 }
 
@@ -226,10 +282,18 @@ const SCENARIOS: Scenario[] = [
     higherIsBetter: true,
     run: (b, r) => messageRate(b, `b/in/${r}`, QOS1_MESSAGES, 1, 1, FANIN_PUBLISHERS),
   },
-  { name: 'connections/s, broker just started', unit: '/s', higherIsBetter: true, run: (b, r) => coldConnectionRate(b.port, r) },
-  { name: 'connections/s, broker warmed up', unit: '/s', higherIsBetter: true, run: (b, r) => warmConnectionRate(b.port, r) },
-  { name: 'broker CPU per connection (µs)', unit: 'µs', higherIsBetter: false, run: (b, r) => cpuPerConnection(b, r) },
-  { name: 'memory per idle connection (KiB)', unit: 'KiB', higherIsBetter: false, run: (b) => idleMemory(b) },
+  { name: 'connections/s, broker just started', unit: '/s', higherIsBetter: true, bare: true, run: (b, r) => coldConnectionRate(b.port, r) },
+  { name: 'connections/s, broker warmed up', unit: '/s', higherIsBetter: true, bare: true, run: (b, r) => warmConnectionRate(b.port, r) },
+  { name: 'broker CPU per connection (µs)', unit: 'µs', higherIsBetter: false, bare: true, run: (b, r) => cpuPerConnection(b, r) },
+  { name: 'memory per idle connection (KiB)', unit: 'KiB', higherIsBetter: false, bare: true, run: (b) => idleMemory(b) },
+  { name: 'one stalled subscriber among ten: healthy rate ÷ without it', unit: '×', higherIsBetter: true, conf: STALL_CONF, run: stalledRatio },
+  {
+    name: `one stalled subscriber among ten: RSS growth (MiB; queue ${STALL_QUEUED_BYTES / 1e6} MB)`,
+    unit: 'MiB',
+    higherIsBetter: false,
+    conf: STALL_CONF,
+    run: stalledMemory,
+  },
 ];
 
 export async function runBrokerBench(): Promise<void> {
@@ -245,7 +309,8 @@ export async function runBrokerBench(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? brokers : [...brokers].reverse();
         for (const name of order) {
-          const broker = await startBroker(name, dir);
+          if (name === 'bare' && scenario.bare !== true) continue;
+          const broker = await startBroker(name, dir, scenario.conf);
           try {
             const value = await scenario.run(broker, round).catch((err: unknown) => {
               throw new Error(`${name}, ${scenario.name}: ${err instanceof Error ? err.message : String(err)}`);
@@ -265,10 +330,11 @@ export async function runBrokerBench(): Promise<void> {
           `to aedes ${(mqt / aedes).toFixed(2)} (${scenario.higherIsBetter ? 'higher' : 'lower'} is better)`,
       );
       // The rounds' spread: on a shared machine one median can hide a range wider than the ratio.
-      const spread = brokers.map((name) => {
+      const spread = brokers.filter((name) => results.has(`${scenario.name}/${name}`)).map((name) => {
         const values = results.get(`${scenario.name}/${name}`) ?? [];
         return `${name} ${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
       });
+      if (brokers.includes('bare') && scenario.bare === true) console.log(`${''.padEnd(40)} bare Node server ${value('bare').toFixed(1)} ${scenario.unit}, ratio of mqt to it ${(mqt / value('bare')).toFixed(2)}`);
       console.log(`${''.padEnd(40)} rounds: ${spread.join(', ')}`);
     }
   } finally {

@@ -136,6 +136,7 @@ describe('mosquitto.conf', () => {
         [
           'message_size_limit 1000',
           'max_packet_size 2000',
+          'max_connect_packet_size 1000',
           'max_inflight_messages 5',
           'max_queued_messages 100',
           'max_queued_bytes 4096',
@@ -148,6 +149,7 @@ describe('mosquitto.conf', () => {
         ...DEFAULT_LIMITS,
         messageSizeLimit: 1000,
         maxPacketSize: 2000,
+        maxConnectPacketSize: 1000,
         maxInflightMessages: 5,
         receiveMaximum: 5,
         maxQueuedMessages: 100,

@@ -35,6 +35,7 @@ class FakeHost implements SessionHost {
 class FakeLink implements SessionLink {
   readonly sent: string[] = [];
   pendingBytes = 0;
+  pendingPackets = 0;
   wakes = 0;
   /** Payloads longer than this are "too large for the client". */
   maxPayload = Infinity;
@@ -149,13 +150,28 @@ describe('broker: Session flow control', () => {
     assert.deepEqual(link.take(), ['PUBLISH zero q0']);
   });
 
-  it('drops QoS 0 for a client whose socket holds over 16 MiB unsent', () => {
+  it('drops QoS 0 for a client whose socket holds over 16 MiB unsent (no max_queued_bytes)', () => {
     const host = new FakeHost();
     const { session, link } = connected(host, 20);
     link.pendingBytes = 16 * 1024 * 1024 + 1;
     session.deliver(message(host, 'zero'), 0, false, undefined);
     assert.deepEqual(link.take(), []);
     assert.equal(host.stats.dropped, 1);
+  });
+
+  it('drops QoS 0 once max_queued_messages packets, or max_queued_bytes, wait for the socket (mosquitto db__ready_for_flight)', () => {
+    const host = new FakeHost({ maxQueuedMessages: 3, maxQueuedBytes: 1000 });
+    const { session, link } = connected(host, 20);
+    link.pendingPackets = 2;
+    session.deliver(message(host, 'a'), 0, false, undefined);
+    link.pendingPackets = 3;
+    session.deliver(message(host, 'b'), 0, false, undefined);
+    link.pendingPackets = 0;
+    link.pendingBytes = 1000;
+    session.deliver(message(host, 'c'), 0, false, undefined);
+    assert.deepEqual(link.take(), ['PUBLISH a q0']);
+    assert.equal(host.stats.dropped, 2);
+    assert.deepEqual(host.logged, ['notice: Outgoing messages are being dropped for client c.']);
   });
 
   it('on resume sends the unacknowledged again with DUP, PUBREL for those past PUBREC, in order, then the queue', () => {

@@ -70,6 +70,44 @@ describe('broker: timers on a fake clock', function () {
     return silent.waitClosed();
   });
 
+  /** Lets the in-memory pair carry what was just written to the broker (no clock involved). */
+  const carried = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it('counts keepalive from the last complete packet: an unfinished one dripped a byte at a time does not keep a client', async () => {
+    const mb = start();
+    const drip = await mb.client({ clientId: 'drip', keepalive: 1 });
+    // A PUBLISH claiming 127 bytes of body, never finished.
+    drip.sendBytes([0x30, 0x7f]);
+    for (let i = 0; i < 2; i++) {
+      mb.clock.advance(500);
+      drip.sendBytes([0x00]);
+      await carried();
+    }
+    mb.clock.advance(499);
+    assert.equal(mb.logged(/Client drip has exceeded timeout/), false);
+    mb.clock.advance(1);
+    assert.ok(mb.logged(/^notice: Client drip has exceeded timeout, disconnecting\.$/));
+    await drip.waitClosed();
+  });
+
+  it('closes a connection whose CONNECT is still unfinished 20 s on, however it drips', async () => {
+    const mb = start();
+    const [near, far] = memoryPair();
+    mb.broker.handleConnection(far, { remoteAddress: '127.0.0.1', remotePort: 1, listener: mb.listener });
+    const slow = RawClient.over(near);
+    slow.sendBytes([0x10, 0x7f]);
+    for (let i = 0; i < 19; i++) {
+      mb.clock.advance(1000);
+      slow.sendBytes([0x00]);
+      await carried();
+    }
+    mb.clock.advance(999);
+    assert.equal(mb.logged(/Client <unknown> closed its connection/), false);
+    mb.clock.advance(1);
+    assert.ok(mb.logged(/Client <unknown> closed its connection\./));
+    await slow.waitClosed();
+  });
+
   it('ends a v5 session when its expiry interval runs out, not before', async () => {
     const mb = start();
     const c = await mb.client({ clientId: 'short', clean: false, properties: { sessionExpiryInterval: 1 } }, 5);

@@ -117,6 +117,23 @@ describe('PacketReader', () => {
     assert.equal(p.payload.toString(), 'spanning');
   });
 
+  it('keeps none of the chunks a large packet spans: each may be reused once pushed', () => {
+    const payload = Buffer.alloc(300_000);
+    for (let i = 0; i < payload.length; i++) payload[i] = i % 251;
+    const bytes = encode(publish(payload), 4);
+    const reader = new PacketReader({ version: 4 });
+    const seen: Packet[] = [];
+    // One buffer for every chunk, as a transport reusing its read buffer would.
+    const chunk = Buffer.alloc(1000);
+    for (let at = 0; at < bytes.length; at += chunk.length) {
+      const n = bytes.copy(chunk, 0, at, at + chunk.length);
+      reader.push(chunk.subarray(0, n), (p) => seen.push(p));
+    }
+    assert.equal(seen.length, 1);
+    assert.ok(seen[0]?.type === 'publish');
+    assert.ok(seen[0].payload.equals(payload));
+  });
+
   it('reports midPacket while part of a packet is held', () => {
     const reader = new PacketReader({ version: 4 });
     assert.equal(reader.midPacket, false);

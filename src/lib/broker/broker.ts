@@ -12,6 +12,7 @@ import type { TransportStream } from '../transport/types.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConnectionTimers } from './connection-callbacks.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { HUGE_BYTES, HugeGarbage } from './huge-garbage.js';
 import { newMessage, type BrokerMessage } from './message.js';
 import type { DurableLog } from './persistence/durable-log.js';
 import type { Session } from './session.js';
@@ -44,10 +45,13 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   readonly connectionMessages: boolean;
   /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
   readonly maxPacketIn: number;
+  /** Largest CONNECT read from a client before it is authenticated. */
+  readonly maxConnectIn: number;
   /** Queued messages at which a connected client's publishers are paused: half max_queued_messages. */
   readonly backlogThreshold: number;
   readonly clock: Clock;
   readonly timers: ConnectionTimers;
+  readonly hugeGarbage: HugeGarbage;
   private readonly sessions: SessionRegistry;
   private readonly connections = new Set<Connection>();
   private readonly perListener = new Map<ListenerInfo, number>();
@@ -61,12 +65,14 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.timers = new ConnectionTimers(this.clock);
+    this.hugeGarbage = new HugeGarbage(this.clock);
     this.limits = options.limits;
     this.durable = options.durable;
     this.retained = new RetainedStore(options.durable);
     this.logDebug = options.logDebug ?? true;
     this.connectionMessages = options.connectionMessages ?? true;
     this.maxPacketIn = options.limits.maxPacketSize > 0 ? options.limits.maxPacketSize : MAX_PACKET_SIZE;
+    this.maxConnectIn = Math.min(this.maxPacketIn, options.limits.maxConnectPacketSize);
     const maxQueued = options.limits.maxQueuedMessages;
     this.backlogThreshold = maxQueued > 0 ? Math.max(1, Math.floor(maxQueued / 2)) : 1000;
     this.sessions = new SessionRegistry(this);
@@ -176,6 +182,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   /** Called by a connection as it closes. */
   connectionClosed(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
+    this.hugeGarbage.connectionEnded();
     const listener = conn.info.listener;
     this.perListener.set(listener, (this.perListener.get(listener) ?? 1) - 1);
   }
@@ -203,6 +210,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
    * subscribers' sockets are full stops being read until they drain. Returns whether anyone matched.
    */
   publish(msg: BrokerMessage, from: Connection | undefined): boolean {
+    if (msg.payload.length >= HUGE_BYTES) this.hugeGarbage.follow(msg.payload);
     if (msg.retain && this.limits.retainAvailable) this.retained.store(msg);
     const recipients = this.recipients;
     this.current = msg;

@@ -2,7 +2,8 @@
  * One client connection: bytes in → PacketReader → one handler per packet type, strictly in order
  * and synchronously; packets out → a batch per event-loop turn, written as one buffer. When this
  * client's socket stops draining, the publishers feeding it are paused (they stop being read)
- * until it drains, so a slow subscriber costs bounded memory instead of a growing buffer.
+ * until it drains, for a bounded time (hold-budget.ts): past it, this client's own queue limits
+ * drop what it cannot take, and the publishers go on at full speed.
  */
 import { Buffer } from 'node:buffer';
 import { Socket } from 'node:net';
@@ -22,11 +23,16 @@ import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import type { BrokerMessage } from './message.js';
 import { PublishEncoder } from './outgoing-publish.js';
+import { HoldBudget } from './hold-budget.js';
+import { HUGE_BYTES, type HugeGarbage } from './huge-garbage.js';
 import { PauseEdges } from './publisher-pause.js';
 import type { BrokerCore, ClientConnection, CloseReason } from './core.js';
 import type { Session } from './session.js';
 import type { BrokerAuth, ConnectionInfo } from './types.js';
 import { triggerWill } from './will.js';
+
+/** CONNECT's packet type, in the fixed header's high nibble. */
+const CONNECT_TYPE = 0x10;
 
 const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   disconnect: 'disconnected.',
@@ -44,19 +50,15 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   administrative: 'been disconnected by administrative action.',
 };
 
-/**
- * Longest a publisher waits for a slow subscriber before one more chunk of it is read. A pause
- * also holds back the publisher's own acks, so two clients feeding each other could otherwise wait
- * on each other forever; with this, each side moves on and queue limits settle the rest.
- */
-const MAX_PAUSE_MS = 1000;
-
 /** What a connection uses of the broker beyond what its handlers do (broker.ts implements it). */
 export interface ConnectionHost extends BrokerCore {
   /** Largest packet read from a client (max_packet_size), before any of its body is buffered. */
   readonly maxPacketIn: number;
+  /** Largest CONNECT read before the client is authenticated (max_connect_packet_size). */
+  readonly maxConnectIn: number;
   /** The deadlines its connections share, on the broker's clock. */
   readonly timers: ConnectionTimers;
+  readonly hugeGarbage: HugeGarbage;
   connectionClosed(conn: Connection): void;
   /** A session's connection is gone: it ends now, or when its expiry interval runs out. */
   sessionDetached(session: Session<Connection>): void;
@@ -97,8 +99,13 @@ export class Connection implements ClientConnection {
   graceful = false;
   private readonly batch = new WriteBatch();
   readonly timers: ConnectionTimers;
-  /** The socket's buffer is full: publishers sending here wait. */
+  /** The socket's buffer is full: publishers sending here wait, within its hold budget. */
   congested = false;
+  /** Packets and bytes written since the socket's buffer filled; 0 while it has room. */
+  private congestedPackets = 0;
+  private congestedBytes = 0;
+  /** How long publishers may still wait for this client; made the first time they do. */
+  private holdBudget: HoldBudget | undefined;
   /** Its place in the publisher pause graph; made the first time it waits or is waited for. */
   private pauseEdges: PauseEdges | undefined;
   private paused = false;
@@ -111,7 +118,8 @@ export class Connection implements ClientConnection {
     readonly stream: TransportStream,
     readonly info: ConnectionInfo,
   ) {
-    this.reader = new PacketReader({ version: 4, maxPacketSize: broker.maxPacketIn });
+    // Until CONNECT is accepted, an unknown peer may make the broker hold only a small CONNECT.
+    this.reader = new PacketReader({ version: 4, maxPacketSize: broker.maxConnectIn });
     const settings = info.listener.settings;
     this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
@@ -146,8 +154,13 @@ export class Connection implements ClientConnection {
 
   read(chunk: Buffer): void {
     if (this.state === 'closed') return;
-    this.lastSeen = this.broker.clock.now();
     this.broker.stats.bytesReceived += chunk.length;
+    // The first packet must be CONNECT (MQTT-3.1.0-1): anything else closes at its first byte, as
+    // mosquitto does, before a byte of it is buffered.
+    if (this.state === 'new' && !this.reader.midPacket && chunk.length > 0 && (chunk[0]! & 0xf0) !== CONNECT_TYPE) {
+      this.close('protocol');
+      return;
+    }
     try {
       readChunk(this, chunk);
     } catch (error) {
@@ -157,6 +170,9 @@ export class Connection implements ClientConnection {
 
   handle(packet: Packet): void {
     if (this.state === 'closed') return;
+    // Only a whole control packet restarts the keepalive clock (MQTT-3.1.2-24): a peer dripping
+    // an unfinished one a byte at a time is as silent as one sending nothing.
+    this.lastSeen = this.broker.clock.now();
     if (this.paused) {
       // Paused mid-chunk: the rest of the chunk waits too, so a burst cannot overrun a slow subscriber.
       (this.held ??= []).push(packet);
@@ -172,7 +188,7 @@ export class Connection implements ClientConnection {
     const code = isMqttError(error) ? error.reasonCode : undefined;
     if (this.state === 'new') {
       if (error instanceof UnsupportedProtocolError) refuseProtocol(this, error);
-      this.close('protocol');
+      this.close(code === ReasonCode.PacketTooLarge ? 'oversize' : 'protocol');
       return;
     }
     if (code === ReasonCode.PacketTooLarge) {
@@ -237,12 +253,14 @@ export class Connection implements ClientConnection {
   }
 
   /**
-   * Starts the keepalive watch: 1.5 × the keepalive the session runs with (MQTT-3.1.2-24). The
-   * first period runs in a queue shared by every connection with the same keepalive, so a client
-   * gone before it ends never costs a timer; one still there gets its own.
+   * CONNECT was accepted: the CONNECT deadline and its size bound give way to the keepalive watch,
+   * 1.5 × the keepalive the session runs with (MQTT-3.1.2-24), and max_packet_size. The first
+   * period runs in a queue shared by every connection with the same keepalive, so a client gone
+   * before it ends never costs a timer; one still there gets its own.
    */
   startKeepalive(seconds: number): void {
     this.timers.connectDeadlines.delete(this);
+    this.reader.maxPacketSize = this.broker.maxPacketIn;
     this.stopKeepalive();
     this.keepaliveMs = seconds * 1500;
     if (seconds > 0) this.timers.watchKeepalive(this, this.keepaliveMs);
@@ -302,6 +320,7 @@ export class Connection implements ClientConnection {
         `Sending PUBLISH to ${this.name} (d${dup ? 1 : 0}, q${qos}, r${retain ? 1 : 0}, m${packetId}, '${msg.topic}', ... (${msg.payload.length} bytes))`,
       );
     }
+    if (bytes.length >= HUGE_BYTES) this.broker.hugeGarbage.follow(bytes);
     const stats = this.broker.stats;
     stats.publishSent++;
     stats.publishBytesSent += msg.payload.length;
@@ -322,10 +341,26 @@ export class Connection implements ClientConnection {
     const stats = this.broker.stats;
     stats.messagesSent += count;
     stats.bytesSent += bytes.length;
-    if (!this.stream.write(bytes) && !this.congested) {
+    if (this.congested) {
+      this.congestedPackets += count;
+      this.congestedBytes += bytes.length;
+      this.stream.write(bytes);
+    } else if (!this.stream.write(bytes)) {
       this.congested = true;
+      this.congestedPackets = count;
+      this.congestedBytes = bytes.length;
       this.stream.once('drain', onDrain);
     }
+  }
+
+  /**
+   * Packets waiting for this client's socket, as mosquitto counts its out_packet_count. A client
+   * that reads steadily may never drain the buffer quite empty, so of the packets written since it
+   * filled, only the share of their bytes still waiting counts.
+   */
+  get pendingPackets(): number {
+    if (!this.congested) return 0;
+    return Math.ceil((this.congestedPackets * this.stream.writableLength) / this.congestedBytes) + this.batch.count;
   }
 
   /** Bytes written to this client and not yet taken by the socket. */
@@ -333,14 +368,20 @@ export class Connection implements ClientConnection {
     return this.stream.writableLength + this.batch.size;
   }
 
-  /** Stops reading this publisher until `target` drains, or MAX_PAUSE_MS pass. */
+  /**
+   * Stops reading this publisher until `target` drains, or the time `target` may still hold its
+   * publishers runs out; with none left, the publisher goes on and `target`'s queue limits apply.
+   */
   waitFor(target: Connection): void {
     if (target === this || this.state === 'closed') return;
+    const now = this.broker.clock.now();
+    const left = (target.holdBudget ??= new HoldBudget(now)).remaining(now);
+    if (left === 0) return;
     this.edges.waitFor(target.edges);
     if (!this.paused) {
       this.paused = true;
       this.stream.pause();
-      this.pauseTimer = this.broker.clock.setTimeout(resumeDue, MAX_PAUSE_MS, this);
+      this.pauseTimer = this.broker.clock.setTimeout(resumeDue, left, this);
     }
   }
 
@@ -365,11 +406,15 @@ export class Connection implements ClientConnection {
 
   drained(): void {
     this.congested = false;
+    this.congestedPackets = 0;
+    this.congestedBytes = 0;
+    this.session?.caughtUp();
     if (this.session?.readyForMore !== false) this.wake();
   }
 
   /** Resumes the publishers that waited for this client (its socket drained, its queue shrank). */
   wake(): void {
+    this.holdBudget?.caughtUp(this.broker.clock.now());
     this.pauseEdges?.release();
   }
 }

@@ -34,6 +34,8 @@ export interface SessionLink {
   readonly maxInflight: number;
   /** Bytes written to this client and not yet taken by the socket. */
   readonly pendingBytes: number;
+  /** Packets written to this client since its socket last had room (mosquitto's out_packet_count). */
+  readonly pendingPackets: number;
   /** False when the packet exceeds the client's Maximum Packet Size and was not sent. */
   sendPublish(msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined, packetId: number, dup: boolean): boolean;
   sendPubrel(packetId: number): void;

@@ -27,8 +27,8 @@ export interface Outgoing {
 
 /**
  * Bytes a client may have waiting in its socket buffer before further QoS 0 messages to it are
- * dropped (logged and counted). Publishers pause long before this; it bounds a client that
- * stops reading while messages keep coming from sources that cannot be paused or wait no longer.
+ * dropped, when max_queued_bytes sets no bound: a client that stops reading costs at most this,
+ * even with max_queued_messages 0 (mosquitto then buffers without end).
  */
 const QOS0_BUFFER_LIMIT = 16 * 1024 * 1024;
 
@@ -121,7 +121,7 @@ export class Session<C extends SessionLink = SessionLink> {
     const conn = this.connection;
     if (qos === 0 && (conn !== undefined || !this.broker.limits.queueQos0Messages)) {
       if (conn === undefined) return;
-      if (conn.pendingBytes > QOS0_BUFFER_LIMIT) this.drop();
+      if (this.cannotTakeQos0(conn)) this.drop();
       else conn.sendPublish(msg, 0, retain, subIds, 0, false);
       return;
     }
@@ -144,6 +144,23 @@ export class Session<C extends SessionLink = SessionLink> {
     if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds);
     this.queue.push(out);
     this.queuedBytes += msg.payload.length;
+  }
+
+  /**
+   * QoS 0 goes out now or is dropped; as in mosquitto's db__ready_for_flight, it is dropped once the
+   * packets waiting for the client's socket reach max_queued_messages, or their bytes (beyond
+   * max_inflight_bytes) max_queued_bytes.
+   */
+  private cannotTakeQos0(conn: SessionLink): boolean {
+    const limits = this.broker.limits;
+    if (limits.maxQueuedMessages > 0 && conn.pendingPackets >= limits.maxQueuedMessages) return true;
+    const bytes = conn.pendingBytes;
+    return limits.maxQueuedBytes > 0 ? bytes - limits.maxInflightBytes >= limits.maxQueuedBytes : bytes > QOS0_BUFFER_LIMIT;
+  }
+
+  /** The client took everything written to it: a new run of drops is logged again. */
+  caughtUp(): void {
+    if (this.queuedCount === 0) this.dropping = false;
   }
 
   private drop(): void {

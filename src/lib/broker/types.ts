@@ -66,6 +66,12 @@ export interface BrokerLimits {
   messageSizeLimit: number;
   /** Largest packet accepted from clients; 0 = no limit beyond the protocol's. */
   maxPacketSize: number;
+  /**
+   * Largest CONNECT (will, credentials and properties included) read from a client not yet
+   * authenticated, capped by maxPacketSize: what an anonymous socket can make the broker hold.
+   * mqt's own; mosquitto buffers up to max_packet_size before it knows who is asking.
+   */
+  maxConnectPacketSize: number;
   /** Outgoing QoS 1/2 in flight per client (v5: the client's receive maximum caps it). */
   maxInflightMessages: number;
   /** Outgoing QoS 1/2 payload bytes in flight per client; 0 = no limit. */
@@ -96,6 +102,9 @@ export interface BrokerLimits {
 export const DEFAULT_LIMITS: BrokerLimits = {
   messageSizeLimit: 0,
   maxPacketSize: 0,
+  // 64 KiB holds any real CONNECT (a long token as password, a status will, v5 user properties)
+  // while 5,000 sockets dripping the largest one cost at most ~320 MB.
+  maxConnectPacketSize: 65536,
   maxInflightMessages: 20,
   maxInflightBytes: 0,
   maxQueuedMessages: 1000,

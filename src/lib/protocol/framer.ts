@@ -24,6 +24,9 @@ export interface PacketReaderOptions {
   maxPacketSize?: number;
 }
 
+/** A body that spans chunks starts with a buffer this large (or its own size, when smaller). */
+const FIRST_BODY_BYTES = 64 * 1024;
+
 export type PacketHandler = (packet: Packet) => void;
 
 /**
@@ -37,9 +40,11 @@ export type PacketHandler = (packet: Packet) => void;
  * before any of its body is buffered.
  *
  * Packets and their payloads are views of the pushed chunks whenever a packet lies inside one
- * chunk; only a packet that spans chunks is copied (once, into a buffer of its exact size, when its
- * last byte arrives). Until then the reader holds views of the chunks it spans, so a chunk's
- * memory must not be reused after it is pushed (Node's socket 'data' chunks never are).
+ * chunk, so such a chunk's memory must not be reused after it is pushed (Node's socket 'data'
+ * chunks never are). A packet that spans chunks is copied as its bytes arrive into a buffer of its
+ * own, and the reader keeps no chunk: holding the thousands of socket chunks of a huge packet until
+ * its end left the allocator's heap fragmented, the process hundreds of MB larger long after
+ * (a 256 MB PUBLISH: RSS 560 MB instead of ~80 MB once it was gone).
  *
  * After push throws, whether from a bad packet or from onPacket, the reader is unusable: the rest
  * of that chunk was never read, so the stream has lost its framing. Every later push throws the
@@ -55,11 +60,12 @@ export class PacketReader {
   private lengthBytes = 0;
   private multiplier = 1;
   /**
-   * The pieces of a body that spans chunks, or null. They are joined once the last byte is in, so
-   * memory follows the bytes that actually arrived, not the length a peer announced.
+   * The body that spans chunks, or null: its bytes so far, in a buffer that doubles as they come
+   * (up to the body's length), so memory follows the bytes that actually arrived, not the length
+   * a peer announced.
    */
-  private parts: Buffer[] | null = null;
-  private partsLength = 0;
+  private body: Buffer | null = null;
+  private filled = 0;
   private bodyLength = 0;
   private failure: unknown = undefined;
   private failed = false;
@@ -92,23 +98,14 @@ export class PacketReader {
   private consume(chunk: Buffer, onPacket: PacketHandler): void {
     const end = chunk.length;
     let pos = 0;
-    const parts = this.parts;
-    if (parts !== null) {
-      const missing = this.bodyLength - this.partsLength;
-      if (end < missing) {
-        if (end > 0) parts.push(chunk);
-        this.partsLength += end;
-        return;
-      }
-      const body = Buffer.allocUnsafe(this.bodyLength);
-      let offset = 0;
-      for (const part of parts) {
-        body.set(part, offset);
-        offset += part.length;
-      }
-      chunk.copy(body, offset, 0, missing);
-      this.parts = null;
-      pos = missing;
+    if (this.body !== null) {
+      const missing = this.bodyLength - this.filled;
+      const taken = Math.min(missing, end);
+      this.append(chunk, 0, taken);
+      if (taken < missing) return;
+      const body = this.body;
+      this.body = null;
+      pos = taken;
       this.emit(body, 0, body.length, onPacket);
     }
     while (pos < end) {
@@ -136,12 +133,26 @@ export class PacketReader {
         pos += length;
         this.emit(chunk, start, pos, onPacket);
       } else {
-        this.parts = [chunk.subarray(pos, end)];
-        this.partsLength = end - pos;
         this.bodyLength = length;
+        this.filled = 0;
+        this.body = Buffer.allocUnsafe(Math.min(length, Math.max(FIRST_BODY_BYTES, end - pos)));
+        this.append(chunk, pos, end);
         return;
       }
     }
+  }
+
+  /** Copies chunk[start, end) after the body's bytes so far, doubling the body's buffer as needed. */
+  private append(chunk: Buffer, start: number, end: number): void {
+    let body = this.body!;
+    const needed = this.filled + end - start;
+    if (needed > body.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.bodyLength, Math.max(needed, body.length * 2)));
+      body.copy(grown, 0, 0, this.filled);
+      body = this.body = grown;
+    }
+    chunk.copy(body, this.filled, start, end);
+    this.filled = needed;
   }
 
   private emit(buf: Buffer, start: number, end: number, onPacket: PacketHandler): void {

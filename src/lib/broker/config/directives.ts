@@ -179,6 +179,7 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   limit('max_packet_size', 'maxPacketSize', range(20, INT_MAX)),
+  limit('max_connect_packet_size', 'maxConnectPacketSize', range(20, INT_MAX), 'BYTES'),
   limit('max_inflight_messages', 'maxInflightMessages', (name, args) => {
     const n = int(name, args, -INT_MAX, 65535);
     return n < 0 || n === 65535 ? 0 : n;
