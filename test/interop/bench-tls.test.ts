@@ -4,6 +4,7 @@ import { countedTopics, startCounter, summaryOf } from '../support/bench.js';
 import { unique } from '../support/hooks.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
+import { mqtInProcess } from '../support/in-process.js';
 import { mqt, stopAllTools } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
@@ -22,7 +23,7 @@ describe('interop: mqt bench over TLS to mosquitto', function () {
   before(async function () {
     requireMosquitto(this);
     dir = await makeTempFolder('mqt-bench-tls');
-    const made = await mqt(['gen-ca', '--out', dir, '--json'], { timeoutMs: 20_000 });
+    const made = await mqtInProcess(['gen-ca', '--out', dir, '--json']);
     assert.equal(made.code, 0, made.stderr);
     const printed = JSON.parse(made.stdout) as { ca: { cert: string; name: string }; mosquittoConf: string[] };
     ca = printed.ca.cert;

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import type { RawClient } from '../support/raw-client.js';
 import { ScriptedServer } from '../support/scripted-server.js';
-import { MQT_BIN, mosquittoPub, mqt, startMqt, type ToolResult } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { MQT_BIN, mosquittoPub, startMqt, type ToolResult } from '../support/spawn.js';
 
 /**
  * The client commands against a broker that breaks the protocol or says nothing: each ends at
@@ -44,7 +45,7 @@ describe('interop: pub, sub and rr against a hostile broker', function () {
     [2, 'pubcomp', 'PUBCOMP before PUBREC', 0],
   ] as const) {
     it(`pub -q ${qos} answered with ${ack.toUpperCase()}: a protocol error, exit 2 (mosquitto_pub: ${mosquittoCode})`, async () => {
-      const result = await wrongAck((args) => mqt(['pub', ...args]), qos, ack);
+      const result = await wrongAck((args) => mqtInProcess(['pub', ...args]), qos, ack);
       assert.equal(result.stderr, `Error: Protocol error: the broker answered the QoS ${qos} PUBLISH (mid 1) with ${answer}\n`);
       assert.equal(result.code, 2);
       await server.close();
@@ -56,7 +57,7 @@ describe('interop: pub, sub and rr against a hostile broker', function () {
     it(`${command}: a packet other than CONNACK first is a protocol error at once, exit 2`, async () => {
       const { port, peer } = await accept();
       const args = command === 'pub' ? ['-m', 'x'] : [];
-      const running = mqt([command, '-p', String(port), '-t', 't', ...args]);
+      const running = mqtInProcess([command, '-p', String(port), '-t', 't', ...args]);
       const p = await peer();
       await p.next('connect');
       p.send({ type: 'suback', packetId: 1, reasonCodes: [0] });
@@ -85,7 +86,7 @@ describe('interop: pub, sub and rr against a hostile broker', function () {
 
   it('pub -k 5: a broker that accepts TCP and says nothing is given up after the keepalive, exit 19', async () => {
     const { port, peer } = await accept();
-    const running = mqt(['pub', '-p', String(port), '-t', 't', '-m', 'x', '-k', '5'], { timeoutMs: 15_000 });
+    const running = mqtInProcess(['pub', '-p', String(port), '-t', 't', '-m', 'x', '-k', '5']);
     await (await peer()).next('connect');
     const result = await running;
     assert.equal(result.stderr, 'Error: No CONNACK from the broker within 5 s.\n');
@@ -101,7 +102,7 @@ describe('interop: mqt sub robustness', function () {
   it('-c -C 2 -d on a resumed session that delivers both messages at once: -d lines are the packets written, in order', async () => {
     server = new ScriptedServer(4);
     const port = await server.listen();
-    const running = mqt(['sub', '-p', String(port), '-t', 't', '-q', '1', '-c', '-i', 'keep', '-C', '2', '-d', '-V', '311']);
+    const running = mqtInProcess(['sub', '-p', String(port), '-t', 't', '-q', '1', '-c', '-i', 'keep', '-C', '2', '-d', '-V', '311']);
     const peer = await server.nextPeer();
     await peer.next('connect');
     // One chunk: the messages queued for the session arrive before the client has a chance to subscribe.
@@ -146,7 +147,7 @@ describe('interop: mqt sub robustness', function () {
     it(`a fatal error before the subscription is confirmed is reported once: ${name}`, async () => {
       server = new ScriptedServer(version);
       const port = await server.listen();
-      const running = mqt(['sub', '-p', String(port), '-t', 't', '-V', version === 5 ? '5' : '311']);
+      const running = mqtInProcess(['sub', '-p', String(port), '-t', 't', '-V', version === 5 ? '5' : '311']);
       await script(await server.nextPeer());
       const result = await running;
       // A refusal may add one "Hint:" line (the anonymous rule); the error itself comes once.
@@ -160,7 +161,7 @@ describe('interop: mqt sub robustness', function () {
   it('reconnects after losing its broker without an Error line, and goes on', async () => {
     server = new ScriptedServer(4);
     const port = await server.listen();
-    const running = mqt(['sub', '-p', String(port), '-t', 't', '-C', '1']);
+    const running = mqtInProcess(['sub', '-p', String(port), '-t', 't', '-C', '1']);
     const first = await server.nextPeer();
     await first.next('connect');
     first.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { brokerSubscribed, unique, useBroker } from '../support/hooks.js';
 import { passwordFile } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { mosquittoPub, mqt, startMqt } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { mosquittoPub, startMqt } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /**
@@ -31,7 +32,7 @@ describe('interop: options files and profiles', function () {
   const port = (): string => hp()[3]!;
   const login = (): string => `-h 127.0.0.1\n-p ${port()}\n-u btsiot1\n-P btsiotpass1\n`;
   const write = (name: string, text: string, mode = 0o600): Promise<void> => writeFile(join(config, name), text, { mode });
-  const run = (args: string[]) => mqt(args, { env: { XDG_CONFIG_HOME: config } });
+  const run = (args: string[]) => mqtInProcess(args, { env: { XDG_CONFIG_HOME: config } });
   /** The broker's line for a PUBLISH from `id`: "(d0, q1, r0, m1, 'topic', ... (5 bytes))". */
   const received = (id: string) => broker().waitForLog(new RegExp(`Received PUBLISH from ${id} \\((d0, q\\d), .*\\)`), 5000);
 

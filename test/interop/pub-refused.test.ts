@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { unique, useBroker } from '../support/hooks.js';
-import { mosquittoPub, mqt } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { mosquittoPub } from '../support/spawn.js';
 
 /**
  * A broker whose ACL forbids publishing answers an MQTT 5 QoS 1/2 PUBLISH with reason 0x87.
@@ -14,7 +15,7 @@ describe('interop: a publish the broker refuses', function () {
   for (const qos of ['1', '2']) {
     it(`-V 5 -q ${qos}: warns like mosquitto_pub and exits with the reason code`, async () => {
       const topic = unique('forbidden');
-      const ours = await mqt(['pub', ...hp(), '-V', '5', '-q', qos, '-t', topic, '-m', 'x']);
+      const ours = await mqtInProcess(['pub', ...hp(), '-V', '5', '-q', qos, '-t', topic, '-m', 'x']);
       const theirs = await mosquittoPub([...hp(), '-V', '5', '-q', qos, '-t', topic, '-m', 'x']);
       assert.equal(ours.stderr, theirs.stderr);
       assert.match(ours.stderr, /^Warning: Publish 1 failed: Not authorized\.$/m);
@@ -24,7 +25,7 @@ describe('interop: a publish the broker refuses', function () {
   }
 
   it('pub -l keeps sending after a refusal and exits with its reason code', async () => {
-    const result = await mqt(['pub', ...hp(), '-V', '5', '-q', '1', '-t', unique('forbidden-lines'), '-l'], { input: 'a\nb\nc\n' });
+    const result = await mqtInProcess(['pub', ...hp(), '-V', '5', '-q', '1', '-t', unique('forbidden-lines'), '-l'], { input: 'a\nb\nc\n' });
     assert.equal(result.code, 135, result.stderr);
     assert.match(result.stderr, /^Warning: Publish \d+ failed: Not authorized\.$/m);
   });

@@ -3,7 +3,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ScriptedServer } from '../support/scripted-server.js';
 import { unique, useBroker } from '../support/hooks.js';
-import { mqt, startMqt } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { startMqt } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /**
@@ -47,7 +48,7 @@ describe('interop: mqt rr refused by the broker', function () {
   });
 
   it('a refused QoS 1 request: one line, exit 135', async () => {
-    const result = await mqt(['rr', ...hp(), '-t', unique('req'), '-e', 'resp/x', '-m', 'q', '-q', '1', '-W', '5']);
+    const result = await mqtInProcess(['rr', ...hp(), '-t', unique('req'), '-e', 'resp/x', '-m', 'q', '-q', '1', '-W', '5']);
     assert.match(result.stderr, /^Error: Publish 2 failed: Not authorized\.\n/);
     assert.equal(result.code, 135);
   });

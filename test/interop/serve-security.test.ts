@@ -9,7 +9,7 @@ import { passwordFile, requireMosquitto, startMosquitto } from '../support/mosqu
 import { freePort } from '../support/ports.js';
 import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
 import { mqtInProcess } from '../support/in-process.js';
-import { SUBSCRIBED, mosquittoPub, mosquittoSub, mqt, startMosquittoSub, stopAllTools } from '../support/spawn.js';
+import { SUBSCRIBED, mosquittoPub, mosquittoSub, startMosquittoSub, stopAllTools } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 const dir = await makeTempFolder('mqt-serve-security');
@@ -184,7 +184,7 @@ describe('mqt serve security: seed 000 password_file, clientid_prefixes, SIGHUP'
     try {
       // mqt pub -V 5 exits with the reason code of a refusal (135 = 0x87 not authorised); mosquitto_pub exits 0 for a refused PUBLISH.
       const publish = (user: string, password: string, topic: string): Promise<number | null> =>
-        mqt(['pub', '-V', '5', ...serve.hp, '-u', user, '-P', password, '-t', topic, '-m', 'x', '-q', '1']).then((r) => r.code);
+        mqtInProcess(['pub', '-V', '5', ...serve.hp, '-u', user, '-P', password, '-t', topic, '-m', 'x', '-q', '1']).then((r) => r.code);
       assert.equal(await publish('alice', 'one', 'lab/a'), 0);
       assert.equal(await publish('bob', 'two', 'lab/a'), 135, 'CONNACK 0x87: unknown user');
       assert.equal(await publish('alice', 'one', 'other/a'), 135, 'PUBACK 0x87: the ACL has no rule for it');

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { requireMosquitto, startMosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { confArgs, startServe, stopServe, type RunningServe } from '../support/serve.js';
-import { mqt, startMqt, stopAllTools, type ToolResult } from '../support/spawn.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { startMqt, stopAllTools, type ToolResult } from '../support/spawn.js';
 import { makeTempFolder } from '../support/run-folder.js';
 
 /**
@@ -39,7 +40,7 @@ describe('interop: the classroom tutorials, with mqt', function () {
   const pubSub = async (subArgs: string[], pubArgs: string[]): Promise<{ sub: ToolResult; pub: ToolResult }> => {
     const sub = startMqt(['sub', ...subArgs, '-d', '-C', '1']);
     await sub.waitForOutput(/received SUBACK/, 10_000, 'stdout');
-    const pub = await mqt(['pub', ...pubArgs, '-d']);
+    const pub = await mqtInProcess(['pub', ...pubArgs, '-d']);
     assert.equal(pub.code, 0, `${pub.stdout}${pub.stderr}`);
     return { sub: await sub.waitForExit(10_000), pub };
   };
@@ -59,8 +60,8 @@ describe('interop: the classroom tutorials, with mqt', function () {
 
     it('a password file made with passwd -c -b, then two users logging in; anonymous clients are told why they are refused', async () => {
       const file = join(dir, 'mosqui_passfile');
-      assert.equal((await mqt(['passwd', '-c', '-b', file, 'btsiot1', 'btsiotpass1'])).code, 0);
-      assert.equal((await mqt(['passwd', '-b', file, 'btsiot2', 'btsiotpass2'])).code, 0);
+      assert.equal((await mqtInProcess(['passwd', '-c', '-b', file, 'btsiot1', 'btsiotpass1'])).code, 0);
+      assert.equal((await mqtInProcess(['passwd', '-b', file, 'btsiot2', 'btsiotpass2'])).code, 0);
       const server = await serve('passwords', ['allow_anonymous false', `password_file ${file}`]);
       const { sub } = await pubSub(
         ['-V', 'mqttv311', ...hostPort(server), '-i', 'mycl1', '-u', 'btsiot1', '-P', 'btsiotpass1', '-t', 'PV/sunshine'],
@@ -68,16 +69,16 @@ describe('interop: the classroom tutorials, with mqt', function () {
       );
       assert.match(sub.stdout, /^Greetings$/m);
 
-      const wrong = await mqt(['pub', '-V', 'mqttv311', ...hostPort(server), '-u', 'btsiot1', '-P', 'nope', '-t', 'PV/sunshine', '-m', 'x']);
+      const wrong = await mqtInProcess(['pub', '-V', 'mqttv311', ...hostPort(server), '-u', 'btsiot1', '-P', 'nope', '-t', 'PV/sunshine', '-m', 'x']);
       assert.deepEqual([wrong.code, wrong.stderr], [5, 'Connection error: Connection Refused: not authorised.\n']);
-      const anonymous = await mqt(['pub', '-V', 'mqttv311', ...hostPort(server), '-i', 'anon1', '-t', 'PV/sunshine', '-m', 'x']);
+      const anonymous = await mqtInProcess(['pub', '-V', 'mqttv311', ...hostPort(server), '-i', 'anon1', '-t', 'PV/sunshine', '-m', 'x']);
       assert.equal(anonymous.code, 5);
       assert.equal(
         anonymous.stderr,
         'Connection error: Connection Refused: not authorised.\n' +
           'Hint: the broker refuses clients that send no username (mosquitto 2.0 does unless its config says allow_anonymous true): log in with -u and -P.\n',
       );
-      const v5 = await mqt(['pub', '-V', '5', ...hostPort(server), '-t', 'PV/sunshine', '-m', 'x']);
+      const v5 = await mqtInProcess(['pub', '-V', '5', ...hostPort(server), '-t', 'PV/sunshine', '-m', 'x']);
       assert.equal(v5.code, 135);
       assert.match(v5.stderr, /^Connection error: Not authorized\nHint: the broker refuses clients that send no username/);
       await server.tool.waitForOutput(/Client anon1 sent no username, and anonymous clients need allow_anonymous true\.$/m, 5000);
@@ -87,9 +88,9 @@ describe('interop: the classroom tutorials, with mqt', function () {
 
     it('TLS-PSK: the psk_file from gen-psk --key, psk_hint btsiot, users still logging in with -u/-P', async () => {
       const passwords = join(dir, 'psk-passfile');
-      assert.equal((await mqt(['passwd', '-c', '-b', passwords, 'btsiot1', 'btsiotpass1'])).code, 0);
+      assert.equal((await mqtInProcess(['passwd', '-c', '-b', passwords, 'btsiot1', 'btsiotpass1'])).code, 0);
       const pskFile = join(dir, 'mosqui_pskfile');
-      const made = await mqt(['gen-psk', 'btsiot1', '--key', '0123456789abcdef0123', '--file', pskFile]);
+      const made = await mqtInProcess(['gen-psk', 'btsiot1', '--key', '0123456789abcdef0123', '--file', pskFile]);
       assert.equal(made.code, 0, made.stderr);
       const server = await serve('psk', ['psk_hint btsiot', `psk_file ${pskFile}`, 'allow_anonymous false', `password_file ${passwords}`]);
       const psk = ['--psk-identity', 'btsiot1', '--psk', '0123456789abcdef0123', '-u', 'btsiot1', '-P', 'btsiotpass1'];
@@ -106,7 +107,7 @@ describe('interop: the classroom tutorials, with mqt', function () {
     let printed: { mosquittoConf: string[]; test: string };
     before(async () => {
       certs = join(dir, 'certs');
-      const made = await mqt(['gen-ca', '--out', certs, '--json'], { timeoutMs: 30_000 });
+      const made = await mqtInProcess(['gen-ca', '--out', certs, '--json']);
       assert.equal(made.code, 0, made.stderr);
       printed = JSON.parse(made.stdout) as typeof printed;
     });
@@ -139,7 +140,7 @@ describe('interop: the classroom tutorials, with mqt', function () {
   describe('listeners slides: plain MQTT, TLS and WebSockets side by side', () => {
     it('one client per listener, all seeing the same topic', async () => {
       const certs = join(dir, 'slides-certs');
-      assert.equal((await mqt(['gen-ca', '--out', certs], { timeoutMs: 30_000 })).code, 0);
+      assert.equal((await mqtInProcess(['gen-ca', '--out', certs])).code, 0);
       const tls = [`cafile ${resolve(certs, 'ca.crt')}`, `certfile ${resolve(certs, 'server.crt')}`, `keyfile ${resolve(certs, 'server.key')}`];
       const ports = await Promise.all([0, 1, 2].map(() => freePort()));
       const [tlsPort, wsPort, wssPort] = ports as [number, number, number];
@@ -164,11 +165,11 @@ describe('interop: the classroom tutorials, with mqt', function () {
   describe("HiveMQ's essentials: username and password, CONNACK return codes", () => {
     it('a wrong password is refused with the CONNACK code mosquitto 2.0 sends, and no anonymous hint; a good login works', async () => {
       const file = join(dir, 'hivemq-passwd');
-      assert.equal((await mqt(['passwd', '-c', '-b', file, 'user1', 'frugal12'])).code, 0);
+      assert.equal((await mqtInProcess(['passwd', '-c', '-b', file, 'user1', 'frugal12'])).code, 0);
       const server = await serve('hivemq', ['allow_anonymous false', `password_file ${file}`]);
       const { sub } = await pubSub([...hostPort(server), '-u', 'user1', '-P', 'frugal12', '-t', 'a'], [...hostPort(server), '-u', 'user1', '-P', 'frugal12', '-t', 'a', '-m', 'ok']);
       assert.match(sub.stdout, /^ok$/m);
-      const bad = await mqt(['pub', '-V', '5', ...hostPort(server), '-u', 'user1', '-P', 'wrong', '-t', 'a', '-m', 'x']);
+      const bad = await mqtInProcess(['pub', '-V', '5', ...hostPort(server), '-u', 'user1', '-P', 'wrong', '-t', 'a', '-m', 'x']);
       assert.deepEqual([bad.code, bad.stderr], [135, 'Connection error: Not authorized\n']);
     });
   });
