@@ -157,16 +157,20 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     const recipients = this.recipients;
     this.current = msg;
     this.matched = false;
-    this.subscriptions.match(msg.topic, this.collect);
-    this.current = undefined;
-    if (recipients.size === 0) return this.matched;
-    for (const [session, r] of recipients) {
-      session.deliver(msg, this.outgoingQos(r.qos, msg.qos), r.retainAsPublished && msg.retain, r.subIds);
-      const target = session.connection;
-      if (from !== undefined && target !== undefined && (target.congested || session.backlogged)) from.waitFor(target);
+    try {
+      this.subscriptions.match(msg.topic, this.collect);
+      for (const [session, r] of recipients) {
+        session.deliver(msg, this.outgoingQos(r.qos, msg.qos), r.retainAsPublished && msg.retain, r.subIds);
+        const target = session.connection;
+        if (from !== undefined && target !== undefined && (target.congested || session.backlogged)) from.waitFor(target);
+      }
+    } finally {
+      // Whatever went wrong, the next message starts from nothing: a recipient left behind here
+      // would receive it, whatever its subscriptions and its ACL say.
+      this.current = undefined;
+      recipients.clear();
     }
-    recipients.clear();
-    return true;
+    return this.matched;
   }
 
   /** The QoS a message published at `published` goes out with to a subscription granted `granted`. */

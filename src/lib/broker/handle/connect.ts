@@ -9,6 +9,7 @@ import type { UnsupportedProtocolError } from '../../protocol/decode.js';
 import type { ConnectPacket } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
+import { exceedsTopicDepth } from '../../topic.js';
 import type { ClientConnection, CloseReason } from '../core.js';
 import { NEVER_EXPIRES } from '../session.js';
 import { storeWill } from '../will.js';
@@ -93,6 +94,11 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
 
   const will = packet.will;
   if (will !== undefined) {
+    // mosquitto refuses a too deep will topic while reading the CONNECT: no CONNACK, just the close.
+    if (exceedsTopicDepth(will.topic)) {
+      conn.close('protocol');
+      return;
+    }
     if (will.retain && !limits.retainAvailable) return refuseV5Only(conn, ReasonCode.RetainNotSupported);
     if (will.qos > conn.maximumQos) return refuseV5Only(conn, ReasonCode.QoSNotSupported);
     if (limits.messageSizeLimit > 0 && will.payload.length > limits.messageSizeLimit) {

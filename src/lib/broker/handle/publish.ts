@@ -1,6 +1,7 @@
 /** An incoming PUBLISH (3.1.1 §3.3, 5.0 §3.3): checks, topic alias, limits, access, then routing and the ack. */
 import type { PublishPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
+import { exceedsTopicDepth } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
 import { newMessage } from '../message.js';
 import { answer, journalMark } from './answer.js';
@@ -52,6 +53,10 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
   }
   const topic = resolveTopic(conn, p);
   if (topic === undefined) return;
+  if (exceedsTopicDepth(topic)) {
+    conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+    return;
+  }
   const stats = broker.stats;
   stats.publishReceived++;
   stats.publishBytesReceived += p.payload.length;

@@ -1,0 +1,167 @@
+/**
+ * Packet-level answers of `mqt serve`'s broker next to mosquitto 2.0's: the same bytes go to both
+ * (one in-process mqt broker and one mosquitto for the whole suite), and each test says what each
+ * of them answers. Where they differ, the difference is the one man mqt-serve's DIFFERENCES lists.
+ */
+import assert from 'node:assert/strict';
+import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
+import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
+import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+
+interface Target {
+  name: 'mqt' | 'mosquitto';
+  port: number;
+}
+
+/** A variable byte integer (MQTT §1.5.5). */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return out;
+}
+
+function str(s: string): Buffer {
+  const bytes = Buffer.from(s, 'utf8');
+  return Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes]);
+}
+
+/** A whole packet: first byte, remaining length, body parts. */
+function packet(first: number, ...parts: (Buffer | number[])[]): Buffer {
+  const body = Buffer.concat(parts.map((p) => Buffer.from(p)));
+  return Buffer.concat([Buffer.from([first, ...varint(body.length)]), body]);
+}
+
+/** A topic with `separators` slashes: separators + 1 levels under "deep". */
+function deepTopic(separators: number): string {
+  return `deep${'/l'.repeat(separators)}`;
+}
+
+describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', function () {
+  this.timeout(15_000);
+  let mqtBroker: TestBroker | undefined;
+  let mosquitto: Mosquitto | undefined;
+  const targets: Target[] = [];
+  const open: RawClient[] = [];
+  let ids = 0;
+
+  before(async function () {
+    requireMosquitto(this);
+    [mqtBroker, mosquitto] = await Promise.all([startTestBroker(), startMosquitto()]);
+    targets.push({ name: 'mqt', port: mqtBroker.port }, { name: 'mosquitto', port: mosquitto.port });
+  });
+
+  afterEach(() => {
+    for (const c of open.splice(0)) c.close();
+  });
+
+  after(async () => {
+    await Promise.all([mqtBroker?.close(), mosquitto?.stop()]);
+  });
+
+  async function client(t: Target, version: ProtocolVersion = 4, fields: Partial<ConnectPacket> = {}): Promise<RawClient> {
+    const { client: c, connack } = await RawClient.connected(t.port, { clientId: `wire-${++ids}`, ...fields }, version);
+    open.push(c);
+    assert.equal(connack.reasonCode, 0, `${t.name} refused the CONNECT`);
+    return c;
+  }
+
+  async function subscriber(t: Target, filter: string, version: ProtocolVersion = 4): Promise<RawClient> {
+    const c = await client(t, version);
+    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: filter, qos: 1 }] });
+    await c.next('suback');
+    return c;
+  }
+
+  /** How the broker ended the connection: its v5 DISCONNECT reason, or a bare close. */
+  async function ending(c: RawClient): Promise<string> {
+    await c.waitClosed();
+    const disconnect = c.take('disconnect')[0];
+    return disconnect === undefined ? 'closed' : `DISCONNECT 0x${(disconnect.reasonCode ?? 0).toString(16)}`;
+  }
+
+  /** The ending of a v5 and of a v3.1.1 connection that send `bytes`. */
+  async function endings(t: Target, bytes: Buffer | ((version: ProtocolVersion) => Buffer)): Promise<string[]> {
+    const got: string[] = [];
+    for (const version of [5, 4] as const) {
+      const c = await client(t, version);
+      c.sendBytes(typeof bytes === 'function' ? bytes(version) : bytes);
+      got.push(await ending(c));
+    }
+    return got;
+  }
+
+  describe('topic depth (mosquitto TOPIC_HIERARCHY_LIMIT: at most 200 "/")', () => {
+    it('delivers a PUBLISH of 200 "/", refuses one of 201, and the next message goes only where it belongs', async () => {
+      for (const t of targets) {
+        const watcher = await subscriber(t, 'deep/#');
+        const pub = await client(t, 5);
+        pub.send({ type: 'publish', topic: deepTopic(200), payload: Buffer.from('ok'), qos: 1, packetId: 1, retain: false, dup: false });
+        assert.equal((await pub.next('puback')).reasonCode, undefined, t.name);
+        assert.equal((await watcher.next('publish')).topic, deepTopic(200), t.name);
+        for (const separators of [201, 10_000]) {
+          const deep = await client(t, 5);
+          deep.send({ type: 'publish', topic: deepTopic(separators), payload: Buffer.from('no'), qos: 0, retain: false, dup: false });
+          assert.equal(await ending(deep), 'DISCONNECT 0x82', `${t.name}, ${separators} "/"`);
+        }
+        // What matched the refused topic must not carry over to the next message, whoever sends it.
+        const other = await client(t, 4);
+        other.send({ type: 'publish', topic: 'elsewhere', payload: Buffer.from('x'), qos: 1, packetId: 1, retain: false, dup: false });
+        await other.next('puback');
+        await watcher.assertNone('publish', `${t.name} routed the next message to the deep topic's subscriber`);
+      }
+    });
+
+    it('closes a v3.1.1 connection that publishes 201 "/"', async () => {
+      for (const t of targets) {
+        const deep = await client(t, 4);
+        deep.send({ type: 'publish', topic: deepTopic(201), payload: Buffer.from('no'), qos: 0, retain: false, dup: false });
+        assert.equal(await ending(deep), 'closed', t.name);
+      }
+    });
+
+    it('refuses a SUBSCRIBE or UNSUBSCRIBE filter of 201 "/" as malformed', async () => {
+      const filter = `${deepTopic(200)}/#`;
+      for (const t of targets) {
+        const subscribe = (v: ProtocolVersion): Buffer => packet(0x82, [0, 1], v === 5 ? [0] : [], str(filter), [1]);
+        const unsubscribe = (v: ProtocolVersion): Buffer => packet(0xa2, [0, 1], v === 5 ? [0] : [], str(filter));
+        assert.deepEqual(await endings(t, subscribe), ['DISCONNECT 0x81', 'closed'], `${t.name} SUBSCRIBE`);
+        assert.deepEqual(await endings(t, unsubscribe), ['DISCONNECT 0x81', 'closed'], `${t.name} UNSUBSCRIBE`);
+      }
+    });
+
+    it('refuses a will topic of 201 "/" without a CONNACK', async () => {
+      for (const t of targets) {
+        const c = await RawClient.open(t.port, 4);
+        open.push(c);
+        c.send({ type: 'connect', protocolVersion: 4, clean: true, keepalive: 60, clientId: `wire-${++ids}`, will: { topic: deepTopic(201), payload: Buffer.from('w'), qos: 0, retain: false } });
+        await c.waitClosed();
+        assert.deepEqual(c.received, [], t.name);
+      }
+    });
+  });
+
+  describe('bad identifiers and topics', () => {
+    it('answers a PUBLISH topic with a wildcard with DISCONNECT 0x82 (v5)', async () => {
+      for (const t of targets) {
+        const publish = (v: ProtocolVersion): Buffer => packet(0x30, str('a/+/b'), v === 5 ? [0] : []);
+        assert.deepEqual(await endings(t, publish), ['DISCONNECT 0x82', 'closed'], t.name);
+      }
+    });
+
+    it('answers packet identifier 0 in SUBSCRIBE and UNSUBSCRIBE with DISCONNECT 0x81 (v5)', async () => {
+      for (const t of targets) {
+        const subscribe = (v: ProtocolVersion): Buffer => packet(0x82, [0, 0], v === 5 ? [0] : [], str('a'), [0]);
+        const unsubscribe = (v: ProtocolVersion): Buffer => packet(0xa2, [0, 0], v === 5 ? [0] : [], str('a'));
+        assert.deepEqual(await endings(t, subscribe), ['DISCONNECT 0x81', 'closed'], `${t.name} SUBSCRIBE`);
+        assert.deepEqual(await endings(t, unsubscribe), ['DISCONNECT 0x81', 'closed'], `${t.name} UNSUBSCRIBE`);
+      }
+    });
+  });
+});
