@@ -147,6 +147,21 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
     });
   });
 
+  describe('v5 acknowledgements', () => {
+    it("acks a QoS 1 PUBLISH whose only subscription is the publisher's own No Local one with 0x00, not 0x10", async () => {
+      for (const t of targets) {
+        const c = await client(t, 5);
+        c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: `nolocal/${t.name}`, qos: 1, noLocal: true }] });
+        await c.next('suback');
+        c.send({ type: 'publish', topic: `nolocal/${t.name}`, payload: Buffer.from('x'), qos: 1, packetId: 2, retain: false, dup: false });
+        assert.equal((await c.next('puback')).reasonCode ?? 0, 0, `${t.name}: a subscription matched`);
+        c.send({ type: 'publish', topic: `nolocal/${t.name}/none`, payload: Buffer.from('x'), qos: 1, packetId: 3, retain: false, dup: false });
+        assert.equal((await c.next('puback')).reasonCode, 0x10, `${t.name}: nothing matched`);
+        await c.assertNone('publish');
+      }
+    });
+  });
+
   describe('bad identifiers and topics', () => {
     it('answers a PUBLISH topic with a wildcard with DISCONNECT 0x82 (v5)', async () => {
       for (const t of targets) {

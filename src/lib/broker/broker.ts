@@ -150,7 +150,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   /**
    * Routes one message: retained store, then every matching subscription, merged per client (one
    * copy at the highest granted QoS, carrying every subscription identifier). A publisher whose
-   * subscribers' sockets are full stops being read until they drain. Returns whether anyone matched.
+   * subscribers' sockets are full stops being read until they drain. Returns whether any subscription matched.
    */
   publish(msg: BrokerMessage, from: Connection | undefined): boolean {
     if (msg.retain && this.limits.retainAvailable) this.retained.store(msg);
@@ -184,9 +184,11 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
 
   private readonly collect = (session: Session<Connection>, options: SubscriptionOptions, shared: boolean): void => {
     const msg = this.current!;
+    // A subscription counts as a match even when No Local or the ACL then skips it: v5's 0x10 says
+    // the topic has no subscription at all (mosquitto's subs.c).
+    this.matched = true;
     if (options.noLocal && session.clientId === msg.senderId) return;
     if (!this.mayRead(session, msg.topic)) return;
-    this.matched = true;
     const subIds = options.identifier === undefined ? undefined : [options.identifier];
     if (shared) {
       // Each group's pick gets its own copy, apart from the client's plain subscriptions.
