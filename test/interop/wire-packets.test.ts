@@ -162,6 +162,98 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
     });
   });
 
+  describe('acknowledgements of the wrong kind (3.1.1 §4.3)', () => {
+    /** A subscriber holding one message at `qos` in flight from the broker, and that PUBLISH's id. */
+    async function holding(t: Target, qos: 1 | 2, version: ProtocolVersion): Promise<{ c: RawClient; id: number }> {
+      const topic = `ack/${t.name}/${++ids}`;
+      const c = await client(t, version);
+      c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: topic, qos }] });
+      await c.next('suback');
+      const pub = await client(t, 4);
+      pub.send({ type: 'publish', topic, payload: Buffer.from('x'), qos, packetId: 1, retain: false, dup: false });
+      if (qos === 2) {
+        await pub.next('pubrec');
+        pub.send({ type: 'pubrel', packetId: 1 });
+      }
+      const id = (await c.next('publish')).packetId!;
+      return { c, id };
+    }
+
+    const cases: [string, 1 | 2, (c: RawClient, id: number) => Promise<void> | void][] = [
+      ['PUBCOMP for a QoS 1 message', 1, (c, id) => {
+        c.send({ type: 'pubcomp', packetId: id });
+      }],
+      ['PUBREC for a QoS 1 message', 1, (c, id) => {
+        c.send({ type: 'pubrec', packetId: id });
+      }],
+      ['PUBACK for a QoS 2 message', 2, (c, id) => {
+        c.send({ type: 'puback', packetId: id });
+      }],
+      ['PUBCOMP before PUBREC', 2, (c, id) => {
+        c.send({ type: 'pubcomp', packetId: id });
+      }],
+      [
+        'PUBACK after PUBREL',
+        2,
+        async (c, id) => {
+          c.send({ type: 'pubrec', packetId: id });
+          await c.next('pubrel');
+          c.send({ type: 'puback', packetId: id });
+        },
+      ],
+    ];
+    for (const [name, qos, wrong] of cases) {
+      it(`closes the connection on ${name}`, async () => {
+        for (const t of targets) {
+          const { c, id } = await holding(t, qos, 4);
+          await wrong(c, id);
+          assert.equal(await ending(c), 'closed', t.name);
+        }
+      });
+    }
+
+    it('tells a v5 client why with DISCONNECT 0x82, where mosquitto only closes', async () => {
+      const expected = { mqt: 'DISCONNECT 0x82', mosquitto: 'closed' };
+      for (const t of targets) {
+        const { c, id } = await holding(t, 2, 5);
+        c.send({ type: 'puback', packetId: id });
+        assert.equal(await ending(c), expected[t.name], t.name);
+      }
+    });
+
+    it('only ignores an acknowledgement for an id with nothing in flight', async () => {
+      for (const t of targets) {
+        const c = await client(t, 4);
+        c.send({ type: 'puback', packetId: 7 });
+        c.send({ type: 'pubcomp', packetId: 8 });
+        c.send({ type: 'pubrec', packetId: 9 });
+        assert.equal((await c.next('pubrel')).packetId, 9, t.name);
+        await c.ping();
+      }
+    });
+  });
+
+  describe('MQTT 3.1 retries', () => {
+    it('accepts DUP on a 3.1 PUBREL, SUBSCRIBE and UNSUBSCRIBE, and closes a 3.1.1 connection for it', async () => {
+      for (const t of targets) {
+        const old = await client(t, 3);
+        old.sendBytes(packet(0x8a, [0, 1], str('retry/t'), [1]));
+        assert.deepEqual((await old.next('suback')).reasonCodes, [1], t.name);
+        old.sendBytes(packet(0xaa, [0, 2], str('retry/t')));
+        assert.equal((await old.next('unsuback')).packetId, 2, t.name);
+        old.sendBytes(packet(0x34, str('retry/t'), [0, 3], Buffer.from('x')));
+        await old.next('pubrec');
+        old.sendBytes(packet(0x6a, [0, 3]));
+        assert.equal((await old.next('pubcomp')).packetId, 3, t.name);
+        for (const bytes of [packet(0x8a, [0, 1], str('retry/t'), [1]), packet(0x6a, [0, 3])]) {
+          const c = await client(t, 4);
+          c.sendBytes(bytes);
+          assert.equal(await ending(c), 'closed', t.name);
+        }
+      }
+    });
+  });
+
   describe('bad identifiers and topics', () => {
     it('answers a PUBLISH topic with a wildcard with DISCONNECT 0x82 (v5)', async () => {
       for (const t of targets) {

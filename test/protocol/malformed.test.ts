@@ -45,6 +45,11 @@ describe('decoder refuses', () => {
   describe('fixed header flags (3.1.1 §2.2.2, 5.0 §2.1.3)', () => {
     it('PUBACK with flags 0001', () => refuses('41 02 0001', 4, MALFORMED));
     it('PUBREL with flags 0000 instead of 0010', () => refuses('60 02 0001', 5, MALFORMED));
+    it('PUBREL, SUBSCRIBE and UNSUBSCRIBE with DUP after 3.1 (3.1 retries set it)', () => {
+      refuses('6a 02 0001', 4, MALFORMED);
+      refuses('8a 06 0001 0001 61 00', 5, MALFORMED);
+      refuses('aa 05 0001 0001 61', 4, MALFORMED);
+    });
     it('SUBSCRIBE with flags 0000', () => refuses('80 06 0001 0001 61 00', 4, MALFORMED));
     it('UNSUBSCRIBE with flags 0011', () => refuses('a3 05 0001 0001 61', 4, MALFORMED));
     it('CONNECT with flags 0001', () => refuses('11 0c 0004 4d515454 04 02 003c 0000', 4, MALFORMED));

@@ -231,6 +231,18 @@ export class Session<C extends SessionLink = SessionLink> {
     if (this.readyForMore) conn.wake();
   }
 
+  /**
+   * False for an acknowledgement of the wrong kind for what is in flight under `packetId`: PUBACK
+   * for QoS 2, PUBREC or PUBCOMP for QoS 1, PUBCOMP before PUBREC. The connection ends for it
+   * (3.1.1 §4.3, mosquitto's database.c); an id with nothing in flight is only ignored.
+   */
+  acceptsAck(packetId: number, ack: 'puback' | 'pubrec' | 'pubcomp'): boolean {
+    const out = this.inflightMap?.get(packetId);
+    if (out === undefined) return true;
+    if (ack === 'puback') return out.qos === 1;
+    return out.qos === 2 && (ack === 'pubrec' || out.released);
+  }
+
   /** PUBACK, or PUBCOMP: the message is done. False when no such message was in flight. */
   complete(packetId: number, qos: QoS): boolean {
     const out = this.inflight.get(packetId);

@@ -52,7 +52,11 @@ export function checkFixedHeader(header: number, version: ProtocolVersion): void
     return;
   }
   if (name === 'auth' && version !== 5) throw malformed('AUTH packet outside MQTT 5');
-  if ((header & 0x0f) !== REQUIRED_FLAGS[name]) {
+  const flags = header & 0x0f;
+  // MQTT 3.1 sends PUBREL, SUBSCRIBE and UNSUBSCRIBE at QoS 1 and sets DUP on their retries (3.1 §2.1);
+  // 3.1.1 fixed those flags at 0010.
+  if (flags === 0x0a && version === 3 && REQUIRED_FLAGS[name] === 0x02) return;
+  if (flags !== REQUIRED_FLAGS[name]) {
     throw malformed(`${name.toUpperCase()} with header flags 0x${(header & 0x0f).toString(16)}`);
   }
 }

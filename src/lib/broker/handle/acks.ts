@@ -10,13 +10,22 @@ function logReceived(conn: ClientConnection, type: string, packetId: number, rea
   conn.broker.log('debug', `Received ${type} from ${conn.name} (Mid: ${packetId}${rc})`);
 }
 
+/** False, after disconnecting, for an acknowledgement of the wrong kind. */
+function rightKind(conn: ClientConnection, packetId: number, ack: 'puback' | 'pubrec' | 'pubcomp'): boolean {
+  if (conn.session!.acceptsAck(packetId, ack)) return true;
+  conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+  return false;
+}
+
 export function handlePuback(conn: ClientConnection, p: PubackPacket): void {
   logReceived(conn, 'PUBACK', p.packetId, p.reasonCode);
+  if (!rightKind(conn, p.packetId, 'puback')) return;
   conn.session!.complete(p.packetId, 1);
 }
 
 export function handlePubrec(conn: ClientConnection, p: PubrecPacket): void {
   logReceived(conn, 'PUBREC', p.packetId, p.reasonCode);
+  if (!rightKind(conn, p.packetId, 'pubrec')) return;
   const failed = (p.reasonCode ?? 0) >= 0x80;
   const known = conn.session!.received(p.packetId, failed);
   if (failed) return;
@@ -47,5 +56,6 @@ export function handlePubrel(conn: ClientConnection, p: PubrelPacket): void {
 
 export function handlePubcomp(conn: ClientConnection, p: PubcompPacket): void {
   logReceived(conn, 'PUBCOMP', p.packetId, p.reasonCode);
+  if (!rightKind(conn, p.packetId, 'pubcomp')) return;
   conn.session!.complete(p.packetId, 2);
 }
