@@ -233,6 +233,43 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
     });
   });
 
+  describe('v5 PUBLISH properties', () => {
+    /** A v5 QoS 1 PUBLISH, id 1, whose property block is `block` (its length included). */
+    const publishWith = (topic: string, block: number[]): Buffer => packet(0x32, str(topic), [0, 1], block, Buffer.from('p'));
+
+    it('passes a Payload Format Indicator of 2 on, as mosquitto does', async () => {
+      for (const t of targets) {
+        const topic = `pfi/${t.name}`;
+        const sub = await subscriber(t, topic, 5);
+        const pub = await client(t, 5);
+        pub.sendBytes(publishWith(topic, [2, 0x01, 2]));
+        await pub.next('puback');
+        assert.equal((await sub.next('publish')).properties?.payloadFormatIndicator, 2, t.name);
+      }
+    });
+
+    it('refuses a property length written in more bytes than it needs as malformed', async () => {
+      for (const t of targets) {
+        const c = await client(t, 5);
+        c.sendBytes(publishWith(`long/${t.name}`, [0x80, 0x00]));
+        assert.equal(await ending(c), 'DISCONNECT 0x81', t.name);
+      }
+    });
+
+    it('refuses a Subscription Identifier from a client (MQTT-3.3.4-6), which mosquitto ignores', async () => {
+      const expected = { mqt: 'DISCONNECT 0x82', mosquitto: 'PUBACK' };
+      for (const t of targets) {
+        const c = await client(t, 5);
+        c.sendBytes(publishWith(`subid/${t.name}`, [2, 0x0b, 5]));
+        const got = await c.next('puback').then(
+          () => 'PUBACK',
+          () => ending(c),
+        );
+        assert.equal(got, expected[t.name], t.name);
+      }
+    });
+  });
+
   describe('MQTT 3.1 retries', () => {
     it('accepts DUP on a 3.1 PUBREL, SUBSCRIBE and UNSUBSCRIBE, and closes a 3.1.1 connection for it', async () => {
       for (const t of targets) {

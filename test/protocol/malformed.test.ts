@@ -183,7 +183,10 @@ describe('decoder refuses', () => {
       refuses('82 0b 0001 04 0b01 0b02 0001 61 00', 5, PROTOCOL);
     });
     it('a topic alias of 0 (§3.3.2.3.4)', () => refuses(publishV5WithProperties('23 0000'), 5, PROTOCOL));
-    it('a payload format indicator of 2', () => refuses(publishV5WithProperties('01 02'), 5, PROTOCOL));
+    it('accepts a payload format indicator of 2, which mosquitto passes on', () => {
+      const packet = decodeWhole(fromHex(publishV5WithProperties('01 02')), 5);
+      assert.equal(packet.type === 'publish' && packet.properties?.payloadFormatIndicator, 2);
+    });
     it('a subscription identifier of 0', () => refuses(publishV5WithProperties('0b 00'), 5, PROTOCOL));
     it('a receive maximum of 0', () => refuses('20 06 00 00 03 210000', 5, PROTOCOL));
     it('a maximum QoS of 2', () => refuses('20 05 00 00 02 2402', 5, PROTOCOL));
@@ -194,6 +197,8 @@ describe('decoder refuses', () => {
     });
     it('a truncated four-byte property', () => refuses(publishV5WithProperties('02 0000'), 5, MALFORMED));
     it('a property length longer than four bytes', () => refuses('30 08 0001 74 ffffffff7f', 5, MALFORMED));
+    it('a property length not in its shortest form (MQTT-1.5.5-1)', () => refuses('30 06 0001 74 8000 31', 5, MALFORMED));
+    it('a subscription identifier not in its shortest form', () => refuses(publishV5WithProperties('0b 8100'), 5, MALFORMED));
     it('a truncated user property pair', () => refuses(publishV5WithProperties('26 0001 61'), 5, MALFORMED));
   });
 

@@ -42,6 +42,11 @@ function resolveTopic(conn: ClientConnection, p: PublishPacket): string | undefi
 export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
   const broker = conn.broker;
   const limits = broker.limits;
+  // MQTT-3.3.4-6: subscription identifiers travel only from the server; mosquitto 2.0 ignores one.
+  if (p.properties?.subscriptionIdentifiers !== undefined) {
+    conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+    return;
+  }
   if (p.qos > conn.maximumQos) {
     broker.log('information', `Too high QoS in PUBLISH from ${conn.name}, disconnecting.`);
     conn.disconnect(ReasonCode.QoSNotSupported, 'not-supported');
