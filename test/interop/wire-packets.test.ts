@@ -233,6 +233,19 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
     });
   });
 
+  describe('CONNACK', () => {
+    it("closes, without a CONNACK, a client whose Maximum Packet Size the CONNACK would exceed", async () => {
+      for (const t of targets) {
+        const c = await RawClient.open(t.port, 5);
+        open.push(c);
+        c.send({ type: 'connect', protocolVersion: 5, clean: true, keepalive: 60, clientId: `wire-${++ids}`, properties: { maximumPacketSize: 6 } });
+        await c.waitClosed();
+        assert.deepEqual(c.received, [], t.name);
+        await client(t, 5, { properties: { maximumPacketSize: 100 } });
+      }
+    });
+  });
+
   describe('v5 PUBLISH properties', () => {
     /** A v5 QoS 1 PUBLISH, id 1, whose property block is `block` (its length included). */
     const publishWith = (topic: string, block: number[]): Buffer => packet(0x32, str(topic), [0, 1], block, Buffer.from('p'));
