@@ -37,6 +37,8 @@ describe('broker: routing', function () {
     assert.deepEqual(await subscribe(sub, [{ topicFilter: 'a/+', qos: 0 }, { topicFilter: 'a/#', qos: 2 }, { topicFilter: 'a/b', qos: 1 }]), [0, 2, 1]);
     const pub = await client('p');
     publish(pub, 'a/b', 'x', 2);
+    await pub.next('pubrec');
+    pub.send({ type: 'pubrel', packetId: 1 });
     const msg = await sub.next('publish');
     assert.equal(msg.qos, 2);
     assert.equal(msg.packetId, 1, 'outgoing packet ids start at 1');

@@ -162,6 +162,25 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
     });
   });
 
+  describe('QoS 2 from a client', () => {
+    it('is delivered when its PUBREL arrives, after the PUBREC, and once', async () => {
+      for (const t of targets) {
+        const topic = `q2/${t.name}`;
+        const sub = await subscriber(t, topic);
+        const pub = await client(t, 4);
+        pub.send({ type: 'publish', topic, payload: Buffer.from('x'), qos: 2, packetId: 9, retain: false, dup: false });
+        await pub.next('pubrec');
+        await sub.assertNone('publish', `${t.name} delivered before the PUBREL`);
+        pub.send({ type: 'publish', topic, payload: Buffer.from('x'), qos: 2, packetId: 9, retain: false, dup: true });
+        await pub.next('pubrec');
+        pub.send({ type: 'pubrel', packetId: 9 });
+        await pub.next('pubcomp');
+        assert.equal((await sub.next('publish')).payload.toString(), 'x', t.name);
+        await sub.assertNone('publish', `${t.name} delivered twice`);
+      }
+    });
+  });
+
   describe('acknowledgements of the wrong kind (3.1.1 §4.3)', () => {
     /** A subscriber holding one message at `qos` in flight from the broker, and that PUBLISH's id. */
     async function holding(t: Target, qos: 1 | 2, version: ProtocolVersion): Promise<{ c: RawClient; id: number }> {

@@ -42,7 +42,7 @@ export class Session<C extends SessionLink = SessionLink> {
   // needs none of them, and an empty Map or Set still costs over 150 bytes.
   private subscriptionMap: Map<string, SubscriptionOptions> | undefined;
   private inflightMap: Map<number, Outgoing> | undefined;
-  private incomingQos2Set: Set<number> | undefined;
+  private incomingQos2Map: Map<number, BrokerMessage> | undefined;
   private queue: Outgoing[] = [];
   private queueHead = 0;
   private queuedBytes = 0;
@@ -85,9 +85,9 @@ export class Session<C extends SessionLink = SessionLink> {
     return (this.inflightMap ??= new Map());
   }
 
-  /** Incoming QoS 2 packet ids answered with PUBREC and awaiting PUBREL. */
-  get incomingQos2(): Set<number> {
-    return (this.incomingQos2Set ??= new Set());
+  /** Incoming QoS 2 messages answered with PUBREC, by packet id: each is delivered when its PUBREL comes. */
+  get incomingQos2(): Map<number, BrokerMessage> {
+    return (this.incomingQos2Map ??= new Map());
   }
 
   get queuedCount(): number {
@@ -302,6 +302,6 @@ export class Session<C extends SessionLink = SessionLink> {
     this.queue = [];
     this.queueHead = 0;
     this.queuedBytes = 0;
-    this.incomingQos2Set?.clear();
+    this.incomingQos2Map?.clear();
   }
 }

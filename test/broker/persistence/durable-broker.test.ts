@@ -121,7 +121,7 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     assert.equal(durable.state.retained.size, 3);
   });
 
-  it('remembers an incoming QoS 2 message awaiting PUBREL across a restart: the resend is acknowledged, not delivered again', async () => {
+  it('keeps an incoming QoS 2 message awaiting PUBREL across a restart: the resend is acknowledged, the PUBREL delivers it once', async () => {
     durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
     tb = await startTestBroker({ durable });
     const publisher = await client('exactly-once', false);
@@ -139,9 +139,12 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     const back = await client('exactly-once', false);
     back.send({ type: 'publish', topic: 'once', payload: Buffer.from('1'), qos: 2, retain: false, dup: true, packetId: 7 });
     assert.equal((await back.next('pubrec')).packetId, 7);
+    await watcher.assertNone('publish', 'delivered before its PUBREL');
     back.send({ type: 'pubrel', packetId: 7 });
     assert.equal((await back.next('pubcomp')).packetId, 7);
-    await watcher.assertNone('publish');
+    const delivered = await watcher.next('publish');
+    assert.equal(delivered.payload.toString(), '1');
+    await watcher.assertNone('publish', 'delivered twice');
   });
 
   it('keeps the subscription identifiers of a queued message across a restart (v5)', async () => {

@@ -42,8 +42,13 @@ export function handlePubrel(conn: ClientConnection, p: PubrelPacket): void {
   logReceived(conn, 'PUBREL', p.packetId, p.reasonCode);
   const session = conn.session!;
   const mark = journalMark(conn);
-  const known = session.incomingQos2.delete(p.packetId);
-  if (known && session.persisted) conn.broker.durable!.release(conn.clientId, p.packetId);
+  const msg = session.incomingQos2.get(p.packetId);
+  const known = msg !== undefined;
+  if (known) {
+    session.incomingQos2.delete(p.packetId);
+    conn.broker.publish(msg, conn);
+    if (session.persisted) conn.broker.durable!.release(conn.clientId, p.packetId);
+  }
   if (conn.debug) conn.broker.log('debug', `Sending PUBCOMP to ${conn.name} (m${p.packetId})`);
   // Held until the release is on disk: a client reuses the packet id after PUBCOMP, and a restart
   // that still held it would take the new message for a resend of the old one.

@@ -3,7 +3,7 @@ import type { PublishPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
 import { exceedsTopicDepth } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
-import { newMessage } from '../message.js';
+import { newMessage, own } from '../message.js';
 import { answer, journalMark } from './answer.js';
 
 function describe(conn: ClientConnection, p: PublishPacket, topic: string): string {
@@ -81,15 +81,24 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
   const mark = journalMark(conn);
   if (p.qos === 2) {
     const id = p.packetId!;
-    // A resent QoS 2 PUBLISH (DUP after a reconnect) is acknowledged again but not delivered twice.
+    // Held until its PUBREL, when it is delivered (mosquitto's choice, 4.3.3 allows either): a
+    // resent PUBLISH (DUP after a reconnect) is acknowledged again but not held twice.
     if (!session.incomingQos2.has(id)) {
       if (conn.version === 5 && session.incomingQos2.size >= limits.receiveMaximum && limits.receiveMaximum > 0) {
         conn.disconnect(ReasonCode.ReceiveMaximumExceeded, 'protocol');
         return;
       }
-      session.incomingQos2.add(id);
-      if (session.persisted) broker.durable!.receive(conn.clientId, id, topic);
-      broker.publish(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false, broker.clock.now()), conn);
+      if (limits.maxQueuedMessages > 0 && session.incomingQos2.size >= limits.maxInflightMessages + limits.maxQueuedMessages) {
+        // Held messages cost their payload: past mosquitto's quota for them (max_inflight_messages
+        // plus max_queued_messages) one is dropped, and acknowledged so the client moves on.
+        broker.log('notice', `Dropped QoS 2 PUBLISH from ${describe(conn, p, topic)}: too many awaiting PUBREL`);
+        stats.dropped++;
+        ack(conn, p, ReasonCode.QuotaExceeded, mark);
+        return;
+      }
+      const msg = own(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false, broker.clock.now()));
+      session.incomingQos2.set(id, msg);
+      if (session.persisted) broker.durable!.receive(conn.clientId, id, msg);
     }
     ack(conn, p, 0, mark);
     return;

@@ -24,6 +24,6 @@ export interface DurableLog {
   sent(clientId: string, id: number, packetId: number, deferred: boolean): void;
   released(clientId: string, id: number): void;
   complete(clientId: string, id: number, deferred: boolean): void;
-  receive(clientId: string, packetId: number, topic: string): void;
+  receive(clientId: string, packetId: number, msg: BrokerMessage): void;
   release(clientId: string, packetId: number): void;
 }

@@ -159,12 +159,9 @@ export class DurableStore implements DurableLog {
     else this.append(record);
   }
 
-  /**
-   * An incoming QoS 2 packet id answered with PUBREC. The broker delivers at PUBLISH time, so only
-   * the id matters after a restart (a resend must not be delivered twice): the payload is left out.
-   */
-  receive(clientId: string, packetId: number, topic: string): void {
-    this.append({ type: 'receive', clientId, packetId, message: { topic, payload: Buffer.alloc(0), qos: 2, retain: false } });
+  /** An incoming QoS 2 message answered with PUBREC: held whole, since it is delivered at its PUBREL. */
+  receive(clientId: string, packetId: number, msg: BrokerMessage): void {
+    this.append({ type: 'receive', clientId, packetId, message: stored(msg, 2, msg.retain) });
   }
 
   release(clientId: string, packetId: number): void {

@@ -107,6 +107,6 @@ function restoredSession(broker: Broker, stored: StoredSession, auth: BrokerAuth
       out.phase !== 'queued',
     );
   }
-  for (const packetId of stored.incoming.keys()) session.incomingQos2.add(packetId);
+  for (const [packetId, message] of stored.incoming) session.incomingQos2.set(packetId, { ...restoredMessage(message), senderId: stored.clientId });
   return session;
 }
