@@ -19,7 +19,7 @@ export interface DurableLog {
   subscribe(clientId: string, topicFilter: string, options: SubscriptionOptions): void;
   unsubscribe(clientId: string, topicFilter: string): void;
   /** Returns the id the message's later records use. */
-  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): number;
+  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined, packetId: number): number;
   /** `deferred`: a QoS 1 step that may ride with the next commit (lost in a crash, it is only sent again). */
   sent(clientId: string, id: number, packetId: number, deferred: boolean): void;
   released(clientId: string, id: number): void;

@@ -134,11 +134,11 @@ export class DurableStore implements DurableLog {
     this.append({ type: 'unsubscribe', clientId, topicFilter });
   }
 
-  /** A QoS 1/2 message for a persistent session; returns the id its later records use. */
-  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): number {
+  /** A QoS 1/2 message for a persistent session, with the packet id taken for it; returns the id its later records use. */
+  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined, packetId: number): number {
     const id = this.nextId++;
     const ids = subIds === undefined ? {} : { subscriptionIdentifiers: subIds };
-    this.append({ type: 'enqueue', clientId, id, message: stored(msg, qos, retain), ...ids });
+    this.append({ type: 'enqueue', clientId, id, message: stored(msg, qos, retain), ...ids, ...(packetId === 0 ? {} : { packetId }) });
     return id;
   }
 

@@ -107,6 +107,7 @@ function restoredSession(broker: Broker, stored: StoredSession, auth: BrokerAuth
       out.phase !== 'queued',
     );
   }
+  session.lastPacketId = stored.lastPacketId;
   for (const [packetId, message] of stored.incoming) session.incomingQos2.set(packetId, { ...restoredMessage(message), senderId: stored.clientId });
   return session;
 }
