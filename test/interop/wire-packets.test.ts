@@ -302,6 +302,35 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
     });
   });
 
+  describe('property order', () => {
+    const props = { userProperties: [['k', 'v']] as [string, string][], responseTopic: 'r', contentType: 'c', payloadFormatIndicator: 1 };
+    const order = ['userProperties', 'responseTopic', 'contentType', 'payloadFormatIndicator'];
+
+    it('forwards a PUBLISH\'s properties in the order they came, after the subscription identifier', async () => {
+      for (const t of targets) {
+        const topic = `order/${t.name}`;
+        const sub = await client(t, 5);
+        sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: topic, qos: 0 }], properties: { subscriptionIdentifiers: [3] } });
+        await sub.next('suback');
+        const pub = await client(t, 5);
+        pub.send({ type: 'publish', topic, payload: Buffer.from('x'), qos: 0, retain: false, dup: false, properties: props });
+        const got = await sub.next('publish');
+        assert.deepEqual(Object.keys(got.properties ?? {}), ['subscriptionIdentifiers', ...order], t.name);
+      }
+    });
+
+    it('publishes a will with its properties in the order they came', async () => {
+      for (const t of targets) {
+        const topic = `order/will/${t.name}`;
+        const sub = await subscriber(t, topic, 5);
+        const dying = await client(t, 5, { will: { topic, payload: Buffer.from('w'), qos: 0, retain: false, properties: props } });
+        dying.close();
+        const got = await sub.next('publish');
+        assert.deepEqual(Object.keys(got.properties ?? {}), order, t.name);
+      }
+    });
+  });
+
   describe('MQTT 3.1 retries', () => {
     it('accepts DUP on a 3.1 PUBREL, SUBSCRIBE and UNSUBSCRIBE, and closes a 3.1.1 connection for it', async () => {
       for (const t of targets) {
