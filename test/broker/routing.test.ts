@@ -45,6 +45,26 @@ describe('broker: routing', function () {
     await sub.assertNone('publish');
   });
 
+  it('keeps nothing of a publish that failed midway: the next message goes only to its own subscribers', async () => {
+    // An access check that throws stands for any failure in the middle of routing.
+    const canRead = (c: { clientId: string }, topic: string): boolean => {
+      if (c.clientId === 'trap' && topic === 'boom') throw new Error('access check failed');
+      return true;
+    };
+    await suite.start({ auth: { canRead } });
+    const early = await client('early');
+    await subscribe(early, [{ topicFilter: '+', qos: 0 }]);
+    const trap = await client('trap');
+    await subscribe(trap, [{ topicFilter: 'boom', qos: 0 }]);
+    const failing = await client('failing');
+    publish(failing, 'boom', 'x');
+    await failing.waitClosed();
+    const next = await client('next');
+    publish(next, 'quiet/x', 'y', 1);
+    await next.next('puback');
+    await early.assertNone('publish', "the failed publish's recipient got the next message");
+  });
+
   it('gives each QoS 1 subscriber of the same message its own packet id', async () => {
     const a = await client('a');
     const b = await client('b');
