@@ -204,4 +204,14 @@ describe('broker: routing', function () {
     publish(pub, 'nobody/here', 'x', 1);
     assert.equal((await pub.next('puback')).reasonCode, 0x10);
   });
+
+  it('answers v5 QoS 1 with success when the only subscriber may not read the topic, as mosquitto', async () => {
+    await suite.start({ auth: { canRead: (c) => c.clientId !== 'blind' } });
+    const blind = await client('blind');
+    await subscribe(blind, [{ topicFilter: 'hidden', qos: 1 }]);
+    const pub = await client('p', 5);
+    publish(pub, 'hidden', 'x', 1);
+    assert.equal((await pub.next('puback')).reasonCode, undefined);
+    await blind.assertNone('publish');
+  });
 });
