@@ -15,6 +15,21 @@ import { ErrorCode, MqttError } from './errors.js';
 export const MAX_TOPIC_BYTES = 65535;
 
 /**
+ * The most '/' separators a broker accepts in a topic or filter (mosquitto's TOPIC_HIERARCHY_LIMIT,
+ * counted as it counts them): deeper ones are refused, so no topic costs an unbounded walk.
+ */
+export const MAX_TOPIC_SEPARATORS = 200;
+
+/** True when `topic` (a name or a filter) has more levels than a broker accepts. */
+export function exceedsTopicDepth(topic: string): boolean {
+  let separators = 0;
+  for (let i = topic.indexOf('/'); i !== -1; i = topic.indexOf('/', i + 1)) {
+    if (++separators > MAX_TOPIC_SEPARATORS) return true;
+  }
+  return false;
+}
+
+/**
  * A UTF-16 code unit becomes at most 3 UTF-8 bytes (a surrogate pair is 2 units for 4 bytes), so
  * a string this short can never exceed MAX_TOPIC_BYTES and needs no byte count.
  */

@@ -88,6 +88,26 @@ describe('broker: bad input, limits and wills', function () {
     }
   });
 
+  it('drops a v3 QoS 2 PUBLISH past max_inflight_messages + max_queued_messages awaiting PUBREL, still acknowledging it', async () => {
+    const b = await start({ limits: { maxInflightMessages: 1, maxQueuedMessages: 1 } });
+    // At QoS 0, so that no queue of the watcher's holds the publisher back.
+    const watcher = await client({ clientId: 'watch-held' });
+    watcher.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'held/#', qos: 0 }] });
+    await watcher.next('suback');
+    const c = await client({ clientId: 'hoarder' });
+    for (let id = 1; id <= 3; id++) {
+      c.send({ type: 'publish', topic: `held/${id}`, payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: id });
+      assert.equal((await c.next('pubrec')).packetId, id);
+    }
+    for (let id = 1; id <= 3; id++) {
+      c.send({ type: 'pubrel', packetId: id });
+      assert.equal((await c.next('pubcomp')).packetId, id);
+    }
+    assert.deepEqual([(await watcher.next('publish')).topic, (await watcher.next('publish')).topic], ['held/1', 'held/2']);
+    await watcher.assertNone('publish');
+    await b.waitForLog(/Dropped QoS 2 PUBLISH from hoarder .*'held\/3'.*too many awaiting PUBREL/);
+  });
+
   it('refuses packets over max_packet_size with 0x95, announced in the CONNACK', async () => {
     await start({ limits: { maxPacketSize: 100 } });
     const { client: c, connack } = await suite.connect({ clientId: 'big' }, 5);

@@ -37,10 +37,32 @@ describe('broker: routing', function () {
     assert.deepEqual(await subscribe(sub, [{ topicFilter: 'a/+', qos: 0 }, { topicFilter: 'a/#', qos: 2 }, { topicFilter: 'a/b', qos: 1 }]), [0, 2, 1]);
     const pub = await client('p');
     publish(pub, 'a/b', 'x', 2);
+    await pub.next('pubrec');
+    pub.send({ type: 'pubrel', packetId: 1 });
     const msg = await sub.next('publish');
     assert.equal(msg.qos, 2);
     assert.equal(msg.packetId, 1, 'outgoing packet ids start at 1');
     await sub.assertNone('publish');
+  });
+
+  it('keeps nothing of a publish that failed midway: the next message goes only to its own subscribers', async () => {
+    // An access check that throws stands for any failure in the middle of routing.
+    const canRead = (c: { clientId: string }, topic: string): boolean => {
+      if (c.clientId === 'trap' && topic === 'boom') throw new Error('access check failed');
+      return true;
+    };
+    await suite.start({ auth: { canRead } });
+    const early = await client('early');
+    await subscribe(early, [{ topicFilter: '+', qos: 0 }]);
+    const trap = await client('trap');
+    await subscribe(trap, [{ topicFilter: 'boom', qos: 0 }]);
+    const failing = await client('failing');
+    publish(failing, 'boom', 'x');
+    await failing.waitClosed();
+    const next = await client('next');
+    publish(next, 'quiet/x', 'y', 1);
+    await next.next('puback');
+    await early.assertNone('publish', "the failed publish's recipient got the next message");
   });
 
   it('gives each QoS 1 subscriber of the same message its own packet id', async () => {
@@ -181,5 +203,15 @@ describe('broker: routing', function () {
     const pub = await client('p', 5);
     publish(pub, 'nobody/here', 'x', 1);
     assert.equal((await pub.next('puback')).reasonCode, 0x10);
+  });
+
+  it('answers v5 QoS 1 with success when the only subscriber may not read the topic, as mosquitto', async () => {
+    await suite.start({ auth: { canRead: (c) => c.clientId !== 'blind' } });
+    const blind = await client('blind');
+    await subscribe(blind, [{ topicFilter: 'hidden', qos: 1 }]);
+    const pub = await client('p', 5);
+    publish(pub, 'hidden', 'x', 1);
+    assert.equal((await pub.next('puback')).reasonCode, undefined);
+    await blind.assertNone('publish');
   });
 });

@@ -107,6 +107,22 @@ describe('broker: Session flow control', () => {
     assert.equal(session.received(9, false), false);
   });
 
+  it('takes a packet id when a message is queued, as mosquitto: one that expires or is dropped in between still used its id', () => {
+    const host = new FakeHost({ maxQueuedMessages: 2 });
+    const session = new Session<FakeLink>(host, 'c');
+    session.deliver(message(host, 'expires', 1, 1), 1, false, undefined);
+    session.deliver(message(host, 'kept'), 1, false, undefined);
+    session.deliver(message(host, 'dropped'), 1, false, undefined);
+    host.clock.advance(2000);
+    const link = new FakeLink(10);
+    session.connection = link;
+    session.resume(link);
+    assert.deepEqual(link.take(), ['PUBLISH kept q1 m2']);
+    session.deliver(message(host, 'next'), 1, false, undefined);
+    assert.deepEqual(link.take(), ['PUBLISH next q1 m4']);
+    assert.equal(session.lastPacketId, 4);
+  });
+
   it('stops sending while the bytes in flight reach max_inflight_bytes, but sends one larger message alone', () => {
     const host = new FakeHost({ maxInflightBytes: 10 });
     const { session, link } = connected(host, 20);
@@ -204,7 +220,7 @@ describe('broker: Session flow control', () => {
     const link = new FakeLink(1);
     session.connection = link;
     session.resume(link);
-    assert.deepEqual(link.take(), ['PUBLISH long q1 m2']);
+    assert.deepEqual(link.take(), ['PUBLISH long q1 m3'], "'short' took m2 when it was queued");
     assert.equal(session.queuedCount, 0);
   });
 
@@ -219,7 +235,7 @@ describe('broker: Session flow control', () => {
     link.maxPayload = 10;
     session.connection = link;
     session.resume(link);
-    assert.deepEqual(link.take(), ['PUBLISH fine q1 m2']);
+    assert.deepEqual(link.take(), ['PUBLISH fine q1 m3'], "'revoked' and 'huge' took m1 and m2 when they were queued");
   });
 
   it('gives packet ids from 1, wraps after 65535 and skips those still in flight', () => {

@@ -80,7 +80,7 @@ describe('encode refuses', () => {
     it('a four-byte value out of range', () => refuses(props({ messageExpiryInterval: 2 ** 32 }), 5));
     it('a non-integer', () => refuses(props({ messageExpiryInterval: 1.5 }), 5));
     it('a topic alias of 0', () => refuses(props({ topicAlias: 0 }), 5));
-    it('a 0/1 flag set to 2', () => refuses(props({ payloadFormatIndicator: 2 }), 5));
+    it('a 0/1 flag set to 2', () => refuses({ type: 'connect', protocolVersion: 5, clean: true, keepalive: 60, clientId: 'c', properties: { requestProblemInformation: 2 } }, 5));
     it('a subscription identifier over the varint maximum', () => refuses(props({ subscriptionIdentifiers: [268435456] }), 5));
     it('two subscription identifiers in SUBSCRIBE', () => {
       refuses({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'a', qos: 0 }], properties: { subscriptionIdentifiers: [1, 2] } }, 5);

@@ -45,6 +45,11 @@ describe('decoder refuses', () => {
   describe('fixed header flags (3.1.1 §2.2.2, 5.0 §2.1.3)', () => {
     it('PUBACK with flags 0001', () => refuses('41 02 0001', 4, MALFORMED));
     it('PUBREL with flags 0000 instead of 0010', () => refuses('60 02 0001', 5, MALFORMED));
+    it('PUBREL, SUBSCRIBE and UNSUBSCRIBE with DUP after 3.1 (3.1 retries set it)', () => {
+      refuses('6a 02 0001', 4, MALFORMED);
+      refuses('8a 06 0001 0001 61 00', 5, MALFORMED);
+      refuses('aa 05 0001 0001 61', 4, MALFORMED);
+    });
     it('SUBSCRIBE with flags 0000', () => refuses('80 06 0001 0001 61 00', 4, MALFORMED));
     it('UNSUBSCRIBE with flags 0011', () => refuses('a3 05 0001 0001 61', 4, MALFORMED));
     it('CONNECT with flags 0001', () => refuses('11 0c 0004 4d515454 04 02 003c 0000', 4, MALFORMED));
@@ -84,8 +89,9 @@ describe('decoder refuses', () => {
   });
 
   describe('PUBLISH topic names', () => {
-    it('a "+" wildcard', () => refuses(publishWithTopicBytes('612f2b', 4), 4, MALFORMED));
-    it('a "#" wildcard', () => refuses(publishWithTopicBytes('23', 5), 5, MALFORMED));
+    it('a "+" wildcard, a protocol error as mosquitto answers it', () => refuses(publishWithTopicBytes('612f2b', 4), 4, PROTOCOL));
+    it('a "#" wildcard', () => refuses(publishWithTopicBytes('23', 5), 5, PROTOCOL));
+    it('a wildcard beside U+0000, malformed first', () => refuses(publishWithTopicBytes('2b 00', 5), 5, MALFORMED));
     it('an empty topic in 3.1.1 (MQTT-4.7.3-1)', () => refuses('30 02 0000', 4, MALFORMED));
     it('an empty topic in 5.0 without a topic alias (§3.3.2.1)', () => refuses('30 03 0000 00', 5, PROTOCOL));
     it('an empty topic in 5.0 with only other properties', () => refuses('30 05 0000 02 0101', 5, PROTOCOL));
@@ -101,9 +107,9 @@ describe('decoder refuses', () => {
     it('in PUBREC', () => refuses('50 02 0000', 5, PROTOCOL));
     it('in PUBREL', () => refuses('62 02 0000', 4, PROTOCOL));
     it('in PUBCOMP', () => refuses('70 02 0000', 4, PROTOCOL));
-    it('in SUBSCRIBE', () => refuses('82 06 0000 0001 61 00', 4, PROTOCOL));
+    it('in SUBSCRIBE, malformed as mosquitto says', () => refuses('82 06 0000 0001 61 00', 4, MALFORMED));
     it('in SUBACK', () => refuses('90 03 0000 00', 4, PROTOCOL));
-    it('in UNSUBSCRIBE', () => refuses('a2 05 0000 0001 61', 4, PROTOCOL));
+    it('in UNSUBSCRIBE, malformed as mosquitto says', () => refuses('a2 05 0000 0001 61', 4, MALFORMED));
     it('in UNSUBACK', () => refuses('b0 02 0000', 4, PROTOCOL));
   });
 
@@ -177,7 +183,10 @@ describe('decoder refuses', () => {
       refuses('82 0b 0001 04 0b01 0b02 0001 61 00', 5, PROTOCOL);
     });
     it('a topic alias of 0 (§3.3.2.3.4)', () => refuses(publishV5WithProperties('23 0000'), 5, PROTOCOL));
-    it('a payload format indicator of 2', () => refuses(publishV5WithProperties('01 02'), 5, PROTOCOL));
+    it('accepts a payload format indicator of 2, which mosquitto passes on', () => {
+      const packet = decodeWhole(fromHex(publishV5WithProperties('01 02')), 5);
+      assert.equal(packet.type === 'publish' && packet.properties?.payloadFormatIndicator, 2);
+    });
     it('a subscription identifier of 0', () => refuses(publishV5WithProperties('0b 00'), 5, PROTOCOL));
     it('a receive maximum of 0', () => refuses('20 06 00 00 03 210000', 5, PROTOCOL));
     it('a maximum QoS of 2', () => refuses('20 05 00 00 02 2402', 5, PROTOCOL));
@@ -188,6 +197,8 @@ describe('decoder refuses', () => {
     });
     it('a truncated four-byte property', () => refuses(publishV5WithProperties('02 0000'), 5, MALFORMED));
     it('a property length longer than four bytes', () => refuses('30 08 0001 74 ffffffff7f', 5, MALFORMED));
+    it('a property length not in its shortest form (MQTT-1.5.5-1)', () => refuses('30 06 0001 74 8000 31', 5, MALFORMED));
+    it('a subscription identifier not in its shortest form', () => refuses(publishV5WithProperties('0b 8100'), 5, MALFORMED));
     it('a truncated user property pair', () => refuses(publishV5WithProperties('26 0001 61'), 5, MALFORMED));
   });
 

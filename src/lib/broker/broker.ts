@@ -207,7 +207,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   /**
    * Routes one message: retained store, then every matching subscription, merged per client (one
    * copy at the highest granted QoS, carrying every subscription identifier). A publisher whose
-   * subscribers' sockets are full stops being read until they drain. Returns whether anyone matched.
+   * subscribers' sockets are full stops being read until they drain. Returns whether any subscription matched.
    */
   publish(msg: BrokerMessage, from: Connection | undefined): boolean {
     if (msg.payload.length >= HUGE_BYTES) this.hugeGarbage.follow(msg.payload);
@@ -215,16 +215,20 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     const recipients = this.recipients;
     this.current = msg;
     this.matched = false;
-    this.subscriptions.match(msg.topic, this.collect);
-    this.current = undefined;
-    if (recipients.size === 0) return this.matched;
-    for (const [session, r] of recipients) {
-      session.deliver(msg, this.outgoingQos(r.qos, msg.qos), r.retainAsPublished && msg.retain, r.subIds);
-      const target = session.connection;
-      if (from !== undefined && target !== undefined && (target.congested || session.backlogged)) from.waitFor(target);
+    try {
+      this.subscriptions.match(msg.topic, this.collect);
+      for (const [session, r] of recipients) {
+        session.deliver(msg, this.outgoingQos(r.qos, msg.qos), r.retainAsPublished && msg.retain, r.subIds);
+        const target = session.connection;
+        if (from !== undefined && target !== undefined && (target.congested || session.backlogged)) from.waitFor(target);
+      }
+    } finally {
+      // Whatever went wrong, the next message starts from nothing: a recipient left behind here
+      // would receive it, whatever its subscriptions and its ACL say.
+      this.current = undefined;
+      recipients.clear();
     }
-    recipients.clear();
-    return true;
+    return this.matched;
   }
 
   /** The QoS a message published at `published` goes out with to a subscription granted `granted`. */
@@ -238,9 +242,11 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
 
   private readonly collect = (session: Session<Connection>, options: SubscriptionOptions, shared: boolean): void => {
     const msg = this.current!;
+    // A subscription counts as a match even when No Local or the ACL then skips it: v5's 0x10 says
+    // the topic has no subscription at all (mosquitto's subs.c).
+    this.matched = true;
     if (options.noLocal && session.clientId === msg.senderId) return;
     if (!this.mayRead(session, msg.topic)) return;
-    this.matched = true;
     const subIds = options.identifier === undefined ? undefined : [options.identifier];
     if (shared) {
       // Each group's pick gets its own copy, apart from the client's plain subscriptions.

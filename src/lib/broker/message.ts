@@ -24,24 +24,18 @@ export interface BrokerMessage {
 }
 
 /** The PUBLISH properties that travel end to end (5.0 §3.3.2.3); topic alias, expiry and subscription ids are per hop. */
+const FORWARDED: ReadonlySet<string> = new Set<keyof Properties>(['payloadFormatIndicator', 'contentType', 'responseTopic', 'correlationData', 'userProperties']);
+
+/**
+ * The properties of `props` that travel end to end, in the order they came (the decoder keeps
+ * it, the encoder writes in it), as mosquitto passes them on.
+ */
 export function forwardedProperties(props: Properties | undefined): Properties | undefined {
   if (props === undefined) return undefined;
-  const { payloadFormatIndicator, contentType, responseTopic, correlationData, userProperties } = props;
-  if (
-    payloadFormatIndicator === undefined &&
-    contentType === undefined &&
-    responseTopic === undefined &&
-    correlationData === undefined &&
-    userProperties === undefined
-  ) {
-    return undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(props)) {
+    if (value !== undefined && FORWARDED.has(key)) (out ??= {})[key] = value;
   }
-  const out: Properties = {};
-  if (payloadFormatIndicator !== undefined) out.payloadFormatIndicator = payloadFormatIndicator;
-  if (contentType !== undefined) out.contentType = contentType;
-  if (responseTopic !== undefined) out.responseTopic = responseTopic;
-  if (correlationData !== undefined) out.correlationData = correlationData;
-  if (userProperties !== undefined) out.userProperties = userProperties;
   return out;
 }
 

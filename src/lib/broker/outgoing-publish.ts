@@ -58,9 +58,9 @@ export class PublishEncoder {
       }
     }
     if (expiry === undefined && subIds === undefined && alias === undefined) return msg.properties;
-    const props: Properties = { ...msg.properties };
+    // mosquitto's order: the subscription identifiers, what the publisher sent, then the expiry.
+    const props: Properties = subIds === undefined ? { ...msg.properties } : { subscriptionIdentifiers: subIds, ...msg.properties };
     if (expiry !== undefined) props.messageExpiryInterval = expiry;
-    if (subIds !== undefined) props.subscriptionIdentifiers = subIds;
     if (alias !== undefined) props.topicAlias = alias;
     return props;
   }

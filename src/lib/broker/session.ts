@@ -42,11 +42,12 @@ export class Session<C extends SessionLink = SessionLink> {
   // needs none of them, and an empty Map or Set still costs over 150 bytes.
   private subscriptionMap: Map<string, SubscriptionOptions> | undefined;
   private inflightMap: Map<number, Outgoing> | undefined;
-  private incomingQos2Set: Set<number> | undefined;
+  private incomingQos2Map: Map<number, BrokerMessage> | undefined;
   private queue: Outgoing[] = [];
   private queueHead = 0;
   private queuedBytes = 0;
-  private nextPacketId = 1;
+  /** The packet id taken last for an outgoing message (0 before the first); a restart carries on from it. */
+  lastPacketId = 0;
   /** Seconds the session outlives its connection; NEVER_EXPIRES or 0 (ends with the connection). */
   expiryInterval = 0;
   expiryTimer: LongTimer | undefined;
@@ -85,9 +86,9 @@ export class Session<C extends SessionLink = SessionLink> {
     return (this.inflightMap ??= new Map());
   }
 
-  /** Incoming QoS 2 packet ids answered with PUBREC and awaiting PUBREL. */
-  get incomingQos2(): Set<number> {
-    return (this.incomingQos2Set ??= new Set());
+  /** Incoming QoS 2 messages answered with PUBREC, by packet id: each is delivered when its PUBREL comes. */
+  get incomingQos2(): Map<number, BrokerMessage> {
+    return (this.incomingQos2Map ??= new Map());
   }
 
   get queuedCount(): number {
@@ -126,9 +127,11 @@ export class Session<C extends SessionLink = SessionLink> {
       return;
     }
     own(msg);
-    const out: Outgoing = { msg, qos, retain, subIds, packetId: 0, released: false, journalId: 0 };
+    // The packet id is taken now, as mosquitto takes it when it queues: a message dropped or expired
+    // before it goes out still used one.
+    const out: Outgoing = { msg, qos, retain, subIds, packetId: qos === 0 ? 0 : this.allocatePacketId(), released: false, journalId: 0 };
     if (conn !== undefined && this.queuedCount === 0 && this.hasRoom(conn)) {
-      if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds);
+      if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds, out.packetId);
       this.send(conn, out);
       return;
     }
@@ -141,7 +144,7 @@ export class Session<C extends SessionLink = SessionLink> {
       this.drop();
       return;
     }
-    if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds);
+    if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds, out.packetId);
     this.queue.push(out);
     this.queuedBytes += msg.payload.length;
   }
@@ -177,7 +180,9 @@ export class Session<C extends SessionLink = SessionLink> {
       this.forget(out);
       return;
     }
-    out.packetId = this.allocatePacketId();
+    // Taken when queued; a fresh one only when that id is still in flight (after the ids wrapped) or
+    // none was taken (a message queued by an older version's journal).
+    if (out.packetId === 0 || this.inflight.has(out.packetId)) out.packetId = this.allocatePacketId();
     this.hold(out);
     if (!conn.sendPublish(out.msg, out.qos, out.retain, out.subIds, out.packetId, false)) {
       // Too large for the client's Maximum Packet Size: 5.0 §3.1.2.11.4 says discard it as if sent.
@@ -217,8 +222,8 @@ export class Session<C extends SessionLink = SessionLink> {
   /** Packet ids start at 1 and skip those still in flight (mosquitto's order). */
   private allocatePacketId(): number {
     for (;;) {
-      const id = this.nextPacketId;
-      this.nextPacketId = id === 0xffff ? 1 : id + 1;
+      const id = this.lastPacketId === 0xffff ? 1 : this.lastPacketId + 1;
+      this.lastPacketId = id;
       if (!this.inflight.has(id)) return id;
     }
   }
@@ -246,6 +251,18 @@ export class Session<C extends SessionLink = SessionLink> {
     }
     if (this.queuedCount === 0) this.dropping = false;
     if (this.readyForMore) conn.wake();
+  }
+
+  /**
+   * False for an acknowledgement of the wrong kind for what is in flight under `packetId`: PUBACK
+   * for QoS 2, PUBREC or PUBCOMP for QoS 1, PUBCOMP before PUBREC. The connection ends for it
+   * (3.1.1 §4.3, mosquitto's database.c); an id with nothing in flight is only ignored.
+   */
+  acceptsAck(packetId: number, ack: 'puback' | 'pubrec' | 'pubcomp'): boolean {
+    const out = this.inflightMap?.get(packetId);
+    if (out === undefined) return true;
+    if (ack === 'puback') return out.qos === 1;
+    return out.qos === 2 && (ack === 'pubrec' || out.released);
   }
 
   /** PUBACK, or PUBCOMP: the message is done. False when no such message was in flight. */
@@ -307,6 +324,6 @@ export class Session<C extends SessionLink = SessionLink> {
     this.queue = [];
     this.queueHead = 0;
     this.queuedBytes = 0;
-    this.incomingQos2Set?.clear();
+    this.incomingQos2Map?.clear();
   }
 }

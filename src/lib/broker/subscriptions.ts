@@ -55,8 +55,6 @@ export class SubscriptionTree<S extends Subscriber> {
    * change empties it; topics that reach a shared group are not cached (each message picks anew).
    */
   private readonly cache = new Map<string, [S, SubscriptionOptions][]>();
-  private collecting: [S, SubscriptionOptions][] | undefined;
-  private sawShared = false;
 
   /** Adds or replaces a subscription; true when it did not exist before (v5 retain handling 1). */
   add(session: S, filter: string, options: SubscriptionOptions): boolean {
@@ -109,7 +107,8 @@ export class SubscriptionTree<S extends Subscriber> {
 
   /**
    * Calls visit for every plain subscription matching topic, and for each shared group once, with
-   * the member whose turn it is (connected members first).
+   * the member whose turn it is (connected members first). The walk keeps its own stack, so a
+   * topic of any depth costs heap, never the call stack, and nothing of it outlives the call.
    */
   match(topic: string, visit: MatchVisitor<S>): void {
     const cached = this.cache.get(topic);
@@ -118,32 +117,39 @@ export class SubscriptionTree<S extends Subscriber> {
       return;
     }
     const found: [S, SubscriptionOptions][] = [];
-    this.collecting = found;
-    this.sawShared = false;
-    this.walk(this.root, topic.split('/'), 0, topic.charCodeAt(0) === 0x24, visit);
-    this.collecting = undefined;
-    if (this.sawShared) return;
+    let sawShared = false;
+    const levels = topic.split('/');
+    const dollar = topic.charCodeAt(0) === 0x24;
+    const nodes: TreeNode<S>[] = [this.root];
+    const depths: number[] = [0];
+    for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+      const i = depths.pop()!;
+      const children = node.children;
+      if (i === levels.length) {
+        sawShared = visitNode(node, visit, found) || sawShared;
+        const hash = children.get('#');
+        if (hash !== undefined) sawShared = visitNode(hash, visit, found) || sawShared;
+        continue;
+      }
+      if (children.size === 0) continue;
+      // Pushed before '+', so popped after it: '+' subtrees are visited first, as they always were.
+      const exact = children.get(levels[i]!);
+      if (exact !== undefined) {
+        nodes.push(exact);
+        depths.push(i + 1);
+      }
+      if (i === 0 && dollar) continue;
+      const hash = children.get('#');
+      if (hash !== undefined) sawShared = visitNode(hash, visit, found) || sawShared;
+      const plus = children.get('+');
+      if (plus !== undefined) {
+        nodes.push(plus);
+        depths.push(i + 1);
+      }
+    }
+    if (sawShared) return;
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(topic, found);
-  }
-
-  private walk(node: TreeNode<S>, levels: string[], i: number, dollar: boolean, visit: MatchVisitor<S>): void {
-    const children = node.children;
-    if (i === levels.length) {
-      this.visitNode(node, visit);
-      const hash = children.get('#');
-      if (hash !== undefined) this.visitNode(hash, visit);
-      return;
-    }
-    if (children.size === 0) return;
-    if (!(i === 0 && dollar)) {
-      const hash = children.get('#');
-      if (hash !== undefined) this.visitNode(hash, visit);
-      const plus = children.get('+');
-      if (plus !== undefined) this.walk(plus, levels, i + 1, dollar, visit);
-    }
-    const exact = children.get(levels[i]!);
-    if (exact !== undefined) this.walk(exact, levels, i + 1, dollar, visit);
   }
 
   private nodeFor(filter: string, create: boolean): TreeNode<S> | undefined {
@@ -177,20 +183,21 @@ export class SubscriptionTree<S extends Subscriber> {
       parent.children.delete(level);
     }
   }
+}
 
-  private visitNode(node: TreeNode<S>, visit: MatchVisitor<S>): void {
-    const subs = node.subs;
-    if (subs !== undefined) {
-      for (const [session, options] of subs) {
-        this.collecting?.push([session, options]);
-        visit(session, options, false);
-      }
+/** Visits a node's plain subscriptions (noting them in `found`) and its shared groups; true when it has groups. */
+function visitNode<S extends Subscriber>(node: TreeNode<S>, visit: MatchVisitor<S>, found: [S, SubscriptionOptions][]): boolean {
+  const subs = node.subs;
+  if (subs !== undefined) {
+    for (const [session, options] of subs) {
+      found.push([session, options]);
+      visit(session, options, false);
     }
-    const shared = node.shared;
-    if (shared === undefined || shared.size === 0) return;
-    this.sawShared = true;
-    for (const group of shared.values()) visitGroup(group, visit);
   }
+  const shared = node.shared;
+  if (shared === undefined || shared.size === 0) return false;
+  for (const group of shared.values()) visitGroup(group, visit);
+  return true;
 }
 
 /** Gives one member of a shared group the message: the next connected one in turn, else the next. */

@@ -52,7 +52,11 @@ export function checkFixedHeader(header: number, version: ProtocolVersion): void
     return;
   }
   if (name === 'auth' && version !== 5) throw malformed('AUTH packet outside MQTT 5');
-  if ((header & 0x0f) !== REQUIRED_FLAGS[name]) {
+  const flags = header & 0x0f;
+  // MQTT 3.1 sends PUBREL, SUBSCRIBE and UNSUBSCRIBE at QoS 1 and sets DUP on their retries (3.1 §2.1);
+  // 3.1.1 fixed those flags at 0010.
+  if (flags === 0x0a && version === 3 && REQUIRED_FLAGS[name] === 0x02) return;
+  if (flags !== REQUIRED_FLAGS[name]) {
     throw malformed(`${name.toUpperCase()} with header flags 0x${(header & 0x0f).toString(16)}`);
   }
 }
@@ -114,10 +118,13 @@ function decodeBody(header: number, r: Reader, version: ProtocolVersion): Packet
   }
 }
 
-function readPacketId(r: Reader): number {
+/**
+ * MQTT-2.3.1-1: packets that carry an identifier must use a non-zero one. The spec names no
+ * reason; SUBSCRIBE and UNSUBSCRIBE call it malformed, the others a protocol error, as mosquitto.
+ */
+function readPacketId(r: Reader, fault: (message: string) => Error = protocolError): number {
   const id = r.u16('packet identifier');
-  // MQTT-2.3.1-1: packets that carry an identifier must use a non-zero one.
-  if (id === 0) throw protocolError('packet identifier 0');
+  if (id === 0) throw fault('packet identifier 0');
   return id;
 }
 
@@ -132,7 +139,10 @@ function decodePublish(header: number, r: Reader, version: ProtocolVersion): Pub
     if (version !== 5) throw malformed('PUBLISH with an empty topic');
     if (properties?.topicAlias === undefined) throw protocolError('PUBLISH with an empty topic and no topic alias');
   } else if (!isValidTopicName(topic)) {
-    throw malformed(`PUBLISH topic ${JSON.stringify(topic)} is not a valid topic name`);
+    // A readable topic whose only fault is a wildcard breaks a rule of PUBLISH (MQTT-3.3.2-2)
+    // rather than the encoding: a protocol error, as mosquitto answers it.
+    const fault = isValidTopicName(topic.replace(/[+#]/g, '_')) ? protocolError : malformed;
+    throw fault(`PUBLISH topic ${JSON.stringify(topic)} is not a valid topic name`);
   }
   const packet: PublishPacket = {
     type: 'publish',
@@ -232,7 +242,7 @@ function decodeConnack(r: Reader, version: ProtocolVersion): ConnackPacket {
 }
 
 function decodeSubscribe(r: Reader, version: ProtocolVersion): SubscribePacket {
-  const packet: SubscribePacket = { type: 'subscribe', packetId: readPacketId(r), subscriptions: [] };
+  const packet: SubscribePacket = { type: 'subscribe', packetId: readPacketId(r, malformed), subscriptions: [] };
   if (version === 5) {
     readPropertiesInto(r, 'subscribe', packet);
   }
@@ -285,7 +295,7 @@ function decodeSuback(r: Reader, version: ProtocolVersion): SubackPacket {
 }
 
 function decodeUnsubscribe(r: Reader, version: ProtocolVersion): UnsubscribePacket {
-  const packet: UnsubscribePacket = { type: 'unsubscribe', packetId: readPacketId(r), topicFilters: [] };
+  const packet: UnsubscribePacket = { type: 'unsubscribe', packetId: readPacketId(r, malformed), topicFilters: [] };
   if (version === 5) {
     readPropertiesInto(r, 'unsubscribe', packet);
   }

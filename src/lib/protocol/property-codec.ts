@@ -33,10 +33,11 @@ const WIRE_MAX = { byte: 0xff, u16: 0xffff, u32: 0xffff_ffff, varint: MAX_VARINT
 
 /**
  * Values the wire type could carry but the spec calls a Protocol Error (5.0 §3.1.2.11, §3.2.2.3,
- * §3.3.2.3): flags that must be 0 or 1, and fields where 0 would be meaningless.
+ * §3.3.2.3): flags that must be 0 or 1, and fields where 0 would be meaningless. The payload format
+ * indicator is not among them: the spec defines 0 and 1 without forbidding the rest, and mosquitto
+ * passes any value through, so a subscriber must be able to read it.
  */
 const VALUE_RANGE: ReadonlyMap<number, readonly [number, number]> = new Map([
-  [0x01, [0, 1]], // payload format indicator
   [0x0b, [1, MAX_VARINT]], // subscription identifier
   [0x17, [0, 1]], // request problem information
   [0x19, [0, 1]], // request response information

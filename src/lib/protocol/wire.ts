@@ -118,7 +118,12 @@ export class Reader {
       if (this.pos >= this.end) throw malformed(`truncated ${what}`);
       const b = this.buf[this.pos++]!;
       value += (b & 0x7f) * multiplier;
-      if ((b & 0x80) === 0) return value;
+      if ((b & 0x80) === 0) {
+        // MQTT-1.5.5-1: the fewest bytes. A last byte of 0 after others could have been left off
+        // (mosquitto's reader refuses it too, on either side).
+        if (b === 0 && i > 0) throw malformed(`${what} not in its shortest form`);
+        return value;
+      }
       multiplier *= 128;
     }
     throw malformed(`${what} longer than four bytes`);

@@ -117,6 +117,15 @@ describe('acl_file decisions', () => {
     for (const [a, b, expected] of rows) assert.equal(intersectFilters(toLevels(a), toLevels(b))?.join('/'), expected, `${a} ∩ ${b}`);
   });
 
+  it('decides a subscription 5,000 levels deep against rules as deep, without overflowing the stack', () => {
+    const deep = Array.from({ length: 5_000 }, (_, i) => `l${i}`);
+    const file = AclFile.fromText('acl', `user eve\ntopic read ${deep.join('/')}/#\ntopic deny ${deep.join('/')}/+/x\n`);
+    const who = { clientId: 'e', username: 'eve' };
+    assert.equal(file.canSubscribe(who, deep.map(() => '+').join('/')), true);
+    assert.equal(file.canSubscribe(who, `${deep.join('/')}/+/x`), false);
+    assert.equal(file.canSubscribe(who, `${deep.join('/')}/+/y`), true);
+  });
+
   it('denies everything with an empty file, and nothing to whom it does not name', () => {
     const empty = AclFile.fromText('acl', '');
     assert.equal(empty.canRead(ANON, 'a'), false);

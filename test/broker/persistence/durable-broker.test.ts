@@ -121,7 +121,7 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     assert.equal(durable.state.retained.size, 3);
   });
 
-  it('remembers an incoming QoS 2 message awaiting PUBREL across a restart: the resend is acknowledged, not delivered again', async () => {
+  it('keeps an incoming QoS 2 message awaiting PUBREL across a restart: the resend is acknowledged, the PUBREL delivers it once', async () => {
     durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
     tb = await startTestBroker({ durable });
     const publisher = await client('exactly-once', false);
@@ -139,9 +139,38 @@ describe('broker with persistence: acknowledgements wait for the journal', funct
     const back = await client('exactly-once', false);
     back.send({ type: 'publish', topic: 'once', payload: Buffer.from('1'), qos: 2, retain: false, dup: true, packetId: 7 });
     assert.equal((await back.next('pubrec')).packetId, 7);
+    await watcher.assertNone('publish', 'delivered before its PUBREL');
     back.send({ type: 'pubrel', packetId: 7 });
     assert.equal((await back.next('pubcomp')).packetId, 7);
-    await watcher.assertNone('publish');
+    const delivered = await watcher.next('publish');
+    assert.equal(delivered.payload.toString(), '1');
+    await watcher.assertNone('publish', 'delivered twice');
+  });
+
+  it("goes on from a persistent session's last packet id after a restart, as mosquitto keeps last_mid", async () => {
+    durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
+    tb = await startTestBroker({ durable });
+    const sub = await client('counting', false);
+    sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'count', qos: 1 }] });
+    await sub.next('suback');
+    const pub = await client('counter');
+    for (let n = 1; n <= 3; n++) {
+      pub.send({ type: 'publish', topic: 'count', payload: Buffer.from(`${n}`), qos: 1, retain: false, dup: false, packetId: n });
+      const got = await sub.next('publish');
+      assert.equal(got.packetId, n);
+      sub.send({ type: 'puback', packetId: n });
+    }
+    await sub.ping();
+    await tb.close();
+    await durable.close();
+
+    durable = new DurableStore(await Journal.open(dir), SETTINGS, () => undefined);
+    tb = await startTestBroker({ durable });
+    restoreBroker(tb.broker, durable);
+    const back = await client('counting', false);
+    const again = await client('counter');
+    again.send({ type: 'publish', topic: 'count', payload: Buffer.from('4'), qos: 1, retain: false, dup: false, packetId: 1 });
+    assert.equal((await back.next('publish')).packetId, 4);
   });
 
   it('keeps the subscription identifiers of a queued message across a restart (v5)', async () => {

@@ -69,36 +69,49 @@ const STEP_BUDGET = 20_000;
  * which only ever lets a subscription through (delivery is still checked message by message).
  */
 export function isCoveredBy(filter: Levels, covers: readonly Levels[]): boolean {
+  // Every branch of the search must be covered, so it is a plain worklist, kept on the heap: a
+  // filter of any depth never costs the call stack. Popped depth first, in the order of `values`.
+  const pending: Branch[] = [{ at: 0, depth: 0, cursors: covers.map((levels) => ({ levels, at: 0 })), onlyEmpty: false }];
   let steps = 0;
-  const covered = (at: number, depth: number, cursors: readonly Cursor[], onlyEmpty: boolean): boolean => {
+  for (let branch = pending.pop(); branch !== undefined; branch = pending.pop()) {
     if (++steps > STEP_BUDGET) return false;
+    const { at, depth, cursors, onlyEmpty } = branch;
     const level = filter[at];
     // No topic is empty: '#' cannot end one before its first level, and a topic ending after
     // one empty level ("" itself) does not exist, so it needs no cover.
     const mayEnd = level === undefined || (level === MULTI && depth > 0);
     if (mayEnd && !onlyEmpty && !cursors.some(endsHere)) return false;
-    if (level === undefined) return true;
+    if (level === undefined) continue;
     if (cursors.length === 0) return false;
     const values = isWildcard(level) ? candidates(cursors, depth) : [level];
     const next = level === MULTI ? at : at + 1;
-    return values.every((value) => {
-      const advanced: Cursor[] = [];
-      for (const cursor of cursors) {
-        const wanted = cursor.levels[cursor.at];
-        if (wanted === undefined) continue;
-        if (isWildcard(wanted) && depth === 0 && value.startsWith('$')) continue;
-        if (wanted === MULTI) return true;
-        if (wanted === SINGLE || wanted === value) advanced.push({ levels: cursor.levels, at: cursor.at + 1 });
-      }
-      return covered(next, depth + 1, advanced, depth === 0 && value === '');
-    });
-  };
-  return covered(
-    0,
-    0,
-    covers.map((levels) => ({ levels, at: 0 })),
-    false,
-  );
+    for (let v = values.length - 1; v >= 0; v--) {
+      const advanced = advance(cursors, values[v]!, depth);
+      if (advanced !== undefined) pending.push({ at: next, depth: depth + 1, cursors: advanced, onlyEmpty: depth === 0 && values[v] === '' });
+    }
+  }
+  return true;
+}
+
+/** Where the search stands: the filter's level `at`, the topic's level `depth`, the covers still matching. */
+interface Branch {
+  readonly at: number;
+  readonly depth: number;
+  readonly cursors: readonly Cursor[];
+  readonly onlyEmpty: boolean;
+}
+
+/** The covers still matching once the topic's level `depth` is `value`; undefined when a '#' covers the rest. */
+function advance(cursors: readonly Cursor[], value: string, depth: number): Cursor[] | undefined {
+  const advanced: Cursor[] = [];
+  for (const cursor of cursors) {
+    const wanted = cursor.levels[cursor.at];
+    if (wanted === undefined) continue;
+    if (isWildcard(wanted) && depth === 0 && value.startsWith('$')) continue;
+    if (wanted === MULTI) return undefined;
+    if (wanted === SINGLE || wanted === value) advanced.push({ levels: cursor.levels, at: cursor.at + 1 });
+  }
+  return advanced;
 }
 
 /** A topic ending at this point is matched by the cover: it is used up, or only "#" is left. */

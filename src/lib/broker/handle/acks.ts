@@ -10,13 +10,22 @@ function logReceived(conn: ClientConnection, type: string, packetId: number, rea
   conn.broker.log('debug', `Received ${type} from ${conn.name} (Mid: ${packetId}${rc})`);
 }
 
+/** False, after disconnecting, for an acknowledgement of the wrong kind. */
+function rightKind(conn: ClientConnection, packetId: number, ack: 'puback' | 'pubrec' | 'pubcomp'): boolean {
+  if (conn.session!.acceptsAck(packetId, ack)) return true;
+  conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+  return false;
+}
+
 export function handlePuback(conn: ClientConnection, p: PubackPacket): void {
   logReceived(conn, 'PUBACK', p.packetId, p.reasonCode);
+  if (!rightKind(conn, p.packetId, 'puback')) return;
   conn.session!.complete(p.packetId, 1);
 }
 
 export function handlePubrec(conn: ClientConnection, p: PubrecPacket): void {
   logReceived(conn, 'PUBREC', p.packetId, p.reasonCode);
+  if (!rightKind(conn, p.packetId, 'pubrec')) return;
   const failed = (p.reasonCode ?? 0) >= 0x80;
   const known = conn.session!.received(p.packetId, failed);
   if (failed) return;
@@ -33,8 +42,13 @@ export function handlePubrel(conn: ClientConnection, p: PubrelPacket): void {
   logReceived(conn, 'PUBREL', p.packetId, p.reasonCode);
   const session = conn.session!;
   const mark = journalMark(conn);
-  const known = session.incomingQos2.delete(p.packetId);
-  if (known && session.persisted) conn.broker.durable!.release(conn.clientId, p.packetId);
+  const msg = session.incomingQos2.get(p.packetId);
+  const known = msg !== undefined;
+  if (known) {
+    session.incomingQos2.delete(p.packetId);
+    conn.broker.publish(msg, conn);
+    if (session.persisted) conn.broker.durable!.release(conn.clientId, p.packetId);
+  }
   if (conn.debug) conn.broker.log('debug', `Sending PUBCOMP to ${conn.name} (m${p.packetId})`);
   // Held until the release is on disk: a client reuses the packet id after PUBCOMP, and a restart
   // that still held it would take the new message for a resend of the old one.
@@ -47,5 +61,6 @@ export function handlePubrel(conn: ClientConnection, p: PubrelPacket): void {
 
 export function handlePubcomp(conn: ClientConnection, p: PubcompPacket): void {
   logReceived(conn, 'PUBCOMP', p.packetId, p.reasonCode);
+  if (!rightKind(conn, p.packetId, 'pubcomp')) return;
   conn.session!.complete(p.packetId, 2);
 }

@@ -6,9 +6,11 @@ import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { ProtocolVersion } from '../../protocol/constants.js';
 import type { UnsupportedProtocolError } from '../../protocol/decode.js';
+import { encode } from '../../protocol/encode.js';
 import type { ConnectPacket } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
+import { exceedsTopicDepth } from '../../topic.js';
 import type { ClientConnection, CloseReason } from '../core.js';
 import { NEVER_EXPIRES } from '../session.js';
 import { storeWill } from '../will.js';
@@ -93,6 +95,11 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
 
   const will = packet.will;
   if (will !== undefined) {
+    // mosquitto refuses a too deep will topic while reading the CONNECT: no CONNACK, just the close.
+    if (exceedsTopicDepth(will.topic)) {
+      conn.close('protocol');
+      return;
+    }
     if (will.retain && !limits.retainAvailable) return refuseV5Only(conn, ReasonCode.RetainNotSupported);
     if (will.qos > conn.maximumQos) return refuseV5Only(conn, ReasonCode.QoSNotSupported);
     if (limits.messageSizeLimit > 0 && will.payload.length > limits.messageSizeLimit) {
@@ -188,7 +195,14 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
   const sessionPresent = present && version !== 3;
   if (conn.debug) broker.log('debug', `Sending CONNACK to ${clientId} (${sessionPresent ? 1 : 0}, 0)`);
   if (version === 5) {
-    conn.sendPacket({ type: 'connack', sessionPresent, reasonCode: 0, properties: connackProperties(conn, assigned ? clientId : undefined, serverKeepAlive) });
+    const connack = encode({ type: 'connack', sessionPresent, reasonCode: 0, properties: connackProperties(conn, assigned ? clientId : undefined, serverKeepAlive) }, 5);
+    // A client whose Maximum Packet Size cannot take even the CONNACK is closed without one
+    // (5.0 §3.1.2.11.4 forbids sending it), as mosquitto's send__connack does.
+    if (connack.length > conn.maxPacketOut) {
+      conn.close('oversize');
+      return;
+    }
+    conn.write(connack);
   } else {
     conn.write(sessionPresent ? CONNACK_V3_PRESENT : CONNACK_V3_ACCEPTED);
   }

@@ -1,8 +1,9 @@
 /** An incoming PUBLISH (3.1.1 §3.3, 5.0 §3.3): checks, topic alias, limits, access, then routing and the ack. */
 import type { PublishPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
+import { exceedsTopicDepth } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
-import { newMessage } from '../message.js';
+import { newMessage, own } from '../message.js';
 import { answer, journalMark } from './answer.js';
 
 /** mosquitto hands every PUBLISH under this prefix to its plugins' control API, never to subscribers. */
@@ -44,6 +45,11 @@ function resolveTopic(conn: ClientConnection, p: PublishPacket): string | undefi
 export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
   const broker = conn.broker;
   const limits = broker.limits;
+  // MQTT-3.3.4-6: subscription identifiers travel only from the server; mosquitto 2.0 ignores one.
+  if (p.properties?.subscriptionIdentifiers !== undefined) {
+    conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+    return;
+  }
   if (p.qos > conn.maximumQos) {
     broker.log('information', `Too high QoS in PUBLISH from ${conn.name}, disconnecting.`);
     conn.disconnect(ReasonCode.QoSNotSupported, 'not-supported');
@@ -55,6 +61,10 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
   }
   const topic = resolveTopic(conn, p);
   if (topic === undefined) return;
+  if (exceedsTopicDepth(topic)) {
+    conn.disconnect(ReasonCode.ProtocolError, 'protocol');
+    return;
+  }
   const stats = broker.stats;
   stats.publishReceived++;
   stats.publishBytesReceived += p.payload.length;
@@ -79,15 +89,24 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
   const mark = journalMark(conn);
   if (p.qos === 2) {
     const id = p.packetId!;
-    // A resent QoS 2 PUBLISH (DUP after a reconnect) is acknowledged again but not delivered twice.
+    // Held until its PUBREL, when it is delivered (mosquitto's choice, 4.3.3 allows either): a
+    // resent PUBLISH (DUP after a reconnect) is acknowledged again but not held twice.
     if (!session.incomingQos2.has(id)) {
       if (conn.version === 5 && session.incomingQos2.size >= limits.receiveMaximum && limits.receiveMaximum > 0) {
         conn.disconnect(ReasonCode.ReceiveMaximumExceeded, 'protocol');
         return;
       }
-      session.incomingQos2.add(id);
-      if (session.persisted) broker.durable!.receive(conn.clientId, id, topic);
-      broker.publish(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false, broker.clock.now()), conn);
+      if (limits.maxQueuedMessages > 0 && session.incomingQos2.size >= limits.maxInflightMessages + limits.maxQueuedMessages) {
+        // Held messages cost their payload: past mosquitto's quota for them (max_inflight_messages
+        // plus max_queued_messages) one is dropped, and acknowledged so the client moves on.
+        broker.log('notice', `Dropped QoS 2 PUBLISH from ${describe(conn, p, topic)}: too many awaiting PUBREL`);
+        stats.dropped++;
+        ack(conn, p, ReasonCode.QuotaExceeded, mark);
+        return;
+      }
+      const msg = own(newMessage(topic, p.payload, 2, p.retain, p.properties, conn.clientId, false, broker.clock.now()));
+      session.incomingQos2.set(id, msg);
+      if (session.persisted) broker.durable!.receive(conn.clientId, id, msg);
     }
     ack(conn, p, 0, mark);
     return;

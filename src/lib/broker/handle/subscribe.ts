@@ -4,7 +4,7 @@
  */
 import type { QoS, SubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode, SUBACK_FAILURE_V3 } from '../../protocol/reason-codes.js';
-import { isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
+import { exceedsTopicDepth, isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
 import { answer, journalMark } from './answer.js';
 import type { BrokerMessage } from '../message.js';
@@ -23,7 +23,7 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
   if (p.subscriptions.some((s) => s.topicFilter.startsWith('$SYS'))) broker.refreshSys();
   for (const s of p.subscriptions) {
     const filter = s.topicFilter;
-    if (!isValidTopicFilter(filter)) {
+    if (!isValidTopicFilter(filter) || exceedsTopicDepth(filter)) {
       broker.log('information', `Invalid subscription string from ${conn.info.remoteAddress}, disconnecting.`);
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;

@@ -1,6 +1,6 @@
 import type { UnsubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
-import { isValidTopicFilter } from '../../topic.js';
+import { exceedsTopicDepth, isValidTopicFilter } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
 import { answer, journalMark } from './answer.js';
 
@@ -12,7 +12,7 @@ export function handleUnsubscribe(conn: ClientConnection, p: UnsubscribePacket):
   const codes: number[] = [];
   const mark = journalMark(conn);
   for (const filter of p.topicFilters) {
-    if (!isValidTopicFilter(filter)) {
+    if (!isValidTopicFilter(filter) || exceedsTopicDepth(filter)) {
       broker.log('information', `Invalid unsubscription string from ${conn.info.remoteAddress}, disconnecting.`);
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;

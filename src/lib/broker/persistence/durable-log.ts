@@ -19,11 +19,11 @@ export interface DurableLog {
   subscribe(clientId: string, topicFilter: string, options: SubscriptionOptions): void;
   unsubscribe(clientId: string, topicFilter: string): void;
   /** Returns the id the message's later records use. */
-  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): number;
+  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined, packetId: number): number;
   /** `deferred`: a QoS 1 step that may ride with the next commit (lost in a crash, it is only sent again). */
   sent(clientId: string, id: number, packetId: number, deferred: boolean): void;
   released(clientId: string, id: number): void;
   complete(clientId: string, id: number, deferred: boolean): void;
-  receive(clientId: string, packetId: number, topic: string): void;
+  receive(clientId: string, packetId: number, msg: BrokerMessage): void;
   release(clientId: string, packetId: number): void;
 }

@@ -134,11 +134,11 @@ export class DurableStore implements DurableLog {
     this.append({ type: 'unsubscribe', clientId, topicFilter });
   }
 
-  /** A QoS 1/2 message for a persistent session; returns the id its later records use. */
-  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined): number {
+  /** A QoS 1/2 message for a persistent session, with the packet id taken for it; returns the id its later records use. */
+  enqueue(clientId: string, msg: BrokerMessage, qos: QoS, retain: boolean, subIds: number[] | undefined, packetId: number): number {
     const id = this.nextId++;
     const ids = subIds === undefined ? {} : { subscriptionIdentifiers: subIds };
-    this.append({ type: 'enqueue', clientId, id, message: stored(msg, qos, retain), ...ids });
+    this.append({ type: 'enqueue', clientId, id, message: stored(msg, qos, retain), ...ids, ...(packetId === 0 ? {} : { packetId }) });
     return id;
   }
 
@@ -159,12 +159,9 @@ export class DurableStore implements DurableLog {
     else this.append(record);
   }
 
-  /**
-   * An incoming QoS 2 packet id answered with PUBREC. The broker delivers at PUBLISH time, so only
-   * the id matters after a restart (a resend must not be delivered twice): the payload is left out.
-   */
-  receive(clientId: string, packetId: number, topic: string): void {
-    this.append({ type: 'receive', clientId, packetId, message: { topic, payload: Buffer.alloc(0), qos: 2, retain: false } });
+  /** An incoming QoS 2 message answered with PUBREC: held whole, since it is delivered at its PUBREL. */
+  receive(clientId: string, packetId: number, msg: BrokerMessage): void {
+    this.append({ type: 'receive', clientId, packetId, message: stored(msg, 2, msg.retain) });
   }
 
   release(clientId: string, packetId: number): void {

@@ -42,8 +42,11 @@ export type JournalRecord =
   | { type: 'session-delete'; clientId: string }
   | { type: 'subscribe'; clientId: string; subscription: StoredSubscription }
   | { type: 'unsubscribe'; clientId: string; topicFilter: string }
-  /** A QoS 1/2 message queued for the session's client, with the identifiers of the v5 subscriptions it matched. */
-  | { type: 'enqueue'; clientId: string; id: number; message: StoredMessage; subscriptionIdentifiers?: number[] }
+  /**
+   * A QoS 1/2 message queued for the session's client, with the identifiers of the v5 subscriptions
+   * it matched and the packet id taken for it then (absent in journals of older versions).
+   */
+  | { type: 'enqueue'; clientId: string; id: number; message: StoredMessage; subscriptionIdentifiers?: number[]; packetId?: number }
   /** The message went out as PUBLISH with this packet id (a resend keeps the id). */
   | { type: 'sent'; clientId: string; id: number; packetId: number }
   /** QoS 2: PUBREC came back and PUBREL went out; the payload is no longer needed. */
@@ -53,7 +56,9 @@ export type JournalRecord =
   /** An incoming QoS 2 PUBLISH held until its PUBREL, so a resend is not delivered twice. */
   | { type: 'receive'; clientId: string; packetId: number; message: StoredMessage }
   /** Its PUBREL came: the message has been delivered, the packet id is free. */
-  | { type: 'release'; clientId: string; packetId: number };
+  | { type: 'release'; clientId: string; packetId: number }
+  /** In a snapshot: the packet id the session took last, where new ones go on from (mosquitto's last_mid). */
+  | { type: 'last-packet-id'; clientId: string; packetId: number };
 
 export type RecordType = JournalRecord['type'];
 
@@ -71,6 +76,7 @@ const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>([
   'complete',
   'receive',
   'release',
+  'last-packet-id',
 ]);
 
 /** Buffers inside records become {"$b": base64} in JSON and back. */

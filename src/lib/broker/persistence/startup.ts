@@ -112,6 +112,7 @@ function restoredSession(broker: Broker, stored: StoredSession, auth: BrokerAuth
       out.phase !== 'queued',
     );
   }
-  for (const packetId of stored.incoming.keys()) session.incomingQos2.add(packetId);
+  session.lastPacketId = stored.lastPacketId;
+  for (const [packetId, message] of stored.incoming) session.incomingQos2.set(packetId, { ...restoredMessage(message), senderId: stored.clientId });
   return session;
 }

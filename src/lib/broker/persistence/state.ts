@@ -26,6 +26,8 @@ export interface StoredSession {
   readonly outgoing: Map<number, OutgoingMessage>;
   /** Incoming QoS 2 messages awaiting PUBREL, by packet id. */
   readonly incoming: Map<number, StoredMessage>;
+  /** The packet id taken last for an outgoing message; 0 before the first. */
+  lastPacketId: number;
 }
 
 /** What the journal holds: what a restarted broker starts from. */
@@ -64,6 +66,7 @@ export function applyRecord(state: DurableState, record: JournalRecord): void {
           subscriptions: new Map(),
           outgoing: new Map(),
           incoming: new Map(),
+          lastPacketId: 0,
         });
       } else {
         session.expiryInterval = record.expiryInterval;
@@ -101,14 +104,18 @@ function applySessionRecord(state: DurableState, record: SessionRecord): void {
         id: record.id,
         message: record.message,
         phase: 'queued',
-        packetId: undefined,
+        packetId: record.packetId,
         ...(record.subscriptionIdentifiers === undefined ? {} : { subscriptionIdentifiers: record.subscriptionIdentifiers }),
       });
       state.lastMessageId = Math.max(state.lastMessageId, record.id);
+      if (record.packetId !== undefined) session.lastPacketId = record.packetId;
       return;
     case 'sent': {
       const message = session.outgoing.get(record.id);
-      if (message !== undefined) Object.assign(message, { phase: 'sent', packetId: record.packetId });
+      if (message === undefined) return;
+      // Journals of older versions took the packet id only when sending.
+      if (message.packetId === undefined) session.lastPacketId = record.packetId;
+      Object.assign(message, { phase: 'sent', packetId: record.packetId });
       return;
     }
     case 'released': {
@@ -124,6 +131,9 @@ function applySessionRecord(state: DurableState, record: SessionRecord): void {
       return;
     case 'release':
       session.incoming.delete(record.packetId);
+      return;
+    case 'last-packet-id':
+      session.lastPacketId = record.packetId;
       return;
   }
 }
@@ -143,6 +153,8 @@ export function stateToRecords(state: DurableState): JournalRecord[] {
     for (const subscription of session.subscriptions.values()) records.push({ type: 'subscribe', clientId, subscription });
     for (const out of session.outgoing.values()) records.push(...outgoingRecords(clientId, out));
     for (const [packetId, message] of session.incoming) records.push({ type: 'receive', clientId, packetId, message });
+    // After the enqueue records, whose packet ids are older.
+    if (session.lastPacketId !== 0) records.push({ type: 'last-packet-id', clientId, packetId: session.lastPacketId });
   }
   for (const message of state.retained.values()) records.push({ type: 'retain', message });
   return records;
@@ -152,8 +164,9 @@ function outgoingRecords(clientId: string, out: OutgoingMessage): JournalRecord[
   // A released message has dropped its payload; an empty one stands in, never to be sent again.
   const message = out.message ?? { topic: '', payload: Buffer.alloc(0), qos: 2, retain: false };
   const ids = out.subscriptionIdentifiers === undefined ? {} : { subscriptionIdentifiers: out.subscriptionIdentifiers };
-  const records: JournalRecord[] = [{ type: 'enqueue', clientId, id: out.id, message, ...ids }];
-  if (out.packetId !== undefined) records.push({ type: 'sent', clientId, id: out.id, packetId: out.packetId });
+  const packetId = out.packetId === undefined ? {} : { packetId: out.packetId };
+  const records: JournalRecord[] = [{ type: 'enqueue', clientId, id: out.id, message, ...ids, ...packetId }];
+  if (out.packetId !== undefined && out.phase !== 'queued') records.push({ type: 'sent', clientId, id: out.id, packetId: out.packetId });
   if (out.phase === 'released') records.push({ type: 'released', clientId, id: out.id });
   return records;
 }
