@@ -183,7 +183,7 @@ describe('interop: mqt sub robustness', function () {
     it(`a packet it cannot read (${name}) drops the connection and it connects again, without a word (mosquitto_sub 2.1)`, async () => {
       server = new ScriptedServer(4);
       const port = await server.listen();
-      const running = mqt(['sub', '-p', String(port), '-t', 't', '-C', '1']);
+      const running = mqtInProcess(['sub', '-p', String(port), '-t', 't', '-C', '1']);
       const first = await server.nextPeer();
       await beforeSuback((peer) => {
         peer.send({ type: 'suback', packetId: 1, reasonCodes: [0] });
