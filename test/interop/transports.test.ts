@@ -73,7 +73,8 @@ describe('interop: transports and signals', function () {
     // A second client with the same id takes the session over: the first is disconnected by the broker.
     const thief = startMqt(['sub', ...hp(), '-i', id, '-t', unique('other'), '-W', '1']);
     await thief.waitForExit(5000);
-    await brokerSubscribed(broker(), id);
+    // The third SUBACK to this id (the first sub, the thief, the first sub again): it is back.
+    await broker().waitForLog(new RegExp(`Sending SUBACK to ${id}\\n[^]*Sending SUBACK to ${id}\\n[^]*Sending SUBACK to ${id}\\n`), 8000);
     const pub = await mqtInProcess(['pub', ...hp(), '-t', topic, '-m', 'after reconnect']);
     assert.equal(pub.code, 0, pub.stderr);
     const result = await sub.waitForExit(8000);
