@@ -29,7 +29,7 @@ describe('dynamic security, built in', () => {
     assert.throws(() => openListenerSecurity([listener(plugin(join(dir, 'none.json')))]), /none\.json/);
   });
 
-  it('warns that a plugin without plugin_opt_config_file is not used, and refuses it beside a password_file', async () => {
+  it('warns that a plugin without plugin_opt_config_file is not used, and refuses it beside a password_file', () => {
     const security = openListenerSecurity([listener(plugin())]);
     assert.deepEqual(security.problems.map((p) => p.message), ['Dynamic security plugin has no plugin_opt_config_file defined. The plugin will not be activated.']);
     assert.throws(() => openListenerSecurity([listener({ ...plugin(join(dir, 'x.json')), passwordFile: join(dir, 'pw') })]), {

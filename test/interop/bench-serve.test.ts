@@ -20,9 +20,9 @@ async function assertCounted(counter: ToolHandle, prefix: string, publishers: nu
 }
 
 /**
- * mqt bench against mqt serve, with the limits under which mosquitto drops QoS 1 messages (one in
- * flight, ten queued per client: see bench.test.ts): mqt serve stops reading the publishers
- * instead, so nothing is lost. A websockets listener on the same broker takes bench's --ws.
+ * mqt bench against mqt serve, with a queue per client that holds a whole run, so that nothing may
+ * be lost (with one in flight and ten queued, mqt serve drops for a subscriber that falls behind,
+ * as mosquitto does: see bench.test.ts). A websockets listener on the same broker takes bench's --ws.
  */
 describe('interop: mqt bench against mqt serve', function () {
   this.timeout(30_000);
@@ -39,7 +39,7 @@ describe('interop: mqt bench against mqt serve', function () {
     wsPort = await freePort();
     serve = await startServe((port) => {
       const conf = join(dir, `serve-${port}.conf`);
-      const settings = ['allow_anonymous true', 'max_inflight_messages 1', 'max_queued_messages 10'];
+      const settings = ['allow_anonymous true', 'max_queued_messages 10000'];
       writeFileSync(conf, `${[...settings, `listener ${port} 127.0.0.1`, `listener ${wsPort} 127.0.0.1`, 'protocol websockets'].join('\n')}\n`);
       return ['-c', conf];
     });
@@ -59,7 +59,7 @@ describe('interop: mqt bench against mqt serve', function () {
     await assertCounted(counter, prefix, 3, 300);
   });
 
-  it('pubsub at QoS 1 with a window of 100 against one in flight and ten queued: no loss, exit 0', async () => {
+  it('pubsub at QoS 1 with a window of 100: no loss, exit 0', async () => {
     const prefix = unique('serve-q1');
     const counter = await startCounter(serve.hp, prefix, '1', 4000);
     const run = await mqt(['bench', 'pubsub', ...serve.hp, '-c', '2', '-n', '2000', '-q', '1', '--inflight', '100', '-t', `${prefix}/%i`, '--json'], {

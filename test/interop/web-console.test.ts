@@ -94,7 +94,7 @@ describe('interop: the web console in Chromium', function () {
     await page.waitForFunction(() => document.querySelector('#topic-messages pre')?.textContent === '{\n  "celsius": 22\n}');
     // MQTT 5 properties are listed with the message.
     await pub(['-V', 'mqttv5', '-D', 'publish', 'user-property', 'room', 'B12', '-D', 'publish', 'content-type', 'text/plain', '-t', 'lab/bench1/temperature', '-m', '23']);
-    await page.waitForSelector('#topic-messages li:first-child .props:text-is("Content Type: text/plain, User Property: room=B12")');
+    await page.waitForSelector('#topic-messages li:first-child .props:text-is("User Property: room=B12, Content Type: text/plain")');
     await page.waitForSelector('#topic-chart:visible');
     // The subscribe box takes wildcards; once # is dropped, only hall/+ comes.
     await page.fill('#subscribe-filter', 'hall/+');
