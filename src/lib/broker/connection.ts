@@ -70,6 +70,7 @@ export class Connection implements ClientConnection {
   /** The client id once CONNECT is read (mosquitto's log uses the address before that). */
   clientId = '';
   username: string | undefined;
+  isBridge = false;
   /** Keepalive in ms (already × 1.5); 0 = none. */
   keepaliveMs = 0;
   lastSeen: number;

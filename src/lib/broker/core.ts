@@ -61,6 +61,8 @@ export interface ClientConnection extends SessionLink {
   /** The client id once CONNECT is read. */
   clientId: string;
   username: string | undefined;
+  /** The CONNECT carried the bridge bit (a mosquitto bridge with try_private). */
+  isBridge: boolean;
   maxInflight: number;
   /** The client's Maximum Packet Size; larger packets are not sent to it. */
   maxPacketOut: number;

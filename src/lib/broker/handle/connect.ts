@@ -64,6 +64,7 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
   const version = packet.protocolVersion;
   conn.version = version;
   conn.reader.version = version;
+  conn.isBridge = packet.bridge === true;
   const listener = conn.info.listener;
   const limits = broker.limits;
   const allowed = listener.settings.protocolVersions;
@@ -171,7 +172,7 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
     const who = username === undefined ? '' : `, u'${username}'`;
     broker.log(
       'notice',
-      `New client connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${LOG_PROTOCOL[version]}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
+      `New ${conn.isBridge ? 'bridge' : 'client'} connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${LOG_PROTOCOL[version]}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
     );
   }
   if (conn.debug) {

@@ -37,10 +37,12 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
       codes.push(conn.version === 5 ? ReasonCode.NotAuthorized : SUBACK_FAILURE_V3);
       continue;
     }
+    // A v3 bridge has no subscription options to ask with, so it gets what a v5 bridge would ask for.
+    const v3Bridge = conn.isBridge && conn.version !== 5;
     const options: SubscriptionOptions = {
       qos,
-      noLocal: s.noLocal === true,
-      retainAsPublished: s.retainAsPublished === true,
+      noLocal: v3Bridge || s.noLocal === true,
+      retainAsPublished: v3Bridge || s.retainAsPublished === true,
       retainHandling: s.retainHandling ?? 0,
       identifier,
     };
