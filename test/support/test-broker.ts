@@ -1,6 +1,6 @@
 import type { Broker } from '../../src/lib/broker/broker.js';
 import type { ServeConfig } from '../../src/lib/broker/config/types.js';
-import { startServer, type ServerLog } from '../../src/lib/broker/server.js';
+import { startServer, type ServerHooks, type ServerLog } from '../../src/lib/broker/server.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type BrokerOptions, type ListenerSettings, type LogLevel } from '../../src/lib/broker/types.js';
 
 export interface TestBroker {
@@ -8,8 +8,8 @@ export interface TestBroker {
   broker: Broker;
   /** Every log line so far, as "level: text". */
   log: string[];
-  /** Resolves with the first log line matching `re`, waiting up to `timeoutMs`. */
-  waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with the `nth` log line matching `re` (the first by default), waiting up to `timeoutMs`. */
+  waitForLog(re: RegExp, timeoutMs?: number, nth?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -22,6 +22,8 @@ export interface TestBrokerOptions {
   durable?: BrokerOptions['durable'];
   /** The broker's timers and time: a FakeClock lets a test move it on instead of waiting. */
   clock?: BrokerOptions['clock'];
+  /** Started once the listener is open, as mqt serve starts its bridges. */
+  attach?: ServerHooks['attach'];
 }
 
 /** The BrokerOptions of a test broker: the defaults, with what the test sets. */
@@ -61,15 +63,15 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     reopen: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
-  const server = await startServer(testServeConfig(options), { openLog: () => Promise.resolve(memoryLog), showStartup: () => true });
+  const server = await startServer(testServeConfig(options), { openLog: () => Promise.resolve(memoryLog), showStartup: () => true, ...(options.attach === undefined ? {} : { attach: options.attach }) });
   return {
     port: server.endpoints[0]!.port,
     broker: server.broker,
     log,
-    waitForLog(re, timeoutMs = 5000) {
+    waitForLog(re, timeoutMs = 5000, nth = 1) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
-          const line = log.find((l) => re.test(l));
+          const line = log.filter((l) => re.test(l))[nth - 1];
           if (line === undefined) return false;
           waiters.delete(onLog);
           clearTimeout(timer);

@@ -117,7 +117,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
       stream.destroy();
       return;
     }
-    if (this.connectionMessages) this.log('notice', `New connection from ${info.remoteAddress}:${info.remotePort} on port ${info.listener.port}.`);
+    if (this.connectionMessages && info.internal !== true) this.log('notice', `New connection from ${info.remoteAddress}:${info.remotePort} on port ${info.listener.port}.`);
     this.perListener.set(info.listener, count + 1);
     this.stats.sockets++;
     this.connections.add(new Connection(this, stream, info));

@@ -203,7 +203,7 @@ export class Connection implements ClientConnection {
     this.flush();
     const text = CLOSE_TEXT[why];
     // mosquitto names a client that never got as far as an id "<unknown>".
-    if (text !== undefined && this.broker.connectionMessages) this.broker.log('notice', `Client ${this.clientId === '' ? '<unknown>' : this.clientId} ${text}`);
+    if (text !== undefined && this.broker.connectionMessages && this.info.internal !== true) this.broker.log('notice', `Client ${this.clientId === '' ? '<unknown>' : this.clientId} ${text}`);
     this.broker.connectionClosed(this);
     const session = this.session;
     if (session !== undefined && session.connection === this) {

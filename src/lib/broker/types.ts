@@ -55,6 +55,8 @@ export interface ConnectionInfo {
   listener: ListenerInfo;
   /** The certificate's CN or subject, or the PSK identity, when the listener takes the username from TLS. */
   tlsUsername?: string;
+  /** A bridge's own way into this broker: no connection log lines, as mosquitto logs none for its bridges. */
+  internal?: boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import { BRIDGE_DIRECTIVES } from './bridge-directives.js';
 import { PERSISTENCE_DIRECTIVES } from './persistence-directives.js';
 import type { Directive, DirectiveContext } from './directive.js';
 import { NETWORK_DIRECTIVES } from './network-directives.js';
@@ -243,6 +244,6 @@ const DIRECTIVES: readonly Directive[] = [
 
 /** The directives mqt serve reads, by name; the security issue adds its rows here. */
 export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
-  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES, ...PERSISTENCE_DIRECTIVES].map((d) => [d.name, d] as const),
+  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES, ...PERSISTENCE_DIRECTIVES, ...BRIDGE_DIRECTIVES].map((d) => [d.name, d] as const),
   ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
 ]);

@@ -1,4 +1,5 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import type { BridgeSection } from './bridge-types.js';
 import type { ConfFile, TlsSection } from './tls-types.js';
 import type { BindInterface, ConfigNote, ListenerProtocol, LogDestination, Origin } from './basics.js';
 
@@ -67,6 +68,8 @@ export interface ConfState {
   autosaveInterval?: number;
   autosaveOnChanges?: boolean;
   notes: ConfigNote[];
+  /** The `connection` sections, in order. */
+  bridges: BridgeSection[];
 }
 
 export function emptyConfState(): ConfState {
@@ -79,5 +82,6 @@ export function emptyConfState(): ConfState {
     security: {},
     limits: {},
     notes: [],
+    bridges: [],
   };
 }

@@ -168,7 +168,7 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
   if (will !== undefined) session.will = storeWill(will, clientId);
   broker.sessionConnected(session);
 
-  if (broker.connectionMessages) {
+  if (broker.connectionMessages && conn.info.internal !== true) {
     const who = username === undefined ? '' : `, u'${username}'`;
     broker.log(
       'notice',
