@@ -19,6 +19,7 @@ export interface TestBrokerOptions {
   sysInterval?: number;
   auth?: BrokerOptions['auth'];
   connectionMessages?: boolean;
+  checkRetainSource?: boolean;
   durable?: BrokerOptions['durable'];
   /** The broker's timers and time: a FakeClock lets a test move it on instead of waiting. */
   clock?: BrokerOptions['clock'];
@@ -36,6 +37,7 @@ export function testBrokerOptions(options: TestBrokerOptions): BrokerOptions {
     ...(options.connectionMessages === undefined ? {} : { connectionMessages: options.connectionMessages }),
     ...(options.durable === undefined ? {} : { durable: options.durable }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.checkRetainSource === undefined ? {} : { checkRetainSource: options.checkRetainSource }),
   };
 }
 

@@ -69,6 +69,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     this.maxPacketIn = options.limits.maxPacketSize > 0 ? options.limits.maxPacketSize : MAX_PACKET_SIZE;
     const maxQueued = options.limits.maxQueuedMessages;
     this.backlogThreshold = maxQueued > 0 ? Math.max(1, Math.floor(maxQueued / 2)) : 1000;
+    this.retainSources = options.checkRetainSource === true ? new Map() : undefined;
     this.sessions = new SessionRegistry(this);
     this.sys = new SysTopics(this);
     this.sys.start(options.sysInterval);
@@ -153,7 +154,10 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
    * subscribers' sockets are full stops being read until they drain. Returns whether anyone matched.
    */
   publish(msg: BrokerMessage, from: Connection | undefined): boolean {
-    if (msg.retain && this.limits.retainAvailable) this.retained.store(msg);
+    if (msg.retain && this.limits.retainAvailable) {
+      this.retained.store(msg);
+      if (this.retainSources !== undefined) this.noteRetainSource(msg, from);
+    }
     const recipients = this.recipients;
     this.current = msg;
     this.matched = false;
@@ -167,6 +171,19 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     }
     recipients.clear();
     return true;
+  }
+
+  /** check_retain_source: the publishers of the retained messages, by topic; the broker's own have none. */
+  private readonly retainSources: Map<string, AuthClient> | undefined;
+
+  private noteRetainSource(msg: BrokerMessage, from: Connection | undefined): void {
+    if (from === undefined || msg.payload.length === 0) this.retainSources!.delete(msg.topic);
+    else this.retainSources!.set(msg.topic, { clientId: from.clientId, username: from.username, auth: from.auth });
+  }
+
+  retainSourceMayWrite(msg: BrokerMessage): boolean {
+    const source = this.retainSources?.get(msg.topic);
+    return source === undefined || this.mayWrite(source, msg.topic);
   }
 
   /** The QoS a message published at `published` goes out with to a subscription granted `granted`. */

@@ -21,6 +21,7 @@ import { remainingLength } from './encoded-packet.js';
 import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import type { BrokerMessage } from './message.js';
+import { unmountTopic } from './mount-point.js';
 import { PublishEncoder } from './outgoing-publish.js';
 import { PauseEdges } from './publisher-pause.js';
 import type { BrokerCore, ClientConnection, CloseReason } from './core.js';
@@ -90,6 +91,8 @@ export class Connection implements ClientConnection {
   readonly maxTopicAlias: number;
   /** The listener's own security hooks (password_file, acl_file), if it has them. */
   readonly auth: BrokerAuth | undefined;
+  /** mount_point of the listener: taken off the topics sent to this client. */
+  private readonly mountPoint: string | undefined;
   /** The v5 authentication method this connection started with, if any. */
   authMethod: string | undefined;
   /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
@@ -115,6 +118,7 @@ export class Connection implements ClientConnection {
     this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
     this.auth = settings.auth;
+    this.mountPoint = settings.mountPoint;
     this.timers = broker.timers;
     this.lastSeen = broker.clock.now();
     listen(stream, this);
@@ -279,6 +283,7 @@ export class Connection implements ClientConnection {
     dup: boolean,
   ): boolean {
     if (this.state !== 'active') return false;
+    if (this.mountPoint !== undefined) msg = unmounted(msg, this.mountPoint);
     // Made at the first PUBLISH out, once CONNECT has settled the version and the alias maximum.
     const encoder = (this.encoder ??= new PublishEncoder(this.version, this.aliasMax));
     const bytes = encoder.encode(msg, qos, retain, subIds, packetId, dup, this.broker.clock.now());
@@ -364,4 +369,9 @@ export class Connection implements ClientConnection {
   wake(): void {
     this.pauseEdges?.release();
   }
+}
+
+/** The message as a client under a mount point sees it: a copy with its own topic and encoding. */
+function unmounted(msg: BrokerMessage, mountPoint: string): BrokerMessage {
+  return { ...msg, topic: unmountTopic(mountPoint, msg.topic), encoded: undefined };
 }

@@ -41,6 +41,8 @@ export interface BrokerCore extends SessionHost {
   readonly connectedCount: number;
   mayWrite(client: AuthClient, topic: string): boolean;
   maySubscribe(client: AuthClient, filter: string): boolean;
+  /** check_retain_source: whoever published this retained message may still write its topic (true when not checked). */
+  retainSourceMayWrite(msg: BrokerMessage): boolean;
   /** Routes one message to every matching subscription; true when anyone matched. */
   publish(msg: BrokerMessage, from: ClientConnection | undefined): boolean;
   /** The QoS a message published at `published` goes out with to a subscription granted `granted`. */

@@ -6,6 +6,7 @@ import { NETWORK_DIRECTIVES } from './network-directives.js';
 import { TLS_DIRECTIVES } from './tls-directives.js';
 import type { LogDestination } from './basics.js';
 import { choice, globalSetting, listenerSetting, once, range, securitySetting, type Read } from './rows.js';
+import { isValidTopicName } from '../../topic.js';
 import { DirectiveError, INT_MAX, bool, int, oneOf, text, word } from './values.js';
 
 /** mosquitto's MQTT_MAX_PAYLOAD. */
@@ -159,6 +160,11 @@ const DIRECTIVES: readonly Directive[] = [
   securitySetting('allow_zero_length_clientid', 'true | false', 'allowZeroLengthClientId', bool),
   securitySetting('auto_id_prefix', 'PREFIX', 'autoIdPrefix', word),
   listenerSetting('use_username_as_clientid', 'true | false', 'useUsernameAsClientId', bool),
+  listenerSetting('mount_point', 'PREFIX', 'mountPoint', (name, args) => {
+    const prefix = word(name, args);
+    if (!isValidTopicName(prefix)) throw new DirectiveError(`Invalid mount_point value (${prefix}): a topic prefix, without + or #.`);
+    return prefix;
+  }),
   {
     name: 'per_listener_settings',
     scope: 'global',
@@ -213,6 +219,7 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   globalSetting('connection_messages', 'true | false', 'connectionMessages', bool),
+  globalSetting('check_retain_source', 'true | false', 'checkRetainSource', bool),
   {
     name: 'include_dir',
     scope: 'global',

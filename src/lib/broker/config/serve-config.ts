@@ -124,6 +124,7 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
       version: cli.version,
       connectionMessages: log.connectionMessages,
       logDebug: log.types.includes('debug'),
+      ...(conf.checkRetainSource === undefined ? {} : { checkRetainSource: conf.checkRetainSource }),
     },
     logging: log,
     localOnly,
@@ -192,6 +193,7 @@ function listenerSettings(section: ListenerSection, allowAnonymous: boolean, cli
     ...(section.maximumQos === undefined ? {} : { maximumQos: section.maximumQos }),
     ...(section.maxTopicAlias === undefined ? {} : { maxTopicAlias: section.maxTopicAlias }),
     ...(section.useUsernameAsClientId === undefined ? {} : { useUsernameAsClientId: section.useUsernameAsClientId }),
+    ...(section.mountPoint === undefined ? {} : { mountPoint: section.mountPoint }),
   };
 }
 

@@ -26,6 +26,8 @@ export interface ListenerSection {
   maximumQos?: 0 | 1 | 2;
   maxTopicAlias?: number;
   useUsernameAsClientId?: boolean;
+  /** mount_point: the prefix of this listener's clients' topics. */
+  mountPoint?: string;
   /** bind_interface: listen on this network interface's addresses. */
   bindInterface?: BindInterface;
   /** http_dir: files a websockets listener serves over plain HTTP(S) requests. */
@@ -54,6 +56,7 @@ export interface ConfState {
   logTimestamp?: boolean;
   logTimestampFormat?: string;
   connectionMessages?: boolean;
+  checkRetainSource?: boolean;
   tcpNoDelay?: boolean;
   /** websockets_headers_size: the HTTP header bytes a websockets listener must accept. */
   websocketsHeadersSize?: number;

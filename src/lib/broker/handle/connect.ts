@@ -10,6 +10,7 @@ import type { ConnectPacket } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
 import type { ClientConnection, CloseReason } from '../core.js';
+import { mountTopic } from '../mount-point.js';
 import { NEVER_EXPIRES } from '../session.js';
 import { storeWill } from '../will.js';
 
@@ -165,7 +166,7 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
   session.auth = conn.auth;
   session.listener = conn.info.listener.key;
   session.expiryInterval = version === 5 ? (props?.sessionExpiryInterval ?? 0) : packet.clean ? 0 : NEVER_EXPIRES;
-  if (will !== undefined) session.will = storeWill(will, clientId);
+  if (will !== undefined) session.will = storeWill({ ...will, topic: mountTopic(listener.settings.mountPoint, will.topic) }, clientId);
   broker.sessionConnected(session);
 
   if (broker.connectionMessages && conn.info.internal !== true) {

@@ -2,6 +2,7 @@
 import type { PublishPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
 import type { ClientConnection } from '../core.js';
+import { mountTopic } from '../mount-point.js';
 import { newMessage } from '../message.js';
 import { answer, journalMark } from './answer.js';
 
@@ -50,8 +51,9 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
     conn.disconnect(ReasonCode.RetainNotSupported, 'not-supported');
     return;
   }
-  const topic = resolveTopic(conn, p);
-  if (topic === undefined) return;
+  const resolved = resolveTopic(conn, p);
+  if (resolved === undefined) return;
+  const topic = mountTopic(conn.info.listener.settings.mountPoint, resolved);
   const stats = broker.stats;
   stats.publishReceived++;
   stats.publishBytesReceived += p.payload.length;

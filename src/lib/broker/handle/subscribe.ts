@@ -6,6 +6,7 @@ import type { QoS, SubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode, SUBACK_FAILURE_V3 } from '../../protocol/reason-codes.js';
 import { isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
+import { mountFilter } from '../mount-point.js';
 import { answer, journalMark } from './answer.js';
 import type { BrokerMessage } from '../message.js';
 import type { SubscriptionOptions } from '../subscriptions.js';
@@ -18,13 +19,14 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
   const mark = journalMark(conn);
   const codes: number[] = [];
   const retained: [BrokerMessage[], QoS][] = [];
+  const mountPoint = conn.info.listener.settings.mountPoint;
   for (const s of p.subscriptions) {
-    const filter = s.topicFilter;
-    if (!isValidTopicFilter(filter)) {
+    if (!isValidTopicFilter(s.topicFilter)) {
       broker.log('information', `Invalid subscription string from ${conn.info.remoteAddress}, disconnecting.`);
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;
     }
+    const filter = mountFilter(mountPoint, s.topicFilter);
     const share = parseSharedSubscription(filter);
     if (share !== undefined && s.noLocal === true) {
       // 5.0 §3.8.3.1: No Local on a shared subscription is a protocol error.
@@ -59,7 +61,7 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
   const subIds = identifier === undefined ? undefined : [identifier];
   for (const [messages, qos] of retained) {
     for (const msg of messages) {
-      if (!broker.mayRead(conn, msg.topic)) continue;
+      if (!broker.mayRead(conn, msg.topic) || !broker.retainSourceMayWrite(msg)) continue;
       session.deliver(msg, conn.broker.outgoingQos(qos, msg.qos), true, subIds);
     }
   }
