@@ -89,3 +89,31 @@ describe('a bridge whose remote cannot be reached', function () {
     }
   });
 });
+
+describe('a lazy bridge (start_type lazy)', function () {
+  this.timeout(20_000);
+
+  it('connects once threshold messages wait, sends them, and leaves after idle_timeout', async () => {
+    const centre = await startTestBroker();
+    const bridges = bridgeLines(['connection lazy', `address 127.0.0.1:${centre.port}`, 'remote_clientid lazy-1', 'start_type lazy', 'threshold 2', 'idle_timeout 1', 'topic q/# out 1']);
+    const edge = await startTestBroker({ attach: (broker) => startBridges(bridges, broker) });
+    const watcher = await Peer.open(centre.port, 'watcher', ['q/#', '$SYS/broker/connection/#']);
+    const sender = await Peer.open(edge.port, 'sender');
+    try {
+      await sender.publish('q/1', 'first', 0);
+      await sender.client.ping();
+      assert.ok(!edge.log.some((l) => l.includes('Connecting bridge lazy')), 'connected before the threshold');
+      await sender.publish('q/2', 'second', 1);
+      await watcher.until('q/2', 'second');
+      assert.equal(watcher.count('q/1', 'first'), 1);
+      await edge.waitForLog(/^notice: Bridge connection local\.lazy-1 has exceeded idle timeout, disconnecting\.$/, 10_000);
+      await watcher.until('$SYS/broker/connection/lazy-1/state', '0');
+      assert.equal(edge.log.filter((l) => l.includes('Connecting bridge lazy')).length, 1);
+    } finally {
+      await sender.close();
+      await watcher.close();
+      await edge.close();
+      await centre.close();
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { Buffer } from 'node:buffer';
 import type { Clock, ClockTimer } from '../broker/clock.js';
 import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-types.js';
 import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
-import type { ConnectionInfo, ListenerInfo, LogLevel } from '../broker/types.js';
+import type { BrokerLimits, ConnectionInfo, ListenerInfo, LogLevel } from '../broker/types.js';
 import { MqttClient, type OutgoingMessage } from '../client/client.js';
 import { ErrorCode, isMqttError } from '../errors.js';
 import { errnoText } from '../errno-text.js';
@@ -27,6 +27,8 @@ import { localTopicOf, remoteTopicOf } from './topic-map.js';
 /** What a bridge uses of its broker (broker.ts implements it). */
 export interface BridgeHost {
   readonly clock: Clock;
+  /** max_queued_messages bounds what a lazy bridge holds while it waits for its threshold. */
+  readonly limits: Pick<BrokerLimits, 'maxQueuedMessages'>;
   handleConnection(stream: TransportStream, info: ConnectionInfo): void;
   /** Routes a message as if a client had published it. */
   publish(msg: BrokerMessage, from: undefined): boolean;
@@ -51,7 +53,6 @@ export class Bridge {
   private local: MqttClient | undefined;
   private connected = false;
   private closed = false;
-  private attempts = 0;
   private address = 0;
   private tryPrivate: boolean;
   private protocolVersion: ProtocolVersion;
@@ -59,6 +60,12 @@ export class Bridge {
   private retryTimer: ClockTimer | undefined;
   private primaryTimer: ClockTimer | undefined;
   private readonly restart: RestartDelay;
+  private idleTimer: ClockTimer | undefined;
+  /** When a message last went to the remote: a lazy bridge leaves once idle_timeout passes without one. */
+  private lastOut = 0;
+  private dropping = false;
+  /** A try is under way (lazy bridges start one from the message flow). */
+  private attempting = false;
   /** QoS 1/2 messages for the remote whose connection went before they were acknowledged. */
   private unsent: OutgoingMessage[] = [];
 
@@ -87,6 +94,16 @@ export class Bridge {
    * what is published here while the remote has never been reached is queued too, as in mosquitto.
    */
   start(): void {
+    if (this.lazy) {
+      // Lazy: the local side stays, and the bridge holds what comes until there is enough to connect for.
+      this.openLocal(undefined)
+        .then(async (local) => {
+          this.local = local;
+          await this.subscribeLocal(local);
+        })
+        .catch(() => undefined);
+      return;
+    }
     if (this.settings.localCleanSession) {
       void this.attempt();
       return;
@@ -100,9 +117,14 @@ export class Bridge {
       .finally(() => void this.attempt());
   }
 
+  private get lazy(): boolean {
+    return this.settings.startType === 'lazy';
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.retryTimer?.close();
+    this.idleTimer?.close();
     this.primaryTimer?.close();
     await Promise.all([this.remote.disconnect(), this.local?.disconnect()]);
   }
@@ -140,10 +162,18 @@ export class Bridge {
   }
 
   private async attempt(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.attempting) return;
+    this.attempting = true;
+    try {
+      await this.tryAddress();
+    } finally {
+      this.attempting = false;
+    }
+  }
+
+  private async tryAddress(): Promise<void> {
     const s = this.settings;
     const address = s.addresses[this.address]!;
-    this.attempts++;
     if (!this.initialNotified) {
       this.initialNotified = true;
       this.notifyLocally('0');
@@ -215,13 +245,14 @@ export class Bridge {
     this.connected = true;
     this.restart.reset();
     if (!s.roundRobin && this.address !== 0) this.watchPrimary();
+    if (this.lazy) this.watchIdle();
     try {
-      const local = await this.openLocal(address);
+      const local = this.lazy && this.local !== undefined ? this.local : await this.openLocal(address);
       this.local = local;
       if (s.notifications && !s.notificationsLocalOnly) this.toRemote({ topic: this.notificationTopic, payload: Buffer.from('1'), qos: 1, retain: s.outgoingRetain });
       await this.subscribeRemote();
       for (const message of this.unsent.splice(0)) this.toRemote(message);
-      await this.subscribeLocal(local);
+      if (!this.lazy) await this.subscribeLocal(local);
       // Last: whoever waits for the state sees a bridge that carries messages both ways.
       this.notifyLocally('1');
     } catch {
@@ -266,9 +297,11 @@ export class Bridge {
 
   private toRemote(message: OutgoingMessage): void {
     if (!this.connected) {
-      if (message.qos > 0) this.unsent.push(message);
+      if (this.lazy) this.hold(message);
+      else if (message.qos > 0) this.unsent.push(message);
       return;
     }
+    this.lastOut = this.host.clock.now();
     this.remote.publish(message).catch((err: unknown) => {
       // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
       if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
@@ -289,23 +322,61 @@ export class Bridge {
       .catch(() => undefined);
   }
 
+  /** A lazy bridge keeps what comes while it is away, QoS 0 too (bounded), and connects at `threshold`. */
+  private hold(message: OutgoingMessage): void {
+    const max = this.host.limits.maxQueuedMessages;
+    if (max > 0 && this.unsent.length >= max) {
+      if (!this.dropping) this.log('notice', `Outgoing messages are being dropped for client ${this.settings.localClientId}.`);
+      this.dropping = true;
+      return;
+    }
+    this.unsent.push(message);
+    if (this.unsent.length >= this.settings.threshold) void this.attempt();
+  }
+
+  /** idle_timeout: a lazy bridge with nothing to send for that long disconnects, and waits for `threshold` again. */
+  private watchIdle(): void {
+    this.lastOut = this.host.clock.now();
+    const check = (bridge: Bridge): void => {
+      if (!bridge.connected || bridge.closed) return;
+      const idle = bridge.host.clock.now() - bridge.lastOut;
+      const limit = bridge.settings.idleTimeout * 1000;
+      if (idle < limit) {
+        bridge.idleTimer = bridge.host.clock.setTimeout(check, limit - idle, bridge);
+        return;
+      }
+      bridge.log('notice', `Bridge connection ${bridge.settings.localClientId} has exceeded idle timeout, disconnecting.`);
+      // As mosquitto: the socket just closes, so the remote publishes the bridge's will (state 0).
+      bridge.remote.destroy();
+    };
+    this.idleTimer = this.host.clock.setTimeout(check, this.settings.idleTimeout * 1000, this);
+  }
+
   /** The remote connection is gone (or never came up): the local side steps away and a retry is planned. */
   private lost(): void {
     if (!this.connected) return;
     this.connected = false;
+    this.dropping = false;
     this.primaryTimer?.close();
+    this.idleTimer?.close();
     if (this.closed) return;
     this.log('notice', `Client ${this.settings.localClientId} closed its connection.`);
+    this.notifyLocally('0');
+    if (this.lazy) return;
     const local = this.local;
     this.local = undefined;
     void local?.disconnect();
-    this.notifyLocally('0');
     this.retryLater();
   }
 
   /** The next address (mosquitto moves on after every failure) after restart_timeout; `once` bridges stop. */
   private retryLater(): void {
     if (this.closed || this.settings.startType === 'once') return;
+    if (this.lazy) {
+      // A lazy bridge that failed to connect tries again at the next message past the threshold.
+      this.address = (this.address + 1) % this.settings.addresses.length;
+      return;
+    }
     this.address = (this.address + 1) % this.settings.addresses.length;
     this.retryTimer?.close();
     this.retryTimer = this.host.clock.setTimeout((bridge) => void bridge.attempt(), this.restart.next() * 1000, this);
