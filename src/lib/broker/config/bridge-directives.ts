@@ -144,7 +144,7 @@ function thresholdLine(ctx: DirectiveContext, args: string): void {
 const PROTOCOLS: Readonly<Record<string, ProtocolVersion>> = { mqttv31: 3, mqttv311: 4, mqttv50: 5 };
 
 const readProtocol = (name: string, args: string): ProtocolVersion => {
-  const value = text(name, args);
+  const value = word(name, args);
   const version = PROTOCOLS[value];
   if (version === undefined) throw new DirectiveError(`Invalid bridge_protocol_version value (${value}).`);
   return version;
