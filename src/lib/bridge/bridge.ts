@@ -8,6 +8,7 @@
  * bridge bit (try_private) for 3.1.1. Log lines and $SYS state are mosquitto's (src/bridge.c).
  */
 import { Buffer } from 'node:buffer';
+import type { Duplex } from 'node:stream';
 import type { Clock, ClockTimer } from '../broker/clock.js';
 import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-types.js';
 import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
@@ -234,7 +235,7 @@ export class Bridge {
       keepalive: 0,
       ...(s.localCleanSession ? {} : { connectProperties: { sessionExpiryInterval: NEVER_EXPIRES } }),
     });
-    local.on('message', (packet) => this.fromLocal(packet));
+    local.on('message', (packet) => this.fromLocal(packet, mine));
     await local.connect(mine);
     return local;
   }
@@ -284,7 +285,7 @@ export class Bridge {
     }
   }
 
-  private fromLocal(packet: PublishPacket): void {
+  private fromLocal(packet: PublishPacket, stream: Duplex): void {
     const s = this.settings;
     this.toRemote({
       topic: remoteTopicOf(s.topics, packet.topic),
@@ -293,6 +294,12 @@ export class Bridge {
       retain: s.outgoingRetain && packet.retain,
       properties: this.protocolVersion === 5 ? forwardedProperties(packet.properties) : undefined,
     });
+    // A remote slower than this broker: the local side stops reading, so the broker's own
+    // backpressure and queue limits hold what waits, instead of this process's memory.
+    if (this.connected && !this.remote.ready && !stream.isPaused()) {
+      stream.pause();
+      void this.remote.whenReady().then(() => stream.resume());
+    }
   }
 
   private toRemote(message: OutgoingMessage): void {

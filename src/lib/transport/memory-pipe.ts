@@ -3,14 +3,19 @@ import { Duplex } from 'node:stream';
 /** One end of an in-memory pipe: what is written to it is read from its peer. */
 class PipeEnd extends Duplex {
   peer: PipeEnd | undefined;
+  /** The peer's write that waits until this end's reader takes more: backpressure, as a socket's. */
+  private blocked: (() => void) | undefined;
 
   override _read(): void {
-    // The peer's writes push the data.
+    const resume = this.blocked;
+    this.blocked = undefined;
+    resume?.();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.peer?.push(chunk);
-    done();
+    const peer = this.peer;
+    if (peer === undefined || peer.push(chunk)) done();
+    else peer.blocked = () => done();
   }
 
   override _final(done: (error?: Error | null) => void): void {
