@@ -309,6 +309,14 @@ export class Bridge {
       return;
     }
     this.lastOut = this.host.clock.now();
+    if (message.qos === 0) {
+      try {
+        this.remote.publishQos0(message);
+      } catch {
+        // QoS 0 is sent at most once: a connection going away takes it along.
+      }
+      return;
+    }
     this.remote.publish(message).catch((err: unknown) => {
       // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
       if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
