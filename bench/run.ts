@@ -157,4 +157,6 @@ if (!process.argv.includes('--broker')) await main();
 if (!process.argv.includes('--clients')) {
   const { runBrokerBench } = await import('./broker.js');
   await runBrokerBench();
+  const { runBridgeBench } = await import('./bridge.js');
+  await runBridgeBench();
 }

@@ -3,6 +3,7 @@ import { readMosquittoConf } from '../lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig } from '../lib/broker/config/serve-config.js';
 import type { ServeConfig } from '../lib/broker/config/types.js';
 import { startServer, type Server } from '../lib/broker/server.js';
+import { startBridges } from '../lib/bridge/start.js';
 import { indexFlags } from './options/argv.js';
 import { resolveServe, serveOptionGroups } from './options/serve.js';
 import { settingsFromArgv } from './ui/command-args.js';
@@ -41,6 +42,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       openLog: () => openServeLog(config.logging),
       showStartup: (level) => !quick || level !== 'information',
       remedyText,
+      attach: (broker) => startBridges(config.bridges ?? [], broker),
       opened: (log) => {
         if (!config.localOnly || quick) return;
         log.log('warning', 'Starting in local only mode. Connections will only be possible from clients running on this machine.');

@@ -7,7 +7,7 @@ import { MqttError } from '../../src/lib/errors.js';
 import { freePort } from './ports.js';
 import type { SecuritySection } from '../../src/lib/broker/config/state.js';
 import type { ServeConfig } from '../../src/lib/broker/config/types.js';
-import { startServer, type ServerLog } from '../../src/lib/broker/server.js';
+import { startServer, type ServerHooks, type ServerLog } from '../../src/lib/broker/server.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type BrokerOptions, type ListenerSettings, type LogLevel } from '../../src/lib/broker/types.js';
 
 export interface TestBroker {
@@ -15,8 +15,8 @@ export interface TestBroker {
   broker: Broker;
   /** Every log line so far, as "level: text". */
   log: string[];
-  /** Resolves with the first log line matching `re`, waiting up to `timeoutMs`. */
-  waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with the `nth` log line matching `re` (the first by default), waiting up to `timeoutMs`. */
+  waitForLog(re: RegExp, timeoutMs?: number, nth?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -26,11 +26,14 @@ export interface TestBrokerOptions {
   sysInterval?: number;
   auth?: BrokerOptions['auth'];
   connectionMessages?: boolean;
+  checkRetainSource?: boolean;
   durable?: BrokerOptions['durable'];
   /** The broker's timers and time: a FakeClock lets a test move it on instead of waiting. */
   clock?: BrokerOptions['clock'];
   /** The listener's security section, as mosquitto.conf would give it (password_file, plugin...). */
   security?: SecuritySection;
+  /** Started once the listener is open, as mqt serve starts its bridges. */
+  attach?: ServerHooks['attach'];
 }
 
 /** The BrokerOptions of a test broker: the defaults, with what the test sets. */
@@ -43,6 +46,7 @@ export function testBrokerOptions(options: TestBrokerOptions): BrokerOptions {
     ...(options.connectionMessages === undefined ? {} : { connectionMessages: options.connectionMessages }),
     ...(options.durable === undefined ? {} : { durable: options.durable }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.checkRetainSource === undefined ? {} : { checkRetainSource: options.checkRetainSource }),
   };
 }
 
@@ -68,7 +72,7 @@ function testServeConfig(options: TestBrokerOptions): ServeConfig {
 
 /** A Broker started through startServer, as serve starts it, on 127.0.0.1 and an ephemeral port. */
 export function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
-  return startServerInMemory(testServeConfig(options));
+  return startServerInMemory(testServeConfig(options), options.attach);
 }
 
 /**
@@ -90,7 +94,7 @@ export async function startConfBroker(dir: string, lines: (port: number) => stri
   }
 }
 
-async function startServerInMemory(config: ServeConfig): Promise<TestBroker> {
+async function startServerInMemory(config: ServeConfig, attach?: ServerHooks['attach']): Promise<TestBroker> {
   const log: string[] = [];
   const waiters = new Set<() => void>();
   const memoryLog: ServerLog = {
@@ -101,15 +105,15 @@ async function startServerInMemory(config: ServeConfig): Promise<TestBroker> {
     reopen: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
-  const server = await startServer(config, { openLog: () => Promise.resolve(memoryLog), showStartup: () => true });
+  const server = await startServer(config, { openLog: () => Promise.resolve(memoryLog), showStartup: () => true, ...(attach === undefined ? {} : { attach }) });
   return {
     port: server.endpoints[0]!.port,
     broker: server.broker,
     log,
-    waitForLog(re, timeoutMs = 5000) {
+    waitForLog(re, timeoutMs = 5000, nth = 1) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
-          const line = log.find((l) => re.test(l));
+          const line = log.filter((l) => re.test(l))[nth - 1];
           if (line === undefined) return false;
           waiters.delete(onLog);
           clearTimeout(timer);

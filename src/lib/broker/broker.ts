@@ -75,6 +75,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     this.maxConnectIn = Math.min(this.maxPacketIn, options.limits.maxConnectPacketSize);
     const maxQueued = options.limits.maxQueuedMessages;
     this.backlogThreshold = maxQueued > 0 ? Math.max(1, Math.floor(maxQueued / 2)) : 1000;
+    this.retainSources = options.checkRetainSource === true ? new Map() : undefined;
     this.sessions = new SessionRegistry(this);
     this.sys = new SysTopics(this);
     this.sys.start(options.sysInterval);
@@ -173,7 +174,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
       stream.destroy();
       return;
     }
-    if (this.connectionMessages) this.log('notice', `New connection from ${info.remoteAddress}:${info.remotePort} on port ${info.listener.port}.`);
+    if (this.connectionMessages && info.internal !== true) this.log('notice', `New connection from ${info.remoteAddress}:${info.remotePort} on port ${info.listener.port}.`);
     this.perListener.set(info.listener, count + 1);
     this.stats.sockets++;
     this.connections.add(new Connection(this, stream, info));
@@ -211,7 +212,10 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
    */
   publish(msg: BrokerMessage, from: Connection | undefined): boolean {
     if (msg.payload.length >= HUGE_BYTES) this.hugeGarbage.follow(msg.payload);
-    if (msg.retain && this.limits.retainAvailable) this.retained.store(msg);
+    if (msg.retain && this.limits.retainAvailable) {
+      this.retained.store(msg);
+      if (this.retainSources !== undefined) this.noteRetainSource(msg, from);
+    }
     const recipients = this.recipients;
     this.current = msg;
     this.matched = false;
@@ -229,6 +233,19 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
       recipients.clear();
     }
     return this.matched;
+  }
+
+  /** check_retain_source: the publishers of the retained messages, by topic; the broker's own have none. */
+  private readonly retainSources: Map<string, AuthClient> | undefined;
+
+  private noteRetainSource(msg: BrokerMessage, from: Connection | undefined): void {
+    if (from === undefined || msg.payload.length === 0) this.retainSources!.delete(msg.topic);
+    else this.retainSources!.set(msg.topic, { clientId: from.clientId, username: from.username, auth: from.auth });
+  }
+
+  retainSourceMayWrite(msg: BrokerMessage): boolean {
+    const source = this.retainSources?.get(msg.topic);
+    return source === undefined || this.mayWrite(source, msg.topic);
   }
 
   /** The QoS a message published at `published` goes out with to a subscription granted `granted`. */

@@ -22,6 +22,7 @@ import { remainingLength } from './encoded-packet.js';
 import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
 import type { BrokerMessage } from './message.js';
+import { unmountTopic } from './mount-point.js';
 import { PublishEncoder } from './outgoing-publish.js';
 import { HoldBudget } from './hold-budget.js';
 import { HUGE_BYTES, type HugeGarbage } from './huge-garbage.js';
@@ -74,6 +75,7 @@ export class Connection implements ClientConnection {
   /** The client id once CONNECT is read (mosquitto's log uses the address before that). */
   clientId = '';
   username: string | undefined;
+  isBridge = false;
   /** Keepalive in ms (already × 1.5); 0 = none. */
   keepaliveMs = 0;
   lastSeen: number;
@@ -93,6 +95,8 @@ export class Connection implements ClientConnection {
   readonly maxTopicAlias: number;
   /** The listener's own security hooks (password_file, acl_file), if it has them. */
   readonly auth: BrokerAuth | undefined;
+  /** mount_point of the listener: taken off the topics sent to this client. */
+  private readonly mountPoint: string | undefined;
   /** The v5 authentication method this connection started with, if any. */
   authMethod: string | undefined;
   /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
@@ -124,6 +128,7 @@ export class Connection implements ClientConnection {
     this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
     this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
     this.auth = settings.auth;
+    this.mountPoint = settings.mountPoint;
     this.timers = broker.timers;
     this.lastSeen = broker.clock.now();
     listen(stream, this);
@@ -220,7 +225,7 @@ export class Connection implements ClientConnection {
     this.flush();
     const text = CLOSE_TEXT[why];
     // mosquitto names a client that never got as far as an id "<unknown>".
-    if (text !== undefined && this.broker.connectionMessages) this.broker.log('notice', `Client ${this.clientId === '' ? '<unknown>' : this.clientId} ${text}`);
+    if (text !== undefined && this.broker.connectionMessages && this.info.internal !== true) this.broker.log('notice', `Client ${this.clientId === '' ? '<unknown>' : this.clientId} ${text}`);
     this.broker.connectionClosed(this);
     const session = this.session;
     if (session !== undefined && session.connection === this) {
@@ -305,6 +310,7 @@ export class Connection implements ClientConnection {
     dup: boolean,
   ): boolean {
     if (this.state !== 'active') return false;
+    if (this.mountPoint !== undefined) msg = unmounted(msg, this.mountPoint);
     // Made at the first PUBLISH out, once CONNECT has settled the version and the alias maximum.
     const encoder = (this.encoder ??= new PublishEncoder(this.version, this.aliasMax));
     const bytes = encoder.encode(msg, qos, retain, subIds, packetId, dup, this.broker.clock.now());
@@ -417,4 +423,9 @@ export class Connection implements ClientConnection {
     this.holdBudget?.caughtUp(this.broker.clock.now());
     this.pauseEdges?.release();
   }
+}
+
+/** The message as a client under a mount point sees it: a copy with its own topic and encoding. */
+function unmounted(msg: BrokerMessage, mountPoint: string): BrokerMessage {
+  return { ...msg, topic: unmountTopic(mountPoint, msg.topic), encoded: undefined };
 }

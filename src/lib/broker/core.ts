@@ -45,6 +45,8 @@ export interface BrokerCore extends SessionHost {
   mayUnsubscribe(client: AuthClient, filter: string): boolean;
   /** A PUBLISH to a $CONTROL/ topic: handed to the security layer's control API, never routed. */
   control(from: ClientConnection, topic: string, payload: Buffer): void;
+  /** check_retain_source: whoever published this retained message may still write its topic (true when not checked). */
+  retainSourceMayWrite(msg: BrokerMessage): boolean;
   /** Routes one message to every matching subscription; true when anyone matched. */
   publish(msg: BrokerMessage, from: ClientConnection | undefined): boolean;
   /** The QoS a message published at `published` goes out with to a subscription granted `granted`. */
@@ -67,6 +69,8 @@ export interface ClientConnection extends SessionLink {
   /** The client id once CONNECT is read. */
   clientId: string;
   username: string | undefined;
+  /** The CONNECT carried the bridge bit (a mosquitto bridge with try_private). */
+  isBridge: boolean;
   maxInflight: number;
   /** The client's Maximum Packet Size; larger packets are not sent to it. */
   maxPacketOut: number;

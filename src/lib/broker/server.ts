@@ -34,6 +34,8 @@ export interface ServerHooks {
   pid?: number;
   /** Words for what can be done about a problem a log line reports; without it, only the facts are logged. */
   remedyText?(remedy: Remedy): string;
+  /** What starts once the listeners are open (mqt serve's bridges), and is stopped first at close. */
+  attach?(broker: Broker): { close(): Promise<void> };
 }
 
 export interface Server {
@@ -118,6 +120,10 @@ async function start(config: ServeConfig, hooks: ServerHooks, cleanup: CleanupSt
     await broker.close();
     await listeners.close();
   });
+  if (hooks.attach !== undefined) {
+    const attached = hooks.attach(broker);
+    cleanup.push(() => attached.close());
+  }
   startup('information', `mqt version ${version} running`);
 
   return {

@@ -39,6 +39,8 @@ export interface ListenerSettings {
   maximumQos?: 0 | 1 | 2;
   /** max_topic_alias of this listener (per listener in mosquitto); overrides limits.maxTopicAlias. */
   maxTopicAlias?: number;
+  /** mount_point: the prefix of this listener's clients' topics (mount-point.ts). */
+  mountPoint?: string;
   /** The security hooks of this listener (per_listener_settings); BrokerOptions.auth when absent. */
   auth?: BrokerAuth;
   /**
@@ -55,6 +57,8 @@ export interface ConnectionInfo {
   listener: ListenerInfo;
   /** The certificate's CN or subject, or the PSK identity, when the listener takes the username from TLS. */
   tlsUsername?: string;
+  /** A bridge's own way into this broker: no connection log lines, as mosquitto logs none for its bridges. */
+  internal?: boolean;
 }
 
 /**
@@ -168,6 +172,11 @@ export interface BrokerOptions {
    * serve without -v passes false, which spares their formatting on the hot path.
    */
   logDebug?: boolean;
+  /**
+   * check_retain_source: a retained message goes to a new subscriber only while its publisher may
+   * still write its topic. mosquitto's man page says it defaults to true; 2.0.11's code leaves it false.
+   */
+  checkRetainSource?: boolean;
   /** The time the broker's timers run on; the system's by default (tests pass a fake one). */
   clock?: Clock;
 }

@@ -20,6 +20,8 @@ export interface ClientOptions {
   maxInflight?: number;
   /** Largest packet accepted from the server; a v5 CONNECT advertises it. */
   maxPacketSize?: number;
+  /** Announce a bridge (protocol level | 0x80, mosquitto's try_private); 3.1 and 3.1.1 only. */
+  bridge?: boolean;
   /** How long to wait for CONNACK, in ms. */
   connectTimeout?: number;
 }

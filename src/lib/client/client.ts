@@ -125,6 +125,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
       username: opts.username,
       password: opts.password,
       properties,
+      ...(opts.bridge === true ? { bridge: true } : {}),
     });
     return new Promise<ConnackPacket>((resolve, reject) => {
       this.connack = { resolve, reject };

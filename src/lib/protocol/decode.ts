@@ -191,9 +191,11 @@ export class UnsupportedProtocolError extends MqttError {
 
 function decodeConnect(r: Reader): ConnectPacket {
   const name = r.utf8('protocol name');
-  const level = r.u8('protocol level');
+  const wireLevel = r.u8('protocol level');
+  const bridge = (wireLevel & 0x80) !== 0 && (wireLevel & 0x7f) !== 5;
+  const level = bridge ? wireLevel & 0x7f : wireLevel;
   if (!(level === 3 ? name === 'MQIsdp' : (level === 4 || level === 5) && name === 'MQTT')) {
-    throw new UnsupportedProtocolError(name, level);
+    throw new UnsupportedProtocolError(name, wireLevel);
   }
   const flags = r.u8('connect flags');
   // MQTT-3.1.2-3: the reserved bit must be zero.
@@ -217,6 +219,7 @@ function decodeConnect(r: Reader): ConnectPacket {
     keepalive,
     clientId: r.utf8('client identifier'),
   };
+  if (bridge) packet.bridge = true;
   if (hasWill) {
     const willProperties = level === 5 ? readProperties(r, 'will') : undefined;
     const topic = r.utf8('will topic');

@@ -204,7 +204,7 @@ function encodeConnect(p: ConnectPacket): Buffer {
 
   const buf = frame(PacketType.connect << 4, remaining);
   let o = writeUtf8(buf, buf.length - remaining, name);
-  buf[o++] = v;
+  buf[o++] = p.bridge === true && v !== 5 ? v | 0x80 : v;
   buf[o++] = flags;
   o = writeU16(buf, o, keepalive);
   if (v === 5) o = writeBlock(buf, o, p.properties, propsLength);

@@ -25,6 +25,11 @@ export interface ConnectPacket {
   username?: string;
   password?: Buffer;
   properties?: Properties;
+  /**
+   * A bridge announcing itself: the protocol level with 0x80 set (mosquitto's try_private), which
+   * only 3.1 and 3.1.1 have; a broker then treats its subscriptions as no-local, retain-as-published.
+   */
+  bridge?: boolean;
 }
 
 export interface ConnackPacket {

@@ -1,4 +1,5 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import { BRIDGE_DIRECTIVES } from './bridge-directives.js';
 import { PERSISTENCE_DIRECTIVES } from './persistence-directives.js';
 import type { Directive, DirectiveContext } from './directive.js';
 import { NETWORK_DIRECTIVES } from './network-directives.js';
@@ -6,6 +7,7 @@ import { PLUGIN_DIRECTIVES } from './plugin-directives.js';
 import { TLS_DIRECTIVES } from './tls-directives.js';
 import type { LogDestination } from './basics.js';
 import { choice, globalSetting, listenerSetting, once, range, securitySetting, type Read } from './rows.js';
+import { isValidTopicName } from '../../topic.js';
 import { DirectiveError, INT_MAX, bool, int, oneOf, text, word } from './values.js';
 
 /** mosquitto's MQTT_MAX_PAYLOAD. */
@@ -159,6 +161,11 @@ const DIRECTIVES: readonly Directive[] = [
   securitySetting('allow_zero_length_clientid', 'true | false', 'allowZeroLengthClientId', bool),
   securitySetting('auto_id_prefix', 'PREFIX', 'autoIdPrefix', word),
   listenerSetting('use_username_as_clientid', 'true | false', 'useUsernameAsClientId', bool),
+  listenerSetting('mount_point', 'PREFIX', 'mountPoint', (name, args) => {
+    const prefix = word(name, args);
+    if (!isValidTopicName(prefix)) throw new DirectiveError(`Invalid mount_point value (${prefix}): a topic prefix, without + or #.`);
+    return prefix;
+  }),
   {
     name: 'per_listener_settings',
     scope: 'global',
@@ -214,6 +221,7 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   globalSetting('connection_messages', 'true | false', 'connectionMessages', bool),
+  globalSetting('check_retain_source', 'true | false', 'checkRetainSource', bool),
   {
     name: 'include_dir',
     scope: 'global',
@@ -245,6 +253,6 @@ const DIRECTIVES: readonly Directive[] = [
 
 /** The directives mqt serve reads, by name; the security issue adds its rows here. */
 export const DIRECTIVE_TABLE: ReadonlyMap<string, Directive> = new Map([
-  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES, ...PERSISTENCE_DIRECTIVES, ...PLUGIN_DIRECTIVES].map((d) => [d.name, d] as const),
+  ...[...DIRECTIVES, ...TLS_DIRECTIVES, ...NETWORK_DIRECTIVES, ...PERSISTENCE_DIRECTIVES, ...PLUGIN_DIRECTIVES, ...BRIDGE_DIRECTIVES].map((d) => [d.name, d] as const),
   ['max_qos', { ...DIRECTIVES.find((d) => d.name === 'maximum_qos')!, name: 'max_qos' }],
 ]);

@@ -1,7 +1,9 @@
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Authorizer } from '../auth/authorizer.js';
 import type { PersistenceSettings } from '../persistence/settings.js';
 import { DEFAULT_LIMITS, type BrokerLimits, type ListenerSettings, type LogLevel } from '../types.js';
+import { bridgeSettings } from './bridge-directives.js';
 import { emptyConfState, type ConfState, type ListenerSection, type SecuritySection } from './state.js';
 import { resolveTls } from './tls-config.js';
 import type { ListenerTls } from './tls-types.js';
@@ -145,10 +147,12 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
       version: cli.version,
       connectionMessages: log.connectionMessages,
       logDebug: log.types.includes('debug'),
+      ...(conf.checkRetainSource === undefined ? {} : { checkRetainSource: conf.checkRetainSource }),
     },
     logging: log,
     localOnly,
     tcpNoDelay: conf.tcpNoDelay ?? false,
+    bridges: bridgeSettings(conf.bridges, hostname()),
     ...(conf.pidFile === undefined ? {} : { pidFile: conf.pidFile }),
     notes,
     ...persistence(conf, cli.persistDir),
@@ -215,6 +219,7 @@ function listenerSettings(section: ListenerSection, allowAnonymous: boolean, cli
     ...(section.maximumQos === undefined ? {} : { maximumQos: section.maximumQos }),
     ...(section.maxTopicAlias === undefined ? {} : { maxTopicAlias: section.maxTopicAlias }),
     ...(section.useUsernameAsClientId === undefined ? {} : { useUsernameAsClientId: section.useUsernameAsClientId }),
+    ...(section.mountPoint === undefined ? {} : { mountPoint: section.mountPoint }),
   };
 }
 

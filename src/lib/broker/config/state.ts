@@ -1,4 +1,5 @@
 import type { BrokerLimits, LogLevel } from '../types.js';
+import type { BridgeSection } from './bridge-types.js';
 import type { ConfFile, TlsSection } from './tls-types.js';
 import type { BindInterface, ConfigNote, ListenerProtocol, LogDestination, Origin } from './basics.js';
 
@@ -27,6 +28,8 @@ export interface ListenerSection {
   maximumQos?: 0 | 1 | 2;
   maxTopicAlias?: number;
   useUsernameAsClientId?: boolean;
+  /** mount_point: the prefix of this listener's clients' topics. */
+  mountPoint?: string;
   /** bind_interface: listen on this network interface's addresses. */
   bindInterface?: BindInterface;
   /** http_dir: files a websockets listener serves over plain HTTP(S) requests. */
@@ -55,6 +58,7 @@ export interface ConfState {
   logTimestamp?: boolean;
   logTimestampFormat?: string;
   connectionMessages?: boolean;
+  checkRetainSource?: boolean;
   tcpNoDelay?: boolean;
   /** websockets_headers_size: the HTTP header bytes a websockets listener must accept. */
   websocketsHeadersSize?: number;
@@ -71,6 +75,8 @@ export interface ConfState {
   /** web_console (mqt only): the web console's port, and its address when not 127.0.0.1. */
   webConsole?: { port: number; address?: string };
   notes: ConfigNote[];
+  /** The `connection` sections, in order. */
+  bridges: BridgeSection[];
 }
 
 export function emptyConfState(): ConfState {
@@ -83,5 +89,6 @@ export function emptyConfState(): ConfState {
     security: {},
     limits: {},
     notes: [],
+    bridges: [],
   };
 }

@@ -1,5 +1,6 @@
 import type { PersistenceSettings } from '../persistence/settings.js';
 import type { BrokerOptions, ListenerSettings, LogLevel } from '../types.js';
+import type { BridgeSettings } from './bridge-types.js';
 import type { SecuritySection } from './state.js';
 import type { ConfFile, ListenerTls } from './tls-types.js';
 import type { BindInterface, ConfigNote, ListenerProtocol, LogDestination, Origin } from './basics.js';
@@ -73,6 +74,8 @@ export interface ServeConfig {
   notes: ConfigNote[];
   /** persistence true (or --persist): where the journal goes and when it is compacted. */
   persistence?: PersistenceSettings;
+  /** The `connection` sections: bridges to other brokers, started once the listeners are open. */
+  bridges?: BridgeSettings[];
   /** pid_file: written at start, removed at exit. */
   pidFile?: string;
   /** The main config file read, if any. */

@@ -12,6 +12,7 @@ import type { Properties } from '../../protocol/properties.js';
 import { ConnackReturnCode, ReasonCode } from '../../protocol/reason-codes.js';
 import { exceedsTopicDepth } from '../../topic.js';
 import type { ClientConnection, CloseReason } from '../core.js';
+import { mountTopic } from '../mount-point.js';
 import { NEVER_EXPIRES } from '../session.js';
 import { storeWill } from '../will.js';
 
@@ -66,6 +67,7 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
   const version = packet.protocolVersion;
   conn.version = version;
   conn.reader.version = version;
+  conn.isBridge = packet.bridge === true;
   const listener = conn.info.listener;
   const limits = broker.limits;
   const allowed = listener.settings.protocolVersions;
@@ -171,14 +173,14 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
   session.auth = conn.auth;
   session.listener = conn.info.listener.key;
   session.expiryInterval = version === 5 ? (props?.sessionExpiryInterval ?? 0) : packet.clean ? 0 : NEVER_EXPIRES;
-  if (will !== undefined) session.will = storeWill(will, clientId);
+  if (will !== undefined) session.will = storeWill({ ...will, topic: mountTopic(listener.settings.mountPoint, will.topic) }, clientId);
   broker.sessionConnected(session);
 
-  if (broker.connectionMessages) {
+  if (broker.connectionMessages && conn.info.internal !== true) {
     const who = username === undefined ? '' : `, u'${username}'`;
     broker.log(
       'notice',
-      `New client connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${LOG_PROTOCOL[version]}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
+      `New ${conn.isBridge ? 'bridge' : 'client'} connected from ${conn.info.remoteAddress}:${conn.info.remotePort} as ${clientId} (p${LOG_PROTOCOL[version]}, c${packet.clean ? 1 : 0}, k${packet.keepalive}${who}).`,
     );
   }
   if (conn.debug) {

@@ -3,6 +3,7 @@ import type { PublishPacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
 import { exceedsTopicDepth } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
+import { mountTopic } from '../mount-point.js';
 import { newMessage, own } from '../message.js';
 import { answer, journalMark } from './answer.js';
 
@@ -59,8 +60,9 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
     conn.disconnect(ReasonCode.RetainNotSupported, 'not-supported');
     return;
   }
-  const topic = resolveTopic(conn, p);
-  if (topic === undefined) return;
+  const resolved = resolveTopic(conn, p);
+  if (resolved === undefined) return;
+  const topic = mountTopic(conn.info.listener.settings.mountPoint, resolved);
   if (exceedsTopicDepth(topic)) {
     conn.disconnect(ReasonCode.ProtocolError, 'protocol');
     return;

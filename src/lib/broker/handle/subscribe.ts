@@ -6,6 +6,7 @@ import type { QoS, SubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode, SUBACK_FAILURE_V3 } from '../../protocol/reason-codes.js';
 import { exceedsTopicDepth, isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
+import { mountFilter } from '../mount-point.js';
 import { answer, journalMark } from './answer.js';
 import type { BrokerMessage } from '../message.js';
 import type { SubscriptionOptions } from '../subscriptions.js';
@@ -21,13 +22,14 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
   // Only a filter naming $SYS can match it (MQTT-4.7.2-1). Made current before the subscriptions
   // exist, so that the update reaches them once, as the retained copy.
   if (p.subscriptions.some((s) => s.topicFilter.startsWith('$SYS'))) broker.refreshSys();
+  const mountPoint = conn.info.listener.settings.mountPoint;
   for (const s of p.subscriptions) {
-    const filter = s.topicFilter;
-    if (!isValidTopicFilter(filter) || exceedsTopicDepth(filter)) {
+    if (!isValidTopicFilter(s.topicFilter) || exceedsTopicDepth(s.topicFilter)) {
       broker.log('information', `Invalid subscription string from ${conn.info.remoteAddress}, disconnecting.`);
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;
     }
+    const filter = mountFilter(mountPoint, s.topicFilter);
     const share = parseSharedSubscription(filter);
     if (share !== undefined && s.noLocal === true) {
       // 5.0 §3.8.3.1: No Local on a shared subscription is a protocol error.
@@ -41,10 +43,12 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
       codes.push(conn.version === 5 ? ReasonCode.NotAuthorized : SUBACK_FAILURE_V3);
       continue;
     }
+    // A v3 bridge has no subscription options to ask with, so it gets what a v5 bridge would ask for.
+    const v3Bridge = conn.isBridge && conn.version !== 5;
     const options: SubscriptionOptions = {
       qos,
-      noLocal: s.noLocal === true,
-      retainAsPublished: s.retainAsPublished === true,
+      noLocal: v3Bridge || s.noLocal === true,
+      retainAsPublished: v3Bridge || s.retainAsPublished === true,
       retainHandling: s.retainHandling ?? 0,
       identifier,
     };
@@ -61,7 +65,7 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
   const subIds = identifier === undefined ? undefined : [identifier];
   for (const [messages, qos] of retained) {
     for (const msg of messages) {
-      if (!broker.mayRead(conn, msg.topic)) continue;
+      if (!broker.mayRead(conn, msg.topic) || !broker.retainSourceMayWrite(msg)) continue;
       session.deliver(msg, conn.broker.outgoingQos(qos, msg.qos), true, subIds);
     }
   }

@@ -2,6 +2,7 @@ import type { UnsubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode } from '../../protocol/reason-codes.js';
 import { exceedsTopicDepth, isValidTopicFilter } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
+import { mountFilter } from '../mount-point.js';
 import { answer, journalMark } from './answer.js';
 
 /** UNSUBSCRIBE → UNSUBACK; v5 says per filter whether a subscription existed (0x11 when not). */
@@ -11,12 +12,14 @@ export function handleUnsubscribe(conn: ClientConnection, p: UnsubscribePacket):
   if (conn.debug) broker.log('debug', `Received UNSUBSCRIBE from ${conn.name}`);
   const codes: number[] = [];
   const mark = journalMark(conn);
-  for (const filter of p.topicFilters) {
-    if (!isValidTopicFilter(filter) || exceedsTopicDepth(filter)) {
+  const mountPoint = conn.info.listener.settings.mountPoint;
+  for (const raw of p.topicFilters) {
+    if (!isValidTopicFilter(raw) || exceedsTopicDepth(raw)) {
       broker.log('information', `Invalid unsubscription string from ${conn.info.remoteAddress}, disconnecting.`);
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;
     }
+    const filter = mountFilter(mountPoint, raw);
     if (conn.debug) broker.log('debug', `\t${filter}`);
     if (!broker.mayUnsubscribe(conn, filter)) {
       // Refused, the subscription stays; mosquitto logs the line all the same.

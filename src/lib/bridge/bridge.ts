@@ -1,0 +1,421 @@
+/**
+ * One bridge (a `connection` section): a client of the remote broker, and a client of this broker
+ * through an in-memory pipe, both the library's MqttClient. Messages of `out` topics published here
+ * reach the bridge's local session and go to the remote; those of `in` topics come back the other
+ * way. While the remote is away the local side is disconnected, so its persistent session queues
+ * QoS 1/2 messages under the broker's own limits (and journal). Neither side sends back what came
+ * from the other: no-local on the local subscriptions, and on the remote's no-local for v5 or the
+ * bridge bit (try_private) for 3.1.1. Log lines and $SYS state are mosquitto's (src/bridge.c).
+ */
+import { Buffer } from 'node:buffer';
+import type { Duplex } from 'node:stream';
+import type { Clock, ClockTimer } from '../broker/clock.js';
+import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-types.js';
+import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
+import type { BrokerLimits, ConnectionInfo, ListenerInfo, LogLevel } from '../broker/types.js';
+import { MqttClient, type OutgoingMessage } from '../client/client.js';
+import { ErrorCode, isMqttError } from '../errors.js';
+import { errnoText } from '../errno-text.js';
+import type { ProtocolVersion } from '../protocol/constants.js';
+import type { PublishPacket, QoS, Subscription } from '../protocol/packets.js';
+import { ConnackReturnCode } from '../protocol/reason-codes.js';
+import { memoryPipe } from '../transport/memory-pipe.js';
+import { openTransport } from '../transport/open.js';
+import type { TlsSettings, TransportStream } from '../transport/types.js';
+import { RestartDelay } from './restart-delay.js';
+import { localTopicOf, remoteTopicOf } from './topic-map.js';
+
+/** What a bridge uses of its broker (broker.ts implements it). */
+export interface BridgeHost {
+  readonly clock: Clock;
+  /** max_queued_messages bounds what a lazy bridge holds while it waits for its threshold. */
+  readonly limits: Pick<BrokerLimits, 'maxQueuedMessages'>;
+  handleConnection(stream: TransportStream, info: ConnectionInfo): void;
+  /** Routes a message as if a client had published it. */
+  publish(msg: BrokerMessage, from: undefined): boolean;
+  log(level: LogLevel, text: string): void;
+}
+
+/** The listener a bridge's local side comes in on: anonymous, and past every ACL, as mosquitto lets its bridges through. */
+const BRIDGE_LISTENER: ListenerInfo = {
+  port: 0,
+  address: 'bridge',
+  key: 'bridge',
+  protocol: 'mqtt',
+  settings: { allowAnonymous: true, maxConnections: -1, auth: {} },
+};
+
+const NEVER_EXPIRES = 0xffff_ffff;
+/** How often a failed-over bridge looks whether its first address is back (mosquitto: 5 s). */
+const PRIMARY_RETRY_MS = 5000;
+
+export class Bridge {
+  private remote: MqttClient;
+  private local: MqttClient | undefined;
+  private connected = false;
+  private closed = false;
+  private address = 0;
+  private tryPrivate: boolean;
+  private protocolVersion: ProtocolVersion;
+  private initialNotified = false;
+  private retryTimer: ClockTimer | undefined;
+  private primaryTimer: ClockTimer | undefined;
+  private readonly restart: RestartDelay;
+  private idleTimer: ClockTimer | undefined;
+  /** When a message last went to the remote: a lazy bridge leaves once idle_timeout passes without one. */
+  private lastOut = 0;
+  private dropping = false;
+  /** A try is under way (lazy bridges start one from the message flow). */
+  private attempting = false;
+  /** QoS 1/2 messages for the remote whose connection went before they were acknowledged. */
+  private unsent: OutgoingMessage[] = [];
+
+  constructor(
+    readonly settings: BridgeSettings,
+    private readonly host: BridgeHost,
+    private readonly tls: TlsSettings | undefined,
+  ) {
+    this.tryPrivate = settings.tryPrivate;
+    this.protocolVersion = settings.protocolVersion;
+    this.restart = new RestartDelay(settings.restart);
+    this.remote = this.newRemote();
+  }
+
+  /** $SYS/broker/connection/REMOTE_ID/state, or notification_topic. */
+  get notificationTopic(): string {
+    return this.settings.notificationTopic ?? `$SYS/broker/connection/${this.settings.remoteClientId}/state`;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /**
+   * A persistent local session is made (with its subscriptions) before the first try, so that
+   * what is published here while the remote has never been reached is queued too, as in mosquitto.
+   */
+  start(): void {
+    if (this.lazy) {
+      // Lazy: the local side stays, and the bridge holds what comes until there is enough to connect for.
+      this.openLocal(undefined)
+        .then(async (local) => {
+          this.local = local;
+          await this.subscribeLocal(local);
+        })
+        .catch(() => undefined);
+      return;
+    }
+    if (this.settings.localCleanSession) {
+      void this.attempt();
+      return;
+    }
+    this.openLocal(undefined)
+      .then(async (local) => {
+        await this.subscribeLocal(local);
+        await local.disconnect();
+      })
+      .catch(() => undefined)
+      .finally(() => void this.attempt());
+  }
+
+  private get lazy(): boolean {
+    return this.settings.startType === 'lazy';
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.retryTimer?.close();
+    this.idleTimer?.close();
+    this.primaryTimer?.close();
+    await Promise.all([this.remote.disconnect(), this.local?.disconnect()]);
+  }
+
+  private newRemote(): MqttClient {
+    const s = this.settings;
+    const client = new MqttClient({
+      protocolVersion: this.protocolVersion,
+      clientId: s.remoteClientId,
+      clean: s.cleanSession,
+      keepalive: s.keepalive,
+      ...(s.remoteUsername === undefined ? {} : { username: s.remoteUsername }),
+      ...(s.remotePassword === undefined ? {} : { password: Buffer.from(s.remotePassword) }),
+      ...(s.notifications ? { will: { topic: this.notificationTopic, payload: Buffer.from('0'), qos: 1 as QoS, retain: true } } : {}),
+      ...(s.maxPacketSize > 0 ? { maxPacketSize: s.maxPacketSize } : {}),
+      ...(this.tryPrivate && this.protocolVersion !== 5 ? { bridge: true } : {}),
+      ...(this.protocolVersion === 5 && !s.cleanSession ? { connectProperties: { sessionExpiryInterval: NEVER_EXPIRES } } : {}),
+    });
+    client.on('message', (packet) => this.fromRemote(packet));
+    client.on('close', () => this.lost());
+    return client;
+  }
+
+  private log(level: LogLevel, text: string): void {
+    this.host.log(level, text);
+  }
+
+  /** A retained state message here: what subscribers of the notification topic see of the bridge. */
+  private notifyLocally(state: '0' | '1'): void {
+    if (!this.settings.notifications) return;
+    this.host.publish(
+      { topic: this.notificationTopic, payload: Buffer.from(state), qos: 1, retain: true, properties: undefined, expiresAt: 0, senderId: this.settings.localClientId, owned: true, encoded: undefined },
+      undefined,
+    );
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.closed || this.attempting) return;
+    this.attempting = true;
+    try {
+      await this.tryAddress();
+    } finally {
+      this.attempting = false;
+    }
+  }
+
+  private async tryAddress(): Promise<void> {
+    const s = this.settings;
+    const address = s.addresses[this.address]!;
+    if (!this.initialNotified) {
+      this.initialNotified = true;
+      this.notifyLocally('0');
+    }
+    this.log('notice', `Connecting bridge ${s.name} (${address.host}:${address.port})`);
+    let stream: TransportStream;
+    try {
+      stream = await openTransport({ kind: 'tcp', host: address.host, port: address.port, ...(s.bindAddress === undefined ? {} : { bindAddress: s.bindAddress }), ...(this.tls === undefined ? {} : { tls: this.tls }) });
+    } catch (err) {
+      this.log('error', `Error creating bridge: ${isMqttError(err) ? err.message : errnoText(err)}.`);
+      this.retryLater();
+      return;
+    }
+    if (this.closed) {
+      stream.destroy();
+      return;
+    }
+    this.log('debug', `Bridge ${s.remoteClientId} sending CONNECT`);
+    try {
+      await this.remote.connect(stream);
+    } catch (err) {
+      this.refused(err);
+      return;
+    }
+    this.log('debug', `Received CONNACK on connection ${s.localClientId}.`);
+    await this.joined(address);
+  }
+
+  /** CONNACK refused (or the connection went first): mosquitto's fallbacks, then a retry. */
+  private refused(err: unknown): void {
+    const s = this.settings;
+    const code = isMqttError(err) && err.code === ErrorCode.ConnectionRefused ? err.reasonCode : undefined;
+    if (code === undefined) {
+      this.log('error', `Error creating bridge: ${isMqttError(err) ? err.message : errnoText(err)}`);
+    } else if (this.protocolVersion === 5 && code === ConnackReturnCode.UnacceptableProtocolVersion) {
+      this.log('notice', `Warning: Remote bridge ${s.name} does not support MQTT v5.0, reconnecting using MQTT v3.1.1.`);
+      this.protocolVersion = 4;
+      this.remote = this.newRemote();
+    } else {
+      if (code === ConnackReturnCode.UnacceptableProtocolVersion && this.tryPrivate && this.protocolVersion !== 5) {
+        this.tryPrivate = false;
+        this.remote = this.newRemote();
+      }
+      this.log('error', err instanceof Error ? err.message.replace(/\.$/, '') : String(err));
+    }
+    this.retryLater();
+  }
+
+  /** The bridge's client of this broker, over an in-memory pipe, its persistent session resumed. */
+  private async openLocal(address: BridgeAddress | undefined): Promise<MqttClient> {
+    const s = this.settings;
+    const [mine, theirs] = memoryPipe();
+    this.host.handleConnection(theirs, { remoteAddress: address?.host ?? 'bridge', remotePort: address?.port ?? 0, listener: BRIDGE_LISTENER, internal: true });
+    const local = new MqttClient({
+      protocolVersion: 5,
+      clientId: s.localClientId,
+      clean: s.localCleanSession,
+      keepalive: 0,
+      ...(s.localCleanSession ? {} : { connectProperties: { sessionExpiryInterval: NEVER_EXPIRES } }),
+    });
+    local.on('message', (packet) => this.fromLocal(packet, mine));
+    await local.connect(mine);
+    return local;
+  }
+
+  /** The remote accepted: the local side connects, both sides subscribe, queued messages flow. */
+  private async joined(address: BridgeAddress): Promise<void> {
+    const s = this.settings;
+    this.connected = true;
+    this.restart.reset();
+    if (!s.roundRobin && this.address !== 0) this.watchPrimary();
+    if (this.lazy) this.watchIdle();
+    try {
+      const local = this.lazy && this.local !== undefined ? this.local : await this.openLocal(address);
+      this.local = local;
+      if (s.notifications && !s.notificationsLocalOnly) this.toRemote({ topic: this.notificationTopic, payload: Buffer.from('1'), qos: 1, retain: s.outgoingRetain });
+      await this.subscribeRemote();
+      for (const message of this.unsent.splice(0)) this.toRemote(message);
+      if (!this.lazy) await this.subscribeLocal(local);
+      // Last: whoever waits for the state sees a bridge that carries messages both ways.
+      this.notifyLocally('1');
+    } catch {
+      // The remote went while the sides were being joined: lost() has taken over.
+    }
+  }
+
+  /** The out-topics here; their retained messages come with them, for the remote, as mosquitto sends them at each connect. */
+  private async subscribeLocal(local: MqttClient): Promise<void> {
+    const s = this.settings;
+    const outgoing = s.topics.filter((t) => t.direction !== 'in');
+    for (const t of outgoing) this.log('debug', `Bridge ${s.localClientId} doing local SUBSCRIBE on topic ${t.localTopic}`);
+    if (outgoing.length === 0) return;
+    await local.subscribe(outgoing.map((t): Subscription => ({ topicFilter: t.localTopic, qos: t.qos, noLocal: true, retainAsPublished: true, retainHandling: 0 })));
+  }
+
+  private async subscribeRemote(): Promise<void> {
+    const s = this.settings;
+    const v5 = this.protocolVersion === 5;
+    for (const t of s.topics) {
+      if (t.direction !== 'out') {
+        const options = v5 ? { noLocal: true, retainAsPublished: true, retainHandling: 0 as const } : {};
+        this.log('debug', `Bridge ${s.remoteClientId} sending SUBSCRIBE (Topic: ${t.remoteTopic}, QoS: ${t.qos})`);
+        await this.remote.subscribe([{ topicFilter: t.remoteTopic, qos: t.qos, ...options }]);
+      } else if (s.attemptUnsubscribe) {
+        this.log('debug', `Bridge ${s.remoteClientId} sending UNSUBSCRIBE (Topic: ${t.remoteTopic})`);
+        await this.remote.unsubscribe([t.remoteTopic]);
+      }
+    }
+  }
+
+  private fromLocal(packet: PublishPacket, stream: Duplex): void {
+    const s = this.settings;
+    this.toRemote({
+      topic: remoteTopicOf(s.topics, packet.topic),
+      payload: packet.payload,
+      qos: packet.qos,
+      retain: s.outgoingRetain && packet.retain,
+      properties: this.protocolVersion === 5 ? forwardedProperties(packet.properties) : undefined,
+    });
+    // A remote slower than this broker: the local side stops reading, so the broker's own
+    // backpressure and queue limits hold what waits, instead of this process's memory.
+    if (this.connected && !this.remote.ready && !stream.isPaused()) {
+      stream.pause();
+      void this.remote.whenReady().then(() => stream.resume());
+    }
+  }
+
+  private toRemote(message: OutgoingMessage): void {
+    if (!this.connected) {
+      if (this.lazy) this.hold(message);
+      else if (message.qos > 0) this.unsent.push(message);
+      return;
+    }
+    this.lastOut = this.host.clock.now();
+    if (message.qos === 0) {
+      try {
+        this.remote.publishQos0(message);
+      } catch {
+        // QoS 0 is sent at most once: a connection going away takes it along.
+      }
+      return;
+    }
+    this.remote.publish(message).catch((err: unknown) => {
+      // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
+      if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
+    });
+  }
+
+  private fromRemote(packet: PublishPacket): void {
+    const local = this.local;
+    if (local === undefined) return;
+    local
+      .publish({
+        topic: localTopicOf(this.settings.topics, packet.topic),
+        payload: packet.payload,
+        qos: packet.qos,
+        retain: packet.retain,
+        properties: forwardedProperties(packet.properties),
+      })
+      .catch(() => undefined);
+  }
+
+  /** A lazy bridge keeps what comes while it is away, QoS 0 too (bounded), and connects at `threshold`. */
+  private hold(message: OutgoingMessage): void {
+    const max = this.host.limits.maxQueuedMessages;
+    if (max > 0 && this.unsent.length >= max) {
+      if (!this.dropping) this.log('notice', `Outgoing messages are being dropped for client ${this.settings.localClientId}.`);
+      this.dropping = true;
+      return;
+    }
+    this.unsent.push(message);
+    if (this.unsent.length >= this.settings.threshold) void this.attempt();
+  }
+
+  /** idle_timeout: a lazy bridge with nothing to send for that long disconnects, and waits for `threshold` again. */
+  private watchIdle(): void {
+    this.lastOut = this.host.clock.now();
+    const check = (bridge: Bridge): void => {
+      if (!bridge.connected || bridge.closed) return;
+      const idle = bridge.host.clock.now() - bridge.lastOut;
+      const limit = bridge.settings.idleTimeout * 1000;
+      if (idle < limit) {
+        bridge.idleTimer = bridge.host.clock.setTimeout(check, limit - idle, bridge);
+        return;
+      }
+      bridge.log('notice', `Bridge connection ${bridge.settings.localClientId} has exceeded idle timeout, disconnecting.`);
+      // As mosquitto: the socket just closes, so the remote publishes the bridge's will (state 0).
+      bridge.remote.destroy();
+    };
+    this.idleTimer = this.host.clock.setTimeout(check, this.settings.idleTimeout * 1000, this);
+  }
+
+  /** The remote connection is gone (or never came up): the local side steps away and a retry is planned. */
+  private lost(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.dropping = false;
+    this.primaryTimer?.close();
+    this.idleTimer?.close();
+    if (this.closed) return;
+    this.log('notice', `Client ${this.settings.localClientId} closed its connection.`);
+    this.notifyLocally('0');
+    if (this.lazy) return;
+    const local = this.local;
+    this.local = undefined;
+    void local?.disconnect();
+    this.retryLater();
+  }
+
+  /** The next address (mosquitto moves on after every failure) after restart_timeout; `once` bridges stop. */
+  private retryLater(): void {
+    if (this.closed || this.settings.startType === 'once') return;
+    if (this.lazy) {
+      // A lazy bridge that failed to connect tries again at the next message past the threshold.
+      this.address = (this.address + 1) % this.settings.addresses.length;
+      return;
+    }
+    this.address = (this.address + 1) % this.settings.addresses.length;
+    this.retryTimer?.close();
+    this.retryTimer = this.host.clock.setTimeout((bridge) => void bridge.attempt(), this.restart.next() * 1000, this);
+  }
+
+  /** round_robin false: while on a backup address, look every 5 s whether the first one is back, and go to it. */
+  private watchPrimary(): void {
+    const primary = this.settings.addresses[0]!;
+    this.primaryTimer = this.host.clock.setTimeout(
+      (bridge) => {
+        openTransport({ kind: 'tcp', host: primary.host, port: primary.port })
+          .then((probe) => {
+            probe.destroy();
+            if (!bridge.connected || bridge.closed) return;
+            // lost() moves one address on: from the last, that is the first.
+            bridge.address = bridge.settings.addresses.length - 1;
+            bridge.remote.destroy();
+          })
+          .catch(() => {
+            if (bridge.connected && !bridge.closed) bridge.watchPrimary();
+          });
+      },
+      PRIMARY_RETRY_MS,
+      this,
+    );
+  }
+}
