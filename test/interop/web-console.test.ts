@@ -16,6 +16,11 @@ import { testBrokerOptions } from '../support/test-broker.js';
 /** How long the page may take to show what the broker got: the issue's "within a second". */
 const SHOWN_WITHIN_MS = 1000;
 
+/** Waits until the element's text is `text`: the page writes a row's cells on its own schedule, after the row appears. */
+async function hasText(page: Page, selector: string, text: string): Promise<void> {
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [selector, text] as const);
+}
+
 /**
  * The web console in a real browser (headless Chromium through playwright-core) against mosquitto's
  * own clients: one in-process broker with a password_file and an acl_file, an MQTT listener for
@@ -82,10 +87,11 @@ describe('interop: the web console in Chromium', function () {
     await page.waitForSelector('.row[data-topic="lab"]', { timeout: SHOWN_WITHIN_MS });
     await page.click('.row[data-topic="lab"] .toggle');
     await page.click('.row[data-topic="lab/bench1"] .toggle');
-    const row = page.locator('.row[data-topic="lab/bench1/temperature"]');
-    assert.equal(await row.locator('.count').textContent(), '1');
-    assert.equal(await row.locator('.marks').textContent(), 'R Q1');
-    assert.equal(await row.locator('.payload').textContent(), '21.5');
+    const rowSelector = '.row[data-topic="lab/bench1/temperature"]';
+    const row = page.locator(rowSelector);
+    await hasText(page, `${rowSelector} .count`, '1');
+    await hasText(page, `${rowSelector} .marks`, 'R Q1');
+    await hasText(page, `${rowSelector} .payload`, '21.5');
     // A numeric topic's view lists its messages and charts them.
     await row.locator('.name').click();
     await pub(['-t', 'lab/bench1/temperature', '-m', '{"celsius": 22}']);
@@ -105,7 +111,7 @@ describe('interop: the web console in Chromium', function () {
     await pub(['-t', 'lab/bench1/temperature', '-m', '99']);
     await pub(['-t', 'hall/window', '-m', 'open']);
     await page.waitForSelector('.row[data-topic="hall"]');
-    assert.equal(await row.locator('.count').textContent(), '3');
+    await hasText(page, `${rowSelector} .count`, '3');
     // The filter keeps the matching topics and their parents only.
     await page.fill('#tree-filter', 'bench');
     await page.waitForSelector('.row[data-topic="hall"]', { state: 'detached' });
