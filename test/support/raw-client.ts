@@ -17,6 +17,8 @@ export class RawClient {
   private readonly reader: PacketReader;
   private readonly waiters = new Set<() => void>();
   private isClosed = false;
+  /** What the other side sent that could not be read at `version`; nothing after it is read. */
+  private unreadable: Error | undefined;
 
   constructor(
     readonly socket: Duplex,
@@ -24,7 +26,13 @@ export class RawClient {
   ) {
     this.reader = new PacketReader({ version });
     socket.on('data', (chunk: Buffer) => {
-      this.reader.push(chunk, (p) => this.received.push(p));
+      if (this.unreadable !== undefined) return;
+      try {
+        this.reader.push(chunk, (p) => this.received.push(p));
+      } catch (err) {
+        // A waiter reports it; a test that waits for nothing (a fuzzer) is not failed by a reply it ignores.
+        this.unreadable = err instanceof Error ? err : new Error(String(err));
+      }
       this.notify();
     });
     socket.on('error', () => undefined);
@@ -79,6 +87,9 @@ export class RawClient {
         if (i !== -1) {
           done();
           resolve(this.received.splice(i, 1)[0] as PacketOf<T>);
+        } else if (this.unreadable !== undefined) {
+          done();
+          reject(new Error(`unreadable bytes before a ${type} arrived: ${this.unreadable.message}`));
         } else if (this.isClosed) {
           done();
           reject(new Error(`connection closed before a ${type} arrived (got ${this.received.map((p) => p.type).join(', ') || 'nothing'})`));
