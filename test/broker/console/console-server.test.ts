@@ -11,6 +11,8 @@ import type { ListenerConfig, ServeConfig } from '../../../src/lib/broker/config
 import { remedyText } from '../../../src/commands/ui/remedies.js';
 import type { MqttError } from '../../../src/lib/errors.js';
 import { LoginThrottle } from '../../../src/lib/broker/console/logins.js';
+import { printDynsecFile } from '../../../src/lib/broker/dynsec/config-file.js';
+import { initialDynsecData } from '../../../src/lib/broker/dynsec/initial-config.js';
 import { startServer, type Server } from '../../../src/lib/broker/server.js';
 import { serializePasswdFile, setPassword } from '../../../src/lib/passwd/file.js';
 import { hashPassword } from '../../../src/lib/passwd/hash.js';
@@ -171,8 +173,30 @@ describe('web console: the HTTP side', function () {
     });
   });
 
+  it('with dynamic security, its users log in, and those whose roles send control commands are admins', async () => {
+    const data = initialDynsecData('teacher', 'chalk');
+    const teacher = data.clients.get('teacher')!;
+    data.clients.set('student', { ...teacher, username: 'student', textname: undefined, roles: [], groups: [] });
+    const file = join(dir, 'dynsec.json');
+    await writeFile(file, printDynsecFile(data), { mode: 0o600 });
+    const listener: ListenerConfig = { ...consoleListener(true), security: { dynsec: { path: 'dynamic-security', origin: { file: 'm.conf', line: 1 }, configFile: file } } };
+    const dynsec = await startServer(config([listener]), hooks);
+    try {
+      const url = `http://127.0.0.1:${dynsec.endpoints[0]!.port}`;
+      assert.equal((await post(`${url}/api/login`, { username: 'student', password: 'wrong' })).status, 403);
+      const roles = async (username: string): Promise<unknown> => {
+        const res = await post(`${url}/api/login`, { username, password: 'chalk' });
+        return [res.status, ((await res.json()) as { admin: boolean }).admin];
+      };
+      assert.deepEqual(await roles('teacher'), [200, true]);
+      assert.deepEqual(await roles('student'), [200, false]);
+    } finally {
+      await dynsec.close();
+    }
+  });
+
   it('a console beyond this machine without a password_file does not start, saying why', async () => {
-    await assert.rejects(startServer(config([consoleListener(true)]), hooks), /web console on 127\.0\.0\.1:0 is open beyond this machine, so it needs users to log in: a password_file is needed/);
+    await assert.rejects(startServer(config([consoleListener(true)]), hooks), /web console on 127\.0\.0\.1:0 is open beyond this machine, so it needs users to log in: a password_file or the dynamic security plugin is needed/);
   });
 });
 

@@ -3,33 +3,40 @@ import type { BrokerAuth, ConnectionInfo, ListenerInfo } from '../types.js';
 import type { ConsoleLogins } from './logins.js';
 
 /**
- * Who may log in to the console and who is an admin there. The password_file's users are the
- * console's users and all of them admins; dynamic security's admin roles will be another
- * implementation of this interface.
+ * Who may log in to the console and who is an admin there: the users of the listener's
+ * password_file (all of them admins), or of its dynamic security file (admins: those whose roles
+ * let them send the plugin's control commands, as mosquitto_ctrl's users).
  */
 export interface ConsoleAuthority {
-  /** A password_file (or another user list) exists, so a login can succeed. */
+  /** A password_file or a dynamic security file exists, so a login can succeed. */
   readonly canLogIn: boolean;
   /** true when `password` is `user`'s. */
   checkPassword(user: string, password: string): boolean;
   isAdmin(user: string): boolean;
 }
 
-/** The console's users are those of the listener's password_file, checked by its security hooks. */
-export function passwordFileAuthority(auth: BrokerAuth | undefined, hasPasswordFile: boolean, listener: ListenerInfo): ConsoleAuthority {
+/** Where the listener's users come from. */
+export type UserSource = 'password-file' | 'dynamic-security' | 'none';
+
+/** The topic dynamic security's control commands go to: who may write it administers the broker. */
+const DYNSEC_CONTROL_TOPIC = '$CONTROL/dynamic-security/v1';
+
+/** The console's users are those of the listener's user source, checked by its security hooks. */
+export function consoleAuthority(auth: BrokerAuth | undefined, source: UserSource, listener: ListenerInfo): ConsoleAuthority {
   // A login checks the password even where the listener would let anonymous clients in.
   const connection: ConnectionInfo = { remoteAddress: '', remotePort: 0, listener: { ...listener, settings: { ...listener.settings, allowAnonymous: false } } };
+  const canLogIn = source !== 'none' && auth?.authenticate !== undefined;
   return {
-    canLogIn: hasPasswordFile && auth?.authenticate !== undefined,
-    checkPassword: (user, password) => hasPasswordFile && auth?.authenticate?.({ clientId: '', username: user, password: Buffer.from(password), connection }) === true,
-    isAdmin: () => true,
+    canLogIn,
+    checkPassword: (user, password) => canLogIn && auth?.authenticate?.({ clientId: '', username: user, password: Buffer.from(password), connection }) === true,
+    isAdmin: (user) => source === 'password-file' || auth?.canWrite?.({ clientId: '', username: user }, DYNSEC_CONTROL_TOPIC) === true,
   };
 }
 
 /**
  * The console listener's security hooks: a CONNECT whose password is a console login's token, for
  * the user of that login, is let in; anything else goes to the listener's own hooks. Reading and
- * writing stay the user's, as the ACL says.
+ * writing stay the user's, as the ACL (or dynamic security) says.
  */
 export function consoleListenerAuth(base: BrokerAuth | undefined, logins: ConsoleLogins): BrokerAuth {
   return {
@@ -43,5 +50,7 @@ export function consoleListenerAuth(base: BrokerAuth | undefined, logins: Consol
     ...(base?.canRead === undefined ? {} : { canRead: base.canRead.bind(base) }),
     ...(base?.canWrite === undefined ? {} : { canWrite: base.canWrite.bind(base) }),
     ...(base?.canSubscribe === undefined ? {} : { canSubscribe: base.canSubscribe.bind(base) }),
+    ...(base?.canUnsubscribe === undefined ? {} : { canUnsubscribe: base.canUnsubscribe.bind(base) }),
+    ...(base?.control === undefined ? {} : { control: base.control.bind(base) }),
   };
 }
