@@ -42,6 +42,12 @@ describe('web console: web_console, --web, and where a login is needed', () => {
     assert.equal(consoleOf('listener 1883\n'), undefined);
   });
 
+  it('web_console is HTTPS on the certificate of the config\'s TLS listener, asking the browser for none', () => {
+    const tls = consoleOf('listener 8883\ncafile ca.crt\ncertfile server.crt\nkeyfile server.key\nrequire_certificate true\nweb_console 9001\n')?.tls;
+    assert.deepEqual([tls?.kind, tls?.kind === 'certificate' ? [tls.certfile.path, tls.keyfile.path, tls.requireCertificate] : undefined], ['certificate', ['server.crt', 'server.key', false]]);
+    assert.equal(consoleOf('listener 1883\nweb_console 9001\n')?.tls, undefined);
+  });
+
   it('web_console refuses a port that is not one, naming the line', () => {
     assert.throws(() => consoleOf('web_console 0\n'), /m\.conf:1: Invalid web_console value \(0\)/);
     assert.throws(() => consoleOf('web_console 9001 0.0.0.0 extra\n'), /m\.conf:1: Unexpected "extra" after the web_console address/);

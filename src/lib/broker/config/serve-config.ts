@@ -126,8 +126,8 @@ export function buildServeConfig(state: ConfState | undefined, cli: CommandLineS
   if (web !== undefined) {
     const bindAddress = web.address ?? CONSOLE_ADDRESS;
     const loginRequired = !LOOPBACK.test(bindAddress);
-    // With --tls the console is HTTPS on the same certificate.
-    const consoleListener = fromSection({ port: web.port, protocol: 'websockets', bindAddress, security: conf.security }, extraFallback, cliTls);
+    // HTTPS on --tls's certificate, else on that of the first TLS listener of the config.
+    const consoleListener = fromSection({ port: web.port, protocol: 'websockets', bindAddress, security: conf.security }, extraFallback, cliTls ?? listenerCertificate(listeners));
     // Beyond this machine, nobody is anonymous on the console, whatever allow_anonymous says.
     if (loginRequired) consoleListener.settings = { ...consoleListener.settings, allowAnonymous: false };
     consoleListener.console = { loginRequired, assetsDir: cli.consoleAssets ?? 'web' };
@@ -239,4 +239,13 @@ function logging(conf: ConfState, verbose: boolean): LoggingConfig {
     ...(conf.logTimestampFormat === undefined ? {} : { timestampFormat: conf.logTimestampFormat }),
     connectionMessages: conf.connectionMessages ?? true,
   };
+}
+
+/**
+ * The certificate of the first listener that has one, for the web console to speak HTTPS with:
+ * without the demand for a client certificate, which a browser does not have.
+ */
+function listenerCertificate(listeners: readonly ListenerConfig[]): ListenerTls | undefined {
+  const tls = listeners.find((l) => l.tls?.kind === 'certificate')?.tls;
+  return tls?.kind === 'certificate' ? { kind: 'certificate', certfile: tls.certfile, keyfile: tls.keyfile, requireCertificate: false, minVersion: tls.minVersion } : undefined;
 }
