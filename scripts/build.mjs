@@ -37,7 +37,18 @@ await Promise.all([
     outExtension: { '.js': '.cjs' },
   }),
   // The web console's page (mqt serve --web): one script and one style sheet for the browser, served by mqt.
-  build({ entryPoints: ['src/web/main.ts'], outfile: 'dist/web/console.js', bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: true, logLevel: 'warning' }),
+  // The page speaks MQTT through the project's own codec, with the `buffer` package for node:buffer.
+  build({
+    entryPoints: ['src/web/main.ts'],
+    outfile: 'dist/web/console.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    alias: { 'node:buffer': './src/web/node-buffer.ts' },
+    logLevel: 'warning',
+  }),
   build({ entryPoints: ['src/web/console.css'], outfile: 'dist/web/console.css', bundle: true, minify: true, logLevel: 'warning' }),
   build({ entryPoints: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'], format: 'esm', platform: 'node', target: 'node20', outdir: 'build', outbase: '.', logLevel: 'warning' }),
 ]);

@@ -1,13 +1,14 @@
+import type { Packet } from '../lib/protocol/packets.js';
 import {
   DISCONNECT,
   PINGREQ,
-  PacketSplitter,
-  decodePacket,
+  PacketStream,
   encodeAck,
   encodeConnect,
   encodePublish,
   encodeSubscribe,
   encodeUnsubscribe,
+  shownProperties,
   type IncomingPublish,
   type OutgoingProperties,
   type QoS,
@@ -45,12 +46,11 @@ export class MqttClient {
       const socket = new WebSocket(url, 'mqtt');
       socket.binaryType = 'arraybuffer';
       const client = new MqttClient(socket, events);
-      const splitter = new PacketSplitter();
+      const stream = new PacketStream();
       let accepted = false;
       socket.onopen = () => socket.send(encodeConnect(clientId, KEEPALIVE, username, password));
       socket.onmessage = (event: MessageEvent<ArrayBuffer>) => {
-        for (const bytes of splitter.push(new Uint8Array(event.data))) {
-          const packet = decodePacket(bytes);
+        for (const packet of stream.push(new Uint8Array(event.data))) {
           if (packet.type === 'connack') {
             if (packet.reasonCode !== 0) {
               reject(new Error(`the broker refused the connection: ${REFUSED[packet.reasonCode] ?? `reason 0x${packet.reasonCode.toString(16)}`}`));
@@ -73,20 +73,21 @@ export class MqttClient {
     });
   }
 
-  private received(packet: ReturnType<typeof decodePacket>): void {
+  private received(packet: Packet): void {
     switch (packet.type) {
       case 'publish': {
-        const p = packet.publish;
-        if (p.qos === 1) this.socket.send(encodeAck(0x40, p.packetId));
-        if (p.qos === 2) this.socket.send(encodeAck(0x50, p.packetId));
-        this.events.message(p);
+        const { topic, payload, qos, retain } = packet;
+        const packetId = packet.packetId ?? 0;
+        if (qos === 1) this.socket.send(encodeAck('puback', packetId));
+        if (qos === 2) this.socket.send(encodeAck('pubrec', packetId));
+        this.events.message({ topic, payload, qos, retain, packetId, properties: shownProperties(packet.properties) });
         break;
       }
       case 'pubrel':
-        this.socket.send(encodeAck(0x70, packet.packetId));
+        this.socket.send(encodeAck('pubcomp', packet.packetId));
         break;
       case 'pubrec':
-        this.socket.send(encodeAck(0x62, packet.packetId));
+        this.socket.send(encodeAck('pubrel', packet.packetId));
         break;
       case 'suback':
         this.waiting.get(packet.packetId)?.(packet.reasonCodes);
@@ -99,7 +100,7 @@ export class MqttClient {
         this.waiting.delete(packet.packetId);
         break;
       case 'disconnect':
-        this.events.closed(`the broker disconnected the console (reason 0x${packet.reasonCode.toString(16)})`);
+        this.events.closed(`the broker disconnected the console (reason 0x${(packet.reasonCode ?? 0).toString(16)})`);
         break;
       default:
         break;
