@@ -4,6 +4,7 @@ import { connectClient } from '../../src/lib/client/connect.js';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import type { PublishPacket, QoS } from '../../src/lib/protocol/packets.js';
 import { freePort } from './ports.js';
+import { settleWhen } from './settle-when.js';
 
 /** A client of one broker that keeps every message it gets, to count them: duplicates and echoes show. */
 export class Peer {
@@ -31,24 +32,15 @@ export class Peer {
 
   /** Resolves with the `nth` message on `topic` with `payload`, once it is here. */
   until(topic: string, payload: string, nth = 1, timeoutMs = 15_000): Promise<PublishPacket> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
+    return settleWhen(
+      this.waiters,
+      () => {
         const found = this.seen.filter((p) => p.topic === topic && p.payload.toString() === payload)[nth - 1];
-        if (found === undefined) return;
-        done();
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${topic} '${payload}' within ${timeoutMs} ms; got ${this.seen.map((p) => `${p.topic} '${p.payload.toString()}'`).join(', ') || 'nothing'}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
+        return found === undefined ? undefined : { value: found };
+      },
+      timeoutMs,
+      () => new Error(`no ${topic} '${payload}' within ${timeoutMs} ms; got ${this.seen.map((p) => `${p.topic} '${p.payload.toString()}'`).join(', ') || 'nothing'}`),
+    );
   }
 
   async publish(topic: string, payload: string, qos: QoS = 1, retain = false): Promise<void> {

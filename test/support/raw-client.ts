@@ -5,6 +5,7 @@ import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import { encode } from '../../src/lib/protocol/encode.js';
 import { PacketReader } from '../../src/lib/protocol/framer.js';
 import type { ConnectPacket, Packet, PacketOf } from '../../src/lib/protocol/packets.js';
+import { settleWhen } from './settle-when.js';
 
 /**
  * A hand-driven MQTT peer, at either end of a connection, for what a real client or server will
@@ -81,31 +82,19 @@ export class RawClient {
 
   /** The next packet of `type` not yet taken (packets before it stay for later calls). */
   next<T extends Packet['type']>(type: T, timeoutMs = 3000): Promise<PacketOf<T>> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
+    const got = (): string => this.received.map((p) => p.type).join(', ') || 'nothing';
+    return settleWhen<PacketOf<T>>(
+      this.waiters,
+      () => {
         const i = this.received.findIndex((p) => p.type === type);
-        if (i !== -1) {
-          done();
-          resolve(this.received.splice(i, 1)[0] as PacketOf<T>);
-        } else if (this.unreadable !== undefined) {
-          done();
-          reject(new Error(`unreadable bytes before a ${type} arrived: ${this.unreadable.message}`));
-        } else if (this.isClosed) {
-          done();
-          reject(new Error(`connection closed before a ${type} arrived (got ${this.received.map((p) => p.type).join(', ') || 'nothing'})`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${type} within ${timeoutMs} ms (got ${this.received.map((p) => p.type).join(', ') || 'nothing'})`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
+        if (i !== -1) return { value: this.received.splice(i, 1)[0] as PacketOf<T> };
+        if (this.unreadable !== undefined) return { error: new Error(`unreadable bytes before a ${type} arrived: ${this.unreadable.message}`) };
+        if (this.isClosed) return { error: new Error(`connection closed before a ${type} arrived (got ${got()})`) };
+        return undefined;
+      },
+      timeoutMs,
+      () => new Error(`no ${type} within ${timeoutMs} ms (got ${got()})`),
+    );
   }
 
   /**
