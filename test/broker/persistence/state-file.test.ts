@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Journal } from '../../../src/lib/broker/persistence/journal.js';
 import type { JournalRecord } from '../../../src/lib/broker/persistence/records.js';
 import { isMqttError } from '../../../src/lib/errors.js';
+import { clientChunk, configChunk, dbFile, retainChunk, storeChunk, subscriptionChunk } from '../../support/mosquitto-db-bytes.js';
 import { makeTempFolder } from '../../support/run-folder.js';
 
 const RETAIN: JournalRecord = { type: 'retain', message: { topic: 'kept', payload: Buffer.from('x'), qos: 1, retain: true } };
@@ -71,10 +72,43 @@ describe('broker persistence: the state file (persistence_file)', () => {
     await assert.rejects(Journal.open(folder, { stateFile }), (err: unknown) => isMqttError(err) && err.message === `${stateFile} is truncated (${size - 21} of its ${size - 16} bytes of state): none of the retained messages and sessions it held can be read`);
   });
 
-  it("refuses mosquitto's own mosquitto.db, which it would overwrite, naming it", async () => {
-    const mosquittoDb = Buffer.concat([Buffer.from('\x00\xb5\x00mosquitto db\x00', 'latin1'), Buffer.alloc(40)]);
+  it("imports mosquitto's own mosquitto.db, keeping the original under another name, and starts from its own state file next time", async () => {
+    const mosquittoDb = dbFile(6, configChunk(), storeChunk({ id: 1, topic: 'kept', payload: 'x', qos: 1, retain: true }), retainChunk(1), clientChunk({ id: 'c', interval: 60 }), subscriptionChunk('c', 'a/#', 1));
     await writeFile(stateFile, mosquittoDb);
-    await assert.rejects(Journal.open(folder, { stateFile }), (err: unknown) => isMqttError(err) && err.message === `${stateFile} is a mosquitto database, in mosquitto's own format, which mqt cannot read`);
+    await mkdir(folder);
+    await writeFile(join(folder, 'journal-0000000009.log'), 'left by an earlier mqt');
+    const first = await session((journal) => {
+      assert.equal(journal.stats.found, 'imported');
+      assert.deepEqual({ ...journal.stats.imported, dropped: undefined }, { retained: 1, sessions: 1, subscriptions: 1, messages: 0, dropped: undefined, version: 6, keptAs: `${stateFile}.mosquitto-2.0` });
+      return Promise.resolve();
+    });
+    assert.deepEqual(retainedTopics(first), ['kept']);
+    assert.deepEqual(await readFile(`${stateFile}.mosquitto-2.0`), mosquittoDb, 'the original is kept byte for byte');
+    assert.deepEqual((await readdir(folder)).filter((name) => name.startsWith('journal-')), ['journal-0000000001.log'], 'the stale journal went');
+    await session((journal) => {
+      assert.equal(journal.stats.found, 'restored');
+      assert.deepEqual(retainedTopics(journal), ['kept']);
+      assert.deepEqual([...journal.state.sessions.get('c')!.subscriptions.keys()], ['a/#']);
+      return Promise.resolve();
+    });
+  });
+
+  it('refuses to import when the name the original would be kept under is taken by another file, touching neither', async () => {
+    const mosquittoDb = dbFile(6, configChunk());
+    await writeFile(stateFile, mosquittoDb);
+    await writeFile(`${stateFile}.mosquitto-2.0`, 'something else');
+    await assert.rejects(
+      Journal.open(folder, { stateFile }),
+      (err: unknown) => isMqttError(err) && err.message === `${stateFile} is a mosquitto database to import, but ${stateFile}.mosquitto-2.0, where mqt would keep the original, already exists`,
+    );
+    assert.deepEqual(await readFile(stateFile), mosquittoDb);
+    assert.equal(await readFile(`${stateFile}.mosquitto-2.0`, 'utf8'), 'something else');
+  });
+
+  it('refuses a mosquitto database of a format it cannot read, naming the version, and leaves it as it is', async () => {
+    const mosquittoDb = dbFile(3, configChunk());
+    await writeFile(stateFile, mosquittoDb);
+    await assert.rejects(Journal.open(folder, { stateFile }), (err: unknown) => isMqttError(err) && err.message.startsWith(`${stateFile} is a mosquitto database of format version 3, which mqt cannot read`));
     assert.deepEqual(await readFile(stateFile), mosquittoDb);
   });
 

@@ -3,16 +3,18 @@
  * new journal file made durable, and the replay of snapshot + journals at open, which also
  * removes what a crashed compaction left behind.
  */
-import { open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ErrorCode, MqttError } from '../../errors.js';
 import { errnoOf } from '../../errno-text.js';
 import { syncDirectory, writeFileAtomic } from '../../fs/atomic-write.js';
 import { fileError } from '../../fs/file-errors.js';
 import type { FileLock } from '../../fs/lock-file.js';
 import { encodeFrame, FRAME_HEADER_BYTES, MAGIC_BYTES, scanFrames } from './frame.js';
+import { isMosquittoDb, readMosquittoDb } from './mosquitto-db.js';
+import { importMosquittoDb, type MosquittoImport } from './mosquitto-import.js';
 import { isRecordList, parseRecords, stringifyRecords, type JournalRecord } from './records.js';
-import { applyRecord, emptyState, type DurableState } from './state.js';
+import { applyRecord, emptyState, stateToRecords, type DurableState } from './state.js';
 
 export const JOURNAL_MAGIC = Buffer.from('MQTJRNL1', 'latin1');
 export const SNAPSHOT_MAGIC = Buffer.from('MQTSNAP1', 'latin1');
@@ -20,14 +22,21 @@ export const SNAPSHOT = 'snapshot';
 const JOURNAL_NAME = /^journal-(\d{10})\.log$/;
 /** writeFileAtomic's temporary files for the snapshot. */
 const SNAPSHOT_TEMP = /^\.snapshot\..*\.tmp$/;
-/** The first bytes of mosquitto's own database file (persist.h MOSQ_DB_MAGIC). */
-const MOSQUITTO_DB_MAGIC = Buffer.from('\x00\xb5\x00mosquitto db', 'latin1');
+/** The suffix of the name a mosquitto database is kept under once imported, by its format version. */
+const MOSQUITTO_ORIGINAL_SUFFIX: Readonly<Record<number, string>> = { 5: '.mosquitto-1.6', 6: '.mosquitto-2.0' };
 
 /**
  * How the store was found at open. With a state file of its own (persistence_file), a missing or
  * empty one while journals exist means it was deleted or emptied: the journals are dropped too.
+ * 'imported': the state file was a mosquitto database, now read into mqt's own.
  */
-export type StoreFound = 'restored' | 'new' | 'empty' | 'reset';
+export type StoreFound = 'restored' | 'new' | 'empty' | 'reset' | 'imported';
+
+/** What a mosquitto database found where the state file goes gave, and where the original went. */
+export interface MosquittoImported extends Omit<MosquittoImport, 'state'> {
+  readonly version: number;
+  readonly keptAs: string;
+}
 
 export interface Opened {
   readonly lock: FileLock;
@@ -38,6 +47,7 @@ export interface Opened {
   readonly tornBytes: number;
   readonly snapshotBytes: number;
   readonly found: StoreFound;
+  readonly imported?: MosquittoImported;
 }
 
 /**
@@ -48,6 +58,11 @@ export async function replay(dir: string, lock: FileLock, snapshotPath = join(di
   for (const name of await readdir(dir)) if (SNAPSHOT_TEMP.test(name)) await removeFile(join(dir, name));
   const ownFile = snapshotPath !== join(dir, SNAPSHOT);
   let snapshot = await readSnapshot(snapshotPath);
+  if (snapshot.kind === 'mosquitto') {
+    const imported = await adoptMosquittoDb(dir, snapshotPath, snapshot.data);
+    const { state, bytes } = imported;
+    return { ...(await replayJournals(dir, lock, { kind: 'snapshot', state, generation: 1, bytes }, undefined)), found: 'imported', imported: imported.summary };
+  }
   if (ownFile && snapshot.kind === 'missing') {
     // A store from before the state file had one: its snapshot moves there.
     const older = await readSnapshot(join(dir, SNAPSHOT));
@@ -60,13 +75,22 @@ export async function replay(dir: string, lock: FileLock, snapshotPath = join(di
     // Written whole or not at all, a snapshot in the folder is never empty unless something emptied it.
     throw new MqttError(ErrorCode.InvalidFile, `${snapshotPath} is empty (0 bytes): the state it held is lost`, { hint: 'move it away to start from the journal files alone' });
   }
-  const { state, generation: base, bytes: snapshotBytes } = snapshot;
   let found: StoreFound = snapshot.kind === 'snapshot' ? 'restored' : snapshot.kind === 'empty' ? 'empty' : 'new';
   if (ownFile && snapshot.kind !== 'snapshot') {
     const left = await listJournals(dir);
     for (const old of left) await removeFile(join(dir, old.name));
     if (left.length > 0 && snapshot.kind === 'missing') found = 'reset';
   }
+  const opened = await replayJournals(dir, lock, snapshot, ownFile && snapshot.kind !== 'snapshot' ? snapshotPath : undefined);
+  return { ...opened, found };
+}
+
+/**
+ * Replays the journals of `dir` on top of `snapshot`, and opens the last one for appending.
+ * `emptySnapshotPath`: a state file to write, empty, once the journal is open.
+ */
+async function replayJournals(dir: string, lock: FileLock, snapshot: SnapshotRead, emptySnapshotPath: string | undefined): Promise<Omit<Opened, 'found'>> {
+  const { state, generation: base, bytes: snapshotBytes } = snapshot;
   const journals = await listJournals(dir);
   for (const old of journals.filter((j) => j.generation < base)) await removeFile(join(dir, old.name));
   const live = journals.filter((j) => j.generation >= base);
@@ -93,14 +117,41 @@ export async function replay(dir: string, lock: FileLock, snapshotPath = join(di
     file = await openForAppend(path, tornBytes > 0 ? fileBytes : undefined);
   }
   let written = snapshotBytes;
-  if (ownFile && snapshot.kind !== 'snapshot') written = await writeEmptySnapshot(snapshotPath, generation);
-  return { lock, state, file, generation, fileBytes, tornBytes, snapshotBytes: written, found };
+  if (emptySnapshotPath !== undefined) written = await writeSnapshot(emptySnapshotPath, generation, emptyState());
+  return { lock, state, file, generation, fileBytes, tornBytes, snapshotBytes: written };
 }
 
-async function writeEmptySnapshot(path: string, generation: number): Promise<number> {
-  const data = Buffer.concat([SNAPSHOT_MAGIC, encodeFrame(stringifyRecords({ generation, records: [] }))]);
+async function writeSnapshot(path: string, generation: number, state: DurableState): Promise<number> {
+  const data = Buffer.concat([SNAPSHOT_MAGIC, encodeFrame(stringifyRecords({ generation, records: stateToRecords(state) }))]);
   await writeFileAtomic(path, data, { overwrite: true, mode: 0o600 });
   return data.length;
+}
+
+/**
+ * Reads the mosquitto database at `path` into mqt's state, keeps the file as it is under another
+ * name (a hard link: the bytes are never rewritten), and puts mqt's snapshot of that state in its
+ * place. Journals left in `dir` belong to neither and go. A crash at any step leaves either the
+ * mosquitto file to import again or mqt's snapshot; a kept copy already there is taken as this
+ * file's only when its bytes are the same.
+ */
+async function adoptMosquittoDb(dir: string, path: string, data: Buffer): Promise<{ state: DurableState; bytes: number; summary: MosquittoImported }> {
+  const db = readMosquittoDb(data, path);
+  const { state, ...counts } = importMosquittoDb(db, Date.now());
+  const keptAs = `${path}${MOSQUITTO_ORIGINAL_SUFFIX[db.version]!}`;
+  try {
+    await link(path, keptAs);
+  } catch (err) {
+    if (errnoOf(err) !== 'EEXIST') throw fileError(err, `Unable to keep ${path} as ${keptAs}`);
+    if (!(await readWhole(keptAs)).equals(data)) {
+      throw new MqttError(ErrorCode.InvalidFile, `${path} is a mosquitto database to import, but ${keptAs}, where mqt would keep the original, already exists`, {
+        hint: 'move one of the two away',
+      });
+    }
+  }
+  await syncDirectory(dirname(path));
+  for (const old of await listJournals(dir)) await removeFile(join(dir, old.name));
+  const bytes = await writeSnapshot(path, 1, state);
+  return { state, bytes, summary: { ...counts, version: db.version, keptAs } };
 }
 
 interface SnapshotRead {
@@ -110,7 +161,7 @@ interface SnapshotRead {
   bytes: number;
 }
 
-async function readSnapshot(path: string): Promise<SnapshotRead> {
+async function readSnapshot(path: string): Promise<SnapshotRead | { kind: 'mosquitto'; data: Buffer }> {
   const state = emptyState();
   let data: Buffer;
   try {
@@ -120,11 +171,7 @@ async function readSnapshot(path: string): Promise<SnapshotRead> {
     throw fileError(err, `Unable to read ${path}`);
   }
   if (data.length === 0) return { kind: 'empty', state, generation: 0, bytes: 0 };
-  if (data.subarray(0, MOSQUITTO_DB_MAGIC.length).equals(MOSQUITTO_DB_MAGIC)) {
-    throw new MqttError(ErrorCode.InvalidFile, `${path} is a mosquitto database, in mosquitto's own format, which mqt cannot read`, {
-      hint: 'mqt would replace it: move it away to start with an empty store, or give persistence_file another name',
-    });
-  }
+  if (isMosquittoDb(data)) return { kind: 'mosquitto', data };
   // A snapshot is renamed into place only once complete: anything short of one good frame is damage.
   const scan = scanFrames(data, path, SNAPSHOT_MAGIC);
   const start = MAGIC_BYTES + FRAME_HEADER_BYTES;

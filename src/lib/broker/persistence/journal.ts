@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { fileError } from '../../fs/file-errors.js';
 import { lockFile, type FileLock } from '../../fs/lock-file.js';
 import { encodeFrame } from './frame.js';
-import { createJournalFile, JOURNAL_MAGIC, listJournals, removeFile, replay, SNAPSHOT, SNAPSHOT_MAGIC, writeAll, type Opened, type StoreFound } from './journal-files.js';
+import { createJournalFile, JOURNAL_MAGIC, listJournals, removeFile, replay, SNAPSHOT, SNAPSHOT_MAGIC, writeAll, type MosquittoImported, type Opened, type StoreFound } from './journal-files.js';
 import { stringifyRecords, type JournalRecord } from './records.js';
 import { applyRecord, stateToRecords, type DurableState } from './state.js';
 
@@ -52,6 +52,8 @@ export interface JournalStats {
   readonly tornBytesDropped: number;
   /** How the store was found at open. */
   readonly found: StoreFound;
+  /** found 'imported': what the mosquitto database gave. */
+  readonly imported?: MosquittoImported;
 }
 
 const DEFAULT_COMPACT_AFTER = 64 * 1024 * 1024;
@@ -91,7 +93,7 @@ export class Journal {
     this.#generation = opened.generation;
     this.#fileBytes = opened.fileBytes;
     this.#snapshotBytes = opened.snapshotBytes;
-    this.stats = { commits: 0, records: 0, tornBytesDropped: opened.tornBytes, found: opened.found };
+    this.stats = { commits: 0, records: 0, tornBytesDropped: opened.tornBytes, found: opened.found, ...(opened.imported === undefined ? {} : { imported: opened.imported }) };
   }
 
   /** Opens (or creates) the journal in `dir` and replays it. Only one process may hold it. */

@@ -12,6 +12,7 @@ import type { BrokerAuth, LogLevel } from '../types.js';
 import type { ListenerConfig } from '../config/types.js';
 import { DurableStore, restoredMessage } from './durable.js';
 import { Journal } from './journal.js';
+import type { DropReason } from './mosquitto-import.js';
 import type { PersistenceSettings } from './settings.js';
 import type { StoredSession } from './state.js';
 
@@ -28,8 +29,25 @@ export async function openDurableStore(settings: PersistenceSettings, log: Log):
   }
   if (journal.stats.found === 'empty') log('warning', `Warning: ${journal.snapshotPath} is empty (0 bytes): the store starts empty.`);
   if (journal.stats.found === 'reset') log('warning', `Warning: ${journal.snapshotPath} is missing, so the store starts empty; the journal files in ${settings.dir} that went with it were removed.`);
+  const imported = journal.stats.imported;
+  if (imported !== undefined) {
+    const { retained, sessions, subscriptions, messages } = imported;
+    log(
+      'notice',
+      `Imported mosquitto database ${journal.snapshotPath} (format version ${imported.version}): ${retained} retained messages, ${sessions} sessions, ${subscriptions} subscriptions and ${messages} queued or in-flight messages; the original is kept as ${imported.keptAs}.`,
+    );
+    if (imported.dropped.size > 0) log('warning', `Warning: left out of the mosquitto database: ${[...imported.dropped].map(([reason, count]) => `${count} ${DROPPED[reason]}`).join(', ')}.`);
+  }
   return new DurableStore(journal, settings, report);
 }
+
+const DROPPED: Readonly<Record<DropReason, string>> = {
+  expired: 'expired messages',
+  'ended-session': 'sessions with a session expiry interval of 0, which end with their connection',
+  'no-session': 'subscriptions or messages of a client it holds no session for',
+  'not-outgoing': 'client messages in a state mqt does not keep (incoming QoS 0 or 1, or unknown)',
+  'unknown-chunk': 'chunks of a type mosquitto 2.0 does not write',
+};
 
 export interface RestoredCounts {
   retained: number;
