@@ -100,7 +100,7 @@ describe('broker persistence: reading a mosquitto database', () => {
     const data = fullDb();
     // The first message's payload length, forged to 4 GiB.
     data.writeUInt32BE(0xffff_ffff, 23 + 24 + 8 + 16);
-    assertRefused(data, /^\S+ is a damaged mosquitto database: chunk 2 \(type 2\) at byte 47: its payload \(4294967295 bytes\) run past the chunk$/);
+    assertRefused(data, /^\S+ is a damaged mosquitto database: chunk 2 \(type 2\) at byte 47: its payload \(4294967295 bytes\) would run past the end of its chunk$/);
     const long = fullDb();
     long.writeUInt32BE(0x7fff_ffff, 23 + 24 + 4);
     assertRefused(long, /^\S+ is a truncated mosquitto database: chunk 2, at byte 47, declares 2147483647 bytes and \d+ remain$/);

@@ -122,7 +122,8 @@ export function readMosquittoDb(data: Buffer, path: string): MosquittoDb {
     try {
       readChunk(db, type, new Reader(data, start, start + length));
     } catch (err) {
-      if (isMqttError(err) && err.code !== ErrorCode.InvalidFile) throw damaged(path, `chunk ${index} (type ${type}) at byte ${offset}: ${err.message}`);
+      // The codec's words name a packet; here the bytes are a chunk of a file.
+      if (isMqttError(err) && err.code !== ErrorCode.InvalidFile) throw damaged(path, `chunk ${index} (type ${type}) at byte ${offset}: ${err.message.replace(/^(Malformed packet|Protocol error): /, '')}`);
       throw err;
     }
     offset = start + length;
@@ -230,7 +231,7 @@ function fixed(r: Reader, bytes: number): number {
 }
 
 function take(r: Reader, bytes: number, what: string): Buffer {
-  if (r.remaining() < bytes) throw invalid(`its ${what} (${bytes} bytes) run past the chunk`);
+  if (r.remaining() < bytes) throw invalid(`its ${what} (${bytes} bytes) would run past the end of its chunk`);
   r.pos += bytes;
   return r.buf.subarray(r.pos - bytes, r.pos);
 }
