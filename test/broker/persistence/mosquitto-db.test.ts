@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readMosquittoDb } from '../../../src/lib/broker/persistence/mosquitto-db.js';
 import { importMosquittoDb } from '../../../src/lib/broker/persistence/mosquitto-import.js';
+import { openDurableStore } from '../../../src/lib/broker/persistence/startup.js';
 import { ErrorCode, isMqttError } from '../../../src/lib/errors.js';
 import { FUZZ_SEED, REPLAY } from '../../protocol/garbage.js';
 import { Prng } from '../../protocol/helpers.js';
@@ -14,6 +17,7 @@ import {
   subscriptionChunk,
   unknownChunk,
 } from '../../support/mosquitto-db-bytes.js';
+import { makeTempFolder } from '../../support/run-folder.js';
 
 const PATH = '/var/lib/mosquitto/mosquitto.db';
 const NOW = 1_800_000_000_000;
@@ -29,7 +33,7 @@ function fullDb(): Buffer {
     configChunk(),
     storeChunk({ id: 1, topic: 'home/temp', payload: '21.5', qos: 1, retain: true, properties: CONTENT_TYPE }),
     storeChunk({ id: 2, topic: 'home/door', payload: 'open', qos: 2 }),
-    storeChunk({ id: 3, topic: 'home/old', payload: 'gone', qos: 1, expiry: NOW / 1000 - 1 }),
+    storeChunk({ id: 3, topic: 'home/old', payload: 'gone', qos: 1, expiry: 1_000_000_000 }),
     storeChunk({ id: 4, topic: 'home/in', payload: 'held', qos: 2 }),
     clientChunk({ id: 'v5-client', interval: 3600, lastMid: 41, username: 'ann', port: 1883 }),
     clientMessageChunk({ client: 'v5-client', store: 2, mid: 40, qos: 2, state: 9, direction: 'out' }),
@@ -85,6 +89,20 @@ describe('broker persistence: reading a mosquitto database', () => {
     assert.deepEqual(Object.fromEntries(imported.dropped), { 'unknown-chunk': 1, expired: 2, 'ended-session': 1, 'no-session': 1 });
   });
 
+  it('logs at start-up what it imported and where the original went, and in one warning what it left out', async () => {
+    const dir = await makeTempFolder('mqt-mosquitto-import');
+    const stateFile = join(dir, 'mosquitto.db');
+    await writeFile(stateFile, fullDb());
+    const lines: string[] = [];
+    const store = await openDurableStore({ dir: `${stateFile}.journal`, stateFile, autosaveInterval: 0, autosaveOnChanges: false }, (level, text) => lines.push(`${level}: ${text}`));
+    await store.close();
+    await rm(dir, { recursive: true });
+    assert.deepEqual(lines, [
+      `notice: Imported mosquitto database ${stateFile} (format version 6): 1 retained messages, 2 sessions, 2 subscriptions and 4 queued or in-flight messages; the original is kept as ${stateFile}.mosquitto-2.0.`,
+      'warning: Warning: left out of the mosquitto database: 1 chunks of a type mosquitto 2.0 does not write, 2 expired messages, 1 sessions with a session expiry interval of 0, which end with their connection, 1 subscriptions or messages of a client it holds no session for.',
+    ]);
+  });
+
   it('reads format 5 (mosquitto 1.6), whose client chunk has no username or listener', () => {
     const db = readMosquittoDb(dbFile(5, configChunk(), clientChunk({ id: 'old', interval: 60, lastMid: 3 }, 5), subscriptionChunk('old', 'a', 1)), PATH);
     assert.deepEqual(db.clients, [{ clientId: 'old', sessionExpiryInterval: 60, lastMid: 3, username: undefined, listenerPort: 0 }]);
@@ -96,7 +114,7 @@ describe('broker persistence: reading a mosquitto database', () => {
     assertRefused(dbFile(6, configChunk(4)), /chunk 1 \(type 1\) at byte 23: its message ids are 4 bytes long, not 8$/);
   });
 
-  it('says where a length runs past its chunk or the file, without allocating it', () => {
+  it('says where a length runs past its chunk or the file, without allocating it, and where a topic is not one', () => {
     const data = fullDb();
     // The first message's payload length, forged to 4 GiB.
     data.writeUInt32BE(0xffff_ffff, 23 + 24 + 8 + 16);
@@ -104,6 +122,8 @@ describe('broker persistence: reading a mosquitto database', () => {
     const long = fullDb();
     long.writeUInt32BE(0x7fff_ffff, 23 + 24 + 4);
     assertRefused(long, /^\S+ is a truncated mosquitto database: chunk 2, at byte 47, declares 2147483647 bytes and \d+ remain$/);
+    assertRefused(dbFile(6, storeChunk({ id: 1, topic: 'a/+', payload: '', qos: 0 })), /chunk 1 \(type 2\) at byte 23: its topic "a\/\+" is not a topic name$/);
+    assertRefused(dbFile(6, subscriptionChunk('c', 'a/#/b', 0)), /chunk 1 \(type 5\) at byte 23: its topic filter "a\/#\/b" is not a topic filter$/);
   });
 
   it('reads a file cut anywhere as what it holds up to a chunk boundary, or refuses it as truncated', () => {

@@ -18,6 +18,7 @@ import type { QoS } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 import { readProperties } from '../../protocol/property-codec.js';
 import { decodeUtf8, Reader } from '../../protocol/wire.js';
+import { isValidTopicFilter, isValidTopicName } from '../../topic.js';
 
 /** persist.h's magic: the first bytes of every mosquitto database. */
 export const MOSQUITTO_DB_MAGIC = Buffer.from('\x00\xb5\x00mosquitto db', 'latin1');
@@ -174,6 +175,7 @@ function readMessage(r: Reader): [string, MosquittoMessage] {
   // The source client and username only feed mosquitto's check_retain_source; mqt does not keep them.
   take(r, sourceIdLength + usernameLength, 'source client id and username');
   const topic = text(r, topicLength, 'topic');
+  if (!isValidTopicName(topic)) throw invalid(`its topic "${topic}" is not a topic name`);
   const payload = Buffer.from(take(r, payloadLength, 'payload'));
   const properties = r.remaining() > 0 ? readProperties(r, 'publish') : undefined;
   if (r.remaining() > 0) throw invalid(`${r.remaining()} bytes follow its properties`);
@@ -204,6 +206,7 @@ function readSubscription(r: Reader): MosquittoSubscription {
   const b = r.buf;
   const clientId = text(r, b.readUInt16BE(at + 4), 'client id');
   const topicFilter = text(r, b.readUInt16BE(at + 6), 'topic filter');
+  if (!isValidTopicFilter(topicFilter)) throw invalid(`its topic filter "${topicFilter}" is not a topic filter`);
   const options = b[at + 9]!;
   return { clientId, topicFilter, qos: qos(b[at + 8]!), noLocal: (options & 0x04) !== 0, retainAsPublished: (options & 0x08) !== 0, identifier: b.readUInt32BE(at) };
 }
