@@ -19,6 +19,10 @@ describe('mqt serve imports the mosquitto.db mosquitto 2.0.11 wrote', function (
   let written: Buffer;
   const V5 = { clientId: 'v5-keeper', clean: false, properties: { sessionExpiryInterval: 3600 } };
   const V3 = { clientId: 'v3-keeper', clean: false };
+  /** Got a QoS 1 message and left before acknowledging it. */
+  const GAUGE = { clientId: 'gauge-reader', clean: false, properties: { sessionExpiryInterval: 3600 } };
+  /** Sent a QoS 2 message and left after its PUBREC, before PUBREL. */
+  const SENDER = { clientId: 'gauge-sender', clean: false };
 
   /** Connects, subscribes (SUBACK back), disconnects: a persistent session whose client is away. */
   async function leaveSession(port: number, connect: typeof V5 | typeof V3, version: ProtocolVersion, subscription: Subscription, identifier?: number): Promise<void> {
@@ -46,6 +50,18 @@ describe('mqt serve imports the mosquitto.db mosquitto 2.0.11 wrote', function (
       await leaveSession(mosquitto.port, V3, 4, { topicFilter: 'plant/+', qos: 1 });
       await publish(mosquitto.port, 'status/plant', 'retained before the switch', true);
       await publish(mosquitto.port, 'plant/a', 'queued before the switch', false);
+      const reader = (await RawClient.connected(mosquitto.port, GAUGE, 5)).client;
+      reader.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'gauge/#', qos: 1 }] });
+      await reader.next('suback');
+      await publish(mosquitto.port, 'gauge/1', 'in flight before the switch', false);
+      await reader.next('publish');
+      reader.send({ type: 'disconnect' });
+      await reader.waitClosed();
+      const sender = (await RawClient.connected(mosquitto.port, SENDER)).client;
+      sender.send({ type: 'publish', topic: 'gauge/2', payload: Buffer.from('released after the switch'), qos: 2, retain: false, dup: false, packetId: 9 });
+      await sender.next('pubrec');
+      sender.close();
+      await sender.waitClosed();
     } finally {
       await mosquitto.stop();
     }
@@ -60,7 +76,7 @@ describe('mqt serve imports the mosquitto.db mosquitto 2.0.11 wrote', function (
   it('logs what it imported and keeps the original byte for byte', async () => {
     const db = join(dir, 'mosquitto.db');
     assert.ok(
-      serve.log.includes(`notice: Imported mosquitto database ${db} (format version 6): 1 retained messages, 2 sessions, 2 subscriptions and 2 queued or in-flight messages; the original is kept as ${db}.mosquitto-2.0.`),
+      serve.log.includes(`notice: Imported mosquitto database ${db} (format version 6): 1 retained messages, 4 sessions, 3 subscriptions and 4 queued or in-flight messages; the original is kept as ${db}.mosquitto-2.0.`),
       serve.log.join('\n'),
     );
     assert.deepEqual(await readFile(`${db}.mosquitto-2.0`), written);
@@ -88,6 +104,25 @@ describe('mqt serve imports the mosquitto.db mosquitto 2.0.11 wrote', function (
       }
     });
   }
+
+  it('sends the unacknowledged message again with DUP, and delivers the QoS 2 message its sender releases after the switch', async () => {
+    const { client: reader, connack } = await RawClient.connected(serve.port, GAUGE, 5);
+    try {
+      assert.equal(connack.sessionPresent, true);
+      const again = await reader.next('publish');
+      assert.deepEqual([again.topic, again.payload.toString(), again.dup], ['gauge/1', 'in flight before the switch', true]);
+      reader.send({ type: 'puback', packetId: again.packetId! });
+      const { client: sender } = await RawClient.connected(serve.port, SENDER);
+      sender.send({ type: 'pubrel', packetId: 9 });
+      await sender.next('pubcomp');
+      sender.close();
+      const released = await reader.next('publish');
+      assert.deepEqual([released.topic, released.payload.toString()], ['gauge/2', 'released after the switch']);
+      reader.send({ type: 'puback', packetId: released.packetId! });
+    } finally {
+      reader.close();
+    }
+  });
 
   it('delivers the retained message', async () => {
     const { client } = await RawClient.connected(serve.port, { clientId: 'newcomer' });
