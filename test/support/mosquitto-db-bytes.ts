@@ -115,3 +115,41 @@ export function retainChunk(store: number): Buffer {
 export function unknownChunk(): Buffer {
   return chunk(99, Buffer.from('later'));
 }
+
+/**
+ * A whole database of format 2, 3 or 4 (mosquitto 1.3 to 1.5, persist.c of 1.4.15 and 1.5.6):
+ * fields one by one, strings after their length, a 16-bit chunk type. It holds the retained
+ * "old/retained", and client "old-client" subscribed to "old/#" with "old/queued" queued for it.
+ */
+export function legacyDbFile(version: 2 | 3 | 4): Buffer {
+  const u8 = (n: number): Buffer => Buffer.from([n]);
+  const u16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
+  const u32 = (n: number): Buffer => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const id = (n: number): Buffer => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    return b;
+  };
+  const str = (s: string): Buffer => Buffer.concat([u16(Buffer.byteLength(s)), text(s)]);
+  const legacyChunk = (type: number, ...parts: Buffer[]): Buffer => {
+    const body = Buffer.concat(parts);
+    return Buffer.concat([u16(type), u32(body.length), body]);
+  };
+  const source = version === 4 ? [str('publisher'), str(''), u16(1883)] : [str('publisher')];
+  const store = (n: number, topic: string, payload: string, retain: number): Buffer =>
+    legacyChunk(2, id(n), ...source, u16(0), u16(0), str(topic), u8(1), u8(retain), u32(payload.length), text(payload));
+  return dbFile(
+    version,
+    legacyChunk(1, u8(1), u8(8), id(2)),
+    store(1, 'old/retained', 'kept since 1.x', 1),
+    store(2, 'old/queued', 'waiting since 1.x', 0),
+    legacyChunk(6, str('old-client'), u16(12), ...(version === 2 ? [] : [id(0)])),
+    legacyChunk(3, str('old-client'), id(2), u16(12), u8(1), u8(0), u8(1), u8(11), u8(0)),
+    legacyChunk(5, str('old-client'), str('old/#'), u8(1)),
+    legacyChunk(4, id(1)),
+  );
+}

@@ -12,6 +12,7 @@ import {
   clientMessageChunk,
   configChunk,
   dbFile,
+  legacyDbFile,
   retainChunk,
   storeChunk,
   subscriptionChunk,
@@ -50,6 +51,20 @@ function fullDb(): Buffer {
     retainChunk(1),
     retainChunk(3),
   );
+}
+
+/** Reads `data` cut at every byte: how many cuts read whole; every other one must be refused as truncated or damaged. */
+function wholeReadsWhenCut(data: Buffer): number {
+  let whole = 0;
+  for (let end = 0; end < data.length; end++) {
+    try {
+      readMosquittoDb(data.subarray(0, end), PATH);
+      whole++;
+    } catch (err) {
+      assert.ok(isMqttError(err) && err.code === ErrorCode.InvalidFile && /is a (truncated|damaged) mosquitto database: /.test(err.message), `cut at ${end}: ${String(err)}`);
+    }
+  }
+  return whole;
 }
 
 function assertRefused(data: Buffer, what: RegExp): void {
@@ -109,8 +124,21 @@ describe('broker persistence: reading a mosquitto database', () => {
     assert.equal(db.subscriptions.length, 1);
   });
 
+  for (const version of [2, 3, 4] as const) {
+    it(`reads format ${version} (mosquitto 1.${version + 1}), field by field and without MQTT 5`, () => {
+      const data = legacyDbFile(version);
+      const { state, messages } = importMosquittoDb(readMosquittoDb(data, PATH), NOW);
+      assert.deepEqual([...state.retained.values()], [{ topic: 'old/retained', payload: Buffer.from('kept since 1.x'), qos: 1, retain: true }]);
+      const session = state.sessions.get('old-client')!;
+      assert.deepEqual([session.expiresAt, session.lastPacketId, [...session.subscriptions.keys()]], [undefined, 12, ['old/#']]);
+      assert.deepEqual([...session.outgoing.values()].map((o) => [o.phase, o.packetId, o.message?.topic]), [['queued', 12, 'old/queued']]);
+      assert.equal(messages, 1);
+      assert.equal(wholeReadsWhenCut(data), 7, 'cut anywhere, it reads whole at the end of the header and of each of its first 6 chunks');
+    });
+  }
+
   it('refuses other format versions naming the version, and a file of other message ids', () => {
-    assertRefused(dbFile(4, configChunk()), /^\/var\/lib\/mosquitto\/mosquitto\.db is a mosquitto database of format version 4, which mqt cannot read: it reads versions 5 and 6/);
+    assertRefused(dbFile(7, configChunk()), /^\/var\/lib\/mosquitto\/mosquitto\.db is a mosquitto database of format version 7, which mqt cannot read: it reads versions 2 to 6/);
     assertRefused(dbFile(6, configChunk(4)), /chunk 1 \(type 1\) at byte 23: its message ids are 4 bytes long, not 8$/);
   });
 
@@ -127,24 +155,14 @@ describe('broker persistence: reading a mosquitto database', () => {
   });
 
   it('reads a file cut anywhere as what it holds up to a chunk boundary, or refuses it as truncated', () => {
-    const data = fullDb();
-    let whole = 0;
-    for (let end = 0; end < data.length; end++) {
-      try {
-        readMosquittoDb(data.subarray(0, end), PATH);
-        whole++;
-      } catch (err) {
-        assert.ok(isMqttError(err) && err.code === ErrorCode.InvalidFile && /is a (truncated|damaged) mosquitto database: /.test(err.message), `cut at ${end}: ${String(err)}`);
-      }
-    }
-    assert.equal(whole, 19, 'one whole read at the end of the header and after each of the 18 chunks before the last');
+    assert.equal(wholeReadsWhenCut(fullDb()), 19, 'one whole read at the end of the header and after each of the 18 chunks before the last');
   });
 
-  it('reads damaged bytes as a clear error or as data, never a crash', () => {
+  it('reads damaged bytes (formats 6 and 4) as a clear error or as data, never a crash', () => {
     const rng = new Prng(FUZZ_SEED);
-    const data = fullDb();
+    const files = [fullDb(), legacyDbFile(4)];
     for (let round = 0; round < 300; round++) {
-      const bytes = Buffer.from(data);
+      const bytes = Buffer.from(files[round % 2]!);
       for (let edits = rng.int(1, 4); edits > 0; edits--) bytes[rng.int(23, bytes.length - 1)] = rng.int(0, 255);
       try {
         importMosquittoDb(readMosquittoDb(bytes, PATH), NOW);

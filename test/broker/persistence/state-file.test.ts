@@ -106,9 +106,9 @@ describe('broker persistence: the state file (persistence_file)', () => {
   });
 
   it('refuses a mosquitto database of a format it cannot read, naming the version, and leaves it as it is', async () => {
-    const mosquittoDb = dbFile(3, configChunk());
+    const mosquittoDb = dbFile(1, configChunk());
     await writeFile(stateFile, mosquittoDb);
-    await assert.rejects(Journal.open(folder, { stateFile }), (err: unknown) => isMqttError(err) && err.message.startsWith(`${stateFile} is a mosquitto database of format version 3, which mqt cannot read`));
+    await assert.rejects(Journal.open(folder, { stateFile }), (err: unknown) => isMqttError(err) && err.message.startsWith(`${stateFile} is a mosquitto database of format version 1, which mqt cannot read`));
     assert.deepEqual(await readFile(stateFile), mosquittoDb);
   });
 

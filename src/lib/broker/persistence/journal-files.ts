@@ -11,7 +11,7 @@ import { syncDirectory, writeFileAtomic } from '../../fs/atomic-write.js';
 import { fileError } from '../../fs/file-errors.js';
 import type { FileLock } from '../../fs/lock-file.js';
 import { encodeFrame, FRAME_HEADER_BYTES, MAGIC_BYTES, scanFrames } from './frame.js';
-import { isMosquittoDb, readMosquittoDb } from './mosquitto-db.js';
+import { isMosquittoDb, MOSQUITTO_RELEASE, readMosquittoDb } from './mosquitto-db.js';
 import { importMosquittoDb, type MosquittoImport } from './mosquitto-import.js';
 import { isRecordList, parseRecords, stringifyRecords, type JournalRecord } from './records.js';
 import { applyRecord, emptyState, stateToRecords, type DurableState } from './state.js';
@@ -22,8 +22,6 @@ export const SNAPSHOT = 'snapshot';
 const JOURNAL_NAME = /^journal-(\d{10})\.log$/;
 /** writeFileAtomic's temporary files for the snapshot. */
 const SNAPSHOT_TEMP = /^\.snapshot\..*\.tmp$/;
-/** The suffix of the name a mosquitto database is kept under once imported, by its format version. */
-const MOSQUITTO_ORIGINAL_SUFFIX: Readonly<Record<number, string>> = { 5: '.mosquitto-1.6', 6: '.mosquitto-2.0' };
 
 /**
  * How the store was found at open. With a state file of its own (persistence_file), a missing or
@@ -137,7 +135,7 @@ async function writeSnapshot(path: string, generation: number, state: DurableSta
 async function adoptMosquittoDb(dir: string, path: string, data: Buffer): Promise<{ state: DurableState; bytes: number; summary: MosquittoImported }> {
   const db = readMosquittoDb(data, path);
   const { state, ...counts } = importMosquittoDb(db, Date.now());
-  const keptAs = `${path}${MOSQUITTO_ORIGINAL_SUFFIX[db.version]!}`;
+  const keptAs = `${path}.mosquitto-${MOSQUITTO_RELEASE[db.version]!}`;
   try {
     await link(path, keptAs);
   } catch (err) {

@@ -1,14 +1,15 @@
 /**
- * Reads the database file mosquitto 1.6 and 2.0 write (persistence true): format versions 5 and 6
- * of mosquitto's persist.h. The layout, from mosquitto's persist_write.c:
+ * Reads the database file mosquitto writes (persistence true): format versions 2 to 6 of
+ * mosquitto's persist.h, as mosquitto 2.0's persist_read*.c reads them. The layout:
  *
  *   magic (15 bytes) | CRC (u32, always written 0 and never checked) | version (u32 BE)
- *   chunks: type (u32 BE) | length (u32 BE) | body of that length
+ *   chunks: type (u32 BE; u16 before version 5) | length (u32 BE) | body of that length
  *
- * Each chunk body starts with a fixed C struct written as it lies in memory: 16- and 32-bit
- * fields big-endian, 64-bit ones (message store ids, times) in the writer's byte order, read here
- * as little-endian (x86 and ARM), padding included. Variable fields follow it, lengths from the
- * struct; v5 properties take what remains of the body.
+ * From version 5 each chunk body starts with a fixed C struct written as it lies in memory: 16-
+ * and 32-bit fields big-endian, 64-bit ones (message store ids, times) in the writer's byte
+ * order, read here as little-endian (x86 and ARM), padding included. Variable fields follow it,
+ * lengths from the struct; v5 properties take what remains of the body. Before version 5 the
+ * fields come one by one, each string after its 16-bit length, and there are no properties.
  *
  * Every length is checked against its chunk and every chunk against the file, so a damaged or
  * cut file is an error naming where, and nothing is allocated beyond the file's own bytes.
@@ -19,11 +20,14 @@ import type { Properties } from '../../protocol/properties.js';
 import { readProperties } from '../../protocol/property-codec.js';
 import { decodeUtf8, Reader } from '../../protocol/wire.js';
 import { isValidTopicFilter, isValidTopicName } from '../../topic.js';
+import { NEVER_EXPIRES } from '../session.js';
 
 /** persist.h's magic: the first bytes of every mosquitto database. */
 export const MOSQUITTO_DB_MAGIC = Buffer.from('\x00\xb5\x00mosquitto db', 'latin1');
 const HEADER_BYTES = MOSQUITTO_DB_MAGIC.length + 4 + 4;
-const CHUNK_HEADER_BYTES = 8;
+
+/** The mosquitto release that wrote each format version (its first, for formats several wrote). */
+export const MOSQUITTO_RELEASE: Readonly<Record<number, string>> = { 2: '1.3', 3: '1.4', 4: '1.5', 5: '1.6', 6: '2.0' };
 
 /** persist.h DB_CHUNK_*. */
 const Chunk = { Config: 1, MessageStore: 2, ClientMessage: 3, Retain: 4, Subscription: 5, Client: 6 } as const;
@@ -105,23 +109,24 @@ export function isMosquittoDb(data: Buffer): boolean {
 export function readMosquittoDb(data: Buffer, path: string): MosquittoDb {
   if (data.length < HEADER_BYTES) throw damaged(path, `only ${data.length} bytes, shorter than its ${HEADER_BYTES}-byte header`);
   const version = data.readUInt32BE(HEADER_BYTES - 4);
-  if (CLIENT_BYTES[version] === undefined) {
+  if (MOSQUITTO_RELEASE[version] === undefined) {
     throw new MqttError(
       ErrorCode.InvalidFile,
-      `${path} is a mosquitto database of format version ${version}, which mqt cannot read: it reads versions 5 and 6 (mosquitto 1.6 and 2.0)`,
+      `${path} is a mosquitto database of format version ${version}, which mqt cannot read: it reads versions 2 to 6 (mosquitto 1.3 to 2.0)`,
       { hint: 'start that mosquitto version once more and stop it, or move the file away to start with an empty store' },
     );
   }
   const db: MosquittoDb = { version, messages: new Map(), clients: [], clientMessages: [], subscriptions: [], retained: [], unknownChunks: 0 };
+  const typeBytes = version >= 5 ? 4 : 2;
   let offset = HEADER_BYTES;
   for (let index = 1; offset < data.length; index++) {
-    if (data.length - offset < CHUNK_HEADER_BYTES) throw truncated(path, `chunk ${index}, at byte ${offset}, has only ${data.length - offset} of its 8 header bytes`);
-    const type = data.readUInt32BE(offset);
-    const length = data.readUInt32BE(offset + 4);
-    const start = offset + CHUNK_HEADER_BYTES;
+    const start = offset + typeBytes + 4;
+    if (data.length < start) throw truncated(path, `chunk ${index}, at byte ${offset}, has only ${data.length - offset} of its ${typeBytes + 4} header bytes`);
+    const type = typeBytes === 4 ? data.readUInt32BE(offset) : data.readUInt16BE(offset);
+    const length = data.readUInt32BE(offset + typeBytes);
     if (length > data.length - start) throw truncated(path, `chunk ${index}, at byte ${offset}, declares ${length} bytes and ${data.length - start} remain`);
     try {
-      readChunk(db, type, new Reader(data, start, start + length));
+      (version >= 5 ? readChunk : readChunkV234)(db, type, new Reader(data, start, start + length));
     } catch (err) {
       // The codec's words name a packet; here the bytes are a chunk of a file.
       if (isMqttError(err) && err.code !== ErrorCode.InvalidFile) throw damaged(path, `chunk ${index} (type ${type}) at byte ${offset}: ${err.message.replace(/^(Malformed packet|Protocol error): /, '')}`);
@@ -161,8 +166,69 @@ function readChunk(db: MosquittoDb, type: number, r: Reader): void {
 
 function readConfig(r: Reader): void {
   const at = fixed(r, CONFIG_BYTES);
-  const dbidSize = r.buf[at + 9]!;
-  if (dbidSize !== DBID_BYTES) throw invalid(`its message ids are ${dbidSize} bytes long, not ${DBID_BYTES}`);
+  checkIdSize(r.buf[at + 9]!);
+}
+
+function checkIdSize(bytes: number): void {
+  if (bytes !== DBID_BYTES) throw invalid(`its message ids are ${bytes} bytes long, not ${DBID_BYTES}`);
+}
+
+/** Formats 2 to 4 (mosquitto 1.3 to 1.5, persist_read_v234.c): fields one by one, no MQTT 5. */
+function readChunkV234(db: MosquittoDb, type: number, r: Reader): void {
+  switch (type) {
+    case Chunk.Config:
+      r.u8('shutdown flag');
+      checkIdSize(r.u8('id size'));
+      take(r, DBID_BYTES, 'last message id');
+      return;
+    case Chunk.MessageStore: {
+      const id = storeId(r, fixed(r, DBID_BYTES));
+      take(r, r.u16('source id length'), 'source client id');
+      if (db.version === 4) {
+        take(r, r.u16('source username length'), 'source username');
+        r.u16('source port');
+      }
+      take(r, 4, 'source and own packet ids');
+      const topic = topicName(r, r.u16('topic length'));
+      const level = qos(r.u8('QoS'));
+      const retain = r.u8('retain') !== 0;
+      const payload = Buffer.from(take(r, r.u32('payload length'), 'payload'));
+      db.messages.set(id, { topic, payload, qos: level, retain, expiryTime: 0, properties: undefined });
+      return;
+    }
+    case Chunk.ClientMessage: {
+      const clientId = text(r, r.u16('client id length'), 'client id');
+      const id = storeId(r, fixed(r, DBID_BYTES));
+      const mid = r.u16('packet id');
+      const level = qos(r.u8('QoS'));
+      const retain = r.u8('retain') !== 0;
+      const direction = r.u8('direction') === 0 ? 'in' : 'out';
+      const state = r.u8('state');
+      r.u8('dup');
+      db.clientMessages.push({ clientId, storeId: id, mid, qos: level, state, retain, direction, subscriptionIdentifiers: undefined });
+      return;
+    }
+    case Chunk.Retain:
+      db.retained.push(storeId(r, fixed(r, RETAIN_BYTES)));
+      return;
+    case Chunk.Subscription: {
+      const clientId = text(r, r.u16('client id length'), 'client id');
+      const topicFilter = filter(r, r.u16('topic filter length'));
+      db.subscriptions.push({ clientId, topicFilter, qos: qos(r.u8('QoS')), noLocal: false, retainAsPublished: false, identifier: 0 });
+      return;
+    }
+    case Chunk.Client: {
+      const clientId = text(r, r.u16('client id length'), 'client id');
+      const lastMid = r.u16('last packet id');
+      // Format 3 added the time the client left (a 64-bit time_t), which nothing reads.
+      if (db.version > 2) take(r, 8, 'disconnect time');
+      // Before MQTT 5 a persistent session never expires.
+      db.clients.push({ clientId, sessionExpiryInterval: NEVER_EXPIRES, lastMid, username: undefined, listenerPort: 0 });
+      return;
+    }
+    default:
+      db.unknownChunks++;
+  }
 }
 
 function readMessage(r: Reader): [string, MosquittoMessage] {
@@ -174,8 +240,7 @@ function readMessage(r: Reader): [string, MosquittoMessage] {
   const topicLength = b.readUInt16BE(at + 26);
   // The source client and username only feed mosquitto's check_retain_source; mqt does not keep them.
   take(r, sourceIdLength + usernameLength, 'source client id and username');
-  const topic = text(r, topicLength, 'topic');
-  if (!isValidTopicName(topic)) throw invalid(`its topic "${topic}" is not a topic name`);
+  const topic = topicName(r, topicLength);
   const payload = Buffer.from(take(r, payloadLength, 'payload'));
   const properties = r.remaining() > 0 ? readProperties(r, 'publish') : undefined;
   if (r.remaining() > 0) throw invalid(`${r.remaining()} bytes follow its properties`);
@@ -205,8 +270,7 @@ function readSubscription(r: Reader): MosquittoSubscription {
   const at = fixed(r, SUBSCRIPTION_BYTES);
   const b = r.buf;
   const clientId = text(r, b.readUInt16BE(at + 4), 'client id');
-  const topicFilter = text(r, b.readUInt16BE(at + 6), 'topic filter');
-  if (!isValidTopicFilter(topicFilter)) throw invalid(`its topic filter "${topicFilter}" is not a topic filter`);
+  const topicFilter = filter(r, b.readUInt16BE(at + 6));
   const options = b[at + 9]!;
   return { clientId, topicFilter, qos: qos(b[at + 8]!), noLocal: (options & 0x04) !== 0, retainAsPublished: (options & 0x08) !== 0, identifier: b.readUInt32BE(at) };
 }
@@ -243,6 +307,18 @@ function text(r: Reader, bytes: number, what: string): string {
   const at = r.pos;
   take(r, bytes, what);
   return decodeUtf8(r.buf, at, at + bytes);
+}
+
+function topicName(r: Reader, bytes: number): string {
+  const topic = text(r, bytes, 'topic');
+  if (!isValidTopicName(topic)) throw invalid(`its topic "${topic}" is not a topic name`);
+  return topic;
+}
+
+function filter(r: Reader, bytes: number): string {
+  const topicFilter = text(r, bytes, 'topic filter');
+  if (!isValidTopicFilter(topicFilter)) throw invalid(`its topic filter "${topicFilter}" is not a topic filter`);
+  return topicFilter;
 }
 
 function storeId(r: Reader, at: number): string {
