@@ -150,8 +150,7 @@ function readChunk(db: MosquittoDb, type: number, r: Reader): void {
       db.clientMessages.push(readClientMessage(r));
       return;
     case Chunk.Retain:
-      fixed(r, RETAIN_BYTES);
-      db.retained.push(storeId(r, r.pos - RETAIN_BYTES));
+      db.retained.push(storeId(r, fixed(r, RETAIN_BYTES)));
       return;
     case Chunk.Subscription:
       db.subscriptions.push(readSubscription(r));
