@@ -18,6 +18,7 @@ import { checkArgumentBytes } from './ui/raw-argv.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
+import { WatchLines } from './ui/watch-lines.js';
 
 const byFlag = indexFlags(subOptionGroups);
 
@@ -86,6 +87,7 @@ class SubscriberSession {
   private timeout: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopSignals: () => void = () => undefined;
+  private readonly watch: WatchLines | undefined;
 
   constructor(
     private readonly settings: ConnectSettings,
@@ -94,6 +96,7 @@ class SubscriberSession {
   ) {
     this.client = new MqttClient(settings.client);
     this.out = new Output(process.stdout, (err) => void this.onOutputError(err));
+    this.watch = sub.watch ? new WatchLines(this.out) : undefined;
   }
 
   get exitCode(): number {
@@ -102,6 +105,8 @@ class SubscriberSession {
 
   async start(): Promise<void> {
     if (this.settings.debug) await attachDebugLog(this.client, this.out);
+    const { target } = this.settings;
+    this.watch?.start(target.kind === 'unix' ? target.path : target.host);
     this.client.on('message', this.onMessage);
     this.client.on('close', this.onClose);
     this.stopSignals = onTerminate(() => {
@@ -200,7 +205,9 @@ class SubscriberSession {
     if (sub.noRetained && message.retain) return;
     if (sub.filterOut.length > 0 && sub.filterOut.some((filter) => topicMatches(filter, message.topic))) return;
     if (sub.removeRetained && message.retain && message.payload.length > 0) this.removeRetained(message.topic);
+    this.watch?.before(message.topic);
     if (sub.printChance >= 1 || Math.random() < sub.printChance) printMessage(message, this.sub, this.out, this.settings.quiet);
+    this.watch?.after();
     if (sub.count !== undefined && ++this.received >= sub.count) {
       this.countReached = true;
       this.finishIfSettled();

@@ -78,6 +78,8 @@ const CASES: readonly Case[] = [
   missing('sub', '-T', '-T argument given but no topic filter specified.'),
   missing('sub', '--tls-alpn', '--tls-alpn argument given but no protocol specified.'),
   missing('sub', '--tls-version', '--tls-version argument given but no version specified.'),
+  missing('pub', '--tls-engine', '--tls-engine argument given but no engine_id specified.'),
+  missing('sub', '--tls-engine-kpass-sha1', '--tls-engine-kpass-sha1 argument given but no kpass sha1 specified.'),
   missing('sub', '--tls-keylog', '--tls-keylog argument given but no file specified.', { v2: false }),
   missing('sub', '-U', '-U argument given but no unsubscribe topic specified.'),
   missing('sub', '-u', '-u argument given but no username specified.'),
@@ -148,6 +150,7 @@ const CASES: readonly Case[] = [
   c('sub', ['--cert', 'c', '-t', 'a'], 'Both certfile and keyfile must be provided if one of them is set.', false),
   c('sub', ['--key', 'k', '-t', 'a'], 'Both certfile and keyfile must be provided if one of them is set.', false),
   c('sub', ['--keyform', 'pem', '-t', 'a'], 'If keyform is set, keyfile must be also specified.', false),
+  c('pub', ['-t', 'a', '-m', 'x', '--tls-engine-kpass-sha1', 'ab'], 'when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided.', false),
   c('sub', ['--psk', '00', '--cafile', 'ca', '-t', 'a'], 'Only one of --psk or --cafile/--capath may be used at once.', false, {
     mqt: 'Only one of --psk or --cafile/--capath/--tls-use-os-certs/--cert/--insecure may be used at once.',
   }),
@@ -294,7 +297,7 @@ describe('mosquitto mode around the usage errors', function () {
 
   it('refuses --keyform engine with the reason, and accepts pem', async () => {
     const engine = await capture('sub', ['-t', 'a', '--cert', 'c', '--key', 'k', '--keyform', 'engine'], false);
-    assert.match(engine.stderr, /^Error: --keyform engine is not supported: it needs an OpenSSL engine/);
+    assert.match(engine.stderr, /^Error: --keyform engine is not supported: mqt has no OpenSSL engine support/);
     const pem = await capture('sub', ['-t', 'a', '--cert', '/nonexistent/c.pem', '--key', 'k', '--keyform', 'pem'], false);
     assert.doesNotMatch(pem.stderr, /keyform/);
   });
