@@ -252,7 +252,7 @@ describe('mosquitto mode around the usage errors', function () {
     assert.match(version.stdout, /^mosquitto_sub version 2\.1\.2 running on mqt \S+\.\n$/);
     const help = await capture('pub', ['--help'], true);
     assert.equal(help.code, 1);
-    assert.match(help.stdout, /^mosquitto_pub \[flags\]/);
+    assert.match(help.stdout, /^mosquitto_pub is a simple mqtt client that will publish a message on a single topic and exit\.\n/);
     assert.equal((await capture('pub', ['--help'], false)).code, 0);
     const own = await capture('rr', ['--version'], false);
     assert.equal(own.code, 0);
@@ -269,7 +269,7 @@ describe('mosquitto mode around the usage errors', function () {
     const got = await capture('pub', ['-t', 'a'], true);
     assert.equal(got.code, 1);
     assert.equal(got.stderr, 'Error: Both topic and message must be supplied.\n');
-    assert.match(got.stdout, /^mosquitto_pub \[flags\]/);
+    assert.match(got.stdout, /^mosquitto_pub is a simple mqtt client that will publish a message on a single topic and exit\.\n/);
   });
 
   it("lays out sub's -R with --retained-only and an empty id as mosquitto does: no hint", async () => {
@@ -286,7 +286,7 @@ describe('mosquitto mode around the usage errors', function () {
     assert.deepEqual(duplicate, { code: 1, stdout: '', stderr: 'Error in PUBLISH properties: Duplicate response topic.\n' });
     const count = await capture('passwd', ['pwfile'], true);
     assert.deepEqual({ ...count, stdout: '' }, { code: 1, stdout: '', stderr: '' });
-    assert.match(count.stdout, /^mosquitto_passwd \[flags\]/);
+    assert.match(count.stdout, /^mosquitto_passwd is a tool for managing password files for mosquitto\.\n\nUsage: /);
     const real = which('mosquitto_passwd');
     if (real !== undefined) {
       const run = spawnSync(real, ['pwfile'], { env: TOOL_ENV, encoding: 'utf8', timeout: 10_000 });
