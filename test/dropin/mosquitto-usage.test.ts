@@ -67,6 +67,10 @@ describe('--help under a mosquitto name: mosquitto 2.1.2 usage, byte for byte', 
     });
   }
 
+  it('mosquitto_passwd --version prints that usage too: mosquitto_passwd has no --version', async () => {
+    assert.deepEqual(await run('passwd', ['--version'], true), { code: 1, stdout: mosquittoUsage('passwd'), stderr: '' });
+  });
+
   it('every flag the usage lists is one the command reads', async () => {
     for (const tool of ['pub', 'sub', 'rr'] as const) {
       const flags = new Set(mosquittoUsage(tool).match(/(?<=[[{| ])--?[a-zA-Z][\w-]*/g));

@@ -49,7 +49,8 @@ function describeOptions(y: Argv, groups: readonly OptionGroup[]): Argv {
 export async function showCommandHelp(name: string, version: boolean, program: Program = { command: name, mosquitto: false }): Promise<number> {
   const exitCode = program.mosquitto ? 1 : 0;
   const mosquittoVersion = `${programName(program)} version ${MOSQUITTO_VERSION} running on mqt ${packageVersion()}.`;
-  if (version) {
+  // mosquitto_passwd has no --version: the word is a file name to it, one argument too few, so its usage.
+  if (version && !(program.mosquitto && name === 'passwd')) {
     process.stdout.write(program.mosquitto ? `${mosquittoVersion}\n` : `mqt version ${packageVersion()}\n`);
     return exitCode;
   }
