@@ -32,6 +32,9 @@ const RECONNECT_DELAY_MS = 1000;
  */
 const RECOVERABLE: ReadonlySet<string> = new Set([ErrorCode.ConnectionLost, ErrorCode.KeepaliveTimeout, ErrorCode.MalformedPacket]);
 
+/** --message-rate's period: mosquitto_sub 2.1 prints the count once a second. */
+const RATE_PERIOD_MS = 1000;
+
 /** Below this -C count, mosquitto_sub lowers the v5 receive maximum to the count. */
 const DEFAULT_RECEIVE_MAXIMUM = 20;
 
@@ -88,6 +91,9 @@ class SubscriberSession {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopSignals: () => void = () => undefined;
   private readonly watch: WatchLines | undefined;
+  /** --message-rate: messages received since the last count was printed. */
+  private rateCount = 0;
+  private rateTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly settings: ConnectSettings,
@@ -123,6 +129,12 @@ class SubscriberSession {
     } catch (err) {
       await this.fail(err);
       return;
+    }
+    if (this.sub.messageRate) {
+      this.rateTimer = setInterval(() => {
+        this.out.line(`${this.rateCount} msgs/s`);
+        this.rateCount = 0;
+      }, RATE_PERIOD_MS);
     }
     void this.connect(true);
     await this.finished;
@@ -197,6 +209,11 @@ class SubscriberSession {
 
   private readonly onMessage = (message: PublishPacket): void => {
     const { sub } = this;
+    if (sub.messageRate) {
+      // Every message counts, retained or not; none is printed, -C and the filters do not apply.
+      this.rateCount++;
+      return;
+    }
     if (this.exiting || this.countReached) return;
     if (sub.retainedOnly && !message.retain) {
       void this.finish(ExitCode.Ok, ReasonCode.Success);
@@ -278,6 +295,7 @@ class SubscriberSession {
     this.code = code;
     clearTimeout(this.timeout);
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.rateTimer);
     this.stopSignals();
     if (this.client.isConnected) {
       await this.client.disconnect(this.settings.client.protocolVersion === 5 ? reason : 0, this.settings.properties.disconnect);

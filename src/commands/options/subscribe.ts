@@ -79,6 +79,12 @@ export const receiveOptions: OptionGroup = {
     { key: 'json', flags: ['--json'], arity: 0, describe: 'print each message as one JSON object per line; binary payloads as payload_base64' },
     { key: 'pretty', flags: ['--pretty'], arity: 0, describe: 'indent JSON output (--json, %j, %J); alone it means --json --pretty' },
     {
+      key: 'messageRate',
+      flags: ['--message-rate'],
+      arity: 0,
+      describe: 'print "N msgs/s" once a second instead of the messages (mosquitto 2.1); ends on Ctrl-C or -W',
+    },
+    {
       key: 'watch',
       flags: ['-w', '--watch'],
       arity: 0,
@@ -106,6 +112,8 @@ export interface SubscribeSettings {
   printChance: number;
   /** -w: each topic on a line of its own of the terminal. */
   watch: boolean;
+  /** --message-rate: count the messages, print the count each second, nothing else. */
+  messageRate: boolean;
 }
 
 /** sub's -t: a filter to subscribe to. */
@@ -214,7 +222,9 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
     eol,
     format,
     printChance: chanceText === undefined ? 1 : parseChance(chanceText) / 100,
-    watch: hasFlag(args, 'watch'),
+    // As mosquitto 2.1: the rate replaces the messages, -w's rows with them.
+    watch: hasFlag(args, 'watch') && !hasFlag(args, 'messageRate'),
+    messageRate: hasFlag(args, 'messageRate'),
   };
 }
 
