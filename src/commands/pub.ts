@@ -57,7 +57,7 @@ function resolvePub(args: ParsedArgs, argv: readonly string[]): { settings: Conn
   const rawMessage = checkArgumentBytes(argv, byFlag);
   checkConnectFlags(args);
   const message = resolveMessage(args);
-  useMessageBytes(message, rawMessage);
+  useMessageBytes(message, rawMessage, args);
   return { settings: resolveConnect(args, { invalidIdText: 'Invalid id.' }), message };
 }
 

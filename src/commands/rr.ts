@@ -32,7 +32,7 @@ export async function run(argv: readonly string[], invocation: Invocation = {}):
     (args) => {
       const rawMessage = checkArgumentBytes(argv, byFlag);
       const resolved = resolveRr(args);
-      useMessageBytes(resolved.rr.message, rawMessage);
+      useMessageBytes(resolved.rr.message, rawMessage, args);
       return resolved;
     },
     { ...invocation, optionsFiles: true },

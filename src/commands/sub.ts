@@ -18,6 +18,7 @@ import { checkArgumentBytes } from './ui/raw-argv.js';
 import { readConnectSecrets } from './ui/secrets.js';
 import { exitCodeFor, reportError } from './ui/report.js';
 import { onTerminate } from './ui/signals.js';
+import { WatchLines } from './ui/watch-lines.js';
 
 const byFlag = indexFlags(subOptionGroups);
 
@@ -30,6 +31,9 @@ const RECONNECT_DELAY_MS = 1000;
  * length, a topic that is not UTF-8) drops the connection and the loop connects again.
  */
 const RECOVERABLE: ReadonlySet<string> = new Set([ErrorCode.ConnectionLost, ErrorCode.KeepaliveTimeout, ErrorCode.MalformedPacket]);
+
+/** --message-rate's period: mosquitto_sub 2.1 prints the count once a second. */
+const RATE_PERIOD_MS = 1000;
 
 /** Below this -C count, mosquitto_sub lowers the v5 receive maximum to the count. */
 const DEFAULT_RECEIVE_MAXIMUM = 20;
@@ -86,6 +90,10 @@ class SubscriberSession {
   private timeout: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopSignals: () => void = () => undefined;
+  private readonly watch: WatchLines | undefined;
+  /** --message-rate: messages received since the last count was printed. */
+  private rateCount = 0;
+  private rateTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly settings: ConnectSettings,
@@ -94,6 +102,7 @@ class SubscriberSession {
   ) {
     this.client = new MqttClient(settings.client);
     this.out = new Output(process.stdout, (err) => void this.onOutputError(err));
+    this.watch = sub.watch ? new WatchLines(this.out) : undefined;
   }
 
   get exitCode(): number {
@@ -102,6 +111,8 @@ class SubscriberSession {
 
   async start(): Promise<void> {
     if (this.settings.debug) await attachDebugLog(this.client, this.out);
+    const { target } = this.settings;
+    this.watch?.start(target.kind === 'unix' ? target.path : target.host);
     this.client.on('message', this.onMessage);
     this.client.on('close', this.onClose);
     this.stopSignals = onTerminate(() => {
@@ -118,6 +129,12 @@ class SubscriberSession {
     } catch (err) {
       await this.fail(err);
       return;
+    }
+    if (this.sub.messageRate) {
+      this.rateTimer = setInterval(() => {
+        this.out.line(`${this.rateCount} msgs/s`);
+        this.rateCount = 0;
+      }, RATE_PERIOD_MS);
     }
     void this.connect(true);
     await this.finished;
@@ -192,6 +209,11 @@ class SubscriberSession {
 
   private readonly onMessage = (message: PublishPacket): void => {
     const { sub } = this;
+    if (sub.messageRate) {
+      // Every message counts, retained or not; none is printed, -C and the filters do not apply.
+      this.rateCount++;
+      return;
+    }
     if (this.exiting || this.countReached) return;
     if (sub.retainedOnly && !message.retain) {
       void this.finish(ExitCode.Ok, ReasonCode.Success);
@@ -200,7 +222,9 @@ class SubscriberSession {
     if (sub.noRetained && message.retain) return;
     if (sub.filterOut.length > 0 && sub.filterOut.some((filter) => topicMatches(filter, message.topic))) return;
     if (sub.removeRetained && message.retain && message.payload.length > 0) this.removeRetained(message.topic);
+    this.watch?.before(message.topic);
     if (sub.printChance >= 1 || Math.random() < sub.printChance) printMessage(message, this.sub, this.out, this.settings.quiet);
+    this.watch?.after();
     if (sub.count !== undefined && ++this.received >= sub.count) {
       this.countReached = true;
       this.finishIfSettled();
@@ -271,6 +295,7 @@ class SubscriberSession {
     this.code = code;
     clearTimeout(this.timeout);
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.rateTimer);
     this.stopSignals();
     if (this.client.isConnected) {
       await this.client.disconnect(this.settings.client.protocolVersion === 5 ? reason : 0, this.settings.properties.disconnect);

@@ -205,6 +205,19 @@ describe('broker: routing', function () {
     assert.equal((await pub.next('puback')).reasonCode, 0x10);
   });
 
+  it('logs the PUBACK of a QoS 1 message nobody receives as mosquitto 2.0 does: rc0 for v3.1.1, which has no reason codes, rc16 for v5', async () => {
+    const v3 = await client('nobody-v3');
+    publish(v3, 'nobody/here', 'x', 1);
+    assert.equal((await v3.next('puback')).reasonCode, undefined);
+    const v5 = await client('nobody-v5', 5);
+    publish(v5, 'nobody/here', 'x', 1);
+    await v5.next('puback');
+    assert.deepEqual(
+      tb.log.filter((line) => line.includes('Sending PUBACK to nobody-')),
+      ['debug: Sending PUBACK to nobody-v3 (m1, rc0)', 'debug: Sending PUBACK to nobody-v5 (m1, rc16)'],
+    );
+  });
+
   it('answers v5 QoS 1 with success when the only subscriber may not read the topic, as mosquitto', async () => {
     await suite.start({ auth: { canRead: (c) => c.clientId !== 'blind' } });
     const blind = await client('blind');

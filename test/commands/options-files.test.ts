@@ -1,15 +1,22 @@
 import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { allValues, indexFlags, lastValue, readArgv } from '../../src/commands/options/argv.js';
 import { resolveConnect } from '../../src/commands/options/connect.js';
 import { commandLineLayer, overlay, readOptionLines, resolveLayered, type LayeredArgs } from '../../src/commands/options/layered-args.js';
 import { resolveMessage } from '../../src/commands/options/message.js';
 import { optionLines, profileSections } from '../../src/commands/options/options-files.js';
 import { pubOptionGroups } from '../../src/commands/options/pub.js';
+import { rrOptionGroups } from '../../src/commands/options/rr.js';
 import { subOptionGroups } from '../../src/commands/options/sub.js';
+import { mqtInProcess } from '../support/in-process.js';
+import { makeTempFolder } from '../support/run-folder.js';
+import { ScriptedServer } from '../support/scripted-server.js';
 import { assertUsageError as usageError } from '../support/usage-error.js';
 
 const pubFlags = indexFlags(pubOptionGroups);
 const subFlags = indexFlags(subOptionGroups);
+const rrFlags = indexFlags(rrOptionGroups);
 
 function fileLayer(text: string, flags = pubFlags, file = '/cfg/mqt_pub'): LayeredArgs {
   return readOptionLines(optionLines(text, flags), flags, file, ['optionsFile']);
@@ -49,6 +56,18 @@ describe('options file lines (mosquitto format)', () => {
     usageError(() => fileLayer('-h\tlab\n'), "/cfg/mqt_pub:1: Unknown option '-h\tlab'.");
   });
 
+  it('keeps the bytes of a value that is not UTF-8, and refuses a topic of them as mosquitto does', () => {
+    const file = Buffer.concat([Buffer.from('  -m x'), Buffer.from([0xfe, 0x20, 0xff]), Buffer.from('\r\n-h lab\n')]);
+    assert.deepEqual(optionLines(file, pubFlags), [
+      { number: 1, words: ['-m', 'x\uFFFD \uFFFD'], valueBytes: Buffer.from([0x78, 0xfe, 0x20, 0xff]) },
+      { number: 2, words: ['-h', 'lab'] },
+    ]);
+    const bad = (line: string): Buffer => Buffer.concat([Buffer.from(`-d\n${line} a`), Buffer.from([0xff]), Buffer.from('\n')]);
+    for (const [line, flags] of [['-t', pubFlags], ['--will-topic', pubFlags], ['-T', subFlags], ['-U', subFlags], ['-e', rrFlags]] as const) {
+      usageError(() => readOptionLines(optionLines(bad(line), flags), flags, '/f', []), `/f:2: Malformed UTF-8 in ${line} argument.`);
+    }
+  });
+
   it('refuses -P without a value (only the command line can ask) and -o inside an options file', () => {
     usageError(() => fileLayer('-P\n'), '/cfg/mqt_pub:1: -P needs a value in a file (it can only ask on the command line).');
     usageError(() => fileLayer('-o other\n'), '/cfg/mqt_pub:1: -o cannot be used in this file.');
@@ -86,6 +105,17 @@ describe('options file under the command line', () => {
     assert.deepEqual(allValues(args, 'topic'), ['file/#', 'typed/#']);
   });
 
+  it("gives the file's -m bytes that are not UTF-8 as they are, unless the command line replaces that -m", () => {
+    const file = Buffer.concat([Buffer.from('-m '), Buffer.from([0xc3, 0x28])]);
+    const bytesOf = (argv: string[]): Buffer | undefined =>
+      resolveLayered(overlay(readOptionLines(optionLines(file, pubFlags), pubFlags, '/f', []), commandLineLayer(readArgv(argv, pubFlags)), pubFlags), (args) =>
+        args.valueBytes?.get('message'),
+      );
+    assert.deepEqual(bytesOf(['-t', 'a']), Buffer.from([0xc3, 0x28]));
+    assert.equal(bytesOf(['-m', 'typed']), undefined);
+    assert.equal(bytesOf(['-n']), undefined);
+  });
+
   it('names the file and line of a value that fails a later check', () => {
     const resolve = (text: string, argv: string[]) =>
       resolveLayered(layered(text, argv), (args) => resolveConnect(args, { invalidIdText: 'Invalid id.' }));
@@ -111,5 +141,26 @@ describe('profiles file', () => {
     usageError(() => profileSections('-h x\n[lab]\n', pubFlags, '/p'), '/p:1: options must follow a [NAME] profile header.');
     usageError(() => profileSections('[my lab]\n', pubFlags, '/p'), '/p:1: a profile header is [NAME], with no spaces in NAME.');
     usageError(() => profileSections('[lab]\n[x]\n[lab]\n', pubFlags, '/p'), "/p:3: profile 'lab' is already defined on line 1.");
+  });
+});
+
+describe('an options file whose -m is not UTF-8', () => {
+  it('pub publishes its bytes unchanged, as mosquitto_pub does', async () => {
+    const dir = await makeTempFolder('mqt-options-bytes');
+    const file = join(dir, 'options');
+    await writeFile(file, Buffer.concat([Buffer.from('-t t\n-m x'), Buffer.from([0xfe, 0xff]), Buffer.from('y\n')]));
+    const server = new ScriptedServer(4);
+    try {
+      const port = await server.listen();
+      const running = mqtInProcess(['pub', '-p', String(port), '-o', file]);
+      const peer = await server.nextPeer();
+      await peer.next('connect');
+      peer.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+      const publish = await peer.next('publish');
+      assert.deepEqual([publish.payload, (await running).code], [Buffer.from([0x78, 0xfe, 0xff, 0x79]), 0]);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

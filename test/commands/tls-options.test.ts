@@ -53,6 +53,22 @@ describe('TLS flags', () => {
     assert.deepEqual(target(['-p', '8883']).tls, { verify: true });
   });
 
+  it('--no-tls keeps the connection plain: port 8883, an mqtts:// URL and the TLS flags set aside, files unread (mosquitto 2.1)', () => {
+    assert.deepEqual(target(['-p', '8883', '--no-tls']), { kind: 'tcp', host: 'localhost', port: 8883, noDelay: false });
+    assert.equal(target(['-L', 'mqtts://h/t', '--no-tls']).tls, undefined);
+    const unread = target(['--cafile', '/nonexistent/ca.crt', '--no-tls']);
+    assert.deepEqual([unread.port, unread.tls], [8883, undefined]);
+    usageError(['--cert', ca, '--no-tls'], 'Both certfile and keyfile must be provided if one of them is set.');
+  });
+
+  it('--tls-engine, --tls-engine-kpass-sha1 and --keyform engine are refused, saying mqt has no OpenSSL engine support', () => {
+    const reason = 'is not supported: mqt has no OpenSSL engine support (Node.js does not load OpenSSL engines).';
+    usageError(['--tls-engine', 'pkcs11'], `--tls-engine ${reason}`);
+    usageError(['--cert', ca, '--key', ca, '--keyform', 'engine'], `--keyform engine ${reason} Give --key a PEM file.`);
+    usageError(['--tls-engine-kpass-sha1', 'ab'], 'when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided.');
+    usageError(['--tls-engine', 'e', '--cert', ca, '--key', ca, '--keyform', 'pem', '--tls-engine-kpass-sha1', 'ab'], `--tls-engine ${reason}`);
+  });
+
   it('--tls-version is the one version spoken; --sni, --ciphers and --tls-alpn pass through', () => {
     assert.deepEqual(target(['--tls-version', 'tlsv1.2', '--sni', 'broker.lan', '--ciphers', 'ECDHE-RSA-AES128-GCM-SHA256', '--tls-alpn', 'mqtt']).tls, {
       verify: true,

@@ -9,6 +9,8 @@ export interface ParsedArgs {
   readonly positionals: string[];
   /** Keys of flags that ended the command line without their value (see valueMayBeLeftOut). */
   readonly leftOut: Set<string>;
+  /** The bytes of a key's last value, where an options file held them not as UTF-8 (-m's payload). */
+  readonly valueBytes?: ReadonlyMap<string, Buffer>;
 }
 
 export interface ReadArgvOptions {

@@ -1,19 +1,24 @@
 import { UsageError } from '../ui/usage-error.js';
 import { readArgv, type ParsedArgs } from './argv.js';
-import type { OptionLine } from './options-files.js';
+import { checkValueBytes, type OptionLine } from './options-files.js';
 import type { OptionSpec } from './spec.js';
+
+type PerValue<T> = ReadonlyMap<string, readonly (T | undefined)[]>;
 
 /**
  * Parsed options with where each value came from: "FILE:LINE" for a value an options file or
- * profile gave, undefined for the command line. `origins` runs parallel to `args.values`.
+ * profile gave, undefined for the command line; and a file's bytes for a value they are not UTF-8
+ * in. `origins` and `bytes` run parallel to `args.values`.
  */
 export interface LayeredArgs {
   readonly args: ParsedArgs;
-  readonly origins: ReadonlyMap<string, readonly (string | undefined)[]>;
+  readonly origins: PerValue<string>;
+  readonly bytes: PerValue<Buffer>;
 }
 
 export function commandLineLayer(args: ParsedArgs): LayeredArgs {
-  return { args, origins: new Map([...args.values].map(([key, list]) => [key, list.map(() => undefined)])) };
+  const none = new Map([...args.values].map(([key, list]) => [key, list.map(() => undefined)]));
+  return { args, origins: none, bytes: none };
 }
 
 /**
@@ -31,6 +36,7 @@ export function readOptionLines(
     const where = `${file}:${line.number}`;
     let args: ParsedArgs;
     try {
+      if (line.valueBytes !== undefined) checkValueBytes(line.words[0]!, byFlag.get(line.words[0]!));
       args = readArgv(line.words, byFlag);
     } catch (err) {
       if (err instanceof UsageError) throw err.withPrefix(`${where}: `);
@@ -42,7 +48,8 @@ export function readOptionLines(
       throw new UsageError(`${where}: ${flag} cannot be used in this file.`);
     }
     const origins = new Map([...args.values].map(([key, list]) => [key, list.map(() => where)]));
-    layer = appendLayer(layer, { args, origins });
+    const bytes = new Map([...args.values].map(([key, list]) => [key, list.map(() => line.valueBytes)]));
+    layer = appendLayer(layer, { args, origins, bytes });
   }
   return layer;
 }
@@ -56,6 +63,7 @@ export function overlay(lower: LayeredArgs, upper: LayeredArgs, byFlag: Readonly
   const byKey = new Map([...byFlag.values()].map((spec) => [spec.key, spec]));
   const values = new Map(lower.args.values);
   const origins = new Map(lower.origins);
+  const bytes = new Map(lower.bytes);
   const leftOut = new Set(lower.args.leftOut);
   for (const key of [...upper.args.values.keys(), ...upper.args.leftOut]) {
     const spec = byKey.get(key);
@@ -64,19 +72,22 @@ export function overlay(lower: LayeredArgs, upper: LayeredArgs, byFlag: Readonly
       if (byKey.get(replaced)?.repeat === true) continue;
       values.delete(replaced);
       origins.delete(replaced);
+      bytes.delete(replaced);
       leftOut.delete(replaced);
     }
   }
-  return appendLayer({ args: { ...lower.args, values, leftOut }, origins }, upper);
+  return appendLayer({ args: { ...lower.args, values, leftOut }, origins, bytes }, upper);
 }
 
 /** Both layers' values, `lower`'s first: within one file, lines read like one command line. */
 function appendLayer(lower: LayeredArgs, upper: LayeredArgs): LayeredArgs {
   const values = new Map(lower.args.values);
   const origins = new Map(lower.origins);
+  const bytes = new Map(lower.bytes);
   for (const [key, list] of upper.args.values) {
     values.set(key, [...(values.get(key) ?? []), ...list]);
     origins.set(key, [...(origins.get(key) ?? []), ...(upper.origins.get(key) ?? [])]);
+    bytes.set(key, [...(bytes.get(key) ?? []), ...(upper.bytes.get(key) ?? list.map(() => undefined))]);
   }
   return {
     args: {
@@ -86,12 +97,13 @@ function appendLayer(lower: LayeredArgs, upper: LayeredArgs): LayeredArgs {
       leftOut: new Set([...lower.args.leftOut, ...upper.args.leftOut]),
     },
     origins,
+    bytes,
   };
 }
 
 /** No options at all: where there is no options file. */
 export function emptyLayer(): LayeredArgs {
-  return { args: { values: new Map(), properties: [], positionals: [], leftOut: new Set() }, origins: new Map() };
+  return { args: { values: new Map(), properties: [], positionals: [], leftOut: new Set() }, origins: new Map(), bytes: new Map() };
 }
 
 /** A values map that remembers the last key asked for, to tell which flag a check was about. */
@@ -116,8 +128,13 @@ class ReadTracker extends Map<string, string[]> {
  */
 export function resolveLayered<T>(layered: LayeredArgs, resolve: (args: ParsedArgs) => T): T {
   const values = new ReadTracker(layered.args.values);
+  const valueBytes = new Map<string, Buffer>();
+  for (const [key, list] of layered.bytes) {
+    const last = list.at(-1);
+    if (last !== undefined) valueBytes.set(key, last);
+  }
   try {
-    return resolve({ ...layered.args, values });
+    return resolve({ ...layered.args, values, valueBytes });
   } catch (err) {
     const key = values.lastKey;
     const where = key === undefined ? undefined : layered.origins.get(key)?.at(-1);

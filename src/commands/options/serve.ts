@@ -40,7 +40,8 @@ export const serveListenerOptions: OptionGroup = {
       key: 'web',
       flags: ['--web'],
       arity: 0,
-      optionalValue: /^\d+$/,
+      // Any word after it is meant as the port (serve takes no other words): checked as one.
+      optionalValue: /^[^-]/,
       describe: `also serve the web console (live topic tree, publish form, clients) on the port given after it (default ${WEB_PORT}), on 127.0.0.1 unless --bind says where; beyond this machine it asks for a password_file user`,
     },
     { key: 'unix', flags: ['--unix'], arity: 1, noun: 'socket path', valueName: 'PATH', repeat: true, describe: 'also listen on the unix socket PATH' },
@@ -128,7 +129,8 @@ export function resolveServe(args: ParsedArgs): ServeSettings {
 
 function webPort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  return value === '' ? WEB_PORT : port(value);
+  if (value === '') return WEB_PORT;
+  return parseInteger(value, 1, 65535, (t) => `Invalid --web port '${t}': give a number from 1 to 65535, or none for ${WEB_PORT}.`);
 }
 
 function resolveTls(args: ParsedArgs): ServeSettings['tls'] {

@@ -78,6 +78,18 @@ export const receiveOptions: OptionGroup = {
     { key: 'format', flags: ['-F', '--format'], arity: 1, noun: 'format', valueName: 'FMT', check: ([text = '']) => void compileFormat(text, true, false), describe: 'print each message as FMT: %t topic, %p payload, %x hex, %j JSON, @H:@M time... (see the man page)' },
     { key: 'json', flags: ['--json'], arity: 0, describe: 'print each message as one JSON object per line; binary payloads as payload_base64' },
     { key: 'pretty', flags: ['--pretty'], arity: 0, describe: 'indent JSON output (--json, %j, %J); alone it means --json --pretty' },
+    {
+      key: 'messageRate',
+      flags: ['--message-rate'],
+      arity: 0,
+      describe: 'print "N msgs/s" once a second instead of the messages (mosquitto 2.1); ends on Ctrl-C or -W',
+    },
+    {
+      key: 'watch',
+      flags: ['-w', '--watch'],
+      arity: 0,
+      describe: 'a terminal view: each topic keeps a line of the screen, its newest message shown there (mosquitto 2.1)',
+    },
     { key: 'randomFilter', flags: ['--random-filter'], arity: 1, noun: 'chance', valueName: 'PERCENT', check: ([text = '']) => void parseChance(text), describe: 'print only PERCENT % of messages, chosen at random (0.1-100)' },
   ],
 };
@@ -98,6 +110,10 @@ export interface SubscribeSettings {
   format: MessageFormat | undefined;
   /** Probability in 0..1 that a message is printed. */
   printChance: number;
+  /** -w: each topic on a line of its own of the terminal. */
+  watch: boolean;
+  /** --message-rate: count the messages, print the count each second, nothing else. */
+  messageRate: boolean;
 }
 
 /** sub's -t: a filter to subscribe to. */
@@ -206,6 +222,9 @@ export function resolveSubscribe(args: ParsedArgs): SubscribeSettings {
     eol,
     format,
     printChance: chanceText === undefined ? 1 : parseChance(chanceText) / 100,
+    // As mosquitto 2.1: the rate replaces the messages, -w's rows with them.
+    watch: hasFlag(args, 'watch') && !hasFlag(args, 'messageRate'),
+    messageRate: hasFlag(args, 'messageRate'),
   };
 }
 

@@ -49,6 +49,28 @@ export const tlsOptions: OptionGroup = {
     { key: 'psk', flags: ['--psk'], arity: 1, secret: true, noun: 'key', valueName: 'HEX', describe: 'TLS-PSK instead of certificates: the key in hex, as in the broker\'s psk_file; needs --psk-identity' },
     { key: 'pskIdentity', flags: ['--psk-identity'], arity: 1, noun: 'identity', valueName: 'ID', describe: 'TLS-PSK identity (the name before the colon in psk_file)' },
     {
+      key: 'tlsEngine',
+      flags: ['--tls-engine'],
+      arity: 1,
+      noun: 'engine_id',
+      valueName: 'ENGINE',
+      describe: 'refused: mqt has no OpenSSL engine support (accepted as a flag so that the refusal says why)',
+    },
+    {
+      key: 'tlsEngineKpass',
+      flags: ['--tls-engine-kpass-sha1'],
+      arity: 1,
+      noun: 'kpass sha1',
+      valueName: 'SHA1',
+      describe: 'refused, as --tls-engine is',
+    },
+    {
+      key: 'noTls',
+      flags: ['--no-tls'],
+      arity: 0,
+      describe: 'plain MQTT whatever else is given: the other TLS flags, an mqtts:// URL and port 8883 are ignored (the files are not read)',
+    },
+    {
       key: 'keylog',
       flags: ['--tls-keylog'],
       arity: 1,
@@ -75,6 +97,8 @@ export function wantsTls(args: ParsedArgs): boolean {
 export function resolveTls(args: ParsedArgs, always = false): TlsSettings | undefined {
   if (!always && !wantsTls(args)) return undefined;
   checkTlsPairs(args);
+  // As mosquitto 2.1: the TLS flags are still checked against each other, then set aside.
+  if (hasFlag(args, 'noTls')) return undefined;
   const pskHex = lastValue(args, 'psk');
   const identity = lastValue(args, 'pskIdentity');
   const keylog = lastValue(args, 'keylog');
@@ -107,11 +131,12 @@ export function checkTlsPairs(args: ParsedArgs): void {
   if (certificate !== key) throw tight('Both certfile and keyfile must be provided if one of them is set.');
   const keyform = lastValue(args, 'keyform');
   if (keyform !== undefined && !key) throw tight('If keyform is set, keyfile must be also specified.');
-  if (keyform === 'engine') {
-    throw new UsageError('--keyform engine is not supported: it needs an OpenSSL engine, which Node does not load. Give --key a PEM file.', {
-      followUp: 'none',
-    });
+  if (hasFlag(args, 'tlsEngineKpass') && (keyform === undefined || !hasFlag(args, 'tlsEngine'))) {
+    throw tight('when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided.');
   }
+  if (keyform === 'engine') throw noEngine('--keyform engine', ' Give --key a PEM file.');
+  if (hasFlag(args, 'tlsEngine')) throw noEngine('--tls-engine', '');
+  if (hasFlag(args, 'tlsEngineKpass')) throw noEngine('--tls-engine-kpass-sha1', '');
   if (keyform !== undefined && keyform !== 'pem') {
     throw new UsageError(`Invalid --keyform '${keyform}': the key must be a PEM file (--keyform pem).`, {
       text: "Problem setting key form, it must be one of 'pem' or 'engine'.",
@@ -131,6 +156,11 @@ export function checkTlsPairs(args: ParsedArgs): void {
   } else if (hasFlag(args, 'pskIdentity')) {
     throw new UsageError('--psk-identity given but no --psk.');
   }
+}
+
+/** A key in an OpenSSL engine (a smart card, an HSM): Node loads no engines, so mqt cannot use one. */
+function noEngine(what: string, remedy: string): UsageError {
+  return new UsageError(`${what} is not supported: mqt has no OpenSSL engine support (Node.js does not load OpenSSL engines).${remedy}`, { followUp: 'none' });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { COMMANDS, isCommandName, type CommandName, type CommandRow } from '../../command-list.js';
 import { closestName } from './closest-name.js';
+import { mosquittoUsage } from './mosquitto-usage.js';
 import type { OptionGroup } from '../options/spec.js';
 import { programName, type Program } from './program.js';
 import { packageVersion } from './version.js';
@@ -42,16 +43,19 @@ function describeOptions(y: Argv, groups: readonly OptionGroup[]): Argv {
 
 /**
  * `mqt pub --help` / `--version`, exit 0. Under a mosquitto name, as mosquitto_pub does: to
- * stdout, exit 1, and --version in mosquitto's form (scripts read the third word).
+ * stdout, exit 1, mosquitto's own usage text, and --version in mosquitto's form (scripts read the
+ * third word), which the usage's second line repeats.
  */
 export async function showCommandHelp(name: string, version: boolean, program: Program = { command: name, mosquitto: false }): Promise<number> {
   const exitCode = program.mosquitto ? 1 : 0;
-  if (version) {
-    process.stdout.write(
-      program.mosquitto
-        ? `${programName(program)} version ${MOSQUITTO_VERSION} running on mqt ${packageVersion()}.\n`
-        : `mqt version ${packageVersion()}\n`,
-    );
+  const mosquittoVersion = `${programName(program)} version ${MOSQUITTO_VERSION} running on mqt ${packageVersion()}.`;
+  // mosquitto_passwd has no --version: the word is a file name to it, one argument too few, so its usage.
+  if (version && !(program.mosquitto && name === 'passwd')) {
+    process.stdout.write(program.mosquitto ? `${mosquittoVersion}\n` : `mqt version ${packageVersion()}\n`);
+    return exitCode;
+  }
+  if (program.mosquitto && isMosquittoClient(name)) {
+    process.stdout.write(mosquittoUsage(name, mosquittoVersion));
     return exitCode;
   }
   if (!isCommandName(name)) return unknownCommand(name);
@@ -62,6 +66,10 @@ export async function showCommandHelp(name: string, version: boolean, program: P
   y.epilog(`Exit codes, differences from mosquitto and more examples: man mqt-${name}`);
   process.stdout.write(`${await y.getHelp()}\n`);
   return exitCode;
+}
+
+function isMosquittoClient(name: string): name is 'pub' | 'sub' | 'rr' | 'passwd' {
+  return name === 'pub' || name === 'sub' || name === 'rr' || name === 'passwd';
 }
 
 /** One line, with the nearest command when the name looks like a typo of one. */

@@ -69,9 +69,9 @@ function profilesPath(configDir: string): string {
  * A missing default options file is normal; one named by -o is an error (mosquitto ignores it).
  * A file that exists but cannot be read is always an error: its options would silently vanish.
  */
-function readOptionsText(path: string, required: boolean): string | undefined {
+function readOptionsText(path: string, required: boolean): Buffer | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (err) {
     if (!required && errnoOf(err) === 'ENOENT') return undefined;
     throw new InputError(`Unable to read options file "${path}": ${errnoText(err)}.`, ExitCode.Failure);
@@ -81,9 +81,9 @@ function readOptionsText(path: string, required: boolean): string | undefined {
 function readProfile(name: string, configDir: string | undefined, byFlag: ReadonlyMap<string, OptionSpec>, warnings: string[]): LayeredArgs {
   if (configDir === undefined) throw new UsageError(`Unknown profile '${name}': neither XDG_CONFIG_HOME nor HOME is set.`);
   const path = profilesPath(configDir);
-  let text: string;
+  let text: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') throw new UsageError(`Unknown profile '${name}': there is no ${path}.`);
     throw new InputError(`Unable to read profiles file "${path}": ${errnoText(err)}.`, ExitCode.Failure);

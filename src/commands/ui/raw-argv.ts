@@ -1,12 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { OptionSpec } from '../options/spec.js';
-import { propertyWordCount } from '../options/argv.js';
+import { propertyWordCount, type ParsedArgs } from '../options/argv.js';
 import type { MessageSettings } from '../options/message.js';
-import { UsageError } from './usage-error.js';
-
-/** Flags whose value is a topic: mosquitto refuses one that is not UTF-8, before anything else. */
-const TOPIC_KEYS: ReadonlySet<string> = new Set(['topic', 'filterOut', 'unsubscribe', 'willTopic', 'responseTopic']);
+import { checkValueBytes } from '../options/options-files.js';
 
 /**
  * Node decodes argv as UTF-8 and turns bytes that are not into U+FFFD, for good. On Linux the bytes
@@ -56,12 +53,16 @@ export function checkArgumentBytes(argv: readonly string[], byFlag: ReadonlyMap<
     i++;
     const raw = bytes[i];
     if (spec.key === 'message') message = raw;
-    else if (raw !== undefined && TOPIC_KEYS.has(spec.key)) throw new UsageError(`Malformed UTF-8 in ${flag} argument.`);
+    else if (raw !== undefined) checkValueBytes(flag, spec);
   }
   return message;
 }
 
-/** The -m bytes found by checkArgumentBytes become the payload, unchanged, as mosquitto sends them. */
-export function useMessageBytes(message: MessageSettings, bytes: Buffer | undefined): void {
+/**
+ * The -m bytes found by checkArgumentBytes, or else an options file's -m that is not UTF-8,
+ * become the payload, unchanged, as mosquitto sends them.
+ */
+export function useMessageBytes(message: MessageSettings, fromArgv: Buffer | undefined, args: ParsedArgs): void {
+  const bytes = fromArgv ?? args.valueBytes?.get('message');
   if (bytes !== undefined && message.source.kind === 'fixed') message.source = { kind: 'fixed', load: () => Promise.resolve(bytes) };
 }

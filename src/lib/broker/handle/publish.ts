@@ -114,5 +114,6 @@ export function handlePublish(conn: ClientConnection, p: PublishPacket): void {
     return;
   }
   const matched = broker.publish(newMessage(topic, p.payload, p.qos, p.retain, p.properties, conn.clientId, false, broker.clock.now()), conn);
-  ack(conn, p, matched ? 0 : ReasonCode.NoMatchingSubscribers, mark);
+  // 3.1.1 has no "no matching subscribers": mosquitto acks (and logs) such a message as a success.
+  ack(conn, p, matched || conn.version !== 5 ? 0 : ReasonCode.NoMatchingSubscribers, mark);
 }
