@@ -329,6 +329,57 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
         assert.deepEqual(Object.keys(got.properties ?? {}), order, t.name);
       }
     });
+
+    /** Rows interleaved as a client may send them: user properties around content type, expiry and response topic. */
+    const userProperty = (name: string, value: string): Buffer => Buffer.concat([Buffer.from([0x26]), str(name), str(value)]);
+    const before = Buffer.concat([userProperty('a', '1'), Buffer.from([0x03]), str('text/plain'), userProperty('b', '2')]);
+    const after = Buffer.concat([Buffer.from([0x08]), str('re/ply'), userProperty('c', '3')]);
+    const expiry = Buffer.from([0x02, 0, 0, 0, 60]);
+    const sent = Buffer.concat([before, expiry, after]);
+    /** What a subscriber with identifier 3 gets: mosquitto puts the identifier first and the remaining expiry last. */
+    const forwarded = (topic: string, payload: string): Buffer => {
+      const rows = Buffer.concat([Buffer.from([0x0b, 3]), before, after, expiry]);
+      return packet(0x30, str(topic), varint(rows.length), rows, Buffer.from(payload));
+    };
+
+    /** A v5 subscriber to `topic` with Subscription Identifier 3, recording the bytes it gets after its SUBACK. */
+    async function recordingSubscriber(t: Target, topic: string): Promise<{ sub: RawClient; bytes: () => Buffer }> {
+      const sub = await client(t, 5);
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: topic, qos: 0 }], properties: { subscriptionIdentifiers: [3] } });
+      await sub.next('suback');
+      return { sub, bytes: sub.recordBytes() };
+    }
+
+    it('forwards interleaved PUBLISH properties byte for byte as mosquitto does', async () => {
+      const got: Record<string, string> = {};
+      for (const t of targets) {
+        const { sub, bytes } = await recordingSubscriber(t, 'order/bytes');
+        const pub = await client(t, 5);
+        pub.sendBytes(packet(0x30, str('order/bytes'), varint(sent.length), sent, Buffer.from('m')));
+        await sub.next('publish');
+        got[t.name] = bytes().toString('hex');
+      }
+      assert.equal(got.mqt, got.mosquitto);
+      assert.equal(got.mqt, forwarded('order/bytes', 'm').toString('hex'));
+    });
+
+    it('publishes a will with interleaved properties byte for byte as mosquitto does', async () => {
+      const willRows = Buffer.concat([before, Buffer.from([0x18, 0, 0, 0, 0]), expiry, after]);
+      const got: Record<string, string> = {};
+      for (const t of targets) {
+        const { sub, bytes } = await recordingSubscriber(t, 'order/will');
+        const dying = await RawClient.open(t.port, 5);
+        open.push(dying);
+        // CONNECT v5, flags will + clean start, keepalive 60, no properties.
+        dying.sendBytes(packet(0x10, str('MQTT'), [5, 0x06, 0, 60, 0], str(`wire-${++ids}`), varint(willRows.length), willRows, str('order/will'), str('w')));
+        await dying.next('connack');
+        dying.close();
+        await sub.next('publish');
+        got[t.name] = bytes().toString('hex');
+      }
+      assert.equal(got.mqt, got.mosquitto);
+      assert.equal(got.mqt, forwarded('order/will', 'w').toString('hex'));
+    });
   });
 
   describe('MQTT 3.1 retries', () => {
