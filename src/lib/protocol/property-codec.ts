@@ -147,7 +147,7 @@ export function propertiesLength(props: Properties | undefined, scope: PropertyS
   let size = 0;
   for (const key in bag) {
     if (key === ORDER_KEY) {
-      checkOrder(props.order);
+      if (props.order !== undefined) checkOrder(props.order);
       continue;
     }
     const value = bag[key as keyof PropertyValues];
@@ -170,8 +170,9 @@ export function propertiesLength(props: Properties | undefined, scope: PropertyS
 
 /** The order only places rows, so any list of identifiers will do; it must be a list. */
 function checkOrder(order: unknown): void {
-  if (order !== undefined && (!Array.isArray(order) || !order.every((id) => typeof id === 'number'))) {
-    throw invalidArgument('property order must be a list of property identifiers');
+  if (!Array.isArray(order)) throw invalidArgument('property order must be a list of property identifiers');
+  for (const id of order as unknown[]) {
+    if (typeof id !== 'number') throw invalidArgument('property order must be a list of property identifiers');
   }
 }
 
