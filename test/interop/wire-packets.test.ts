@@ -280,6 +280,27 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
       }
     });
 
+    it('takes Message Expiry Interval 0 as a lifetime already over (MQTT-3.3.2-6), which mosquitto reads as none', async () => {
+      const expected = {
+        mqt: 'delivered with expiry 0, not retained',
+        mosquitto: 'delivered with expiry none, retained',
+      };
+      for (const t of targets) {
+        const topic = `expiry0/${t.name}`;
+        const sub = await subscriber(t, topic, 5);
+        const pub = await client(t, 5);
+        pub.send({ type: 'publish', topic, payload: Buffer.from('x'), qos: 1, packetId: 1, retain: true, dup: false, properties: { messageExpiryInterval: 0 } });
+        await pub.next('puback');
+        const expiry = (await sub.next('publish')).properties?.messageExpiryInterval;
+        const late = await subscriber(t, topic, 5);
+        const retained = await late.assertNone('publish').then(
+          () => 'not retained',
+          () => 'retained',
+        );
+        assert.equal(`delivered with expiry ${expiry ?? 'none'}, ${retained}`, expected[t.name], t.name);
+      }
+    });
+
     it('refuses a property length written in more bytes than it needs as malformed', async () => {
       for (const t of targets) {
         const c = await client(t, 5);
