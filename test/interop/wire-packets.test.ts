@@ -403,6 +403,31 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
     });
   });
 
+  describe('overlapping subscriptions', () => {
+    it('sends one copy at the highest QoS with every identifier, where mosquitto sends a copy per subscription (v5) or the first match only (v3.1.1)', async () => {
+      const expected = {
+        mqt: { 5: ['QoS 1, ids 1,2'], 4: ['QoS 1'] },
+        mosquitto: { 5: ['QoS 0, ids 2', 'QoS 1, ids 1'], 4: ['QoS 0'] },
+      };
+      for (const t of targets) {
+        for (const version of [5, 4] as const) {
+          const topic = `overlap/${t.name}/${version}`;
+          const sub = await client(t, version);
+          for (const [packetId, topicFilter, qos] of [[1, `${topic}/#`, 1], [2, `${topic}/+`, 0]] as const) {
+            sub.send({ type: 'subscribe', packetId, subscriptions: [{ topicFilter, qos }], ...(version === 5 ? { properties: { subscriptionIdentifiers: [packetId] } } : {}) });
+            await sub.next('suback');
+          }
+          const pub = await client(t, 4);
+          pub.send({ type: 'publish', topic: `${topic}/x`, payload: Buffer.from('x'), qos: 1, packetId: 1, retain: false, dup: false });
+          await pub.next('puback');
+          await sub.ping();
+          const copies = sub.take('publish').map((p) => `QoS ${p.qos}${p.properties?.subscriptionIdentifiers ? `, ids ${p.properties.subscriptionIdentifiers.join(',')}` : ''}`);
+          assert.deepEqual(copies.sort(), expected[t.name][version], `${t.name} v${version}`);
+        }
+      }
+    });
+  });
+
   describe('packet identifiers of queued messages', () => {
     it('takes an id when a message is queued for an offline session, so one that expires before delivery still used one', async () => {
       const session = { clientId: `wire-queued-${++ids}`, clean: false, properties: { sessionExpiryInterval: 300 } };
