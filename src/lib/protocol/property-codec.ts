@@ -252,20 +252,30 @@ function writeOrdered(buf: Buffer, off: number, props: Properties, order: readon
   return off;
 }
 
+/** The run: a row per identifier of the order, then the values it does not name (added since). */
 function writeRun(buf: Buffer, off: number, bag: PropertyBag, order: readonly number[]): number {
-  for (const id of order) written[id] = 0;
-  for (const id of order) {
+  for (let i = 0; i < order.length; i++) written[order[i]!] = 0;
+  // Rows written, and values the fields hold, of every kind the order names.
+  let rows = 0;
+  let values = 0;
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i]!;
     const spec = PROPERTY_BY_ID.get(id);
     const value = spec === undefined ? undefined : bag[spec.key];
     if (spec === undefined || value === undefined) continue;
     const next = written[id]!;
-    if (spec.repeats === true ? next < (value as unknown[]).length : next === 0) {
+    const count = spec.repeats === true ? (value as unknown[]).length : 1;
+    if (next === 0) values += count;
+    if (next < count) {
       off = writeRow(buf, off, spec, spec.repeats === true ? (value as unknown[])[next] : value);
       written[id] = next + 1;
+      rows++;
     }
   }
+  if (rows === values) return off;
   // Values added after decoding, which the order does not name.
-  for (const id of order) {
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i]!;
     const spec = PROPERTY_BY_ID.get(id);
     const value = spec === undefined ? undefined : bag[spec.key];
     if (spec === undefined || value === undefined) continue;
