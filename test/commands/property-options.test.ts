@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolveProperties } from '../../src/commands/options/properties.js';
 import { UsageError } from '../../src/commands/ui/usage-error.js';
+import { encode } from '../../src/lib/protocol/encode.js';
 import { PROPERTY_BY_NAME } from '../../src/lib/protocol/properties.js';
 
 /**
@@ -40,6 +41,15 @@ describe('-D covers what mosquitto accepts', () => {
       );
       assert.doesNotThrow(() => resolveProperties([[command!, name!, '1']]));
     }
+  });
+
+  it('sends the properties in the order given, as mosquitto_pub does, also a user property after another kind', () => {
+    const given = [['publish', 'user-property', 'a', '1'], ['publish', 'content-type', 'c'], ['publish', 'user-property', 'b', '2'], ['will', 'user-property', 'w', '1'], ['will', 'user-property', 'w', '2']];
+    const { publish, will } = resolveProperties(given);
+    const bytes = encode({ type: 'publish', topic: 't', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false, properties: publish! }, 5);
+    // mosquitto_pub 2.0.11 with these -D options sent these rows (user property a=1, content type c, user property b=2).
+    assert.equal(bytes.subarray(6).toString('hex'), '260001610001310300016326000162000132');
+    assert.equal(will!.order, undefined);
   });
 
   it('refuses what only a server may send, which mosquitto_pub lets through', () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
-import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
+import type { ConnectPacket, PacketOf } from '../../src/lib/protocol/packets.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { RawClient } from '../support/raw-client.js';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
@@ -280,6 +280,27 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
       }
     });
 
+    it('takes Message Expiry Interval 0 as a lifetime already over (MQTT-3.3.2-6), which mosquitto reads as none', async () => {
+      const expected = {
+        mqt: 'delivered with expiry 0, not retained',
+        mosquitto: 'delivered with expiry none, retained',
+      };
+      for (const t of targets) {
+        const topic = `expiry0/${t.name}`;
+        const sub = await subscriber(t, topic, 5);
+        const pub = await client(t, 5);
+        pub.send({ type: 'publish', topic, payload: Buffer.from('x'), qos: 1, packetId: 1, retain: true, dup: false, properties: { messageExpiryInterval: 0 } });
+        await pub.next('puback');
+        const expiry = (await sub.next('publish')).properties?.messageExpiryInterval;
+        const late = await subscriber(t, topic, 5);
+        const retained = await late.assertNone('publish').then(
+          () => 'not retained',
+          () => 'retained',
+        );
+        assert.equal(`delivered with expiry ${expiry ?? 'none'}, ${retained}`, expected[t.name], t.name);
+      }
+    });
+
     it('refuses a property length written in more bytes than it needs as malformed', async () => {
       for (const t of targets) {
         const c = await client(t, 5);
@@ -328,6 +349,112 @@ describe('interop: packet-level answers, mqt serve beside mosquitto 2.0', functi
         const got = await sub.next('publish');
         assert.deepEqual(Object.keys(got.properties ?? {}), order, t.name);
       }
+    });
+
+    /** Rows interleaved as a client may send them: user properties around content type, expiry and response topic. */
+    const userProperty = (name: string, value: string): Buffer => Buffer.concat([Buffer.from([0x26]), str(name), str(value)]);
+    const before = Buffer.concat([userProperty('a', '1'), Buffer.from([0x03]), str('text/plain'), userProperty('b', '2')]);
+    const after = Buffer.concat([Buffer.from([0x08]), str('re/ply'), userProperty('c', '3')]);
+    const expiry = Buffer.from([0x02, 0, 0, 0, 60]);
+    const sent = Buffer.concat([before, expiry, after]);
+    /** What a subscriber with identifier 3 gets: mosquitto puts the identifier first and the remaining expiry last. */
+    const forwarded = (topic: string, payload: string): Buffer => {
+      const rows = Buffer.concat([Buffer.from([0x0b, 3]), before, after, expiry]);
+      return packet(0x30, str(topic), varint(rows.length), rows, Buffer.from(payload));
+    };
+
+    /** A v5 subscriber to `topic` with Subscription Identifier 3, recording the bytes it gets after its SUBACK. */
+    async function recordingSubscriber(t: Target, topic: string): Promise<{ sub: RawClient; bytes: () => Buffer }> {
+      const sub = await client(t, 5);
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: topic, qos: 0 }], properties: { subscriptionIdentifiers: [3] } });
+      await sub.next('suback');
+      return { sub, bytes: sub.recordBytes() };
+    }
+
+    it('forwards interleaved PUBLISH properties byte for byte as mosquitto does', async () => {
+      const got: Record<string, string> = {};
+      for (const t of targets) {
+        const { sub, bytes } = await recordingSubscriber(t, 'order/bytes');
+        const pub = await client(t, 5);
+        pub.sendBytes(packet(0x30, str('order/bytes'), varint(sent.length), sent, Buffer.from('m')));
+        await sub.next('publish');
+        got[t.name] = bytes().toString('hex');
+      }
+      assert.equal(got.mqt, got.mosquitto);
+      assert.equal(got.mqt, forwarded('order/bytes', 'm').toString('hex'));
+    });
+
+    it('publishes a will with interleaved properties byte for byte as mosquitto does', async () => {
+      const willRows = Buffer.concat([before, Buffer.from([0x18, 0, 0, 0, 0]), expiry, after]);
+      const got: Record<string, string> = {};
+      for (const t of targets) {
+        const { sub, bytes } = await recordingSubscriber(t, 'order/will');
+        const dying = await RawClient.open(t.port, 5);
+        open.push(dying);
+        // CONNECT v5, flags will + clean start, keepalive 60, no properties.
+        dying.sendBytes(packet(0x10, str('MQTT'), [5, 0x06, 0, 60, 0], str(`wire-${++ids}`), varint(willRows.length), willRows, str('order/will'), str('w')));
+        await dying.next('connack');
+        dying.close();
+        await sub.next('publish');
+        got[t.name] = bytes().toString('hex');
+      }
+      assert.equal(got.mqt, got.mosquitto);
+      assert.equal(got.mqt, forwarded('order/will', 'w').toString('hex'));
+    });
+  });
+
+  describe('overlapping subscriptions', () => {
+    it('sends one copy at the highest QoS with every identifier, where mosquitto sends a copy per subscription (v5) or the first match only (v3.1.1)', async () => {
+      const expected = {
+        mqt: { 5: ['QoS 1, ids 1,2'], 4: ['QoS 1'] },
+        mosquitto: { 5: ['QoS 0, ids 2', 'QoS 1, ids 1'], 4: ['QoS 0'] },
+      };
+      for (const t of targets) {
+        for (const version of [5, 4] as const) {
+          const topic = `overlap/${t.name}/${version}`;
+          const sub = await client(t, version);
+          for (const [packetId, topicFilter, qos] of [[1, `${topic}/#`, 1], [2, `${topic}/+`, 0]] as const) {
+            sub.send({ type: 'subscribe', packetId, subscriptions: [{ topicFilter, qos }], ...(version === 5 ? { properties: { subscriptionIdentifiers: [packetId] } } : {}) });
+            await sub.next('suback');
+          }
+          const pub = await client(t, 4);
+          pub.send({ type: 'publish', topic: `${topic}/x`, payload: Buffer.from('x'), qos: 1, packetId: 1, retain: false, dup: false });
+          await pub.next('puback');
+          await sub.ping();
+          const copies = sub.take('publish').map((p) => `QoS ${p.qos}${p.properties?.subscriptionIdentifiers ? `, ids ${p.properties.subscriptionIdentifiers.join(',')}` : ''}`);
+          assert.deepEqual(copies.sort(), expected[t.name][version], `${t.name} v${version}`);
+        }
+      }
+    });
+  });
+
+  describe('packet identifiers of queued messages', () => {
+    it('takes an id when a message is queued for an offline session, so one that expires before delivery still used one', async () => {
+      const session = { clientId: `wire-queued-${++ids}`, clean: false, properties: { sessionExpiryInterval: 300 } };
+      const message = (payload: string, packetId: number): PacketOf<'publish'> => ({ type: 'publish', topic: 'queued/ids', payload: Buffer.from(payload), qos: 1, packetId, retain: false, dup: false });
+      for (const t of targets) {
+        const sub = await client(t, 5, { ...session, clean: true });
+        sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'queued/ids', qos: 1 }] });
+        await sub.next('suback');
+        sub.send({ type: 'disconnect' });
+        await sub.waitClosed();
+        const pub = await client(t, 5);
+        pub.send({ ...message('expires', 1), properties: { messageExpiryInterval: 1 } });
+        pub.send(message('stays', 2));
+        await pub.next('puback');
+        await pub.next('puback');
+      }
+      // Real time has to pass for mosquitto, which counts expiry in whole seconds and drops a message
+      // once its second is over: at most 2 s, spent once for both brokers (mosquitto's queued last).
+      const expired = (Math.floor(Date.now() / 1000) + 2) * 1000;
+      await new Promise((resolve) => setTimeout(resolve, expired - Date.now()));
+      const got: Record<string, string> = {};
+      for (const t of targets) {
+        const sub = await client(t, 5, session);
+        const delivered = await sub.next('publish');
+        got[t.name] = `${delivered.payload.toString()} as id ${delivered.packetId}`;
+      }
+      assert.deepEqual(got, { mqt: 'stays as id 2', mosquitto: 'stays as id 2' });
     });
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { encode } from '../../src/lib/protocol/encode.js';
-import type { Packet } from '../../src/lib/protocol/packets.js';
+import type { Packet, PublishPacket } from '../../src/lib/protocol/packets.js';
 import { DECODE_ONLY, FIXTURES, type Fixture } from './fixtures.js';
 import { decodeWhole, frameChunks, fromHex, oneByteChunks, splitAt, toHex } from './helpers.js';
 
@@ -48,6 +48,26 @@ describe('codec fixtures', () => {
         framesAtEverySplit(row);
       });
     }
+  });
+
+  describe('properties in the order they came', () => {
+    const interleaved = FIXTURES.find((f) => f.name.startsWith('PUBLISH 5.0 with user properties between'))!;
+    const decoded = decodeWhole(fromHex(interleaved.hex), 5) as PublishPacket;
+
+    it('writes the recorded rows as one run where their first field stands, other fields in their own places', () => {
+      const relayed = { ...decoded, properties: { subscriptionIdentifiers: [3], ...decoded.properties, messageExpiryInterval: 60 } };
+      const bytes = encode(relayed, 5);
+      const block = fromHex(interleaved.hex).subarray(8, 8 + 29);
+      assert.equal(toHex(bytes.subarray(8, 8 + 2 + 29 + 5)), toHex(Buffer.concat([Buffer.from([0x0b, 3]), block, fromHex('02 0000003c')])));
+      const order = [0x0b, 0x26, 0x03, 0x26, 0x08, 0x26, 0x02];
+      assert.deepEqual(decodeWhole(bytes, 5), { ...relayed, properties: { ...relayed.properties, order } });
+    });
+
+    it('writes every value once: one the order does not name follows the run', () => {
+      const properties = { ...decoded.properties, userProperties: [...decoded.properties!.userProperties!, ['d', '4'] as [string, string]] };
+      const again = decodeWhole(encode({ ...decoded, properties }, 5), 5) as PublishPacket;
+      assert.deepEqual(again.properties, { ...properties, order: [0x26, 0x03, 0x26, 0x08, 0x26, 0x26] });
+    });
   });
 
   it('reads CONNECT at its own protocol level, whatever version the connection assumes', () => {

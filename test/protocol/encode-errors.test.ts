@@ -73,6 +73,7 @@ describe('encode refuses', () => {
       refuses({ type: 'connect', protocolVersion: 5, clean: true, keepalive: 0, clientId: 'c', properties: { willDelayInterval: 1 } }, 5);
     });
     it('an unknown property', () => refuses(props(untyped({ colour: 'red' })), 5));
+    it('an order that is not a list of property identifiers', () => refuses(props({ contentType: 'c', order: untyped(['contentType']) }), 5));
     it('a value of the wrong type', () => refuses(props(untyped({ messageExpiryInterval: '10' })), 5));
     it('a two-byte value out of range', () => {
       refuses({ type: 'connack', sessionPresent: false, reasonCode: 0, properties: { serverKeepAlive: 70000 } }, 5);

@@ -316,6 +316,46 @@ export const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: 'CONNECT 5.0 with a will whose user properties surround its will delay',
+    version: 5,
+    hex: h(
+      '10 28', // remaining length 40
+      '0004 4d515454', // protocol name "MQTT"
+      '05', // level 5
+      '06', // flags: will, clean start
+      '003c', // keepalive 60
+      '00', // no CONNECT properties
+      '0001 63', // client id "c"
+      '13', // will properties: 19 bytes
+      '26 0001 61 0001 31', //   user property a=1
+      '18 0000000a', //   will delay interval 10
+      '26 0001 62 0001 32', //   user property b=2
+      '0001 77', // will topic "w"
+      '0001 78', // will payload "x"
+    ),
+    packet: {
+      type: 'connect',
+      protocolVersion: 5,
+      clean: true,
+      keepalive: 60,
+      clientId: 'c',
+      will: {
+        topic: 'w',
+        payload: b('x'),
+        qos: 0,
+        retain: false,
+        properties: {
+          userProperties: [
+            ['a', '1'],
+            ['b', '2'],
+          ],
+          willDelayInterval: 10,
+          order: [0x26, 0x18, 0x26],
+        },
+      },
+    },
+  },
+  {
     name: 'CONNECT 5.0 with a password but no username (allowed since 5.0)',
     version: 5,
     hex: h('10 11', '0004 4d515454', '05', '42', '0000', '00', '0001 61', '0001 73'),
@@ -408,6 +448,41 @@ export const FIXTURES: readonly Fixture[] = [
         ],
         subscriptionIdentifiers: [1, 268435455],
         contentType: 'json',
+      },
+    },
+  },
+  {
+    name: 'PUBLISH 5.0 with user properties between other properties, kept in their order',
+    version: 5,
+    hex: h(
+      '32 24', // remaining length 36
+      '0001 74', // topic "t"
+      '0007', // packet id 7
+      '1d', // properties: 29 bytes
+      '26 0001 61 0001 31', //   user property a=1
+      '03 0001 63', //   content type "c"
+      '26 0001 62 0001 32', //   user property b=2
+      '08 0001 72', //   response topic "r"
+      '26 0001 63 0001 33', //   user property c=3
+      '78', // payload "x"
+    ),
+    packet: {
+      type: 'publish',
+      topic: 't',
+      payload: b('x'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 7,
+      properties: {
+        userProperties: [
+          ['a', '1'],
+          ['b', '2'],
+          ['c', '3'],
+        ],
+        contentType: 'c',
+        responseTopic: 'r',
+        order: [0x26, 0x03, 0x26, 0x08, 0x26],
       },
     },
   },

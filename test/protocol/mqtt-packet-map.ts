@@ -6,7 +6,7 @@
 import type * as MP from 'mqtt-packet';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import type { Packet } from '../../src/lib/protocol/packets.js';
-import { PROPERTY_BY_KEY, type Properties } from '../../src/lib/protocol/properties.js';
+import { PROPERTY_BY_KEY, type Properties, type PropertyValues } from '../../src/lib/protocol/properties.js';
 
 export type Meaning = Record<string, unknown>;
 
@@ -49,12 +49,12 @@ function userPropertyMap(value: unknown): Map<string, string[]> {
   return map;
 }
 
-/** Properties of either library → one canonical record. */
+/** Properties of either library → one canonical record; mqtt-packet keeps no row order, so ours is left out. */
 export function propertiesMeaning(props: object | undefined): Meaning {
   const out: Meaning = {};
   if (props === undefined) return out;
   for (const [key, value] of Object.entries(props)) {
-    if (value === undefined) continue;
+    if (value === undefined || key === 'order') continue;
     const name = OUR_NAME[key] ?? key;
     if (name === 'userProperties') out[name] = userPropertyMap(value);
     else if (name === 'subscriptionIdentifiers') out[name] = Array.isArray(value) ? value : [value];
@@ -204,7 +204,7 @@ function theirProperties(props: Properties | undefined, version: ProtocolVersion
   if (props === undefined || version !== 5) return undefined;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(props)) {
-    const spec = PROPERTY_BY_KEY.get(key as keyof Properties);
+    const spec = PROPERTY_BY_KEY.get(key as keyof PropertyValues);
     if (spec === undefined || value === undefined) continue;
     const name = THEIR_NAME[key] ?? key;
     if (key === 'userProperties') {

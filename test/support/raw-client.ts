@@ -20,6 +20,8 @@ export class RawClient {
   private isClosed = false;
   /** What the other side sent that could not be read at `version`; nothing after it is read. */
   private unreadable: Error | undefined;
+  /** The chunks received since recordBytes(), kept only while a test compares bytes. */
+  private recording: Buffer[] | undefined;
 
   constructor(
     readonly socket: Duplex,
@@ -28,6 +30,7 @@ export class RawClient {
     this.reader = new PacketReader({ version });
     socket.on('data', (chunk: Buffer) => {
       if (this.unreadable !== undefined) return;
+      this.recording?.push(chunk);
       try {
         this.reader.push(chunk, (p) => this.received.push(p));
       } catch (err) {
@@ -66,6 +69,13 @@ export class RawClient {
     client.send({ type: 'connect', protocolVersion: version, clean: true, keepalive: 60, ...connect });
     const connack = await client.next('connack');
     return { client, connack };
+  }
+
+  /** Keeps the bytes the other side sends from now on; the function returns those received so far. */
+  recordBytes(): () => Buffer {
+    const chunks: Buffer[] = [];
+    this.recording = chunks;
+    return () => Buffer.concat(chunks);
   }
 
   private notify(): void {

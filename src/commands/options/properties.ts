@@ -54,9 +54,13 @@ const MAX_BY_TYPE: Readonly<Record<string, number>> = {
   varint: 268435455,
 };
 
-/** Turns -D tuples into properties per packet, with mosquitto's messages for each mistake. */
+/**
+ * Turns -D tuples into properties per packet, with mosquitto's messages for each mistake. The
+ * properties go out in the order given, as mosquitto's clients send them.
+ */
 export function resolveProperties(tuples: readonly string[][]): CommandProperties {
   const result: CommandProperties = {};
+  const given = new Map<PropertyCommand, number[]>();
   for (const [rawCommand = '', rawName = '', ...values] of tuples) {
     const command = rawCommand.toLowerCase();
     const name = rawName.toLowerCase();
@@ -74,7 +78,12 @@ export function resolveProperties(tuples: readonly string[][]): CommandPropertie
       throw new UsageError(`${name} property not allowed for ${command} in --property argument.`);
     }
     const props = (result[cmd] ??= {});
+    let ids = given.get(cmd);
+    if (ids === undefined) given.set(cmd, (ids = []));
+    // The fields alone keep the order unless a user property comes back after another kind.
+    if (spec.repeats === true && props[spec.key] !== undefined && ids.at(-1) !== spec.id) props.order = ids;
     addProperty(props, spec, values);
+    ids.push(spec.id);
   }
   return result;
 }

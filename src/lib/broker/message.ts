@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { QoS } from '../protocol/packets.js';
-import type { Properties } from '../protocol/properties.js';
+import { PROPERTY_BY_KEY, type Properties, type PropertyValues } from '../protocol/properties.js';
 
 /**
  * An application message inside the broker: what a PUBLISH (or a will, or $SYS) carries, minus
@@ -24,7 +24,8 @@ export interface BrokerMessage {
 }
 
 /** The PUBLISH properties that travel end to end (5.0 §3.3.2.3); topic alias, expiry and subscription ids are per hop. */
-const FORWARDED: ReadonlySet<string> = new Set<keyof Properties>(['payloadFormatIndicator', 'contentType', 'responseTopic', 'correlationData', 'userProperties']);
+const FORWARDED: ReadonlySet<string> = new Set<keyof PropertyValues>(['payloadFormatIndicator', 'contentType', 'responseTopic', 'correlationData', 'userProperties']);
+const FORWARDED_IDS: ReadonlySet<number> = new Set([...FORWARDED].map((key) => PROPERTY_BY_KEY.get(key as keyof PropertyValues)!.id));
 
 /**
  * The properties of `props` that travel end to end, in the order they came (the decoder keeps
@@ -36,7 +37,10 @@ export function forwardedProperties(props: Properties | undefined): Properties |
   for (const [key, value] of Object.entries(props)) {
     if (value !== undefined && FORWARDED.has(key)) (out ??= {})[key] = value;
   }
-  return out;
+  if (out === undefined) return undefined;
+  const forwarded: Properties = out;
+  if (props.order !== undefined) forwarded.order = props.order.filter((id) => FORWARDED_IDS.has(id));
+  return forwarded;
 }
 
 /**

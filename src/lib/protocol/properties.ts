@@ -11,15 +11,15 @@ export interface PropertySpec {
   /** The name mosquitto's -D flag and -F/JSON output use. */
   readonly name: string;
   /** The field of the Properties object that holds it. */
-  readonly key: keyof Properties;
+  readonly key: keyof PropertyValues;
   readonly type: PropertyWireType;
   readonly in: readonly PropertyScope[];
   /** User properties and (in PUBLISH) subscription identifiers may repeat. */
   readonly repeats?: boolean;
 }
 
-/** Decoded MQTT 5 properties. Repeating properties are arrays in the order received. */
-export interface Properties {
+/** MQTT 5 properties, one field per kind. Repeating properties are arrays in the order received. */
+export interface PropertyValues {
   payloadFormatIndicator?: number;
   messageExpiryInterval?: number;
   contentType?: string;
@@ -47,6 +47,18 @@ export interface Properties {
   wildcardSubscriptionAvailable?: number;
   subscriptionIdentifierAvailable?: number;
   sharedSubscriptionAvailable?: number;
+}
+
+/** Decoded MQTT 5 properties: the fields are written in the order of their first value. */
+export interface Properties extends PropertyValues {
+  /**
+   * The identifiers of the rows in the order they came, one per value, set by the decoder only
+   * when a repeating property had others between its values (User Property, Content Type, User
+   * Property), which the fields alone cannot tell. The encoder writes the rows it names in this
+   * order, as one run at the place of the first field they name; values it does not name follow
+   * that run. Relays keep it so a message goes on as it came (mosquitto keeps a property list).
+   */
+  order?: number[];
 }
 
 const ACKS = ['puback', 'pubrec', 'pubrel', 'pubcomp'] as const;
@@ -94,7 +106,7 @@ export const PUBLISH_PROPERTIES: readonly PropertySpec[] = PROPERTIES.filter((sp
 
 export const PROPERTY_BY_ID: ReadonlyMap<number, PropertySpec> = new Map(PROPERTIES.map((p) => [p.id, p]));
 export const PROPERTY_BY_NAME: ReadonlyMap<string, PropertySpec> = new Map(PROPERTIES.map((p) => [p.name, p]));
-export const PROPERTY_BY_KEY: ReadonlyMap<keyof Properties, PropertySpec> = new Map(PROPERTIES.map((p) => [p.key, p]));
+export const PROPERTY_BY_KEY: ReadonlyMap<keyof PropertyValues, PropertySpec> = new Map(PROPERTIES.map((p) => [p.key, p]));
 
 export function propertyAllowedIn(spec: PropertySpec, scope: PropertyScope): boolean {
   return spec.in.includes(scope);

@@ -10,6 +10,7 @@ import {
   type Properties,
   type PropertyScope,
   type PropertySpec,
+  type PropertyValues,
 } from './properties.js';
 import {
   binaryFieldLength,
@@ -26,8 +27,11 @@ import {
   type Reader,
 } from './wire.js';
 
-/** The Properties object seen as one bag, so a single table-driven loop can fill any field. */
-type PropertyBag = { [K in keyof Properties]?: unknown };
+/** The property fields seen as one bag, so a single table-driven loop can fill any field. */
+type PropertyBag = { [K in keyof PropertyValues]?: unknown };
+
+/** The Properties field that is not a property: the arrival order of the rows. */
+const ORDER_KEY = 'order';
 
 const WIRE_MAX = { byte: 0xff, u16: 0xffff, u32: 0xffff_ffff, varint: MAX_VARINT } as const;
 
@@ -74,6 +78,9 @@ export function readProperties(r: Reader, scope: PropertyScope): Properties | un
   r.end = r.pos + length;
   const props: Properties = {};
   const bag: PropertyBag = props;
+  // Kept only from the first value of a repeating property that arrives after another kind.
+  let order: number[] | undefined;
+  let lastId = 0;
   while (r.pos < r.end) {
     const id = r.varint('property identifier');
     const spec = PROPERTY_BY_ID.get(id);
@@ -87,13 +94,28 @@ export function readProperties(r: Reader, scope: PropertyScope): Properties | un
     if (previous === undefined) {
       bag[spec.key] = spec.repeats === true ? [value] : value;
     } else if (mayRepeat(spec, scope)) {
+      if (order === undefined && id !== lastId) order = fieldOrder(bag);
       (previous as unknown[]).push(value);
     } else {
       throw protocolError(`property ${spec.name} appears more than once`);
     }
+    order?.push(id);
+    lastId = id;
   }
   r.end = outerEnd;
+  if (order !== undefined) props.order = order;
   return props;
+}
+
+/** The row identifiers the fields of `bag` stand for, written in field order: its order so far. */
+function fieldOrder(bag: PropertyBag): number[] {
+  const order: number[] = [];
+  for (const key in bag) {
+    const spec = PROPERTY_BY_KEY.get(key as keyof PropertyValues)!;
+    const count = spec.repeats === true ? (bag[spec.key] as unknown[]).length : 1;
+    for (let i = 0; i < count; i++) order.push(spec.id);
+  }
+  return order;
 }
 
 function readValue(r: Reader, spec: PropertySpec): number | string | Buffer | [string, string] {
@@ -124,9 +146,13 @@ export function propertiesLength(props: Properties | undefined, scope: PropertyS
   const bag: PropertyBag = props;
   let size = 0;
   for (const key in bag) {
-    const value = bag[key as keyof Properties];
+    if (key === ORDER_KEY) {
+      if (props.order !== undefined) checkOrder(props.order);
+      continue;
+    }
+    const value = bag[key as keyof PropertyValues];
     if (value === undefined) continue;
-    const spec = PROPERTY_BY_KEY.get(key as keyof Properties);
+    const spec = PROPERTY_BY_KEY.get(key as keyof PropertyValues);
     if (spec === undefined) throw invalidArgument(`unknown property ${key}`);
     if (!spec.in.includes(scope)) throw invalidArgument(`property ${spec.name} is not allowed in ${scope}`);
     if (spec.repeats !== true) {
@@ -140,6 +166,14 @@ export function propertiesLength(props: Properties | undefined, scope: PropertyS
     for (const item of value as unknown[]) size += rowLength(spec, item);
   }
   return size;
+}
+
+/** The order only places rows, so any list of identifiers will do; it must be a list. */
+function checkOrder(order: unknown): void {
+  if (!Array.isArray(order)) throw invalidArgument('property order must be a list of property identifiers');
+  for (const id of order as unknown[]) {
+    if (typeof id !== 'number') throw invalidArgument('property order must be a list of property identifiers');
+  }
 }
 
 /** Identifier plus value; every identifier in the table fits one byte. */
@@ -168,19 +202,85 @@ function rowLength(spec: PropertySpec, value: unknown): number {
   }
 }
 
-/** Writes the rows measured by propertiesLength (same iteration order), without the prefix. */
+/**
+ * Writes the rows measured by propertiesLength (every value once, whatever the order says),
+ * without the prefix.
+ */
 export function writeProperties(buf: Buffer, off: number, props: Properties | undefined): number {
   if (props === undefined) return off;
+  const order = props.order;
+  if (order !== undefined) return writeOrdered(buf, off, props, order);
   const bag: PropertyBag = props;
   for (const key in bag) {
-    const value = bag[key as keyof Properties];
+    const value = bag[key as keyof PropertyValues];
     if (value === undefined) continue;
-    const spec = PROPERTY_BY_KEY.get(key as keyof Properties)!;
-    if (spec.repeats === true) {
-      for (const item of value as unknown[]) off = writeRow(buf, off, spec, item);
-    } else {
-      off = writeRow(buf, off, spec, value);
+    off = writeValues(buf, off, PROPERTY_BY_KEY.get(key as keyof PropertyValues)!, value, 0);
+  }
+  return off;
+}
+
+/** One row, or a repeating property's rows from `from` on. */
+function writeValues(buf: Buffer, off: number, spec: PropertySpec, value: unknown, from: number): number {
+  if (spec.repeats !== true) return from === 0 ? writeRow(buf, off, spec, value) : off;
+  const list = value as unknown[];
+  for (let i = from; i < list.length; i++) off = writeRow(buf, off, spec, list[i]);
+  return off;
+}
+
+/** Rows written so far per property identifier, while writing in a recorded order. */
+const written = new Uint32Array(0x80);
+
+/**
+ * The fields the order names go out as one run, in its order, where the first of them stands;
+ * the others keep their own places (a relay puts its subscription identifiers before the run
+ * and the expiry after it, as mosquitto does).
+ */
+function writeOrdered(buf: Buffer, off: number, props: Properties, order: readonly number[]): number {
+  const bag: PropertyBag = props;
+  let runWritten = false;
+  for (const key in bag) {
+    if (key === ORDER_KEY) continue;
+    const value = bag[key as keyof PropertyValues];
+    if (value === undefined) continue;
+    const spec = PROPERTY_BY_KEY.get(key as keyof PropertyValues)!;
+    if (!order.includes(spec.id)) off = writeValues(buf, off, spec, value, 0);
+    else if (!runWritten) {
+      off = writeRun(buf, off, bag, order);
+      runWritten = true;
     }
+  }
+  return off;
+}
+
+/** The run: a row per identifier of the order, then the values it does not name (added since). */
+function writeRun(buf: Buffer, off: number, bag: PropertyBag, order: readonly number[]): number {
+  for (let i = 0; i < order.length; i++) written[order[i]!] = 0;
+  // Rows written, and values the fields hold, of every kind the order names.
+  let rows = 0;
+  let values = 0;
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i]!;
+    const spec = PROPERTY_BY_ID.get(id);
+    const value = spec === undefined ? undefined : bag[spec.key];
+    if (spec === undefined || value === undefined) continue;
+    const next = written[id]!;
+    const count = spec.repeats === true ? (value as unknown[]).length : 1;
+    if (next === 0) values += count;
+    if (next < count) {
+      off = writeRow(buf, off, spec, spec.repeats === true ? (value as unknown[])[next] : value);
+      written[id] = next + 1;
+      rows++;
+    }
+  }
+  if (rows === values) return off;
+  // Values added after decoding, which the order does not name.
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i]!;
+    const spec = PROPERTY_BY_ID.get(id);
+    const value = spec === undefined ? undefined : bag[spec.key];
+    if (spec === undefined || value === undefined) continue;
+    off = writeValues(buf, off, spec, value, written[id]!);
+    written[id] = spec.repeats === true ? (value as unknown[]).length : 1;
   }
   return off;
 }

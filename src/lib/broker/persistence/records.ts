@@ -2,7 +2,7 @@ import type { QoS, Subscription } from '../../protocol/packets.js';
 import type { Properties } from '../../protocol/properties.js';
 
 /** The v5 properties that travel with an application message and must survive a restart. */
-export type MessageProperties = Pick<Properties, 'payloadFormatIndicator' | 'contentType' | 'responseTopic' | 'correlationData' | 'userProperties'>;
+export type MessageProperties = Pick<Properties, 'payloadFormatIndicator' | 'contentType' | 'responseTopic' | 'correlationData' | 'userProperties' | 'order'>;
 
 export interface StoredMessage {
   topic: string;
