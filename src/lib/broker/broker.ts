@@ -206,8 +206,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   }
 
   /**
-   * Routes one message: retained store, then every matching subscription, merged per client (one
-   * copy at the highest granted QoS, carrying every subscription identifier). A publisher whose
+   * Routes one message: retained store, then every matching subscription: a copy each for MQTT 5
+   * clients, merged for older ones (one copy at the highest granted QoS). A publisher whose
    * subscribers' sockets are full stops being read until they drain. Returns whether any subscription matched.
    */
   publish(msg: BrokerMessage, from: Connection | undefined): boolean {
@@ -265,8 +265,9 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
     if (options.noLocal && session.clientId === msg.senderId) return;
     if (!this.mayRead(session, msg.topic)) return;
     const subIds = options.identifier === undefined ? undefined : [options.identifier];
-    if (shared) {
-      // Each group's pick gets its own copy, apart from the client's plain subscriptions.
+    if (shared || session.copyPerSubscription) {
+      // Each group's pick gets its own copy, apart from the client's plain subscriptions; an MQTT 5
+      // client gets one for each of its matching subscriptions, with that one's QoS and identifier.
       session.deliver(msg, this.outgoingQos(options.qos, msg.qos), options.retainAsPublished && msg.retain, subIds);
       return;
     }

@@ -72,6 +72,7 @@ export class SessionRegistry {
     session ??= new Session<Connection>(this.broker, id);
     this.sessions.set(id, session);
     session.connection = conn;
+    session.copyPerSubscription = conn.version === 5;
     conn.session = session;
     return { session, present };
   }

@@ -60,6 +60,11 @@ export class Session<C extends SessionLink = SessionLink> {
   auth: BrokerAuth | undefined;
   /** That listener's listenerKey: a session restored from the journal gets its hooks back by it. */
   listener: string | undefined;
+  /**
+   * Its last connection spoke MQTT 5: overlapping subscriptions then get a copy each, as mosquitto
+   * sends them (MQTT 5 §3.3.4 allows it; a 3.1.1 client has one copy at the highest QoS, MQTT-3.3.5-1).
+   */
+  copyPerSubscription = false;
   /** Logged once per run of drops, as mosquitto does. */
   private dropping = false;
   /** Payload bytes of the messages in flight, for max_inflight_bytes. */
