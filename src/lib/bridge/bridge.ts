@@ -386,6 +386,8 @@ export class Bridge {
 
   /** The next address (mosquitto moves on after every failure) after restart_timeout; `once` bridges stop. */
   private retryLater(): void {
+    // This try is over: the retry timer, however soon it fires, must not find it still under way.
+    this.attempting = false;
     if (this.closed || this.settings.startType === 'once') return;
     if (this.lazy) {
       // A lazy bridge that failed to connect tries again at the next message past the threshold.
