@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { bridgeSettings } from '../../src/lib/broker/config/bridge-directives.js';
-import { parseConfText } from '../../src/lib/broker/config/mosquitto-conf.js';
-import { emptyConfState } from '../../src/lib/broker/config/state.js';
 import { startBridges } from '../../src/lib/bridge/start.js';
-import { Peer } from '../support/bridge-peers.js';
+import { bridgeLines, Peer } from '../support/bridge-peers.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { freePort } from '../support/ports.js';
 import type { RawClient } from '../support/raw-client.js';
@@ -26,9 +23,7 @@ class Edge {
   ) {}
 
   static async start(name: string, lines: string[]): Promise<Edge> {
-    const conf = emptyConfState();
-    parseConfText(conf, [`connection ${name}`, 'restart_timeout 1', 'bridge_attempt_unsubscribe false', 'topic a/# out', ...lines].join('\n'), 'bridge.conf');
-    const bridges = bridgeSettings(conf.bridges, 'host');
+    const bridges = bridgeLines([`connection ${name}`, 'restart_timeout 1', 'bridge_attempt_unsubscribe false', 'topic a/# out', ...lines]);
     const clock = new FakeClock();
     const broker = await startTestBroker({ clock, attach: (b) => startBridges(bridges, b) });
     return new Edge(broker, clock, await Peer.open(broker.port, 'watcher', ['$SYS/broker/connection/#']));

@@ -14,9 +14,11 @@ import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-type
 import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
 import type { BrokerLimits, ConnectionInfo, ListenerInfo, LogLevel } from '../broker/types.js';
 import { MqttClient, type OutgoingMessage } from '../client/client.js';
+import { publishPacket } from '../client/outgoing-window.js';
 import { ErrorCode, isMqttError } from '../errors.js';
 import { errnoText } from '../errno-text.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
+import { encode } from '../protocol/encode.js';
 import type { PublishPacket, QoS, Subscription } from '../protocol/packets.js';
 import { ConnackReturnCode } from '../protocol/reason-codes.js';
 import { memoryPipe } from '../transport/memory-pipe.js';
@@ -140,7 +142,6 @@ export class Bridge {
       ...(s.remoteUsername === undefined ? {} : { username: s.remoteUsername }),
       ...(s.remotePassword === undefined ? {} : { password: Buffer.from(s.remotePassword) }),
       ...(s.notifications ? { will: { topic: this.notificationTopic, payload: Buffer.from('0'), qos: 1 as QoS, retain: true } } : {}),
-      ...(s.maxPacketSize > 0 ? { maxPacketSize: s.maxPacketSize } : {}),
       ...(this.tryPrivate && this.protocolVersion !== 5 ? { bridge: true } : {}),
       ...(this.protocolVersion === 5 && !s.cleanSession ? { connectProperties: { sessionExpiryInterval: NEVER_EXPIRES } } : {}),
     });
@@ -309,6 +310,7 @@ export class Bridge {
       return;
     }
     this.lastOut = this.host.clock.now();
+    if (this.settings.maxPacketSize > 0 && this.oversize(message)) return;
     if (message.qos === 0) {
       try {
         this.remote.publishQos0(message);
@@ -321,6 +323,19 @@ export class Bridge {
       // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
       if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
     });
+  }
+
+  /**
+   * bridge_max_packet_size caps what is sent to the remote, as mosquitto's packet__check_oversize:
+   * the remaining length and its own bytes against the limit; a larger message is dropped, logged.
+   */
+  private oversize(message: OutgoingMessage): boolean {
+    const bytes = encode(publishPacket(message, message.qos === 0 ? undefined : 1), this.protocolVersion);
+    let lengthBytes = 1;
+    while ((bytes[lengthBytes]! & 0x80) !== 0) lengthBytes++;
+    if (bytes.length - 1 <= this.settings.maxPacketSize) return false;
+    this.log('notice', `Dropping too large outgoing PUBLISH for ${this.settings.localClientId} (${bytes.length - 1 - lengthBytes} bytes)`);
+    return true;
   }
 
   private fromRemote(packet: PublishPacket): void {
