@@ -185,7 +185,7 @@ export class Bridge {
     try {
       stream = await openTransport({ kind: 'tcp', host: address.host, port: address.port, ...(s.bindAddress === undefined ? {} : { bindAddress: s.bindAddress }), ...(this.tls === undefined ? {} : { tls: this.tls }) });
     } catch (err) {
-      this.log('error', `Error creating bridge: ${isMqttError(err) ? err.message : errnoText(err)}.`);
+      this.log('error', `Error creating bridge: ${(isMqttError(err) ? err.message : errnoText(err)).replace(/\.$/, '')}.`);
       this.retryLater();
       return;
     }
