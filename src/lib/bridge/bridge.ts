@@ -20,7 +20,7 @@ import { errnoText } from '../errno-text.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
 import type { PublishPacket, QoS, Subscription } from '../protocol/packets.js';
-import { ConnackReturnCode } from '../protocol/reason-codes.js';
+import { ConnackReturnCode, ReasonCode } from '../protocol/reason-codes.js';
 import { memoryPipe } from '../transport/memory-pipe.js';
 import { openTransport } from '../transport/open.js';
 import type { TlsSettings, TransportStream } from '../transport/types.js';
@@ -210,7 +210,7 @@ export class Bridge {
     const code = isMqttError(err) && err.code === ErrorCode.ConnectionRefused ? err.reasonCode : undefined;
     if (code === undefined) {
       this.log('error', `Error creating bridge: ${isMqttError(err) ? err.message : errnoText(err)}`);
-    } else if (this.protocolVersion === 5 && code === ConnackReturnCode.UnacceptableProtocolVersion) {
+    } else if (this.protocolVersion === 5 && code === ReasonCode.UnsupportedProtocolVersion) {
       this.log('notice', `Warning: Remote bridge ${s.name} does not support MQTT v5.0, reconnecting using MQTT v3.1.1.`);
       this.protocolVersion = 4;
       this.remote = this.newRemote();

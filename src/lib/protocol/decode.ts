@@ -238,10 +238,11 @@ function decodeConnack(r: Reader, version: ProtocolVersion): ConnackPacket {
   // 3.1.1 §3.2.2.1, 5.0 §3.2.2.1: bits 7-1 are reserved.
   if ((flags & 0xfe) !== 0) throw malformed('CONNACK reserved flags set');
   const packet: ConnackPacket = { type: 'connack', sessionPresent: flags === 1, reasonCode: r.u8('CONNACK reason code') };
-  // A 3.1.1 broker refuses a v5 CONNECT with its own two-byte CONNACK 1: read as such, that is what
-  // lets a v5 client (a bridge) see it and fall back, as mosquitto's handle_connack.c does.
-  const v3Refusal = r.remaining() === 0 && packet.reasonCode === ConnackReturnCode.UnacceptableProtocolVersion;
-  if (version === 5 && !v3Refusal) {
+  // A 3.1.1 broker refuses a v5 CONNECT with its own two-byte CONNACK 1: libmosquitto reads it as
+  // the v5 code for the same refusal, which is what lets a bridge fall back to 3.1.1.
+  if (version === 5 && r.remaining() === 0 && packet.reasonCode === ConnackReturnCode.UnacceptableProtocolVersion) {
+    packet.reasonCode = ReasonCode.UnsupportedProtocolVersion;
+  } else if (version === 5) {
     readPropertiesInto(r, 'connack', packet);
   }
   return packet;
