@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import { bridgeSettings } from '../../src/lib/broker/config/bridge-directives.js';
-import { parseConfText } from '../../src/lib/broker/config/mosquitto-conf.js';
-import { emptyConfState } from '../../src/lib/broker/config/state.js';
 import { startBridges } from '../../src/lib/bridge/start.js';
-import { Peer } from '../support/bridge-peers.js';
+import { bridgeLines, Peer } from '../support/bridge-peers.js';
 import { freePort } from '../support/ports.js';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
-
-function bridgeLines(lines: string[]): ReturnType<typeof bridgeSettings> {
-  const conf = emptyConfState();
-  parseConfText(conf, lines.join('\n'), 'bridge.conf');
-  return bridgeSettings(conf.bridges, 'host');
-}
 
 describe('mqt serve bridging to mqt serve (MQTT 5, clean session)', function () {
   this.timeout(20_000);

@@ -8,11 +8,14 @@ import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mos
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 
 const STATE = '$SYS/broker/connection/edge-1/state';
+const CLEAN_STATE = '$SYS/broker/connection/edge-c/state';
 
 describe('mqt serve bridging to mosquitto (connection, topic in/out/both with prefixes)', function () {
   this.timeout(30_000);
   let mosquitto: Mosquitto;
   let relay: CuttableRelay;
+  /** The way to mosquitto of a second bridge, with cleansession true. */
+  let cleanRelay: CuttableRelay;
   let mqt: TestBroker;
   /** Subscribers at either end, and a publisher at each. */
   let edge: Peer;
@@ -22,6 +25,7 @@ describe('mqt serve bridging to mosquitto (connection, topic in/out/both with pr
     requireMosquitto(this);
     mosquitto = await startMosquitto();
     relay = await CuttableRelay.start(mosquitto.port);
+    cleanRelay = await CuttableRelay.start(mosquitto.port);
     const conf = emptyConfState();
     const text = [
       'connection centre',
@@ -31,6 +35,13 @@ describe('mqt serve bridging to mosquitto (connection, topic in/out/both with pr
       'topic sensors/# out 2 "" site1/',
       'topic cmd/# in 2 local/ hq/',
       'topic chat/# both 1',
+      'connection clean',
+      `address 127.0.0.1:${cleanRelay.port}`,
+      'remote_clientid edge-c',
+      'cleansession true',
+      'restart_timeout 1',
+      'topic cleanout/# out 1',
+      'topic cleanin/# in 1',
     ].join('\n');
     parseConfText(conf, text, 'bridge.conf');
     const bridges = bridgeSettings(conf.bridges, 'host');
@@ -39,6 +50,7 @@ describe('mqt serve bridging to mosquitto (connection, topic in/out/both with pr
     edge = await Peer.open(mqt.port, 'edge-sub', ['local/#', 'sensors/#', 'chat/#', '$SYS/broker/connection/#']);
     await centre.until(STATE, '1');
     await edge.until(STATE, '1');
+    await edge.until(CLEAN_STATE, '1');
   });
 
   after(async () => {
@@ -46,6 +58,7 @@ describe('mqt serve bridging to mosquitto (connection, topic in/out/both with pr
     await centre?.close();
     await mqt?.close();
     await relay?.cut();
+    await cleanRelay?.cut();
     await mosquitto?.stop();
   });
 
@@ -112,5 +125,27 @@ describe('mqt serve bridging to mosquitto (connection, topic in/out/both with pr
     await centre.until('site1/sensors/marker', 'after');
     assert.equal(centre.count('site1/sensors/q', 'queued'), 1);
     await sender.close();
+  });
+
+  it('cleansession true: a clean session at mosquitto, and what was sent either way while the bridge was away is gone', async () => {
+    assert.match(mosquitto.log(), /New bridge connected from 127\.0\.0\.1:\d+ as edge-c \(p2, c1, k60\)\./);
+    const near = await Peer.open(mqt.port, 'near-c', ['cleanin/#']);
+    const far = await Peer.open(mosquitto.port, 'far-c', ['cleanout/#']);
+    const downs = edge.count(CLEAN_STATE, '0');
+    await cleanRelay.cut();
+    await mqt.waitForLog(/Client local\.edge-c closed its connection\./, 10_000);
+    await edge.until(CLEAN_STATE, '0', downs + 1);
+    await near.publish('cleanout/away', 'lost-out', 1);
+    await far.publish('cleanin/away', 'lost-in', 1);
+    await cleanRelay.restore();
+    await edge.until(CLEAN_STATE, '1', 2);
+    // Sent after the reconnect on the same connections: anything kept from before would be ahead of them.
+    await near.publish('cleanout/marker', 'm-out', 1);
+    await far.until('cleanout/marker', 'm-out');
+    await far.publish('cleanin/marker', 'm-in', 1);
+    await near.until('cleanin/marker', 'm-in');
+    assert.deepEqual([far.count('cleanout/away', 'lost-out'), near.count('cleanin/away', 'lost-in')], [0, 0]);
+    await near.close();
+    await far.close();
   });
 });

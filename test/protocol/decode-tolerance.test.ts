@@ -8,6 +8,11 @@ describe('decoding what real brokers send', () => {
     const packet = decodePacket(0x90, Buffer.from('0001 87 00'.replace(/ /g, ''), 'hex'), 4);
     assert.deepEqual(packet, { type: 'suback', packetId: 1, reasonCodes: [0x87, 0] });
   });
+
+  it('reads a 3.1.1 broker\'s two-byte CONNACK 1 to an MQTT 5 CONNECT as 0x84, unsupported protocol version, as libmosquitto does', () => {
+    assert.deepEqual(decodePacket(0x20, Buffer.from([0, 1]), 5), { type: 'connack', sessionPresent: false, reasonCode: 0x84 });
+    assert.throws(() => decodePacket(0x20, Buffer.from([0, 0]), 5), /truncated property length/);
+  });
 });
 
 describe('the bridge bit of a CONNECT (protocol level | 0x80, mosquitto try_private)', () => {

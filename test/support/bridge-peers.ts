@@ -1,10 +1,20 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { bridgeSettings } from '../../src/lib/broker/config/bridge-directives.js';
+import { parseConfText } from '../../src/lib/broker/config/mosquitto-conf.js';
+import { emptyConfState } from '../../src/lib/broker/config/state.js';
 import { MqttClient } from '../../src/lib/client/client.js';
 import { connectClient } from '../../src/lib/client/connect.js';
 import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import type { PublishPacket, QoS } from '../../src/lib/protocol/packets.js';
 import { freePort } from './ports.js';
 import { settleWhen } from './settle-when.js';
+
+/** The bridges of these mosquitto.conf lines (connection sections), on a host called "host". */
+export function bridgeLines(lines: string[]): ReturnType<typeof bridgeSettings> {
+  const conf = emptyConfState();
+  parseConfText(conf, lines.join('\n'), 'bridge.conf');
+  return bridgeSettings(conf.bridges, 'host');
+}
 
 /** A client of one broker that keeps every message it gets, to count them: duplicates and echoes show. */
 export class Peer {

@@ -20,8 +20,9 @@ export class ScriptedServer {
     });
   }
 
-  async listen(): Promise<number> {
-    this.server.listen(0, '127.0.0.1');
+  /** On `port` when given: a test can let an address refuse connections first, then open it. */
+  async listen(port = 0): Promise<number> {
+    this.server.listen(port, '127.0.0.1');
     await once(this.server, 'listening');
     return (this.server.address() as AddressInfo).port;
   }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Broker } from '../../src/lib/broker/broker.js';
+import { startBridges } from '../../src/lib/bridge/start.js';
 import { readMosquittoConf } from '../../src/lib/broker/config/mosquitto-conf.js';
 import { buildServeConfig } from '../../src/lib/broker/config/serve-config.js';
 import { MqttError } from '../../src/lib/errors.js';
@@ -78,7 +79,7 @@ export function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBr
 /**
  * The broker `mqt serve -c FILE` starts, started in this process (for tests about its clients):
  * the config file `lines(port)`, written into `dir`, on a port free a moment ago (another one if
- * it was taken since). Its log is kept in memory.
+ * it was taken since), with its bridges. Its log is kept in memory.
  */
 export async function startConfBroker(dir: string, lines: (port: number) => string[]): Promise<TestBroker> {
   for (let attempt = 1; ; attempt++) {
@@ -87,7 +88,9 @@ export async function startConfBroker(dir: string, lines: (port: number) => stri
     await writeFile(file, `${lines(port).join('\n')}\n`);
     const settings = { ports: [], unixPaths: [], wsPorts: [], verbose: false, configFile: file, version: 'mqt version test' };
     try {
-      return await startServerInMemory(buildServeConfig(readMosquittoConf(file), settings));
+      const config = buildServeConfig(readMosquittoConf(file), settings);
+      const bridges = config.bridges ?? [];
+      return await startServerInMemory(config, bridges.length === 0 ? undefined : (broker) => startBridges(bridges, broker));
     } catch (err) {
       if (attempt === 3 || !(err instanceof MqttError && err.remedy?.kind === 'port-in-use')) throw err;
     }

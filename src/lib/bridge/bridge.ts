@@ -14,11 +14,13 @@ import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-type
 import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
 import type { BrokerLimits, ConnectionInfo, ListenerInfo, LogLevel } from '../broker/types.js';
 import { MqttClient, type OutgoingMessage } from '../client/client.js';
+import { publishPacket } from '../client/outgoing-window.js';
 import { ErrorCode, isMqttError } from '../errors.js';
 import { errnoText } from '../errno-text.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
+import { encode } from '../protocol/encode.js';
 import type { PublishPacket, QoS, Subscription } from '../protocol/packets.js';
-import { ConnackReturnCode } from '../protocol/reason-codes.js';
+import { ConnackReturnCode, ReasonCode } from '../protocol/reason-codes.js';
 import { memoryPipe } from '../transport/memory-pipe.js';
 import { openTransport } from '../transport/open.js';
 import type { TlsSettings, TransportStream } from '../transport/types.js';
@@ -140,7 +142,6 @@ export class Bridge {
       ...(s.remoteUsername === undefined ? {} : { username: s.remoteUsername }),
       ...(s.remotePassword === undefined ? {} : { password: Buffer.from(s.remotePassword) }),
       ...(s.notifications ? { will: { topic: this.notificationTopic, payload: Buffer.from('0'), qos: 1 as QoS, retain: true } } : {}),
-      ...(s.maxPacketSize > 0 ? { maxPacketSize: s.maxPacketSize } : {}),
       ...(this.tryPrivate && this.protocolVersion !== 5 ? { bridge: true } : {}),
       ...(this.protocolVersion === 5 && !s.cleanSession ? { connectProperties: { sessionExpiryInterval: NEVER_EXPIRES } } : {}),
     });
@@ -184,7 +185,7 @@ export class Bridge {
     try {
       stream = await openTransport({ kind: 'tcp', host: address.host, port: address.port, ...(s.bindAddress === undefined ? {} : { bindAddress: s.bindAddress }), ...(this.tls === undefined ? {} : { tls: this.tls }) });
     } catch (err) {
-      this.log('error', `Error creating bridge: ${isMqttError(err) ? err.message : errnoText(err)}.`);
+      this.log('error', `Error creating bridge: ${(isMqttError(err) ? err.message : errnoText(err)).replace(/\.$/, '')}.`);
       this.retryLater();
       return;
     }
@@ -209,7 +210,7 @@ export class Bridge {
     const code = isMqttError(err) && err.code === ErrorCode.ConnectionRefused ? err.reasonCode : undefined;
     if (code === undefined) {
       this.log('error', `Error creating bridge: ${isMqttError(err) ? err.message : errnoText(err)}`);
-    } else if (this.protocolVersion === 5 && code === ConnackReturnCode.UnacceptableProtocolVersion) {
+    } else if (this.protocolVersion === 5 && code === ReasonCode.UnsupportedProtocolVersion) {
       this.log('notice', `Warning: Remote bridge ${s.name} does not support MQTT v5.0, reconnecting using MQTT v3.1.1.`);
       this.protocolVersion = 4;
       this.remote = this.newRemote();
@@ -309,6 +310,7 @@ export class Bridge {
       return;
     }
     this.lastOut = this.host.clock.now();
+    if (this.settings.maxPacketSize > 0 && this.oversize(message)) return;
     if (message.qos === 0) {
       try {
         this.remote.publishQos0(message);
@@ -321,6 +323,19 @@ export class Bridge {
       // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
       if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
     });
+  }
+
+  /**
+   * bridge_max_packet_size caps what is sent to the remote, as mosquitto's packet__check_oversize:
+   * the remaining length and its own bytes against the limit; a larger message is dropped, logged.
+   */
+  private oversize(message: OutgoingMessage): boolean {
+    const bytes = encode(publishPacket(message, message.qos === 0 ? undefined : 1), this.protocolVersion);
+    let lengthBytes = 1;
+    while ((bytes[lengthBytes]! & 0x80) !== 0) lengthBytes++;
+    if (bytes.length - 1 <= this.settings.maxPacketSize) return false;
+    this.log('notice', `Dropping too large outgoing PUBLISH for ${this.settings.localClientId} (${bytes.length - 1 - lengthBytes} bytes)`);
+    return true;
   }
 
   private fromRemote(packet: PublishPacket): void {
@@ -386,6 +401,8 @@ export class Bridge {
 
   /** The next address (mosquitto moves on after every failure) after restart_timeout; `once` bridges stop. */
   private retryLater(): void {
+    // This try is over: the retry timer, however soon it fires, must not find it still under way.
+    this.attempting = false;
     if (this.closed || this.settings.startType === 'once') return;
     if (this.lazy) {
       // A lazy bridge that failed to connect tries again at the next message past the threshold.

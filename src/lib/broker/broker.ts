@@ -15,6 +15,7 @@ import { Connection, type ConnectionHost } from './connection.js';
 import { HUGE_BYTES, HugeGarbage } from './huge-garbage.js';
 import { newMessage, type BrokerMessage } from './message.js';
 import type { DurableLog } from './persistence/durable-log.js';
+import type { RetainSource } from './persistence/records.js';
 import type { Session } from './session.js';
 import { SessionRegistry } from './session-registry.js';
 import type { AuthClient } from './session-ports.js';
@@ -213,8 +214,7 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   publish(msg: BrokerMessage, from: Connection | undefined): boolean {
     if (msg.payload.length >= HUGE_BYTES) this.hugeGarbage.follow(msg.payload);
     if (msg.retain && this.limits.retainAvailable) {
-      this.retained.store(msg);
-      if (this.retainSources !== undefined) this.noteRetainSource(msg, from);
+      this.retained.store(msg, this.retainSources === undefined ? undefined : this.noteRetainSource(msg, from));
     }
     const recipients = this.recipients;
     this.current = msg;
@@ -238,9 +238,19 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   /** check_retain_source: the publishers of the retained messages, by topic; the broker's own have none. */
   private readonly retainSources: Map<string, AuthClient> | undefined;
 
-  private noteRetainSource(msg: BrokerMessage, from: Connection | undefined): void {
-    if (from === undefined || msg.payload.length === 0) this.retainSources!.delete(msg.topic);
-    else this.retainSources!.set(msg.topic, { clientId: from.clientId, username: from.username, auth: from.auth });
+  /** Returns the publisher as the journal keeps it. */
+  private noteRetainSource(msg: BrokerMessage, from: Connection | undefined): RetainSource | undefined {
+    if (from === undefined || msg.payload.length === 0) {
+      this.retainSources!.delete(msg.topic);
+      return undefined;
+    }
+    this.retainSources!.set(msg.topic, { clientId: from.clientId, username: from.username, auth: from.auth });
+    return { clientId: from.clientId, ...(from.username === undefined ? {} : { username: from.username }), listener: from.info.listener.key };
+  }
+
+  /** A retained message's publisher read back from the journal, with its listener's security hooks. */
+  restoreRetainSource(topic: string, source: AuthClient): void {
+    this.retainSources?.set(topic, source);
   }
 
   retainSourceMayWrite(msg: BrokerMessage): boolean {

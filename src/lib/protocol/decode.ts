@@ -31,7 +31,7 @@ import type {
 } from './packets.js';
 import { readProperties } from './property-codec.js';
 import type { Properties, PropertyScope } from './properties.js';
-import { ReasonCode, SUBACK_FAILURE_V3 } from './reason-codes.js';
+import { ConnackReturnCode, ReasonCode, SUBACK_FAILURE_V3 } from './reason-codes.js';
 import { malformed, protocolError, Reader } from './wire.js';
 
 /** One reader for every packet: decoding is synchronous and never re-enters itself. */
@@ -238,7 +238,11 @@ function decodeConnack(r: Reader, version: ProtocolVersion): ConnackPacket {
   // 3.1.1 §3.2.2.1, 5.0 §3.2.2.1: bits 7-1 are reserved.
   if ((flags & 0xfe) !== 0) throw malformed('CONNACK reserved flags set');
   const packet: ConnackPacket = { type: 'connack', sessionPresent: flags === 1, reasonCode: r.u8('CONNACK reason code') };
-  if (version === 5) {
+  // A 3.1.1 broker refuses a v5 CONNECT with its own two-byte CONNACK 1: libmosquitto reads it as
+  // the v5 code for the same refusal, which is what lets a bridge fall back to 3.1.1.
+  if (version === 5 && r.remaining() === 0 && packet.reasonCode === ConnackReturnCode.UnacceptableProtocolVersion) {
+    packet.reasonCode = ReasonCode.UnsupportedProtocolVersion;
+  } else if (version === 5) {
     readPropertiesInto(r, 'connack', packet);
   }
   return packet;

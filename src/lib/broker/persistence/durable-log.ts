@@ -1,5 +1,6 @@
 import type { QoS } from '../../protocol/packets.js';
 import type { BrokerMessage } from '../message.js';
+import type { RetainSource } from './records.js';
 import type { SubscriptionOptions } from '../subscriptions.js';
 
 /**
@@ -11,7 +12,7 @@ export interface DurableLog {
   readonly appended: number;
   /** Resolves once every record appended so far is on disk. */
   readonly lastCommit: Promise<void>;
-  retain(msg: BrokerMessage): void;
+  retain(msg: BrokerMessage, source: RetainSource | undefined): void;
   unretain(topic: string): void;
   sessionCreate(clientId: string, expiryInterval: number, username: string | undefined, listener: string | undefined): void;
   sessionExpire(clientId: string, expiresAt: number): void;

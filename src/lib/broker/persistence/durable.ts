@@ -17,7 +17,7 @@ import type { BrokerMessage } from '../message.js';
 import type { SubscriptionOptions } from '../subscriptions.js';
 import type { DurableLog } from './durable-log.js';
 import type { Journal } from './journal.js';
-import type { JournalRecord, StoredMessage } from './records.js';
+import type { JournalRecord, RetainSource, StoredMessage } from './records.js';
 import type { PersistenceSettings } from './settings.js';
 import type { DurableState } from './state.js';
 
@@ -97,8 +97,10 @@ export class DurableStore implements DurableLog {
     if (this.failure === undefined) this.journal.compact().catch(this.report);
   }
 
-  retain(msg: BrokerMessage): void {
-    this.append({ type: 'retain', message: stored(msg, msg.qos, true) });
+  retain(msg: BrokerMessage, source: RetainSource | undefined): void {
+    const message = stored(msg, msg.qos, true);
+    if (source !== undefined) message.source = source;
+    this.append({ type: 'retain', message });
   }
 
   unretain(topic: string): void {

@@ -4,6 +4,14 @@ import type { Properties } from '../../protocol/properties.js';
 /** The v5 properties that travel with an application message and must survive a restart. */
 export type MessageProperties = Pick<Properties, 'payloadFormatIndicator' | 'contentType' | 'responseTopic' | 'correlationData' | 'userProperties' | 'order'>;
 
+/** check_retain_source: who published a retained message, kept so that the check outlives a restart. */
+export interface RetainSource {
+  clientId: string;
+  username?: string;
+  /** The listener it came through (listenerKey), whose security hooks the check asks. */
+  listener?: string;
+}
+
 export interface StoredMessage {
   topic: string;
   payload: Buffer;
@@ -12,6 +20,8 @@ export interface StoredMessage {
   properties?: MessageProperties;
   /** Milliseconds since the epoch when the message expires (v5 Message Expiry Interval). */
   expiresAt?: number;
+  /** Retained messages only, with check_retain_source on. */
+  source?: RetainSource;
 }
 
 export interface StoredSubscription extends Subscription {

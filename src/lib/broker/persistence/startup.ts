@@ -72,6 +72,7 @@ export function restoreBroker(broker: Broker, durable: DurableStore, listeners: 
       continue;
     }
     broker.retained.restore(msg);
+    if (stored.source !== undefined) broker.restoreRetainSource(msg.topic, { clientId: stored.source.clientId, username: stored.source.username, auth: authOf(stored.source.listener) });
     counts.retained++;
   }
   for (const stored of [...sessions.values()]) {
