@@ -237,7 +237,7 @@ function readMessage(r: Reader): [string, MosquittoMessage] {
   const sourceIdLength = b.readUInt16BE(at + 22);
   const usernameLength = b.readUInt16BE(at + 24);
   const topicLength = b.readUInt16BE(at + 26);
-  // The source client and username only feed mosquitto's check_retain_source; mqt does not keep them.
+  // The source client and username feed check_retain_source; they are not imported, so an imported retained message is checked as the broker's own.
   take(r, sourceIdLength + usernameLength, 'source client id and username');
   const topic = topicName(r, topicLength);
   const payload = Buffer.from(take(r, payloadLength, 'payload'));
