@@ -82,7 +82,10 @@ export class Connection implements ClientConnection {
   private keepaliveTimer: ClockTimer | undefined;
   /** Outgoing QoS 1/2 window: min(max_inflight_messages, the client's Receive Maximum). */
   maxInflight = 20;
-  /** The client's Maximum Packet Size; larger packets are not sent to it. (Not Infinity: a small integer needs no heap number.) */
+  /**
+   * The client's Maximum Packet Size; larger packets are not sent to it. Not Infinity when it sets
+   * none: a small integer is kept in the object itself, Infinity in a heap number of its own.
+   */
   maxPacketOut = MAX_PACKET_SIZE;
   /** Topic aliases the broker may assign on PUBLISH to this client (its Topic Alias Maximum). */
   aliasMax = 0;

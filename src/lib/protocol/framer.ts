@@ -59,7 +59,7 @@ export class PacketReader {
 
   /** First byte of the packet being framed, or -1 between packets. */
   private header = -1;
-  /** The remaining length read so far: the body's length once its last byte is in. */
+  /** The Remaining Length as far as its bytes have come; once complete, the body's length. */
   private remaining = 0;
   private lengthBytes = 0;
   /**
