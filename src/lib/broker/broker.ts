@@ -292,13 +292,18 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
 
   private readonly flushAll = (): void => {
     const dirty = this.dirty;
-    // Entries added during the pass are flushed in it too.
-    for (let i = 0; i < this.dirtyCount; i++) {
-      const conn = dirty[i]!;
-      dirty[i] = undefined;
-      conn.flush();
+    try {
+      // Entries added during the pass are flushed in it too.
+      for (let i = 0; i < this.dirtyCount; i++) {
+        const conn = dirty[i]!;
+        dirty[i] = undefined;
+        conn.flush();
+      }
+    } finally {
+      // Whatever happened, the next batched packet schedules a pass again.
+      dirty.fill(undefined, 0, this.dirtyCount);
+      this.dirtyCount = 0;
     }
-    this.dirtyCount = 0;
   };
 
   /** Sends v5 clients DISCONNECT 0x8B, closes every connection, stops timers. */
