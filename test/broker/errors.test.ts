@@ -5,6 +5,7 @@ import type { ConnectPacket } from '../../src/lib/protocol/packets.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { RawClient } from '../support/raw-client.js';
 import { useRawBroker } from '../support/broker-suite.js';
+import { startTestBroker } from '../support/test-broker.js';
 
 describe('broker: bad input, limits and wills', function () {
   const suite = useRawBroker();
@@ -83,6 +84,25 @@ describe('broker: bad input, limits and wills', function () {
       socket.end();
       await c.waitClosed();
       assert.equal(failure, undefined);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('stopping the broker destroys a socket it had closed whose client never closed its side', async () => {
+    // On a fake clock the 2 s grace for a closed socket never runs out: only the stop can end it.
+    const b = await startTestBroker({ clock: new FakeClock() });
+    const socket = connect({ host: '127.0.0.1', port: b.port, allowHalfOpen: true });
+    socket.on('error', () => undefined);
+    const c = RawClient.over(socket);
+    try {
+      await once(socket, 'connect');
+      c.send({ type: 'connect', protocolVersion: 4, clean: true, keepalive: 60, clientId: 'lingers' });
+      await c.next('connack');
+      c.send({ type: 'connect', protocolVersion: 4, clean: true, keepalive: 60, clientId: 'lingers' });
+      await once(socket, 'end');
+      // Resolves only once every socket is gone: one left reading on, waiting for this side to close, would hold it forever.
+      await b.close();
     } finally {
       c.close();
     }

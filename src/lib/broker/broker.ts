@@ -57,8 +57,12 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
   private readonly connections = new Set<Connection>();
   private readonly perListener = new Map<ListenerInfo, number>();
   private readonly sys: SysTopics;
-  private dirty: Connection[] = [];
-  private flushScheduled = false;
+  /**
+   * The connections with packets batched this turn: the first `dirtyCount` entries. The array is
+   * kept from turn to turn, so a turn allocates nothing for it.
+   */
+  private readonly dirty: (Connection | undefined)[] = [];
+  private dirtyCount = 0;
   private closed = false;
 
   constructor(options: BrokerOptions) {
@@ -293,17 +297,24 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
 
   /** Connections with packets batched this turn write them once I/O callbacks are done. */
   scheduleFlush(conn: Connection): void {
-    this.dirty.push(conn);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(this.flushAll);
+    if (this.dirtyCount === 0) setImmediate(this.flushAll);
+    this.dirty[this.dirtyCount++] = conn;
   }
 
   private readonly flushAll = (): void => {
-    this.flushScheduled = false;
     const dirty = this.dirty;
-    this.dirty = [];
-    for (const conn of dirty) conn.flush();
+    try {
+      // Entries added during the pass are flushed in it too.
+      for (let i = 0; i < this.dirtyCount; i++) {
+        const conn = dirty[i]!;
+        dirty[i] = undefined;
+        conn.flush();
+      }
+    } finally {
+      // Whatever happened, the next batched packet schedules a pass again.
+      dirty.fill(undefined, 0, this.dirtyCount);
+      this.dirtyCount = 0;
+    }
   };
 
   /** Sends v5 clients DISCONNECT 0x8B, closes every connection, stops timers. */
@@ -326,6 +337,8 @@ export class Broker extends EventEmitter<BrokerEvents> implements BrokerHandle, 
           }),
       ),
     );
+    // Sockets closed earlier and still draining: the listeners no longer know them all.
+    this.timers.closeDeadlines.expireAll();
   }
 }
 

@@ -11,7 +11,7 @@ import { isMqttError } from '../errors.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
 import { UnsupportedProtocolError } from '../protocol/decode.js';
-import { PacketReader } from '../protocol/framer.js';
+import { MAX_PACKET_SIZE, PacketReader } from '../protocol/framer.js';
 import { WriteBatch } from '../transport/write-batch.js';
 import type { Packet, QoS } from '../protocol/packets.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
@@ -82,29 +82,22 @@ export class Connection implements ClientConnection {
   private keepaliveTimer: ClockTimer | undefined;
   /** Outgoing QoS 1/2 window: min(max_inflight_messages, the client's Receive Maximum). */
   maxInflight = 20;
-  /** The client's Maximum Packet Size; larger packets are not sent to it. */
-  maxPacketOut = Infinity;
+  /**
+   * The client's Maximum Packet Size; larger packets are not sent to it. Not Infinity when it sets
+   * none: a small integer is kept in the object itself, Infinity in a heap number of its own.
+   */
+  maxPacketOut = MAX_PACKET_SIZE;
   /** Topic aliases the broker may assign on PUBLISH to this client (its Topic Alias Maximum). */
   aliasMax = 0;
   // Made on first use: most connections never need them, and a burst of short connections pays
   // for every allocation made per connection.
   private encoder: PublishEncoder | undefined;
   private aliasesInMap: Map<number, string> | undefined;
-  /** maximum_qos and max_topic_alias: the listener's own, else the broker's. */
-  readonly maximumQos: QoS;
-  readonly maxTopicAlias: number;
-  /** The listener's own security hooks (password_file, acl_file), if it has them. */
-  readonly auth: BrokerAuth | undefined;
-  /** mount_point of the listener: taken off the topics sent to this client. */
-  private readonly mountPoint: string | undefined;
   /** The v5 authentication method this connection started with, if any. */
   authMethod: string | undefined;
   /** The will is published when the connection ends, unless a DISCONNECT cleared it. */
   graceful = false;
   private readonly batch = new WriteBatch();
-  readonly timers: ConnectionTimers;
-  /** The socket's buffer is full: publishers sending here wait, within its hold budget. */
-  congested = false;
   /** Packets and bytes written since the socket's buffer filled; 0 while it has room. */
   private congestedPackets = 0;
   private congestedBytes = 0;
@@ -112,9 +105,9 @@ export class Connection implements ClientConnection {
   private holdBudget: HoldBudget | undefined;
   /** Its place in the publisher pause graph; made the first time it waits or is waited for. */
   private pauseEdges: PauseEdges | undefined;
-  private paused = false;
   /** Packets read while paused, handled in order on resume; at most the rest of one chunk. */
   private held: Packet[] | undefined;
+  /** Set while this publisher is paused: the end of its wait. */
   private pauseTimer: ClockTimer | undefined;
 
   constructor(
@@ -124,15 +117,39 @@ export class Connection implements ClientConnection {
   ) {
     // Until CONNECT is accepted, an unknown peer may make the broker hold only a small CONNECT.
     this.reader = new PacketReader({ version: 4, maxPacketSize: broker.maxConnectIn });
-    const settings = info.listener.settings;
-    this.maximumQos = settings.maximumQos ?? broker.limits.maximumQos;
-    this.maxTopicAlias = settings.maxTopicAlias ?? broker.limits.maxTopicAlias;
-    this.auth = settings.auth;
-    this.mountPoint = settings.mountPoint;
-    this.timers = broker.timers;
     this.lastSeen = broker.clock.now();
     listen(stream, this);
     this.timers.connectDeadlines.add(this);
+  }
+
+  // Read from the listener's settings rather than copied into every connection: an idle
+  // connection's size is what a broker with many clients pays for each.
+
+  /** maximum_qos and max_topic_alias: the listener's own, else the broker's. */
+  get maximumQos(): QoS {
+    return this.info.listener.settings.maximumQos ?? this.broker.limits.maximumQos;
+  }
+
+  get maxTopicAlias(): number {
+    return this.info.listener.settings.maxTopicAlias ?? this.broker.limits.maxTopicAlias;
+  }
+
+  /** The listener's own security hooks (password_file, acl_file), if it has them. */
+  get auth(): BrokerAuth | undefined {
+    return this.info.listener.settings.auth;
+  }
+
+  get timers(): ConnectionTimers {
+    return this.broker.timers;
+  }
+
+  /** The socket's buffer is full: publishers sending here wait, within its hold budget. */
+  get congested(): boolean {
+    return this.congestedBytes > 0;
+  }
+
+  private get paused(): boolean {
+    return this.pauseTimer !== undefined;
   }
 
   /** Topic aliases this client announced, by alias. */
@@ -310,7 +327,8 @@ export class Connection implements ClientConnection {
     dup: boolean,
   ): boolean {
     if (this.state !== 'active') return false;
-    if (this.mountPoint !== undefined) msg = unmounted(msg, this.mountPoint);
+    const mountPoint = this.info.listener.settings.mountPoint;
+    if (mountPoint !== undefined) msg = unmounted(msg, mountPoint);
     // Made at the first PUBLISH out, once CONNECT has settled the version and the alias maximum.
     const encoder = (this.encoder ??= new PublishEncoder(this.version, this.aliasMax));
     const bytes = encoder.encode(msg, qos, retain, subIds, packetId, dup, this.broker.clock.now());
@@ -352,7 +370,6 @@ export class Connection implements ClientConnection {
       this.congestedBytes += bytes.length;
       this.stream.write(bytes);
     } else if (!this.stream.write(bytes)) {
-      this.congested = true;
       this.congestedPackets = count;
       this.congestedBytes = bytes.length;
       this.stream.once('drain', onDrain);
@@ -385,7 +402,6 @@ export class Connection implements ClientConnection {
     if (left === 0) return;
     this.edges.waitFor(target.edges);
     if (!this.paused) {
-      this.paused = true;
       this.stream.pause();
       this.pauseTimer = this.broker.clock.setTimeout(resumeDue, left, this);
     }
@@ -394,8 +410,8 @@ export class Connection implements ClientConnection {
   resume(): void {
     if (!this.paused || this.state === 'closed') return;
     this.pauseTimer?.close();
+    this.pauseTimer = undefined;
     this.pauseEdges?.forgetBlockers();
-    this.paused = false;
     this.lastSeen = this.broker.clock.now();
     const held = this.held ?? [];
     this.held = undefined;
@@ -411,7 +427,6 @@ export class Connection implements ClientConnection {
   }
 
   drained(): void {
-    this.congested = false;
     this.congestedPackets = 0;
     this.congestedBytes = 0;
     this.session?.caughtUp();

@@ -6,7 +6,12 @@ import type { Clock, ClockTimer } from './clock.js';
  * burst of short connections then costs no timer per connection to arm and cancel.
  */
 export class DeadlineQueue<T> {
+  /**
+   * Deadlines in ms since `origin`, the queue's making: small integers, which V8 keeps in the Map
+   * entry itself, where times since the epoch would take a heap number per item.
+   */
   private readonly due = new Map<T, number>();
+  private readonly origin: number;
   private timer: ClockTimer | undefined;
 
   /** `holdsProcess` false: a pending deadline does not keep Node running (as timer.unref()). */
@@ -15,10 +20,12 @@ export class DeadlineQueue<T> {
     private readonly expire: (item: T) => void,
     private readonly clock: Clock,
     private readonly holdsProcess = true,
-  ) {}
+  ) {
+    this.origin = clock.now();
+  }
 
   add(item: T): void {
-    this.due.set(item, this.clock.now() + this.ms);
+    this.due.set(item, this.clock.now() - this.origin + this.ms);
     if (this.timer === undefined) this.arm(this.ms);
   }
 
@@ -29,6 +36,15 @@ export class DeadlineQueue<T> {
     }
   }
 
+  /** Expires every item now (the broker is closing). */
+  expireAll(): void {
+    this.timer?.close();
+    this.timer = undefined;
+    const items = [...this.due.keys()];
+    this.due.clear();
+    for (const item of items) this.expire(item);
+  }
+
   private arm(ms: number): void {
     this.timer = this.clock.setTimeout(this.fire, ms, undefined);
     if (!this.holdsProcess) this.timer.unref();
@@ -36,7 +52,7 @@ export class DeadlineQueue<T> {
 
   private readonly fire = (): void => {
     this.timer = undefined;
-    const now = this.clock.now();
+    const now = this.clock.now() - this.origin;
     for (const [item, at] of this.due) {
       if (at > now) {
         // An expiry may have added an item, and armed the timer already.

@@ -32,6 +32,12 @@ export interface Outgoing {
  */
 const QOS0_BUFFER_LIMIT = 16 * 1024 * 1024;
 
+/**
+ * The queue of a session that has queued nothing: shared, as most sessions never queue, and frozen,
+ * so that a push onto it fails loudly instead of queueing for every session.
+ */
+const NO_QUEUE: Outgoing[] = Object.freeze([]) as unknown as Outgoing[];
+
 /** Session Expiry Interval meaning "never" (5.0 §3.1.2.11.2); v3 persistent sessions use it too. */
 export const NEVER_EXPIRES = 0xffff_ffff;
 
@@ -43,7 +49,7 @@ export class Session<C extends SessionLink = SessionLink> {
   private subscriptionMap: Map<string, SubscriptionOptions> | undefined;
   private inflightMap: Map<number, Outgoing> | undefined;
   private incomingQos2Map: Map<number, BrokerMessage> | undefined;
-  private queue: Outgoing[] = [];
+  private queue = NO_QUEUE;
   private queueHead = 0;
   private queuedBytes = 0;
   /** The packet id taken last for an outgoing message (0 before the first); a restart carries on from it. */
@@ -150,8 +156,7 @@ export class Session<C extends SessionLink = SessionLink> {
       return;
     }
     if (this.persisted) out.journalId = this.broker.durable!.enqueue(this.clientId, msg, qos, retain, subIds, out.packetId);
-    this.queue.push(out);
-    this.queuedBytes += msg.payload.length;
+    this.enqueue(out);
   }
 
   /**
@@ -315,8 +320,7 @@ export class Session<C extends SessionLink = SessionLink> {
    */
   restoreOutgoing(out: Outgoing, inFlight: boolean): void {
     if (!inFlight) {
-      this.queue.push(out);
-      this.queuedBytes += out.msg.payload.length;
+      this.enqueue(out);
       return;
     }
     this.hold(out);
@@ -326,9 +330,15 @@ export class Session<C extends SessionLink = SessionLink> {
   clearMessages(): void {
     this.inflightMap?.clear();
     this.inflightBytes = 0;
-    this.queue = [];
+    this.queue = NO_QUEUE;
     this.queueHead = 0;
     this.queuedBytes = 0;
     this.incomingQos2Map?.clear();
+  }
+
+  private enqueue(out: Outgoing): void {
+    if (this.queue === NO_QUEUE) this.queue = [];
+    this.queue.push(out);
+    this.queuedBytes += out.msg.payload.length;
   }
 }

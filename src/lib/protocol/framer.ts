@@ -24,6 +24,9 @@ export interface PacketReaderOptions {
   maxPacketSize?: number;
 }
 
+/** `failure` of a reader that has not failed: a push may throw anything, undefined included. */
+const NOT_FAILED = Symbol('not failed');
+
 /** A body that spans chunks starts with a buffer this large (or its own size, when smaller). */
 const FIRST_BODY_BYTES = 64 * 1024;
 
@@ -56,9 +59,9 @@ export class PacketReader {
 
   /** First byte of the packet being framed, or -1 between packets. */
   private header = -1;
+  /** The Remaining Length as far as its bytes have come; once complete, the body's length. */
   private remaining = 0;
   private lengthBytes = 0;
-  private multiplier = 1;
   /**
    * The body that spans chunks, or null: its bytes so far, in a buffer that doubles as they come
    * (up to the body's length), so memory follows the bytes that actually arrived, not the length
@@ -66,9 +69,8 @@ export class PacketReader {
    */
   private body: Buffer | null = null;
   private filled = 0;
-  private bodyLength = 0;
-  private failure: unknown = undefined;
-  private failed = false;
+  /** What the failed push threw; every later push throws it again. */
+  private failure: unknown = NOT_FAILED;
 
   constructor(options: PacketReaderOptions) {
     this.version = options.version;
@@ -85,11 +87,10 @@ export class PacketReader {
   }
 
   push(chunk: Buffer, onPacket: PacketHandler): void {
-    if (this.failed) throw this.failure;
+    if (this.failure !== NOT_FAILED) throw this.failure;
     try {
       this.consume(chunk, onPacket);
     } catch (error) {
-      this.failed = true;
       this.failure = error;
       throw error;
     }
@@ -99,7 +100,7 @@ export class PacketReader {
     const end = chunk.length;
     let pos = 0;
     if (this.body !== null) {
-      const missing = this.bodyLength - this.filled;
+      const missing = this.remaining - this.filled;
       const taken = Math.min(missing, end);
       this.append(chunk, 0, taken);
       if (taken < missing) return;
@@ -115,14 +116,12 @@ export class PacketReader {
         this.header = byte;
         this.remaining = 0;
         this.lengthBytes = 0;
-        this.multiplier = 1;
         continue;
       }
-      this.remaining += (byte & 0x7f) * this.multiplier;
-      this.lengthBytes++;
+      // At most three 7-bit groups are shifted, so the sum stays within 28 bits.
+      this.remaining += (byte & 0x7f) << (7 * this.lengthBytes++);
       if ((byte & 0x80) !== 0) {
         if (this.lengthBytes === 4) throw malformed('remaining length longer than four bytes');
-        this.multiplier *= 128;
         continue;
       }
       const length = this.remaining;
@@ -133,7 +132,6 @@ export class PacketReader {
         pos += length;
         this.emit(chunk, start, pos, onPacket);
       } else {
-        this.bodyLength = length;
         this.filled = 0;
         this.body = Buffer.allocUnsafe(Math.min(length, Math.max(FIRST_BODY_BYTES, end - pos)));
         this.append(chunk, pos, end);
@@ -147,7 +145,7 @@ export class PacketReader {
     let body = this.body!;
     const needed = this.filled + end - start;
     if (needed > body.length) {
-      const grown = Buffer.allocUnsafe(Math.min(this.bodyLength, Math.max(needed, body.length * 2)));
+      const grown = Buffer.allocUnsafe(Math.min(this.remaining, Math.max(needed, body.length * 2)));
       body.copy(grown, 0, 0, this.filled);
       body = this.body = grown;
     }

@@ -2,14 +2,20 @@
  * The packets one side writes in one event-loop turn, handed to the socket as one buffer: one
  * copy into one buffer costs far less than thousands of stream writes. Client and broker share it;
  * each decides when its turn ends.
+ *
+ * Most turns of most connections write one packet (a CONNACK, a PINGRESP): that one is held in a
+ * field of its own, and an array is made only for a second, so an idle connection keeps no array
+ * and a one-packet turn allocates nothing here.
  */
 export class WriteBatch {
-  private parts: Buffer[] = [];
+  private first: Buffer | undefined = undefined;
+  /** Every packet of the turn, the first included, once it has more than one. */
+  private all: Buffer[] | undefined = undefined;
   private bytes = 0;
 
   /** Packets waiting. */
   get count(): number {
-    return this.parts.length;
+    return this.first === undefined ? 0 : (this.all?.length ?? 1);
   }
 
   /** Bytes waiting. */
@@ -19,18 +25,26 @@ export class WriteBatch {
 
   /** Adds one packet; true when the batch was empty, i.e. a flush is to be scheduled. */
   add(packet: Buffer): boolean {
-    this.parts.push(packet);
     this.bytes += packet.length;
-    return this.parts.length === 1;
+    const first = this.first;
+    if (first === undefined) {
+      this.first = packet;
+      return true;
+    }
+    if (this.all === undefined) this.all = [first, packet];
+    else this.all.push(packet);
+    return false;
   }
 
   /** Empties the batch: its packets as one buffer, or undefined when there were none. */
   take(): Buffer | undefined {
-    const parts = this.parts;
-    if (parts.length === 0) return undefined;
+    const first = this.first;
+    if (first === undefined) return undefined;
+    const all = this.all;
     const size = this.bytes;
-    this.parts = [];
+    this.first = undefined;
+    this.all = undefined;
     this.bytes = 0;
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    return all === undefined ? first : Buffer.concat(all, size);
   }
 }

@@ -141,11 +141,14 @@ function listenOne(
   const untrack = function (this: Socket): void {
     sockets.delete(this);
   };
+  const noDelay = (socket: Socket): void => {
+    if (options.tcpNoDelay && listener.unixPath === undefined) socket.setNoDelay(true);
+  };
   const track = (socket: Socket): void => {
     sockets.add(socket);
     // 'close' comes once anyway; once() would wrap the callback in a new closure per socket.
     socket.on('close', untrack);
-    if (options.tcpNoDelay && listener.unixPath === undefined) socket.setNoDelay(true);
+    noDelay(socket);
   };
   const hand = (stream: TransportStream, socket: Socket): void => {
     const unixPath = listener.unixPath;
@@ -179,8 +182,10 @@ function listenOne(
       if (!revoked(socket)) hand(socket, socket);
     });
   } else {
+    // Plain TCP and unix sockets go to the broker at once, and it closes every one it was given
+    // (broker.close): tracked here too, each cost a Set entry and a 'close' listener.
     opened.server.on('connection', (socket: Socket) => {
-      track(socket);
+      noDelay(socket);
       hand(socket, socket);
     });
   }
