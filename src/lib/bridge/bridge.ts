@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { Clock, ClockTimer } from '../broker/clock.js';
 import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-types.js';
 import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
-import type { BrokerLimits, ConnectionInfo, ListenerInfo, LogLevel } from '../broker/types.js';
+import type { BrokerLimits, ConnectionInfo, DirectLink, DirectReceiver, ListenerInfo, LogLevel } from '../broker/types.js';
 import { MqttClient, type OutgoingMessage } from '../client/client.js';
 import { ErrorCode, isMqttError } from '../errors.js';
 import { errnoText } from '../errno-text.js';
@@ -49,7 +49,7 @@ const NEVER_EXPIRES = 0xffff_ffff;
 /** How often a failed-over bridge looks whether its first address is back (mosquitto: 5 s). */
 const PRIMARY_RETRY_MS = 5000;
 
-export class Bridge {
+export class Bridge implements DirectReceiver {
   private remote: MqttClient;
   private local: MqttClient | undefined;
   private connected = false;
@@ -69,6 +69,10 @@ export class Bridge {
   private attempting = false;
   /** QoS 1/2 messages for the remote whose connection went before they were acknowledged. */
   private unsent: OutgoingMessage[] = [];
+  /** Local QoS 1 messages passed on to the remote side and not yet acknowledged here, and the connection they came on. */
+  private unacked: number[] = [];
+  private unackedLink: DirectLink | undefined;
+  private acksDue = false;
 
   constructor(
     readonly settings: BridgeSettings,
@@ -227,7 +231,7 @@ export class Bridge {
   private async openLocal(address: BridgeAddress | undefined): Promise<MqttClient> {
     const s = this.settings;
     const [mine, theirs] = memoryPipe();
-    this.host.handleConnection(theirs, { remoteAddress: address?.host ?? 'bridge', remotePort: address?.port ?? 0, listener: BRIDGE_LISTENER, internal: true });
+    this.host.handleConnection(theirs, { remoteAddress: address?.host ?? 'bridge', remotePort: address?.port ?? 0, listener: BRIDGE_LISTENER, internal: true, direct: this });
     const local = new MqttClient({
       protocolVersion: 5,
       clientId: s.localClientId,
@@ -300,6 +304,38 @@ export class Bridge {
       stream.pause();
       void this.remote.whenReady().then(() => stream.resume());
     }
+  }
+
+  /** A QoS 0/1 message of an out-topic, handed over by the local session without a PUBLISH packet. */
+  deliver(msg: BrokerMessage, qos: 0 | 1, retain: boolean, packetId: number, link: DirectLink): void {
+    const s = this.settings;
+    this.toRemote({
+      topic: remoteTopicOf(s.topics, msg.topic),
+      payload: msg.payload,
+      qos,
+      retain: s.outgoingRetain && retain,
+      properties: this.protocolVersion === 5 ? msg.properties : undefined,
+    });
+    if (qos === 0) return;
+    if (link !== this.unackedLink) {
+      // Ids of a connection that is gone: its session sends those messages again on the next one.
+      this.unacked = [];
+      this.unackedLink = link;
+    }
+    this.unacked.push(packetId);
+    if (this.acksDue) return;
+    this.acksDue = true;
+    // A remote slower than this broker: the PUBACKs wait for room there, so the local session's
+    // in-flight window, then its queue limits (and journal), hold what waits, as in mosquitto.
+    const room = this.connected && !this.remote.ready ? this.remote.whenReady() : Promise.resolve();
+    void room.then(() => this.acknowledge());
+  }
+
+  private acknowledge(): void {
+    this.acksDue = false;
+    const [link, ids] = [this.unackedLink, this.unacked];
+    this.unacked = [];
+    for (const id of ids) link?.acknowledge(id);
   }
 
   private toRemote(message: OutgoingMessage): void {
@@ -380,6 +416,9 @@ export class Bridge {
     if (this.lazy) return;
     const local = this.local;
     this.local = undefined;
+    // What the remote had not acknowledged is in `unsent` (or its resumable window) now: the local
+    // session must not send it again too.
+    this.acknowledge();
     void local?.disconnect();
     this.retryLater();
   }
