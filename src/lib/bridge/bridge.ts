@@ -28,8 +28,11 @@ import { localTopicOf, remoteTopicOf } from './topic-map.js';
 /** What a bridge uses of its broker (broker.ts implements it). */
 export interface BridgeHost {
   readonly clock: Clock;
-  /** max_queued_messages bounds what a lazy bridge holds while it waits for its threshold. */
-  readonly limits: Pick<BrokerLimits, 'maxQueuedMessages'>;
+  /**
+   * max_queued_messages bounds what a lazy bridge holds while it waits for its threshold;
+   * max_inflight_messages is its window toward the remote, as for mosquitto's bridges.
+   */
+  readonly limits: Pick<BrokerLimits, 'maxQueuedMessages' | 'maxInflightMessages'>;
   handleConnection(stream: TransportStream, info: ConnectionInfo): void;
   /** Routes a message as if a client had published it. */
   publish(msg: BrokerMessage, from: undefined): boolean;
@@ -46,6 +49,8 @@ const BRIDGE_LISTENER: ListenerInfo = {
 };
 
 const NEVER_EXPIRES = 0xffff_ffff;
+/** max_inflight_messages 0 (no limit): as many as packet ids allow. */
+const MAX_WINDOW = 0xffff;
 /** How often a failed-over bridge looks whether its first address is back (mosquitto: 5 s). */
 const PRIMARY_RETRY_MS = 5000;
 
@@ -141,6 +146,7 @@ export class Bridge implements DirectReceiver {
       clientId: s.remoteClientId,
       clean: s.cleanSession,
       keepalive: s.keepalive,
+      maxInflight: this.host.limits.maxInflightMessages > 0 ? this.host.limits.maxInflightMessages : MAX_WINDOW,
       ...(s.remoteUsername === undefined ? {} : { username: s.remoteUsername }),
       ...(s.remotePassword === undefined ? {} : { password: Buffer.from(s.remotePassword) }),
       ...(s.notifications ? { will: { topic: this.notificationTopic, payload: Buffer.from('0'), qos: 1 as QoS, retain: true } } : {}),
