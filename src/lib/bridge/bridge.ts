@@ -1,9 +1,10 @@
 /**
  * One bridge (a `connection` section): a client of the remote broker, and a client of this broker
  * through an in-memory pipe, both the library's MqttClient. Messages of `out` topics published here
- * reach the bridge's local session and go to the remote; those of `in` topics come back the other
- * way. While the remote is away the local side is disconnected, so its persistent session queues
- * QoS 1/2 messages under the broker's own limits (and journal). Neither side sends back what came
+ * reach the bridge's local session and go to the remote (QoS 0/1 handed over directly, see
+ * ConnectionInfo.direct); those of `in` topics come back the other way. While the remote is away the
+ * local side is disconnected, so its persistent session queues QoS 1/2 messages under the broker's
+ * own limits (and journal). Neither side sends back what came
  * from the other: no-local on the local subscriptions, and on the remote's no-local for v5 or the
  * bridge bit (try_private) for 3.1.1. Log lines and $SYS state are mosquitto's (src/bridge.c).
  */
@@ -22,6 +23,7 @@ import { ConnackReturnCode } from '../protocol/reason-codes.js';
 import { memoryPipe } from '../transport/memory-pipe.js';
 import { openTransport } from '../transport/open.js';
 import type { TlsSettings, TransportStream } from '../transport/types.js';
+import { LocalAcks, type LocalMessage } from './local-acks.js';
 import { RestartDelay } from './restart-delay.js';
 import { localTopicOf, remoteTopicOf } from './topic-map.js';
 
@@ -74,10 +76,7 @@ export class Bridge implements DirectReceiver {
   private attempting = false;
   /** QoS 1/2 messages for the remote whose connection went before they were acknowledged. */
   private unsent: OutgoingMessage[] = [];
-  /** Local QoS 1 messages passed on to the remote side and not yet acknowledged here, and the connection they came on. */
-  private unacked: number[] = [];
-  private unackedLink: DirectLink | undefined;
-  private acksDue = false;
+  private readonly localAcks = new LocalAcks();
 
   constructor(
     readonly settings: BridgeSettings,
@@ -314,40 +313,29 @@ export class Bridge implements DirectReceiver {
 
   /** A QoS 0/1 message of an out-topic, handed over by the local session without a PUBLISH packet. */
   deliver(msg: BrokerMessage, qos: 0 | 1, retain: boolean, packetId: number, link: DirectLink): void {
+    // The remote gone and the local side on its way out: an unacknowledged message stays with the session, for the next connection.
+    if (!this.connected && !this.lazy) return;
     const s = this.settings;
-    this.toRemote({
+    const message: OutgoingMessage = {
       topic: remoteTopicOf(s.topics, msg.topic),
       payload: msg.payload,
       qos,
       retain: s.outgoingRetain && retain,
       properties: this.protocolVersion === 5 ? msg.properties : undefined,
-    });
-    if (qos === 0) return;
-    if (link !== this.unackedLink) {
-      // Ids of a connection that is gone: its session sends those messages again on the next one.
-      this.unacked = [];
-      this.unackedLink = link;
+    };
+    if (qos === 0) {
+      this.toRemote(message);
+      return;
     }
-    this.unacked.push(packetId);
-    if (this.acksDue) return;
-    this.acksDue = true;
-    // A remote slower than this broker: the PUBACKs wait for room there, so the local session's
-    // in-flight window, then its queue limits (and journal), hold what waits, as in mosquitto.
-    const room = this.connected && !this.remote.ready ? this.remote.whenReady() : Promise.resolve();
-    void room.then(() => this.acknowledge());
+    this.toRemote(message, this.localAcks.track(link, packetId));
   }
 
-  private acknowledge(): void {
-    this.acksDue = false;
-    const [link, ids] = [this.unackedLink, this.unacked];
-    this.unacked = [];
-    for (const id of ids) link?.acknowledge(id);
-  }
-
-  private toRemote(message: OutgoingMessage): void {
+  private toRemote(message: OutgoingMessage, local?: LocalMessage): void {
     if (!this.connected) {
       if (this.lazy) this.hold(message);
       else if (message.qos > 0) this.unsent.push(message);
+      // Never from inside the session's own call.
+      if (local !== undefined) queueMicrotask(() => this.localAcks.settle(local));
       return;
     }
     this.lastOut = this.host.clock.now();
@@ -359,10 +347,14 @@ export class Bridge implements DirectReceiver {
       }
       return;
     }
-    this.remote.publish(message).catch((err: unknown) => {
-      // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
-      if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
-    });
+    this.remote.publish(message).then(
+      () => this.localAcks.settle(local),
+      (err: unknown) => {
+        // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
+        if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
+        this.localAcks.settle(local);
+      },
+    );
   }
 
   private fromRemote(packet: PublishPacket): void {
@@ -419,12 +411,12 @@ export class Bridge implements DirectReceiver {
     if (this.closed) return;
     this.log('notice', `Client ${this.settings.localClientId} closed its connection.`);
     this.notifyLocally('0');
+    // What the remote had not acknowledged is in `unsent` (or its resumable window) now: the local
+    // session must not send it again too.
+    this.localAcks.settleAll();
     if (this.lazy) return;
     const local = this.local;
     this.local = undefined;
-    // What the remote had not acknowledged is in `unsent` (or its resumable window) now: the local
-    // session must not send it again too.
-    this.acknowledge();
     void local?.disconnect();
     this.retryLater();
   }
