@@ -1,7 +1,7 @@
 /**
  * One bridge (a `connection` section): a client of the remote broker, and a client of this broker
  * through an in-memory pipe, both the library's MqttClient. Messages of `out` topics published here
- * reach the bridge's local session and go to the remote (QoS 0/1 handed over directly, see
+ * reach the bridge's local session and go to the remote (QoS 1 handed over directly, see
  * ConnectionInfo.direct); those of `in` topics come back the other way. While the remote is away the
  * local side is disconnected, so its persistent session queues QoS 1/2 messages under the broker's
  * own limits (and journal). Neither side sends back what came
@@ -311,22 +311,18 @@ export class Bridge implements DirectReceiver {
     }
   }
 
-  /** A QoS 0/1 message of an out-topic, handed over by the local session without a PUBLISH packet. */
-  deliver(msg: BrokerMessage, qos: 0 | 1, retain: boolean, packetId: number, link: DirectLink): void {
-    // The remote gone and the local side on its way out: an unacknowledged message stays with the session, for the next connection.
+  /** A QoS 1 message of an out-topic, handed over by the local session without a PUBLISH packet. */
+  deliver(msg: BrokerMessage, retain: boolean, packetId: number, link: DirectLink): void {
+    // The remote gone and the local side on its way out: the message stays with the session, for the next connection.
     if (!this.connected && !this.lazy) return;
     const s = this.settings;
     const message: OutgoingMessage = {
       topic: remoteTopicOf(s.topics, msg.topic),
       payload: msg.payload,
-      qos,
+      qos: 1,
       retain: s.outgoingRetain && retain,
       properties: this.protocolVersion === 5 ? msg.properties : undefined,
     };
-    if (qos === 0) {
-      this.toRemote(message);
-      return;
-    }
     this.toRemote(message, this.localAcks.track(link, packetId));
   }
 

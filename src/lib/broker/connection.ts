@@ -312,10 +312,10 @@ export class Connection implements ClientConnection {
     if (this.state !== 'active') return false;
     if (this.mountPoint !== undefined) msg = unmounted(msg, this.mountPoint);
     const direct = this.info.direct;
-    if (direct !== undefined && qos !== 2) {
+    if (direct !== undefined && qos === 1) {
       this.sending(msg, qos, retain, packetId, dup);
       this.broker.stats.messagesSent++;
-      direct.deliver(msg, qos, retain, packetId, this);
+      direct.deliver(msg, retain, packetId, this);
       return true;
     }
     // Made at the first PUBLISH out, once CONNECT has settled the version and the alias maximum.
