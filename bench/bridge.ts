@@ -9,6 +9,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuMs } from './broker.js';
 import { freePort, median, runProcess, timeProcess, waitForListener } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,6 +18,12 @@ const LIMIT_MS = 60_000;
 const MESSAGES: Record<0 | 1, number> = { 0: 100_000, 1: 30_000 };
 
 type Edge = 'mqt' | 'mosquitto';
+
+/** One round at one edge: delivered msgs/s, and the edge's CPU µs per message (steadier on a shared machine). */
+interface Round {
+  rate: number;
+  cpu: number;
+}
 
 function start(cmd: string, args: string[]): ChildProcess {
   return spawn(cmd, args, { stdio: 'ignore' });
@@ -35,7 +42,7 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Delivered msgs/s from a mosquitto_pub -l at the edge to a mosquitto_sub at the centre. */
-async function bridgedRate(edge: Edge, qos: 0 | 1, round: number, dir: string): Promise<number> {
+async function bridgedRate(edge: Edge, qos: 0 | 1, round: number, dir: string): Promise<Round> {
   const root = process.getuid?.() === 0 ? 'user root\n' : '';
   const [centrePort, edgePort] = [await freePort(), await freePort()];
   const centreConf = join(dir, `centre-${centrePort}.conf`);
@@ -79,9 +86,11 @@ async function bridgedRate(edge: Edge, qos: 0 | 1, round: number, dir: string): 
         else reject(new Error(`${edge} edge: the centre did not receive ${count} QoS ${qos} messages within ${LIMIT_MS} ms`));
       });
     });
+    const cpuBefore = cpuMs(edgeBroker.pid!);
     const begin = performance.now();
     await runProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(edgePort), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS);
-    return count / (((await done) - begin) / 1000);
+    const rate = count / (((await done) - begin) / 1000);
+    return { rate, cpu: ((cpuMs(edgeBroker.pid!) - cpuBefore) * 1000) / count };
   } finally {
     sub.kill('SIGKILL');
     await Promise.all([stop(edgeBroker), stop(centre)]);
@@ -94,17 +103,22 @@ export async function runBridgeBench(): Promise<void> {
   try {
     console.log(`\nbridged, edge -> mosquitto centre, mosquitto_pub -l at the edge, mosquitto_sub at the centre, median of ${ROUNDS} rounds:`);
     for (const qos of (process.env.BENCH_BRIDGE_QOS === undefined ? [0, 1] : [Number(process.env.BENCH_BRIDGE_QOS)]) as (0 | 1)[]) {
-      const rates: Record<Edge, number[]> = { mqt: [], mosquitto: [] };
+      const rounds: Record<Edge, Round[]> = { mqt: [], mosquitto: [] };
       for (let round = 0; round < ROUNDS; round++) {
         const order: Edge[] = round % 2 === 0 ? ['mqt', 'mosquitto'] : ['mosquitto', 'mqt'];
-        for (const edge of order) rates[edge].push(await bridgedRate(edge, qos, round, dir));
+        for (const edge of order) rounds[edge].push(await bridgedRate(edge, qos, round, dir));
       }
+      const rates = { mqt: rounds.mqt.map((r) => r.rate), mosquitto: rounds.mosquitto.map((r) => r.rate) };
       const [mqt, mosquitto] = [median(rates.mqt), median(rates.mosquitto)];
+      const [mqtCpu, mosquittoCpu] = [median(rounds.mqt.map((r) => r.cpu)), median(rounds.mosquitto.map((r) => r.cpu))];
       console.log(
         `QoS ${qos}, ${MESSAGES[qos]} messages (msgs/s)`.padEnd(40) +
           ` mqt ${mqt.toFixed(0).padStart(9)}  mosquitto ${mosquitto.toFixed(0).padStart(9)}   ratio ${(mqt / mosquitto).toFixed(2)} (goal >= 1.00)`,
       );
       console.log(`${''.padEnd(40)} rounds: mqt ${rates.mqt.map((r) => r.toFixed(0)).join(' ')}, mosquitto ${rates.mosquitto.map((r) => r.toFixed(0)).join(' ')}`);
+      console.log(
+        `${''.padEnd(40)} edge CPU per message: mqt ${mqtCpu.toFixed(1)} µs, mosquitto ${mosquittoCpu.toFixed(1)} µs, ratio ${(mqtCpu / mosquittoCpu).toFixed(2)} (lower is better)`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

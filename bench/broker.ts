@@ -179,7 +179,7 @@ async function warmConnectionRate(port: number, round: number): Promise<number> 
 }
 
 /** The broker's CPU time (user + system), ms, from /proc: clock ticks of USER_HZ, 100 on Linux. */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }

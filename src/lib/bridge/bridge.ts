@@ -1,9 +1,10 @@
 /**
  * One bridge (a `connection` section): a client of the remote broker, and a client of this broker
  * through an in-memory pipe, both the library's MqttClient. Messages of `out` topics published here
- * reach the bridge's local session and go to the remote; those of `in` topics come back the other
- * way. While the remote is away the local side is disconnected, so its persistent session queues
- * QoS 1/2 messages under the broker's own limits (and journal). Neither side sends back what came
+ * reach the bridge's local session and go to the remote (QoS 1 handed over directly, see
+ * ConnectionInfo.direct); those of `in` topics come back the other way. While the remote is away the
+ * local side is disconnected, so its persistent session queues QoS 1/2 messages under the broker's
+ * own limits (and journal). Neither side sends back what came
  * from the other: no-local on the local subscriptions, and on the remote's no-local for v5 or the
  * bridge bit (try_private) for 3.1.1. Log lines and $SYS state are mosquitto's (src/bridge.c).
  */
@@ -12,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { Clock, ClockTimer } from '../broker/clock.js';
 import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-types.js';
 import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
-import type { BrokerLimits, ConnectionInfo, ListenerInfo, LogLevel } from '../broker/types.js';
+import type { BrokerLimits, ConnectionInfo, DirectLink, DirectReceiver, ListenerInfo, LogLevel } from '../broker/types.js';
 import { MqttClient, type OutgoingMessage } from '../client/client.js';
 import { publishPacket } from '../client/outgoing-window.js';
 import { ErrorCode, isMqttError } from '../errors.js';
@@ -24,14 +25,18 @@ import { ConnackReturnCode, ReasonCode } from '../protocol/reason-codes.js';
 import { memoryPipe } from '../transport/memory-pipe.js';
 import { openTransport } from '../transport/open.js';
 import type { TlsSettings, TransportStream } from '../transport/types.js';
+import { LocalAcks, type LocalMessage } from './local-acks.js';
 import { RestartDelay } from './restart-delay.js';
 import { localTopicOf, remoteTopicOf } from './topic-map.js';
 
 /** What a bridge uses of its broker (broker.ts implements it). */
 export interface BridgeHost {
   readonly clock: Clock;
-  /** max_queued_messages bounds what a lazy bridge holds while it waits for its threshold. */
-  readonly limits: Pick<BrokerLimits, 'maxQueuedMessages'>;
+  /**
+   * max_queued_messages bounds what a lazy bridge holds while it waits for its threshold;
+   * max_inflight_messages is its window toward the remote, as for mosquitto's bridges.
+   */
+  readonly limits: Pick<BrokerLimits, 'maxQueuedMessages' | 'maxInflightMessages'>;
   handleConnection(stream: TransportStream, info: ConnectionInfo): void;
   /** Routes a message as if a client had published it. */
   publish(msg: BrokerMessage, from: undefined): boolean;
@@ -48,10 +53,12 @@ const BRIDGE_LISTENER: ListenerInfo = {
 };
 
 const NEVER_EXPIRES = 0xffff_ffff;
+/** max_inflight_messages 0 (no limit): as many as packet ids allow. */
+const MAX_WINDOW = 0xffff;
 /** How often a failed-over bridge looks whether its first address is back (mosquitto: 5 s). */
 const PRIMARY_RETRY_MS = 5000;
 
-export class Bridge {
+export class Bridge implements DirectReceiver {
   private remote: MqttClient;
   private local: MqttClient | undefined;
   private connected = false;
@@ -71,6 +78,7 @@ export class Bridge {
   private attempting = false;
   /** QoS 1/2 messages for the remote whose connection went before they were acknowledged. */
   private unsent: OutgoingMessage[] = [];
+  private readonly localAcks = new LocalAcks();
 
   constructor(
     readonly settings: BridgeSettings,
@@ -139,6 +147,7 @@ export class Bridge {
       clientId: s.remoteClientId,
       clean: s.cleanSession,
       keepalive: s.keepalive,
+      maxInflight: this.host.limits.maxInflightMessages > 0 ? this.host.limits.maxInflightMessages : MAX_WINDOW,
       ...(s.remoteUsername === undefined ? {} : { username: s.remoteUsername }),
       ...(s.remotePassword === undefined ? {} : { password: Buffer.from(s.remotePassword) }),
       ...(s.notifications ? { will: { topic: this.notificationTopic, payload: Buffer.from('0'), qos: 1 as QoS, retain: true } } : {}),
@@ -228,7 +237,7 @@ export class Bridge {
   private async openLocal(address: BridgeAddress | undefined): Promise<MqttClient> {
     const s = this.settings;
     const [mine, theirs] = memoryPipe();
-    this.host.handleConnection(theirs, { remoteAddress: address?.host ?? 'bridge', remotePort: address?.port ?? 0, listener: BRIDGE_LISTENER, internal: true });
+    this.host.handleConnection(theirs, { remoteAddress: address?.host ?? 'bridge', remotePort: address?.port ?? 0, listener: BRIDGE_LISTENER, internal: true, direct: this });
     const local = new MqttClient({
       protocolVersion: 5,
       clientId: s.localClientId,
@@ -303,10 +312,27 @@ export class Bridge {
     }
   }
 
-  private toRemote(message: OutgoingMessage): void {
+  /** A QoS 1 message of an out-topic, handed over by the local session without a PUBLISH packet. */
+  deliver(msg: BrokerMessage, retain: boolean, packetId: number, link: DirectLink): void {
+    // The remote gone and the local side on its way out: the message stays with the session, for the next connection.
+    if (!this.connected && !this.lazy) return;
+    const s = this.settings;
+    const message: OutgoingMessage = {
+      topic: remoteTopicOf(s.topics, msg.topic),
+      payload: msg.payload,
+      qos: 1,
+      retain: s.outgoingRetain && retain,
+      properties: this.protocolVersion === 5 ? msg.properties : undefined,
+    };
+    this.toRemote(message, this.localAcks.track(link, packetId));
+  }
+
+  private toRemote(message: OutgoingMessage, local?: LocalMessage): void {
     if (!this.connected) {
       if (this.lazy) this.hold(message);
       else if (message.qos > 0) this.unsent.push(message);
+      // Never from inside the session's own call.
+      if (local !== undefined) queueMicrotask(() => this.localAcks.settle(local));
       return;
     }
     this.lastOut = this.host.clock.now();
@@ -319,10 +345,14 @@ export class Bridge {
       }
       return;
     }
-    this.remote.publish(message).catch((err: unknown) => {
-      // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
-      if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
-    });
+    this.remote.publish(message).then(
+      () => this.localAcks.settle(local),
+      (err: unknown) => {
+        // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
+        if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
+        this.localAcks.settle(local);
+      },
+    );
   }
 
   /**
@@ -392,6 +422,9 @@ export class Bridge {
     if (this.closed) return;
     this.log('notice', `Client ${this.settings.localClientId} closed its connection.`);
     this.notifyLocally('0');
+    // What the remote had not acknowledged is in `unsent` (or its resumable window) now: the local
+    // session must not send it again too.
+    this.localAcks.settleAll();
     if (this.lazy) return;
     const local = this.local;
     this.local = undefined;

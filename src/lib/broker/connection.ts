@@ -329,6 +329,13 @@ export class Connection implements ClientConnection {
     if (this.state !== 'active') return false;
     const mountPoint = this.info.listener.settings.mountPoint;
     if (mountPoint !== undefined) msg = unmounted(msg, mountPoint);
+    const direct = this.info.direct;
+    if (direct !== undefined && qos === 1) {
+      this.sending(msg, qos, retain, packetId, dup);
+      this.broker.stats.messagesSent++;
+      direct.deliver(msg, retain, packetId, this);
+      return true;
+    }
     // Made at the first PUBLISH out, once CONNECT has settled the version and the alias maximum.
     const encoder = (this.encoder ??= new PublishEncoder(this.version, this.aliasMax));
     const bytes = encoder.encode(msg, qos, retain, subIds, packetId, dup, this.broker.clock.now());
@@ -338,18 +345,27 @@ export class Connection implements ClientConnection {
       this.broker.log('notice', `Dropping too large outgoing PUBLISH for ${this.clientId} (${remainingLength(bytes)} bytes)`);
       return false;
     }
+    this.sending(msg, qos, retain, packetId, dup);
+    if (bytes.length >= HUGE_BYTES) this.broker.hugeGarbage.follow(bytes);
+    this.write(bytes);
+    return true;
+  }
+
+  private sending(msg: BrokerMessage, qos: QoS, retain: boolean, packetId: number, dup: boolean): void {
     if (this.debug) {
       this.broker.log(
         'debug',
         `Sending PUBLISH to ${this.name} (d${dup ? 1 : 0}, q${qos}, r${retain ? 1 : 0}, m${packetId}, '${msg.topic}', ... (${msg.payload.length} bytes))`,
       );
     }
-    if (bytes.length >= HUGE_BYTES) this.broker.hugeGarbage.follow(bytes);
     const stats = this.broker.stats;
     stats.publishSent++;
     stats.publishBytesSent += msg.payload.length;
-    this.write(bytes);
-    return true;
+  }
+
+  /** A direct client's PUBACK, as if read from its stream. */
+  acknowledge(packetId: number): void {
+    this.handle({ type: 'puback', packetId });
   }
 
   write(bytes: Buffer): void {

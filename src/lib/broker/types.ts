@@ -1,6 +1,7 @@
 import type { ProtocolVersion } from '../protocol/constants.js';
 import type { TransportStream } from '../transport/types.js';
 import type { Clock } from './clock.js';
+import type { BrokerMessage } from './message.js';
 import type { DurableLog } from './persistence/durable-log.js';
 
 /**
@@ -59,6 +60,24 @@ export interface ConnectionInfo {
   tlsUsername?: string;
   /** A bridge's own way into this broker: no connection log lines, as mosquitto logs none for its bridges. */
   internal?: boolean;
+  /** An in-process client that takes its QoS 1 messages as they are, not as PUBLISH bytes. */
+  direct?: DirectReceiver;
+}
+
+/**
+ * A bridge's local side: most of what it receives is QoS 1 traffic on its way to the remote, and
+ * encoding, piping and decoding each message, then its PUBACK, doubled the broker's work per
+ * bridged message. QoS 0 still goes as packets, so that a slow remote fills the pipe and the
+ * broker's QoS 0 limits apply; QoS 2 too (its PUBREC/PUBREL/PUBCOMP belong to the client).
+ */
+export interface DirectReceiver {
+  /** The message stays in flight until `link.acknowledge(packetId)`, which must come after this call returns. */
+  deliver(msg: BrokerMessage, retain: boolean, packetId: number, link: DirectLink): void;
+}
+
+/** What the broker's side of a direct client answers to: the PUBACK it would otherwise read. */
+export interface DirectLink {
+  acknowledge(packetId: number): void;
 }
 
 /**

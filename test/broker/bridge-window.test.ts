@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { bridgeSettings } from '../../src/lib/broker/config/bridge-directives.js';
+import { parseConfText } from '../../src/lib/broker/config/mosquitto-conf.js';
+import { emptyConfState } from '../../src/lib/broker/config/state.js';
+import { startBridges } from '../../src/lib/bridge/start.js';
+import type { PublishPacket } from '../../src/lib/protocol/packets.js';
+import type { RawClient } from '../support/raw-client.js';
+import { Peer } from '../support/bridge-peers.js';
+import { ScriptedServer } from '../support/scripted-server.js';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+
+/**
+ * What a bridge holds for a remote that acknowledges nothing: max_inflight_messages in flight
+ * there, max_queued_messages more in its local session, the rest dropped with mosquitto's line.
+ * mosquitto 2.0.11 with the same settings holds the same 3 + 5 (its bridge context's queue).
+ */
+describe('a bridge toward a remote that does not acknowledge', function () {
+  this.timeout(20_000);
+  let remoteServer: ScriptedServer;
+  let remote: RawClient;
+  let edge: TestBroker;
+  let publisher: Peer;
+  let inFlight: PublishPacket[] = [];
+
+  before(async () => {
+    remoteServer = new ScriptedServer(4);
+    const port = await remoteServer.listen();
+    const conf = emptyConfState();
+    const section = ['connection slow', `address 127.0.0.1:${port}`, 'remote_clientid slow-1', 'try_private false', 'bridge_attempt_unsubscribe false', 'notifications_local_only true', 'topic s/# out 1'];
+    parseConfText(conf, section.join('\n'), 'bridge.conf');
+    const bridges = bridgeSettings(conf.bridges, 'host');
+    edge = await startTestBroker({ limits: { maxInflightMessages: 3, maxQueuedMessages: 5 }, attach: (broker) => startBridges(bridges, broker) });
+    remote = await remoteServer.nextPeer();
+    await remote.next('connect');
+    remote.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
+    const watcher = await Peer.open(edge.port, 'watcher', ['$SYS/broker/connection/#']);
+    await watcher.until('$SYS/broker/connection/slow-1/state', '1');
+    await watcher.close();
+    publisher = await Peer.open(edge.port, 'publisher');
+    for (let i = 1; i <= 10; i++) await publisher.publish('s/x', `m${i}`, 1);
+  });
+
+  after(async () => {
+    await publisher?.close();
+    await edge?.close();
+    await remoteServer?.close();
+  });
+
+  it('has max_inflight_messages in flight toward the remote, and drops past max_queued_messages with a log line', async () => {
+    await edge.waitForLog(/^notice: Outgoing messages are being dropped for client local\.slow-1\.$/);
+    inFlight = [await remote.next('publish'), await remote.next('publish'), await remote.next('publish')];
+    await remote.assertNone('publish', 'more than max_inflight_messages in flight');
+    assert.deepEqual(
+      inFlight.map((p) => p.payload.toString()),
+      ['m1', 'm2', 'm3'],
+    );
+  });
+
+  it('sends the queued ones in order as the remote acknowledges, each once', async () => {
+    const got: string[] = ['m1', 'm2', 'm3'];
+    const acked = new Set<number>();
+    const ack = (packetId: number | undefined): void => {
+      if (packetId === undefined || acked.has(packetId)) return;
+      acked.add(packetId);
+      remote.send({ type: 'puback', packetId });
+    };
+    for (const p of inFlight) ack(p.packetId);
+    while (got.length < 8) {
+      const p = await remote.next('publish');
+      got.push(p.payload.toString());
+      ack(p.packetId);
+    }
+    await remote.assertNone('publish', 'more than max_inflight_messages + max_queued_messages held');
+    assert.deepEqual(got, ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+  });
+});
