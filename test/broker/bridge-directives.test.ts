@@ -25,7 +25,8 @@ describe('bridge directives: notification_topic, notifications_local_only, bridg
       'topic out/# out 1',
       'topic in/# in 1',
     ]);
-    edge = await startTestBroker({ attach: (broker) => startBridges(bridges, broker) });
+    // One in flight: a dropped message that kept its place in the window would stop every later one.
+    edge = await startTestBroker({ limits: { maxInflightMessages: 1 }, attach: (broker) => startBridges(bridges, broker) });
     atEdge = await Peer.open(edge.port, 'edge-sub', ['in/#', 'bridges/#', '$SYS/broker/connection/#']);
     sender = await Peer.open(edge.port, 'sender');
     await atEdge.until('bridges/edge-d', '1');

@@ -336,7 +336,10 @@ export class Bridge implements DirectReceiver {
       return;
     }
     this.lastOut = this.host.clock.now();
-    if (this.settings.maxPacketSize > 0 && this.oversize(message)) return;
+    if (this.settings.maxPacketSize > 0 && this.oversize(message)) {
+      this.localAcks.settle(local);
+      return;
+    }
     if (message.qos === 0) {
       try {
         this.remote.publishQos0(message);
@@ -348,8 +351,9 @@ export class Bridge implements DirectReceiver {
     this.remote.publish(message).then(
       () => this.localAcks.settle(local),
       (err: unknown) => {
-        // Lost with the connection (a clean session cannot resend it): it goes out after the next connect.
-        if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused) this.unsent.push(message);
+        // Lost with the connection (a clean session cannot resend it): it goes out after the next
+        // connect. One the remote refused, or one over its Maximum Packet Size, never would.
+        if (message.qos > 0 && isMqttError(err) && err.code !== ErrorCode.PublishRefused && err.code !== ErrorCode.PacketTooLarge) this.unsent.push(message);
         this.localAcks.settle(local);
       },
     );
