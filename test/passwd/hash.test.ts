@@ -88,9 +88,9 @@ describe('passwd hashes ($6$, $7$)', () => {
   });
 
   it("writes argon2id with mosquitto 2.1's parameters: 46 MiB, one pass, one lane, 64-byte salt and hash", async () => {
+    // Verified by the passwd round trip (test/interop/passwd.test.ts): one 46 MiB hash is enough here.
     const field = await makePasswordHash('pa ss:wörd', 'argon2id');
     assert.match(field, new RegExp(`^\\$argon2id\\$v=19\\$m=47104,t=1,p=1\\$${B64}{86}\\$${B64}{86}$`));
-    assert.deepEqual(await verifyPassword('pa ss:wörd', field), { result: 'match' });
   });
 
   it('refuses argon2id lines asking for absurd costs, before computing anything', async () => {
@@ -99,6 +99,7 @@ describe('passwd hashes ($6$, $7$)', () => {
       [`$argon2id$v=19$m=4294967295,t=1,p=1${tail}`, /memory m=4294967295 KiB is outside 8\.\.262144/],
       [`$argon2id$v=19$m=47104,t=100000,p=1${tail}`, /time cost t=100000 is outside 1\.\.16/],
       [`$argon2id$v=19$m=47104,t=1,p=255${tail}`, /parallelism p=255 is outside 1\.\.16/],
+      [`$argon2id$v=19$m=262144,t=5,p=1${tail}`, /cost m\*t=1310720 KiB is over 1048576/],
       [`$argon2id$v=16$m=47104,t=1,p=1${tail}`, /version 16 is not supported/],
       ['$argon2id$v=19$m=47104,t=1,p=1$c2FsdA$aGFzaA', /salt is 4 bytes/],
       ['$argon2id$v=19$m=47104,t=1$c2FsdA$aGFzaA', /needs \$argon2id\$v=19/],

@@ -15,11 +15,13 @@ export const ARGON2ID_DEFAULTS = { memoryKiB: 47104, passes: 1, lanes: 1, saltBy
 
 /**
  * What a password file may ask for. A hostile or damaged line must not make a broker allocate
- * gigabytes or spin for minutes on one login: 256 MiB (5.5 times mosquitto's 46), 16 passes and
- * 16 lanes (hash-wasm computes lanes one after the other, so lanes cost time, not threads).
- * Salt and hash lengths are the reference library's minimums, and at most 1 KiB.
+ * gigabytes or spin for minutes on one login: 256 MiB (5.5 times mosquitto's 46), 16 passes,
+ * 16 lanes (hash-wasm computes lanes one after the other: they split the memory, adding no work),
+ * and memory × passes at most 1 GiB, four times RFC 9106's second recommendation (64 MiB, 3
+ * passes) and a few seconds of one core. Salt and hash lengths are the reference library's
+ * minimums, and at most 1 KiB.
  */
-export const ARGON2ID_BOUNDS = { maxMemoryKiB: 262144, maxPasses: 16, maxLanes: 16, minSaltBytes: 8, minHashBytes: 4, maxBytes: 1024 } as const;
+export const ARGON2ID_BOUNDS = { maxMemoryKiB: 262144, maxPasses: 16, maxLanes: 16, maxWorkKiB: 1048576, minSaltBytes: 8, minHashBytes: 4, maxBytes: 1024 } as const;
 
 export interface Argon2idParams {
   readonly memoryKiB: number;
@@ -40,10 +42,11 @@ export function parseArgon2id(field: string): Argon2idParams | { readonly malfor
   const memoryKiB = Number(m);
   const passes = Number(t);
   const lanes = Number(p);
-  const { maxMemoryKiB, maxPasses, maxLanes, minSaltBytes, minHashBytes, maxBytes } = ARGON2ID_BOUNDS;
+  const { maxMemoryKiB, maxPasses, maxLanes, maxWorkKiB, minSaltBytes, minHashBytes, maxBytes } = ARGON2ID_BOUNDS;
   if (lanes < 1 || lanes > maxLanes) return { malformed: `argon2id parallelism p=${p} is outside 1..${maxLanes}` };
   if (passes < 1 || passes > maxPasses) return { malformed: `argon2id time cost t=${t} is outside 1..${maxPasses}` };
   if (memoryKiB < 8 * lanes || memoryKiB > maxMemoryKiB) return { malformed: `argon2id memory m=${m} KiB is outside ${8 * lanes}..${maxMemoryKiB}` };
+  if (memoryKiB * passes > maxWorkKiB) return { malformed: `argon2id cost m*t=${memoryKiB * passes} KiB is over ${maxWorkKiB}` };
   const salt = decodeUnpadded(saltText!);
   const hash = decodeUnpadded(hashText!);
   if (salt === undefined || hash === undefined) return { malformed: 'the argon2id salt or hash is not base64' };
