@@ -19,11 +19,14 @@ import { slowChecks } from './slow-check-queue.js';
 export class PasswordFile {
   readonly path: string;
   #table: ReadonlyMap<string, CheckableStored>;
+  /** What an unknown user's check costs: an argon2id hash when the file has argon2id users. */
+  #decoy: CheckableStored;
   #problems: readonly MqttError[];
 
   private constructor(path: string, table: ReadonlyMap<string, CheckableStored>, problems: readonly MqttError[]) {
     this.path = path;
     this.#table = table;
+    this.#decoy = decoyFor(table);
     this.#problems = problems;
   }
 
@@ -57,6 +60,7 @@ export class PasswordFile {
   reload(): void {
     const { table, problems } = readTable(this.path);
     this.#table = table;
+    this.#decoy = decoyFor(table);
     this.#problems = problems;
   }
 
@@ -74,8 +78,7 @@ export class PasswordFile {
   check(username: string, password: Buffer | undefined, abandoned?: () => boolean): boolean | Promise<boolean> {
     const stored = this.#table.get(username);
     if (stored === undefined || password === undefined || password.length === 0) {
-      const decoy = [...this.#table.values()].some((entry) => entry.kind === 'argon2id') ? ARGON2ID_DECOY : PBKDF2_DECOY;
-      return settle(decoy, password ?? Buffer.alloc(0), abandoned, () => false);
+      return settle(this.#decoy, password ?? Buffer.alloc(0), abandoned, () => false);
     }
     return settle(stored, password, abandoned, (verdict) => verdict.result === 'match');
   }
@@ -90,6 +93,11 @@ function settle(stored: CheckableStored, password: Buffer, abandoned: (() => boo
 const PBKDF2_DECOY: CheckableStored = { kind: 'pbkdf2', iterations: DEFAULT_ITERATIONS, salt: Buffer.alloc(SALT_BYTES), hash: Buffer.alloc(HASH_BYTES) };
 const { memoryKiB, passes, lanes, saltBytes, hashBytes } = ARGON2ID_DEFAULTS;
 const ARGON2ID_DECOY: CheckableStored = { kind: 'argon2id', memoryKiB, passes, lanes, salt: Buffer.alloc(saltBytes), hash: Buffer.alloc(hashBytes) };
+
+function decoyFor(table: ReadonlyMap<string, CheckableStored>): CheckableStored {
+  for (const entry of table.values()) if (entry.kind === 'argon2id') return ARGON2ID_DECOY;
+  return PBKDF2_DECOY;
+}
 
 function readTable(path: string): { table: Map<string, CheckableStored>; problems: MqttError[] } {
   return buildTable(path, readPasswdFileSync(path));
