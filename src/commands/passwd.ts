@@ -13,7 +13,7 @@ import {
   setPassword,
   type PasswdLine,
 } from '../lib/passwd/file.js';
-import { hashPassword, verifyPassword } from '../lib/passwd/hash.js';
+import { makePasswordHash, verifyPassword } from '../lib/passwd/hash.js';
 import { indexFlags } from './options/argv.js';
 import { passwdOptionGroups, resolvePasswd, type PasswdSettings } from './options/passwd.js';
 import { settingsFromArgv } from './ui/command-args.js';
@@ -72,8 +72,8 @@ async function runMode(settings: PasswdSettings): Promise<number> {
         return 'failed';
       });
     case 'update':
-      return updateFile(settings, (lines) => {
-        const result = hashPlainPasswords(lines, (plain) => hashPassword(plain, settings.hashType, settings.iterations));
+      return updateFile(settings, async (lines) => {
+        const result = await hashPlainPasswords(lines, (plain) => makePasswordHash(plain, settings.hashType, settings.iterations));
         return result.hashed > 0 ? result.lines : 'unchanged';
       });
     case 'add':
@@ -84,7 +84,7 @@ async function runMode(settings: PasswdSettings): Promise<number> {
       const input = await passwordOf(settings, true);
       if ('interrupted' in input) return signalExitCode('SIGINT');
       // Hashed before the lock is taken: with a high -I, other writers need not wait for it.
-      const field = hashPassword(input.password, settings.hashType, settings.iterations);
+      const field = await makePasswordHash(input.password, settings.hashType, settings.iterations);
       if (mode === 'create') {
         return locked(file, () => writeFileAtomic(file, `${user}:${field}\n`, { overwrite: true, private: true }));
       }
@@ -98,13 +98,16 @@ async function runMode(settings: PasswdSettings): Promise<number> {
  * other's change. `change` returns the new lines, 'unchanged' (nothing to write), or 'failed'
  * for a failure it has reported (exit 1, file untouched).
  */
-async function updateFile(settings: PasswdSettings, change: (lines: PasswdLine[]) => PasswdLine[] | 'unchanged' | 'failed'): Promise<number> {
+async function updateFile(
+  settings: PasswdSettings,
+  change: (lines: PasswdLine[]) => PasswdLine[] | 'unchanged' | 'failed' | Promise<PasswdLine[] | 'unchanged'>,
+): Promise<number> {
   const { file } = settings;
   let failed = false;
   const code = await locked(file, async () => {
     const lines = await readPasswdFile(file);
     refuseUnlessForced(settings, lines);
-    const next = change(warnAboutProblems(file, lines));
+    const next = await change(warnAboutProblems(file, lines));
     failed = next === 'failed';
     if (typeof next !== 'string') await writeFileAtomic(file, serializePasswdFile(next), { overwrite: true, private: true });
   });
@@ -164,7 +167,7 @@ async function check(settings: PasswdSettings, lines: readonly PasswdLine[]): Pr
   if (line === undefined) throw new InputError(`User ${user} not found in password file.`, ExitCode.Failure);
   const input = await passwordOf(settings, false);
   if ('interrupted' in input) return signalExitCode('SIGINT');
-  const verdict = verifyPassword(input.password, line.entry.password);
+  const verdict = await verifyPassword(input.password, line.entry.password);
   switch (verdict.result) {
     case 'match':
       process.stdout.write(`The password of user ${user} matches.\n`);

@@ -92,11 +92,11 @@ describe('password file lines', () => {
     assert.equal(text(deleteUser(parse(`alice:${H1}\n`), 'alice').lines), '');
   });
 
-  it('hashes only plain-text passwords (-U), keeping hashed, 2.1, comment and corrupt lines', () => {
+  it('hashes only plain-text passwords (-U), keeping hashed, 2.1, comment and corrupt lines', async () => {
     const argon = '$argon2id$v=19$m=47104,t=1,p=1$c2FsdA$aGFzaA';
     const before = `# c\nplain:pw1\r\nhashed:${H2}\nnew21:${argon}\nbroken\n spaced : pw2 \n`;
     const seen: string[] = [];
-    const { lines, hashed } = hashPlainPasswords(parse(before), (plain) => {
+    const { lines, hashed } = await hashPlainPasswords(parse(before), (plain) => {
       seen.push(plain);
       return `H(${plain})`;
     });

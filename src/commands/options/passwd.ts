@@ -18,7 +18,7 @@ const fileOptions: OptionGroup = {
       valueName: 'TYPE',
       missingValue: '-H argument given but not enough other arguments.',
       check: ([text = '']) => void parseHashType(text),
-      describe: 'sha512-pbkdf2 ($7$, the default) or sha512 ($6$)',
+      describe: 'sha512-pbkdf2 ($7$, the default), sha512 ($6$) or argon2id (mosquitto 2.1; 2.0 brokers refuse it)',
     },
     {
       key: 'iterations',

@@ -423,6 +423,12 @@ export class Connection implements ClientConnection {
     }
   }
 
+  holdUntil(done: Promise<void>): void {
+    this.paused = true;
+    this.stream.pause();
+    void done.finally(() => this.resume());
+  }
+
   resume(): void {
     if (!this.paused || this.state === 'closed') return;
     this.pauseTimer?.close();

@@ -99,4 +99,8 @@ export interface ClientConnection extends SessionLink {
   close(why: CloseReason): void;
   /** Starts the keepalive watch for a keepalive of `seconds`. */
   startKeepalive(seconds: number): void;
+  /** A bad packet or a failed handler: v5 peers get a DISCONNECT with the reason first, then the close. */
+  fail(error: unknown): void;
+  /** Reads nothing more from the client until `done` settles (its CONNECT awaits a slow password check). */
+  holdUntil(done: Promise<void>): void;
 }

@@ -144,8 +144,12 @@ export const DEFAULT_LIMITS: BrokerLimits = {
 
 /** Hooks the security layer (password_file, acl_file, certificates) plugs in; absent = allow. */
 export interface BrokerAuth {
-  /** true to accept the login. Called only when a username or password was given, or to refuse anonymous ones. */
-  authenticate?(login: { clientId: string; username?: string; password?: Buffer; connection: ConnectionInfo }): boolean;
+  /**
+   * true to accept the login. Called only when a username or password was given, or to refuse
+   * anonymous ones. A slow check (argon2id) answers with a promise; `abandoned` tells it the
+   * client has gone while it waited.
+   */
+  authenticate?(login: { clientId: string; username?: string; password?: Buffer; connection: ConnectionInfo; abandoned?: () => boolean }): boolean | Promise<boolean>;
   canRead?(client: { clientId: string; username?: string }, topic: string): boolean;
   canWrite?(client: { clientId: string; username?: string }, topic: string): boolean;
   /**

@@ -162,13 +162,20 @@ export function deleteUser(lines: readonly PasswdLine[], user: string): { lines:
  * Hashes the passwords still in plain text (`mosquitto_passwd -U`). Lines already hashed, in any
  * format, are left alone: mosquitto_passwd hashed the hash, locking those users out.
  */
-export function hashPlainPasswords(lines: readonly PasswdLine[], hash: (plain: string) => string): { lines: PasswdLine[]; hashed: number } {
+export async function hashPlainPasswords(
+  lines: readonly PasswdLine[],
+  hash: (plain: string) => string | Promise<string>,
+): Promise<{ lines: PasswdLine[]; hashed: number }> {
   let hashed = 0;
-  const next = lines.map((line) => {
-    if (!isUserLine(line) || parseStoredPassword(line.entry.password).kind !== 'plain') return line;
+  const next: PasswdLine[] = [];
+  for (const line of lines) {
+    if (!isUserLine(line) || parseStoredPassword(line.entry.password).kind !== 'plain') {
+      next.push(line);
+      continue;
+    }
     hashed++;
-    return userLine(line.entry.user, hash(line.entry.password), line.eol);
-  });
+    next.push(userLine(line.entry.user, await hash(line.entry.password), line.eol));
+  }
   return { lines: next, hashed };
 }
 

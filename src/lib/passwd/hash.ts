@@ -1,22 +1,24 @@
 import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { computeArgon2id, hashArgon2id, parseArgon2id, type Argon2idParams } from './argon2.js';
 
 /**
  * mosquitto's password hashes, as stored after "user:" in a password_file:
  *
  *   $6$<base64 salt>$<base64 sha512(password || salt)>
  *   $7$<iterations>$<base64 salt>$<base64 PBKDF2-HMAC-SHA512(password, salt, iterations, 64)>
+ *   $argon2id$v=19$m=...,t=...,p=...$<salt>$<hash>     (mosquitto 2.1; see argon2.ts)
  *
  * The salt is 12 random bytes, base64-encoded for storage only (the raw bytes are hashed); the
  * hash is 64 bytes. A mosquitto 2.0 broker decodes only 12-byte salts, so that is all we write.
- * mosquitto 2.1 also writes `$7$` with 64-byte salts and `$argon2id$`: such lines are recognised,
- * kept, and reported as not verifiable here. This is the only copy of these rules: the writer
+ * mosquitto 2.1 also writes `$7$` with 64-byte salts: such lines are recognised, kept, and reported
+ * as not verifiable here. This is the only copy of these rules: the writer
  * (mqt passwd) and any checker of password_file lines share it.
  */
 
 /** mosquitto_passwd's -H names. */
-export type HashType = 'sha512' | 'sha512-pbkdf2';
+export type HashType = 'sha512' | 'sha512-pbkdf2' | 'argon2id';
 
-export const HASH_TYPES: readonly HashType[] = ['sha512', 'sha512-pbkdf2'];
+export const HASH_TYPES: readonly HashType[] = ['sha512', 'sha512-pbkdf2', 'argon2id'];
 
 /** mosquitto 2.0's count; 2.1 writes 1000, and brokers of both accept any count from 1. */
 export const DEFAULT_ITERATIONS = 101;
@@ -31,6 +33,7 @@ const MAX_ITERATIONS = 2 ** 31 - 1;
 export type StoredPassword =
   | { readonly kind: 'sha512'; readonly salt: Buffer; readonly hash: Buffer }
   | { readonly kind: 'pbkdf2'; readonly iterations: number; readonly salt: Buffer; readonly hash: Buffer }
+  | ({ readonly kind: 'argon2id' } & Argon2idParams)
   /** A format of a newer mosquitto that this version does not check. */
   | { readonly kind: 'unverifiable'; readonly reason: string }
   /** Looks like a hash but does not decode: every broker refuses this user. */
@@ -45,16 +48,23 @@ export type Verdict =
   | { readonly result: 'unverifiable'; readonly reason: string; readonly notHashed?: boolean };
 
 /** Hashes `password` with a fresh salt into the field mosquitto stores after "user:". */
-export function hashPassword(password: string, type: HashType, iterations = DEFAULT_ITERATIONS): string {
+export function hashPassword(password: string, type: Exclude<HashType, 'argon2id'>, iterations = DEFAULT_ITERATIONS): string {
   const salt = randomBytes(SALT_BYTES);
   if (type === 'sha512') return `$6$${salt.toString('base64')}$${sha512(password, salt).toString('base64')}`;
   return `$7$${iterations}$${salt.toString('base64')}$${pbkdf2(password, salt, iterations).toString('base64')}`;
 }
 
+/** hashPassword for every type: argon2id is computed asynchronously (WebAssembly). */
+export async function makePasswordHash(password: string, type: HashType, iterations = DEFAULT_ITERATIONS): Promise<string> {
+  return type === 'argon2id' ? hashArgon2id(password) : hashPassword(password, type, iterations);
+}
+
 export function parseStoredPassword(field: string): StoredPassword {
-  if (field.startsWith('$argon2')) {
-    return { kind: 'unverifiable', reason: 'an argon2id hash (mosquitto 2.1): not verifiable by this version' };
+  if (field.startsWith('$argon2id$')) {
+    const decoded = parseArgon2id(field);
+    return 'malformed' in decoded ? { kind: 'malformed', reason: decoded.malformed } : { kind: 'argon2id', ...decoded };
   }
+  if (field.startsWith('$argon2')) return { kind: 'unverifiable', reason: 'an argon2 hash of another variant than argon2id: mosquitto writes and checks only argon2id' };
   const parts = field.split('$');
   if (field.startsWith('$6$')) {
     if (parts.length !== 4) return { kind: 'malformed', reason: 'a $6$ hash needs $6$salt$hash' };
@@ -71,17 +81,32 @@ export function parseStoredPassword(field: string): StoredPassword {
 }
 
 /**
- * Checks `password` against a stored field, comparing the 64-byte hashes in constant time. A
- * broker passes the CONNECT packet's bytes as they came: MQTT passwords are binary data.
+ * Checks `password` against a stored field, comparing the hashes in constant time. A broker
+ * passes the CONNECT packet's bytes as they came: MQTT passwords are binary data. The answer is
+ * immediate for the SHA-512 formats, so their checks never wait; argon2id's is a promise.
  */
-export function verifyPassword(password: string | Buffer, field: string): Verdict {
-  const stored = parseStoredPassword(field);
+export function verifyPassword(password: string | Buffer, field: string): Verdict | Promise<Verdict> {
+  return verifyStored(password, parseStoredPassword(field));
+}
+
+/** The stored forms a broker can check, and the two of them it checks without waiting. */
+export type CheckableStored = Extract<StoredPassword, { kind: 'sha512' | 'pbkdf2' | 'argon2id' }>;
+export type QuickStored = Extract<StoredPassword, { kind: 'sha512' | 'pbkdf2' }>;
+
+export function verifyQuick(password: string | Buffer, stored: QuickStored): Verdict {
+  const computed = stored.kind === 'sha512' ? sha512(password, stored.salt) : pbkdf2(password, stored.salt, stored.iterations);
+  return timingSafeEqual(computed, stored.hash) ? { result: 'match' } : { result: 'mismatch' };
+}
+
+export function verifyStored(password: string | Buffer, stored: StoredPassword): Verdict | Promise<Verdict> {
   switch (stored.kind) {
+    case 'argon2id':
+      return computeArgon2id(password, { ...stored, hashBytes: stored.hash.length }).then(
+        (computed): Verdict => (timingSafeEqual(computed, stored.hash) ? { result: 'match' } : { result: 'mismatch' }),
+      );
     case 'sha512':
-    case 'pbkdf2': {
-      const computed = stored.kind === 'sha512' ? sha512(password, stored.salt) : pbkdf2(password, stored.salt, stored.iterations);
-      return timingSafeEqual(computed, stored.hash) ? { result: 'match' } : { result: 'mismatch' };
-    }
+    case 'pbkdf2':
+      return verifyQuick(password, stored);
     case 'unverifiable':
     case 'malformed':
       return { result: 'unverifiable', reason: stored.reason };

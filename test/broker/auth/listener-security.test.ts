@@ -47,7 +47,7 @@ describe('listener security files', () => {
     const security = openListenerSecurity([plain, psk]);
     const auth = plain.settings.auth!;
     assert.equal(psk.settings.auth, auth, 'one section, one authorizer');
-    const login = (password: string): boolean | undefined =>
+    const login = (password: string): boolean | Promise<boolean> | undefined =>
       auth.authenticate?.({ clientId: 'c', username: 'alice', password: Buffer.from(password), connection: connection(false) });
     await writeFile(pwPath, `alice:${hashPassword('two', 'sha512')}\n`);
     await writeFile(aclPath, 'topic read a\nnonsense\n');

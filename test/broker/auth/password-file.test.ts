@@ -53,7 +53,7 @@ describe('broker password_file', () => {
       'plain:secret',
       'nocolon',
       `broken:$7$0$${MOSQUITTO_7.split('$')[3]!}$${MOSQUITTO_7.split('$')[4]!}`,
-      `newer:$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA`,
+      `hostile:$argon2id$v=19$m=4294967295,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$QFKX5Faccg/XuSh9t6CQGQGZp9f/Ggly2ARzmlhiXdE`,
       'nopassword:',
       `twice:${MOSQUITTO_6}`,
       `twice:${MOSQUITTO_7}`,
@@ -71,7 +71,7 @@ describe('broker password_file', () => {
     assert.deepEqual(table.problems[0]!.remedy, { kind: 'hash-passwords' }, 'mqt serve words how to hash the file');
     assert.match(messages[1]!, /line ignored: no ':'/);
     assert.match(messages[2]!, /user broken removed: invalid iteration count '0'/);
-    assert.match(messages[3]!, /user newer removed: an argon2id hash/);
+    assert.match(messages[3]!, /user hostile removed: argon2id memory m=4294967295 KiB is outside 8\.\.262144$/);
     assert.match(messages[4]!, /line ignored: no password/);
     assert.match(messages[5]!, /user twice is also on line 7: line 8 is used/);
     assert.ok(table.problems.every((problem) => problem.code === ErrorCode.InvalidFile));

@@ -115,7 +115,10 @@ describe('web console: the HTTP side', function () {
 
   before(async () => {
     dir = await makeTempFolder('console-http');
-    await writeFile(join(dir, 'passwd'), serializePasswdFile(setPassword([], 'teacher', hashPassword('chalk', 'sha512-pbkdf2')).lines), { mode: 0o600 });
+    const users = setPassword([], 'teacher', hashPassword('chalk', 'sha512-pbkdf2')).lines;
+    // "secret" as argon2id, by the reference argon2 CLI with small costs (see test/passwd/hash.test.ts).
+    const argon2id = '$argon2id$v=19$m=256,t=2,p=2$c2FsdHNhbHRzYWx0c2FsdA$QFKX5Faccg/XuSh9t6CQGQGZp9f/Ggly2ARzmlhiXdE';
+    await writeFile(join(dir, 'passwd'), serializePasswdFile(setPassword(users, 'assistant', argon2id).lines), { mode: 0o600 });
     server = await startServer(config([consoleListener(false), consoleListener(true, join(dir, 'passwd'))]), hooks);
     open = `http://127.0.0.1:${server.endpoints[0]!.port}`;
     locked = `http://127.0.0.1:${server.endpoints[1]!.port}`;
@@ -151,6 +154,8 @@ describe('web console: the HTTP side', function () {
     assert.deepEqual(session, { loginRequired: true, loginPossible: true, user: null, admin: false });
     assert.equal((await post(`${locked}/api/login`, { username: 'teacher', password: 'wrong' })).status, 403);
     assert.equal((await post(`${locked}/api/login`, { username: 'teacher' })).status, 400);
+    assert.equal((await post(`${locked}/api/login`, { username: 'assistant', password: 'wrong' })).status, 403);
+    assert.equal((await post(`${locked}/api/login`, { username: 'assistant', password: 'secret' })).status, 200);
     const login = (await (await post(`${locked}/api/login`, { username: 'teacher', password: 'chalk' })).json()) as { token: string; user: string };
     assert.equal(login.user, 'teacher');
     const bearer = { Authorization: `Bearer ${login.token}` };

@@ -15,6 +15,8 @@ export interface Login {
   username?: string;
   password?: Buffer;
   connection: ConnectionInfo;
+  /** True once the client has gone: a check still waiting for its turn is skipped. */
+  abandoned?: () => boolean;
 }
 
 /**
@@ -37,11 +39,11 @@ export class Authorizer implements BrokerAuth {
     this.#acl = options.acl;
   }
 
-  authenticate(login: Login): boolean {
+  authenticate(login: Login): boolean | Promise<boolean> {
     const allowAnonymous = login.connection.listener.settings.allowAnonymous;
     if (this.#passwords === undefined) return allowAnonymous;
     if (login.username === undefined) return allowAnonymous;
-    return this.#passwords.check(login.username, login.password);
+    return this.#passwords.check(login.username, login.password, login.abandoned);
   }
 
   canRead(client: AclClient, topic: string): boolean {

@@ -1,6 +1,8 @@
 import { ErrorCode, MqttError, type Remedy } from '../../errors.js';
 import { findProblems, findUser, listUsers, readPasswdFileSync, type PasswdLine } from '../../passwd/file.js';
-import { hashPassword, parseStoredPassword, verifyPassword } from '../../passwd/hash.js';
+import { ARGON2ID_DEFAULTS } from '../../passwd/argon2.js';
+import { DEFAULT_ITERATIONS, HASH_BYTES, parseStoredPassword, SALT_BYTES, verifyQuick, verifyStored, type CheckableStored, type Verdict } from '../../passwd/hash.js';
+import { slowChecks } from './slow-check-queue.js';
 
 /**
  * A mosquitto password_file as the broker uses it. The lines are read by the same parser as
@@ -16,12 +18,15 @@ import { hashPassword, parseStoredPassword, verifyPassword } from '../../passwd/
  */
 export class PasswordFile {
   readonly path: string;
-  #table: ReadonlyMap<string, string>;
+  #table: ReadonlyMap<string, CheckableStored>;
+  /** What an unknown user's check costs: an argon2id hash when the file has argon2id users. */
+  #decoy: CheckableStored;
   #problems: readonly MqttError[];
 
-  private constructor(path: string, table: ReadonlyMap<string, string>, problems: readonly MqttError[]) {
+  private constructor(path: string, table: ReadonlyMap<string, CheckableStored>, problems: readonly MqttError[]) {
     this.path = path;
     this.#table = table;
+    this.#decoy = decoyFor(table);
     this.#problems = problems;
   }
 
@@ -55,40 +60,57 @@ export class PasswordFile {
   reload(): void {
     const { table, problems } = readTable(this.path);
     this.#table = table;
+    this.#decoy = decoyFor(table);
     this.#problems = problems;
   }
 
   /**
    * True when `username` is in the file and `password` matches its hash. The hashes are compared
    * in constant time, and an unknown user costs a hash computation too, so that timing does not
-   * tell which user names exist. A zero-length password is no password, as mosquitto reads it, so
-   * it never matches, even the hash of an empty password.
+   * tell which user names exist: an argon2id one when the file holds argon2id lines. A
+   * zero-length password is no password, as mosquitto reads it, so it never matches, even the
+   * hash of an empty password.
+   *
+   * The SHA-512 formats answer at once. argon2id answers with a promise, from the broker's one
+   * queue of slow checks (slow-check-queue.ts); `abandoned` says the client has gone, so its
+   * check, still waiting, is skipped.
    */
-  check(username: string, password: Buffer | undefined): boolean {
-    const field = this.#table.get(username);
-    if (field === undefined || password === undefined || password.length === 0) {
-      verifyPassword(password ?? Buffer.alloc(0), DECOY);
-      return false;
+  check(username: string, password: Buffer | undefined, abandoned?: () => boolean): boolean | Promise<boolean> {
+    const stored = this.#table.get(username);
+    if (stored === undefined || password === undefined || password.length === 0) {
+      return settle(this.#decoy, password ?? Buffer.alloc(0), abandoned, () => false);
     }
-    return verifyPassword(password, field).result === 'match';
+    return settle(stored, password, abandoned, (verdict) => verdict.result === 'match');
   }
 }
 
-/** A well-formed hash nobody knows the password of, checked when the user does not exist. */
-const DECOY = hashPassword('', 'sha512-pbkdf2');
+function settle(stored: CheckableStored, password: Buffer, abandoned: (() => boolean) | undefined, judge: (verdict: Verdict) => boolean): boolean | Promise<boolean> {
+  if (stored.kind !== 'argon2id') return judge(verifyQuick(password, stored));
+  return slowChecks.run(async () => judge(await verifyStored(password, stored)), abandoned);
+}
 
-function readTable(path: string): { table: Map<string, string>; problems: MqttError[] } {
+/** Well-formed hashes nobody knows the password of, checked when the user does not exist. */
+const PBKDF2_DECOY: CheckableStored = { kind: 'pbkdf2', iterations: DEFAULT_ITERATIONS, salt: Buffer.alloc(SALT_BYTES), hash: Buffer.alloc(HASH_BYTES) };
+const { memoryKiB, passes, lanes, saltBytes, hashBytes } = ARGON2ID_DEFAULTS;
+const ARGON2ID_DECOY: CheckableStored = { kind: 'argon2id', memoryKiB, passes, lanes, salt: Buffer.alloc(saltBytes), hash: Buffer.alloc(hashBytes) };
+
+function decoyFor(table: ReadonlyMap<string, CheckableStored>): CheckableStored {
+  for (const entry of table.values()) if (entry.kind === 'argon2id') return ARGON2ID_DECOY;
+  return PBKDF2_DECOY;
+}
+
+function readTable(path: string): { table: Map<string, CheckableStored>; problems: MqttError[] } {
   return buildTable(path, readPasswdFileSync(path));
 }
 
-function buildTable(path: string, lines: readonly PasswdLine[]): { table: Map<string, string>; problems: MqttError[] } {
-  const table = new Map<string, string>();
+function buildTable(path: string, lines: readonly PasswdLine[]): { table: Map<string, CheckableStored>; problems: MqttError[] } {
+  const table = new Map<string, CheckableStored>();
   const problems: { line: number; message: string; remedy?: Remedy }[] = [];
   for (const user of listUsers(lines)) {
     const line = findUser(lines, user)!;
     const stored = parseStoredPassword(line.entry.password);
-    if (stored.kind === 'sha512' || stored.kind === 'pbkdf2') {
-      table.set(user, line.entry.password);
+    if (stored.kind === 'sha512' || stored.kind === 'pbkdf2' || stored.kind === 'argon2id') {
+      table.set(user, stored);
     } else if (stored.kind !== 'malformed') {
       // Malformed hashes come from findProblems below; these are the readable-but-unusable ones.
       const at = lines.indexOf(line) + 1;

@@ -10,8 +10,8 @@ import type { ConsoleLogins } from './logins.js';
 export interface ConsoleAuthority {
   /** A password_file or a dynamic security file exists, so a login can succeed. */
   readonly canLogIn: boolean;
-  /** true when `password` is `user`'s. */
-  checkPassword(user: string, password: string): boolean;
+  /** true when `password` is `user`'s; a promise for a slow (argon2id) check. */
+  checkPassword(user: string, password: string): boolean | Promise<boolean>;
   isAdmin(user: string): boolean;
 }
 
@@ -28,7 +28,7 @@ export function consoleAuthority(auth: BrokerAuth | undefined, source: UserSourc
   const canLogIn = source !== 'none' && auth?.authenticate !== undefined;
   return {
     canLogIn,
-    checkPassword: (user, password) => canLogIn && auth?.authenticate?.({ clientId: '', username: user, password: Buffer.from(password), connection }) === true,
+    checkPassword: (user, password) => canLogIn && (auth?.authenticate?.({ clientId: '', username: user, password: Buffer.from(password), connection }) ?? false),
     isAdmin: (user) => source === 'password-file' || auth?.canWrite?.({ clientId: '', username: user }, DYNSEC_CONTROL_TOPIC) === true,
   };
 }

@@ -102,7 +102,7 @@ async function handle(options: ConsoleHttpOptions, asset: (name: string) => Prom
     if (user === undefined || password === undefined) return json(res, 400, { error: 'username and password are needed' });
     const from = req.socket.remoteAddress ?? '';
     if (options.throttle.blocked(from, user)) return json(res, 429, { error: 'too many wrong passwords: wait a minute' });
-    if (!options.authority.checkPassword(user, password)) {
+    if (!(await options.authority.checkPassword(user, password))) {
       options.throttle.failed(from, user);
       return json(res, 403, { error: 'unknown user or wrong password' });
     }

@@ -136,12 +136,37 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
     }
   } else {
     const auth = conn.auth ?? broker.options.auth;
-    const login = { clientId, username, password: packet.password, connection: conn.info };
-    if (auth?.authenticate !== undefined && !auth.authenticate(login)) {
+    const login = { clientId, username, password: packet.password, connection: conn.info, abandoned: () => conn.isClosed() };
+    const verdict = auth?.authenticate === undefined ? true : auth.authenticate(login);
+    if (verdict instanceof Promise) {
+      // A slow password check: nothing more is read from the client until it has its answer.
+      conn.holdUntil(
+        verdict
+          .then((ok) => {
+            if (conn.isClosed()) return;
+            if (ok) admit(conn, packet, clientId, username, assigned);
+            else refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+          })
+          .catch((error: unknown) => conn.fail(error)),
+      );
+      return;
+    }
+    if (!verdict) {
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
       return;
     }
   }
+  admit(conn, packet, clientId, username, assigned);
+}
+
+/** The CONNECT passed authentication: keepalive, session, CONNACK. */
+function admit(conn: ClientConnection, packet: ConnectPacket, clientId: string, username: string | undefined, assigned: boolean): void {
+  const broker = conn.broker;
+  const version = packet.protocolVersion;
+  const listener = conn.info.listener;
+  const limits = broker.limits;
+  const will = packet.will;
+  const props = packet.properties;
   if (listener.settings.useUsernameAsClientId === true) {
     if (username === undefined) {
       refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
