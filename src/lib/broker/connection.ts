@@ -67,6 +67,9 @@ export interface ConnectionHost extends BrokerCore {
   scheduleFlush(conn: Connection): void;
 }
 
+/** A pause with no deadline: paused is "a pause timer is set", and this one never fires. */
+const UNTIL_SETTLED: ClockTimer = { close: () => undefined, unref: () => undefined };
+
 export class Connection implements ClientConnection {
   readonly reader: PacketReader;
   version: ProtocolVersion = 4;
@@ -423,8 +426,9 @@ export class Connection implements ClientConnection {
     }
   }
 
+  /** Reads nothing more until `done` settles (a password check that takes time). */
   holdUntil(done: Promise<void>): void {
-    this.paused = true;
+    this.pauseTimer = UNTIL_SETTLED;
     this.stream.pause();
     void done.finally(() => this.resume());
   }
