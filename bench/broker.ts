@@ -81,13 +81,17 @@ async function startBroker(name: BrokerName, dir: string, extraConf = ''): Promi
  * read here: on two cores, this process waking for every chunk of its output would take CPU from
  * the broker being measured.
  */
-function counter(port: number, topic: string, count: number, qos: number, dir: string): { ready: Promise<void>; done: Promise<number> } {
+function counter(port: number, topic: string, count: number, qos: number, dir: string, signal: AbortSignal): { ready: Promise<void>; done: Promise<number> } {
   timeProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-r', '-m', 'ready']);
   const outPath = join(dir, `sub-${port}-${counterFiles++}.txt`);
   const out = openSync(outPath, 'w');
   const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-C', String(count + 1)], {
     stdio: ['ignore', out, 'ignore'],
+    signal,
+    killSignal: 'SIGKILL',
   });
+  // An aborted spawn reports the abort here; the exit below says what failed.
+  child.once('error', () => undefined);
   closeSync(out);
   const killer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS);
   const ready = (async (): Promise<void> => {
@@ -120,18 +124,33 @@ async function messageRate(
   padding = 0,
 ): Promise<number> {
   const port = broker.port;
-  const counters = Array.from({ length: subscribers }, () => counter(port, topic, messages, qos, broker.dir));
-  await Promise.all(counters.map((c) => c.ready));
-  const each = messages / publishers;
-  const pad = ' '.repeat(padding);
-  const lines = Buffer.from(Array.from({ length: each }, (_, i) => `message ${i + 1}${pad}`).join('\n') + '\n');
-  const start = performance.now();
-  // Not spawnSync: the publishers run side by side while the counters' exits are awaited.
-  const published = Promise.all(
-    Array.from({ length: publishers }, () => runProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS)),
-  );
-  const [ends] = await Promise.all([Promise.all(counters.map((c) => c.done)), published]);
-  return (messages * subscribers) / ((Math.max(...ends) - start) / 1000);
+  // One failure stops every client of the run: none is left running when the bench ends.
+  const abort = new AbortController();
+  try {
+    const counters = Array.from({ length: subscribers }, () => counter(port, topic, messages, qos, broker.dir, abort.signal));
+    // What fails after the first failure is the abort's doing: it has nothing more to say.
+    for (const c of counters) {
+      c.ready.catch(() => undefined);
+      c.done.catch(() => undefined);
+    }
+    await Promise.all(counters.map((c) => c.ready));
+    const each = messages / publishers;
+    const pad = ' '.repeat(padding);
+    const lines = Buffer.from(Array.from({ length: each }, (_, i) => `message ${i + 1}${pad}`).join('\n') + '\n');
+    const start = performance.now();
+    // Not spawnSync: the publishers run side by side while the counters' exits are awaited.
+    const published = Promise.all(
+      Array.from({ length: publishers }, () =>
+        runProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS, abort.signal),
+      ),
+    );
+    published.catch(() => undefined);
+    const [ends] = await Promise.all([Promise.all(counters.map((c) => c.done)), published]);
+    return (messages * subscribers) / ((Math.max(...ends) - start) / 1000);
+  } catch (err) {
+    abort.abort();
+    throw err;
+  }
 }
 
 const CONNECT_V311 = (id: string): Buffer => {

@@ -49,9 +49,9 @@ export function report(name: string, mqt: number, reference: number, unit: strin
  * Runs one process to its end without blocking this one, so the pipes of the processes this one
  * reads (mosquitto_sub counters) keep draining meanwhile; rejects when it fails or outlives `limitMs`.
  */
-export function runProcess(cmd: string, args: string[], input: Buffer, limitMs: number): Promise<void> {
+export function runProcess(cmd: string, args: string[], input: Buffer, limitMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'], ...(signal === undefined ? {} : { signal, killSignal: 'SIGKILL' as const }) });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
