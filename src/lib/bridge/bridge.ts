@@ -10,49 +10,26 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
-import type { Clock, ClockTimer } from '../broker/clock.js';
+import type { ClockTimer } from '../broker/clock.js';
 import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-types.js';
+import { remainingLength } from '../broker/encoded-packet.js';
 import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
-import type { BrokerLimits, ConnectionInfo, DirectLink, DirectReceiver, ListenerInfo, LogLevel } from '../broker/types.js';
+import type { DirectLink, DirectReceiver, LogLevel } from '../broker/types.js';
 import { MqttClient, type OutgoingMessage } from '../client/client.js';
 import { publishPacket } from '../client/outgoing-window.js';
 import { ErrorCode, isMqttError } from '../errors.js';
 import { errnoText } from '../errno-text.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
-import type { PublishPacket, QoS, Subscription } from '../protocol/packets.js';
+import type { PublishPacket, QoS } from '../protocol/packets.js';
 import { ConnackReturnCode, ReasonCode } from '../protocol/reason-codes.js';
-import { memoryPipe } from '../transport/memory-pipe.js';
 import { openTransport } from '../transport/open.js';
 import type { TlsSettings, TransportStream } from '../transport/types.js';
 import { LocalAcks, type LocalMessage } from './local-acks.js';
+import { NEVER_EXPIRES, openLocalSide, subscribeLocalSide, type BridgeHost } from './local-side.js';
 import { RestartDelay } from './restart-delay.js';
 import { localTopicOf, remoteTopicOf } from './topic-map.js';
 
-/** What a bridge uses of its broker (broker.ts implements it). */
-export interface BridgeHost {
-  readonly clock: Clock;
-  /**
-   * max_queued_messages bounds what a lazy bridge holds while it waits for its threshold;
-   * max_inflight_messages is its window toward the remote, as for mosquitto's bridges.
-   */
-  readonly limits: Pick<BrokerLimits, 'maxQueuedMessages' | 'maxInflightMessages'>;
-  handleConnection(stream: TransportStream, info: ConnectionInfo): void;
-  /** Routes a message as if a client had published it. */
-  publish(msg: BrokerMessage, from: undefined): boolean;
-  log(level: LogLevel, text: string): void;
-}
-
-/** The listener a bridge's local side comes in on: anonymous, and past every ACL, as mosquitto lets its bridges through. */
-const BRIDGE_LISTENER: ListenerInfo = {
-  port: 0,
-  address: 'bridge',
-  key: 'bridge',
-  protocol: 'mqtt',
-  settings: { allowAnonymous: true, maxConnections: -1, auth: {} },
-};
-
-const NEVER_EXPIRES = 0xffff_ffff;
 /** max_inflight_messages 0 (no limit): as many as packet ids allow. */
 const MAX_WINDOW = 0xffff;
 /** How often a failed-over bridge looks whether its first address is back (mosquitto: 5 s). */
@@ -233,21 +210,12 @@ export class Bridge implements DirectReceiver {
     this.retryLater();
   }
 
-  /** The bridge's client of this broker, over an in-memory pipe, its persistent session resumed. */
+  /** The bridge's client of this broker, its persistent session resumed. */
   private async openLocal(address: BridgeAddress | undefined): Promise<MqttClient> {
-    const s = this.settings;
-    const [mine, theirs] = memoryPipe();
-    this.host.handleConnection(theirs, { remoteAddress: address?.host ?? 'bridge', remotePort: address?.port ?? 0, listener: BRIDGE_LISTENER, internal: true, direct: this });
-    const local = new MqttClient({
-      protocolVersion: 5,
-      clientId: s.localClientId,
-      clean: s.localCleanSession,
-      keepalive: 0,
-      ...(s.localCleanSession ? {} : { connectProperties: { sessionExpiryInterval: NEVER_EXPIRES } }),
-    });
-    local.on('message', (packet) => this.fromLocal(packet, mine));
-    await local.connect(mine);
-    return local;
+    const { client, stream } = openLocalSide(this.host, this.settings, address, this);
+    client.on('message', (packet) => this.fromLocal(packet, stream));
+    await client.connect(stream);
+    return client;
   }
 
   /** The remote accepted: the local side connects, both sides subscribe, queued messages flow. */
@@ -271,13 +239,8 @@ export class Bridge implements DirectReceiver {
     }
   }
 
-  /** The out-topics here; their retained messages come with them, for the remote, as mosquitto sends them at each connect. */
-  private async subscribeLocal(local: MqttClient): Promise<void> {
-    const s = this.settings;
-    const outgoing = s.topics.filter((t) => t.direction !== 'in');
-    for (const t of outgoing) this.log('debug', `Bridge ${s.localClientId} doing local SUBSCRIBE on topic ${t.localTopic}`);
-    if (outgoing.length === 0) return;
-    await local.subscribe(outgoing.map((t): Subscription => ({ topicFilter: t.localTopic, qos: t.qos, noLocal: true, retainAsPublished: true, retainHandling: 0 })));
+  private subscribeLocal(local: MqttClient): Promise<void> {
+    return subscribeLocalSide(local, this.settings, (text) => this.log('debug', text));
   }
 
   private async subscribeRemote(): Promise<void> {
@@ -365,10 +328,8 @@ export class Bridge implements DirectReceiver {
    */
   private oversize(message: OutgoingMessage): boolean {
     const bytes = encode(publishPacket(message, message.qos === 0 ? undefined : 1), this.protocolVersion);
-    let lengthBytes = 1;
-    while ((bytes[lengthBytes]! & 0x80) !== 0) lengthBytes++;
     if (bytes.length - 1 <= this.settings.maxPacketSize) return false;
-    this.log('notice', `Dropping too large outgoing PUBLISH for ${this.settings.localClientId} (${bytes.length - 1 - lengthBytes} bytes)`);
+    this.log('notice', `Dropping too large outgoing PUBLISH for ${this.settings.localClientId} (${remainingLength(bytes)} bytes)`);
     return true;
   }
 
@@ -441,12 +402,9 @@ export class Bridge implements DirectReceiver {
     // This try is over: the retry timer, however soon it fires, must not find it still under way.
     this.attempting = false;
     if (this.closed || this.settings.startType === 'once') return;
-    if (this.lazy) {
-      // A lazy bridge that failed to connect tries again at the next message past the threshold.
-      this.address = (this.address + 1) % this.settings.addresses.length;
-      return;
-    }
     this.address = (this.address + 1) % this.settings.addresses.length;
+    // A lazy bridge that failed to connect tries again at the next message past the threshold.
+    if (this.lazy) return;
     this.retryTimer?.close();
     this.retryTimer = this.host.clock.setTimeout((bridge) => void bridge.attempt(), this.restart.next() * 1000, this);
   }

@@ -3,7 +3,8 @@
  * read first, so a bad one stops the start with its own error, as the listeners' do.
  */
 import type { BridgeSettings } from '../broker/config/bridge-types.js';
-import { Bridge, type BridgeHost } from './bridge.js';
+import { Bridge } from './bridge.js';
+import type { BridgeHost } from './local-side.js';
 import { bridgeTls } from './bridge-tls.js';
 
 export interface RunningBridges {
