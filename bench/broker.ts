@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +127,8 @@ async function messageRate(
   const port = broker.port;
   // One failure stops every client of the run: none is left running when the bench ends.
   const abort = new AbortController();
+  // Every counter and publisher listens to the one signal: more than Node's warning threshold of ten.
+  setMaxListeners(subscribers + publishers, abort.signal);
   try {
     const counters = Array.from({ length: subscribers }, () => counter(port, topic, messages, qos, broker.dir, abort.signal));
     // What fails after the first failure is the abort's doing: it has nothing more to say.

@@ -67,6 +67,13 @@ export interface ConnectionHost extends BrokerCore {
   scheduleFlush(conn: Connection): void;
 }
 
+/** libuv's read size: a chunk this long was a full read. */
+const FULL_READ = 64 * 1024;
+
+function resumeAfterYield(conn: Connection): void {
+  conn.endYield();
+}
+
 /** A pause with no deadline: paused is "a pause timer is set", and this one never fires. */
 const UNTIL_SETTLED: ClockTimer = { close: () => undefined, unref: () => undefined };
 
@@ -112,6 +119,8 @@ export class Connection implements ClientConnection {
   private held: Packet[] | undefined;
   /** Set while this publisher is paused: the end of its wait. */
   private pauseTimer: ClockTimer | undefined;
+  /** Stopped reading for the rest of this event-loop turn after a full read (see read()). */
+  private yielding = false;
 
   constructor(
     readonly broker: ConnectionHost,
@@ -191,6 +200,21 @@ export class Connection implements ClientConnection {
     } catch (error) {
       this.fail(error);
     }
+    // A full read means more is waiting, and libuv would read on (up to 32 chunks, 2 MiB) before
+    // the turn's batched writes go out: while one publisher floods, what it publishes, and every
+    // other client's answers, would wait for it. One chunk per socket per turn (mosquitto reads one
+    // packet) lets the writes out between chunks; the bench's bridged rows showed the stall.
+    if (chunk.length >= FULL_READ && !this.yielding && !this.paused && !this.isClosed()) {
+      this.yielding = true;
+      this.stream.pause();
+      setImmediate(resumeAfterYield, this);
+    }
+  }
+
+  /** The turn's writes are out: reading goes on, unless a pause began meanwhile. */
+  endYield(): void {
+    this.yielding = false;
+    if (!this.paused && this.state !== 'closed') this.stream.resume();
   }
 
   handle(packet: Packet): void {
@@ -449,7 +473,7 @@ export class Connection implements ClientConnection {
       }
       this.handle(held[i]!);
     }
-    if (!this.paused) this.stream.resume();
+    if (!this.paused && !this.yielding) this.stream.resume();
   }
 
   drained(): void {
