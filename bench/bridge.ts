@@ -16,6 +16,19 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 3);
 const LIMIT_MS = 60_000;
 const MESSAGES: Record<0 | 1, number> = { 0: 100_000, 1: 30_000 };
+/**
+ * BENCH_BRIDGE_PIN=1 runs the edge and its publisher on core 0, the centre and its subscriber on
+ * core 1, as two machines would. Unpinned, on a 2-core VM, the centre's CPU per message moved by
+ * a third with what else ran (an idle core is slow to wake), whichever edge fed it.
+ */
+const PINNED = process.env.BENCH_BRIDGE_PIN === '1';
+
+type Side = 'edge' | 'centre';
+
+/** The command line of a process on `side`: under taskset when pinned (taskset execs it, same pid). */
+function placed(side: Side, cmd: string, args: string[]): [string, string[]] {
+  return PINNED ? ['taskset', ['-c', side === 'edge' ? '0' : '1', cmd, ...args]] : [cmd, args];
+}
 
 type Edge = 'mqt' | 'mosquitto';
 
@@ -25,8 +38,8 @@ interface Round {
   cpu: number;
 }
 
-function start(cmd: string, args: string[]): ChildProcess {
-  return spawn(cmd, args, { stdio: 'ignore' });
+function start(side: Side, cmd: string, args: string[]): ChildProcess {
+  return spawn(...placed(side, cmd, args), { stdio: 'ignore' });
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -53,16 +66,16 @@ async function bridgedRate(edge: Edge, qos: 0 | 1, round: number, dir: string): 
     edgeConf,
     [`listener ${edgePort} 127.0.0.1`, 'allow_anonymous true', 'max_queued_messages 0', root.trim(), 'connection centre', `address 127.0.0.1:${centrePort}`, `remote_clientid edge-${round}`, `topic b/# out ${qos}`, 'notifications false', ''].join('\n'),
   );
-  const centre = start('mosquitto', ['-c', centreConf]);
+  const centre = start('centre', 'mosquitto', ['-c', centreConf]);
   await waitForListener(centrePort);
   const topic = `b/${qos}/${round}`;
   timeProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(centrePort), '-t', topic, '-r', '-m', 'ready']);
   const outPath = join(dir, `sub-${centrePort}.txt`);
   const out = openSync(outPath, 'w');
   const count = MESSAGES[qos];
-  const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(centrePort), '-t', topic, '-q', String(qos), '-C', String(count + 1)], { stdio: ['ignore', out, 'ignore'] });
+  const sub = spawn(...placed('centre', 'mosquitto_sub', ['-h', '127.0.0.1', '-p', String(centrePort), '-t', topic, '-q', String(qos), '-C', String(count + 1)]), { stdio: ['ignore', out, 'ignore'] });
   closeSync(out);
-  const edgeBroker = edge === 'mqt' ? start(process.execPath, [join(ROOT, 'bin/mqt.cjs'), 'serve', '-c', edgeConf]) : start('mosquitto', ['-c', edgeConf]);
+  const edgeBroker = edge === 'mqt' ? start('edge', process.execPath, [join(ROOT, 'bin/mqt.cjs'), 'serve', '-c', edgeConf]) : start('edge', 'mosquitto', ['-c', edgeConf]);
   try {
     const deadline = Date.now() + LIMIT_MS;
     while (statSync(outPath).size < 'ready\n'.length) {
@@ -88,7 +101,7 @@ async function bridgedRate(edge: Edge, qos: 0 | 1, round: number, dir: string): 
     });
     const cpuBefore = cpuMs(edgeBroker.pid!);
     const begin = performance.now();
-    await runProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(edgePort), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS);
+    await runProcess(...placed('edge', 'mosquitto_pub', ['-h', '127.0.0.1', '-p', String(edgePort), '-t', topic, '-q', String(qos), '-l']), lines, LIMIT_MS);
     const rate = count / (((await done) - begin) / 1000);
     return { rate, cpu: ((cpuMs(edgeBroker.pid!) - cpuBefore) * 1000) / count };
   } finally {
@@ -101,7 +114,7 @@ async function bridgedRate(edge: Edge, qos: 0 | 1, round: number, dir: string): 
 export async function runBridgeBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mqt-bench-bridge-'));
   try {
-    console.log(`\nbridged, edge -> mosquitto centre, mosquitto_pub -l at the edge, mosquitto_sub at the centre, median of ${ROUNDS} rounds:`);
+    console.log(`\nbridged, edge -> mosquitto centre, mosquitto_pub -l at the edge, mosquitto_sub at the centre${PINNED ? ', edge side on core 0, centre side on core 1' : ''}, median of ${ROUNDS} rounds:`);
     for (const qos of (process.env.BENCH_BRIDGE_QOS === undefined ? [0, 1] : [Number(process.env.BENCH_BRIDGE_QOS)]) as (0 | 1)[]) {
       const rounds: Record<Edge, Round[]> = { mqt: [], mosquitto: [] };
       for (let round = 0; round < ROUNDS; round++) {
