@@ -43,7 +43,7 @@ class Edge {
   }
 
   connecting(port: number): number {
-    return this.broker.log.filter((l) => l.endsWith(`(127.0.0.1:${port})`) && l.includes('Connecting bridge')).length;
+    return this.broker.log.filter((l) => l.endsWith(`(127.0.0.1:${port})`) && l.includes('Connecting bridge (step 2)')).length;
   }
 
   async close(): Promise<void> {
@@ -122,7 +122,7 @@ describe('bridge failover over several addresses (mosquitto 2.0 bridge.c)', func
   /** The first address refuses, the bridge moves to the second, which accepts; then the first opens. */
   async function onBackup(name: string, roundRobin: boolean): Promise<{ edge: Edge; peer: RawClient }> {
     const edge = await Edge.start(name, [`addresses 127.0.0.1:${primaryPort} 127.0.0.1:${backupPort}`, `round_robin ${roundRobin}`]);
-    await edge.retryAfter(/^error: Error creating bridge: Connection refused\.$/);
+    await edge.retryAfter(/^error: Error creating bridge: Broken pipe\.$/);
     const { peer } = await Edge.connectAt(backup);
     peer.sendBytes(CONNACK_ACCEPTED);
     await edge.watcher.until(`$SYS/broker/connection/host.${name}/state`, '1');

@@ -63,7 +63,7 @@ describe('mqt serve bridging to mosquitto (connection, topic in/out/both with pr
   });
 
   it('connects as mosquitto does: its log line, the bridge bit, the retained state at both ends', async () => {
-    assert.ok(mqt.log.includes(`notice: Connecting bridge centre (127.0.0.1:${relay.port})`), mqt.log.join('\n'));
+    assert.ok(mqt.log.includes(`notice: Connecting bridge (step 2) centre (127.0.0.1:${relay.port})`), mqt.log.join('\n'));
     assert.match(mosquitto.log(), /New bridge connected from 127\.0\.0\.1:\d+ as edge-1 \(p2, c0, k60\)\./);
     const late = await Peer.open(mqt.port, 'late', [STATE]);
     assert.equal((await late.until(STATE, '1')).retain, true);

@@ -25,6 +25,7 @@ import type { PublishPacket, QoS } from '../protocol/packets.js';
 import { ConnackReturnCode, ReasonCode } from '../protocol/reason-codes.js';
 import { openTransport } from '../transport/open.js';
 import type { TlsSettings, TransportStream } from '../transport/types.js';
+import { logRemotePackets } from './bridge-log.js';
 import { LocalAcks, type LocalMessage } from './local-acks.js';
 import { NEVER_EXPIRES, openLocalSide, subscribeLocalSide, type BridgeHost } from './local-side.js';
 import { RestartDelay } from './restart-delay.js';
@@ -133,6 +134,7 @@ export class Bridge implements DirectReceiver {
     });
     client.on('message', (packet) => this.fromRemote(packet));
     client.on('close', () => this.lost());
+    if (this.host.logDebug) logRemotePackets(client, s.localClientId, this.notificationTopic, (topic) => localTopicOf(s.topics, topic), (text) => this.log('debug', text));
     return client;
   }
 
@@ -166,12 +168,17 @@ export class Bridge implements DirectReceiver {
       this.initialNotified = true;
       this.notifyLocally('0');
     }
-    this.log('notice', `Connecting bridge ${s.name} (${address.host}:${address.port})`);
+    // mosquitto subscribes its bridge locally at every try, then connects in two steps (the name
+    // lookup, then the socket: Debian's build, with asynchronous lookups).
+    for (const t of s.topics) if (t.direction !== 'in') this.log('debug', `Bridge ${s.localClientId} doing local SUBSCRIBE on topic ${t.localTopic}`);
+    const where = `${s.name} (${address.host}:${address.port})`;
+    this.log('notice', `Connecting bridge (step 1) ${where}`);
+    this.log('notice', `Connecting bridge (step 2) ${where}`);
     let stream: TransportStream;
     try {
       stream = await openTransport({ kind: 'tcp', host: address.host, port: address.port, ...(s.bindAddress === undefined ? {} : { bindAddress: s.bindAddress }), ...(this.tls === undefined ? {} : { tls: this.tls }) });
     } catch (err) {
-      this.log('error', `Error creating bridge: ${(isMqttError(err) ? err.message : errnoText(err)).replace(/\.$/, '')}.`);
+      this.log('error', `Error creating bridge: ${connectFailure(err, s.remoteClientId, (text) => this.log('debug', text))}.`);
       this.retryLater();
       return;
     }
@@ -240,7 +247,7 @@ export class Bridge implements DirectReceiver {
   }
 
   private subscribeLocal(local: MqttClient): Promise<void> {
-    return subscribeLocalSide(local, this.settings, (text) => this.log('debug', text));
+    return subscribeLocalSide(local, this.settings);
   }
 
   private async subscribeRemote(): Promise<void> {
@@ -249,10 +256,8 @@ export class Bridge implements DirectReceiver {
     for (const t of s.topics) {
       if (t.direction !== 'out') {
         const options = v5 ? { noLocal: true, retainAsPublished: true, retainHandling: 0 as const } : {};
-        this.log('debug', `Bridge ${s.remoteClientId} sending SUBSCRIBE (Topic: ${t.remoteTopic}, QoS: ${t.qos})`);
         await this.remote.subscribe([{ topicFilter: t.remoteTopic, qos: t.qos, ...options }]);
       } else if (s.attemptUnsubscribe) {
-        this.log('debug', `Bridge ${s.remoteClientId} sending UNSUBSCRIBE (Topic: ${t.remoteTopic})`);
         await this.remote.unsubscribe([t.remoteTopic]);
       }
     }
@@ -430,4 +435,17 @@ export class Bridge implements DirectReceiver {
       this,
     );
   }
+}
+
+/**
+ * Why the remote could not be reached, in mosquitto's words. Its connect does not wait: a refused
+ * connection shows as the CONNECT it then writes failing, so it logs that CONNECT and "Broken pipe".
+ */
+function connectFailure(err: unknown, remoteClientId: string, debug: (text: string) => void): string {
+  const cause = isMqttError(err) ? err.cause : err;
+  if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED') {
+    debug(`Bridge ${remoteClientId} sending CONNECT`);
+    return 'Broken pipe';
+  }
+  return (isMqttError(err) ? err.message : errnoText(err)).replace(/\.$/, '');
 }

@@ -19,6 +19,8 @@ export interface BridgeHost {
    * max_inflight_messages is its window toward the remote, as for mosquitto's bridges.
    */
   readonly limits: Pick<BrokerLimits, 'maxQueuedMessages' | 'maxInflightMessages'>;
+  /** Whether debug lines are logged at all: the bridge's packet lines are made only then. */
+  readonly logDebug: boolean;
   handleConnection(stream: TransportStream, info: ConnectionInfo): void;
   /** Routes a message as if a client had published it. */
   publish(msg: BrokerMessage, from: undefined): boolean;
@@ -57,9 +59,8 @@ export function openLocalSide(
 }
 
 /** The out-topics here; their retained messages come with them, for the remote, as mosquitto sends them at each connect. */
-export async function subscribeLocalSide(local: MqttClient, s: BridgeSettings, debug: (text: string) => void): Promise<void> {
+export async function subscribeLocalSide(local: MqttClient, s: BridgeSettings): Promise<void> {
   const outgoing = s.topics.filter((t) => t.direction !== 'in');
-  for (const t of outgoing) debug(`Bridge ${s.localClientId} doing local SUBSCRIBE on topic ${t.localTopic}`);
   if (outgoing.length === 0) return;
   await local.subscribe(outgoing.map((t): Subscription => ({ topicFilter: t.localTopic, qos: t.qos, noLocal: true, retainAsPublished: true, retainHandling: 0 })));
 }

@@ -182,8 +182,9 @@ export class Connection implements ClientConnection {
     return this.clientId === '' ? this.info.remoteAddress : this.clientId;
   }
 
+  /** A bridge's own way in logs nothing: the bridge logs its traffic as mosquitto's bridge context does. */
   get debug(): boolean {
-    return this.broker.logDebug;
+    return this.broker.logDebug && this.info.internal !== true;
   }
 
   read(chunk: Buffer): void {

@@ -55,7 +55,7 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
     const isNew = broker.subscriptions.add(session, filter, options);
     session.subscriptions.set(filter, options);
     if (session.persisted) broker.durable!.subscribe(session.clientId, filter, options);
-    broker.log('subscribe', `${conn.clientId} ${qos} ${filter}`);
+    if (conn.info.internal !== true) broker.log('subscribe', `${conn.clientId} ${qos} ${filter}`);
     codes.push(qos);
     const wanted = options.retainHandling === 0 || (options.retainHandling === 1 && isNew);
     if (share === undefined && wanted) retained.push([broker.retained.matching(filter, broker.clock.now()), qos]);

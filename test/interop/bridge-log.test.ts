@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { startBridges } from '../../src/lib/bridge/start.js';
+import { bridgeLines, Peer } from '../support/bridge-peers.js';
+import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { startTestBroker } from '../support/test-broker.js';
+
+/**
+ * The same bridge section at a mosquitto edge and at an mqt edge, toward one mosquitto centre,
+ * through the same steps: both log the same bridge lines (log_type all), in the same order.
+ */
+describe('a bridge logs as mosquitto 2.0 logs its bridge', function () {
+  this.timeout(30_000);
+  let centre: Mosquitto;
+
+  before(async function () {
+    requireMosquitto(this);
+    centre = await startMosquitto();
+  });
+
+  after(async () => {
+    await centre?.stop();
+  });
+
+  const section = (remoteId: string): string[] => [
+    'connection c1',
+    `address 127.0.0.1:${centre.port}`,
+    `remote_clientid ${remoteId}`,
+    'local_clientid local.edge',
+    'topic t/# both 1 e/ c/',
+  ];
+
+  /** The lines of the bridge, without timestamps or levels, the remote id (each edge has its own) as REMOTE. */
+  function bridgeLinesOf(log: string[], remoteId: string): string[] {
+    return log
+      .map((l) => l.replace(/^\d+: /, '').replace(/^(debug|notice|error|information|warning): /, ''))
+      .filter((l) => l.includes('local.edge') || l.startsWith('Bridge ') || l.startsWith('Connecting bridge'))
+      .map((l) => l.replaceAll(remoteId, 'REMOTE'));
+  }
+
+  /** Connects, carries a message out and one in, and returns the edge's bridge lines up to the last PUBACK. */
+  async function run(edgePort: number, remoteId: string, waitForLog: (re: RegExp) => Promise<unknown>, log: () => string[]): Promise<string[]> {
+    const atCentre = await Peer.open(centre.port, `watch-${remoteId}`, ['c/t/#', `$SYS/broker/connection/${remoteId}/state`]);
+    try {
+      await atCentre.until(`$SYS/broker/connection/${remoteId}/state`, '1');
+      const atEdge = await Peer.open(edgePort, `edge-sub-${remoteId}`, ['e/t/#']);
+      await atEdge.publish('e/t/x', 'out', 1);
+      await atCentre.until('c/t/x', 'out');
+      await atCentre.publish('c/t/y', 'in', 1);
+      await atEdge.until('e/t/y', 'in');
+      await waitForLog(/Sending PUBACK to local\.edge \(m1, rc0\)/);
+      await atEdge.close();
+      return bridgeLinesOf(log(), remoteId);
+    } finally {
+      await atCentre.close();
+    }
+  }
+
+  it('connecting, subscribing, and a QoS 1 message each way', async () => {
+    const mosquittoEdge = await startMosquitto(section('edge-m'));
+    let theirs: string[];
+    try {
+      theirs = await run(
+        mosquittoEdge.port,
+        'edge-m',
+        (re) => mosquittoEdge.waitForLog(re, 10_000),
+        () => mosquittoEdge.log().split('\n'),
+      );
+    } finally {
+      await mosquittoEdge.stop();
+    }
+    const bridges = bridgeLines(section('edge-q'));
+    const mqtEdge = await startTestBroker({ attach: (broker) => startBridges(bridges, broker) });
+    try {
+      const ours = await run(
+        mqtEdge.port,
+        'edge-q',
+        (re) => mqtEdge.waitForLog(re),
+        () => mqtEdge.log,
+      );
+      assert.deepEqual(ours, theirs);
+      assert.ok(ours.some((l) => l.startsWith("Sending PUBLISH to local.edge (d0, q1, r0, m3, 'c/t/x'")), ours.join('\n'));
+    } finally {
+      await mqtEdge.close();
+    }
+  });
+});
