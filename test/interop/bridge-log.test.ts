@@ -37,12 +37,17 @@ describe('a bridge logs as mosquitto 2.0 logs its bridge', function () {
       .map((l) => l.replaceAll(remoteId, 'REMOTE'));
   }
 
-  /** Connects, carries a message out and one in, and returns the edge's bridge lines up to the last PUBACK. */
+  /** Connects, carries messages out (QoS 0, then 1) and one in (QoS 1), and returns the edge's bridge lines up to the last PUBACK. */
   async function run(edgePort: number, remoteId: string, waitForLog: (re: RegExp) => Promise<unknown>, log: () => string[]): Promise<string[]> {
     const atCentre = await Peer.open(centre.port, `watch-${remoteId}`, ['c/t/#', `$SYS/broker/connection/${remoteId}/state`]);
     try {
       await atCentre.until(`$SYS/broker/connection/${remoteId}/state`, '1');
+      // The state comes before the SUBACK: the messages below go after it at either edge.
+      await waitForLog(/Received SUBACK from local\.edge/);
       const atEdge = await Peer.open(edgePort, `edge-sub-${remoteId}`, ['e/t/#']);
+      // QoS 0 first: mosquitto sends it as m0, and the QoS 1 after it takes the next id.
+      await atEdge.publish('e/t/w', 'zero', 0);
+      await atCentre.until('c/t/w', 'zero');
       await atEdge.publish('e/t/x', 'out', 1);
       await atCentre.until('c/t/x', 'out');
       await atCentre.publish('c/t/y', 'in', 1);
@@ -55,7 +60,7 @@ describe('a bridge logs as mosquitto 2.0 logs its bridge', function () {
     }
   }
 
-  it('connecting, subscribing, and a QoS 1 message each way', async () => {
+  it('connecting, subscribing, QoS 0 and 1 out, QoS 1 in', async () => {
     const mosquittoEdge = await startMosquitto(section('edge-m'));
     let theirs: string[];
     try {

@@ -126,6 +126,7 @@ export class Bridge implements DirectReceiver {
       clean: s.cleanSession,
       keepalive: s.keepalive,
       maxInflight: this.host.limits.maxInflightMessages > 0 ? this.host.limits.maxInflightMessages : MAX_WINDOW,
+      qos0TakesId: false,
       ...(s.remoteUsername === undefined ? {} : { username: s.remoteUsername }),
       ...(s.remotePassword === undefined ? {} : { password: Buffer.from(s.remotePassword) }),
       ...(s.notifications ? { will: { topic: this.notificationTopic, payload: Buffer.from('0'), qos: 1 as QoS, retain: true } } : {}),

@@ -24,6 +24,11 @@ export interface ClientOptions {
   bridge?: boolean;
   /** How long to wait for CONNACK, in ms. */
   connectTimeout?: number;
+  /**
+   * QoS 0 publishes use up a message id, as libmosquitto's do (-d shows it); false for a broker's
+   * bridge, whose QoS 0 messages mosquitto sends as m0, so the next QoS 1 id is what it would be.
+   */
+  qos0TakesId?: boolean;
 }
 
 export interface ClientEvents {

@@ -179,7 +179,7 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   publishQos0(message: OutgoingMessage): void {
     const refusal = this.checkPublishable(message);
     if (refusal !== undefined) throw refusal;
-    this.send(publishPacket(message, undefined), this.ids.skip());
+    this.send(publishPacket(message, undefined), this.options.qos0TakesId === false ? undefined : this.ids.skip());
   }
 
   private checkPublishable(message: OutgoingMessage): MqttError | undefined {
