@@ -29,11 +29,12 @@ describe('a bridge logs as mosquitto 2.0 logs its bridge', function () {
     'topic t/# both 1 e/ c/',
   ];
 
-  /** The lines of the bridge, without timestamps or levels, the remote id (each edge has its own) as REMOTE. */
+  /** The lines of the bridge and the broker's "running", without timestamps or levels, the remote id (each edge has its own) as REMOTE. */
   function bridgeLinesOf(log: string[], remoteId: string): string[] {
     return log
       .map((l) => l.replace(/^\d+: /, '').replace(/^(debug|notice|error|information|warning): /, ''))
-      .filter((l) => l.includes('local.edge') || l.startsWith('Bridge ') || l.startsWith('Connecting bridge'))
+      .map((l) => (/ version .* running$/.test(l) ? 'running' : l))
+      .filter((l) => l === 'running' || l.includes('local.edge') || l.startsWith('Bridge ') || l.startsWith('Connecting bridge'))
       .map((l) => l.replaceAll(remoteId, 'REMOTE'));
   }
 

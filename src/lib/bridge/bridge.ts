@@ -54,6 +54,8 @@ export class Bridge implements DirectReceiver {
   private dropping = false;
   /** A try is under way (lazy bridges start one from the message flow). */
   private attempting = false;
+  /** The next try's first lines are logged already (the first try's, at start). */
+  private begun = false;
   /** QoS 1/2 messages for the remote whose connection went before they were acknowledged. */
   private unsent: OutgoingMessage[] = [];
   private readonly localAcks = new LocalAcks();
@@ -93,6 +95,8 @@ export class Bridge implements DirectReceiver {
         .catch(() => undefined);
       return;
     }
+    // mosquitto begins the first try before it logs "running": its local SUBSCRIBE and step 1 lines come first.
+    this.beginTry();
     if (this.settings.localCleanSession) {
       void this.attempt();
       return;
@@ -162,6 +166,18 @@ export class Bridge implements DirectReceiver {
     }
   }
 
+  /**
+   * mosquitto subscribes its bridge locally at every try, then connects in two steps: the name
+   * lookup, then the socket (Debian's build, with asynchronous lookups).
+   */
+  private beginTry(): void {
+    const s = this.settings;
+    const address = s.addresses[this.address]!;
+    for (const t of s.topics) if (t.direction !== 'in') this.log('debug', `Bridge ${s.localClientId} doing local SUBSCRIBE on topic ${t.localTopic}`);
+    this.log('notice', `Connecting bridge (step 1) ${s.name} (${address.host}:${address.port})`);
+    this.begun = true;
+  }
+
   private async tryAddress(): Promise<void> {
     const s = this.settings;
     const address = s.addresses[this.address]!;
@@ -169,12 +185,9 @@ export class Bridge implements DirectReceiver {
       this.initialNotified = true;
       this.notifyLocally('0');
     }
-    // mosquitto subscribes its bridge locally at every try, then connects in two steps (the name
-    // lookup, then the socket: Debian's build, with asynchronous lookups).
-    for (const t of s.topics) if (t.direction !== 'in') this.log('debug', `Bridge ${s.localClientId} doing local SUBSCRIBE on topic ${t.localTopic}`);
-    const where = `${s.name} (${address.host}:${address.port})`;
-    this.log('notice', `Connecting bridge (step 1) ${where}`);
-    this.log('notice', `Connecting bridge (step 2) ${where}`);
+    if (!this.begun) this.beginTry();
+    this.begun = false;
+    this.log('notice', `Connecting bridge (step 2) ${s.name} (${address.host}:${address.port})`);
     let stream: TransportStream;
     try {
       stream = await openTransport({ kind: 'tcp', host: address.host, port: address.port, ...(s.bindAddress === undefined ? {} : { bindAddress: s.bindAddress }), ...(this.tls === undefined ? {} : { tls: this.tls }) });
