@@ -3,11 +3,36 @@ import { bridgeSettings } from '../../src/lib/broker/config/bridge-directives.js
 import { parseConfText } from '../../src/lib/broker/config/mosquitto-conf.js';
 import { emptyConfState } from '../../src/lib/broker/config/state.js';
 import { startBridges } from '../../src/lib/bridge/start.js';
+import type { ProtocolVersion } from '../../src/lib/protocol/constants.js';
 import type { PublishPacket } from '../../src/lib/protocol/packets.js';
+import type { Properties } from '../../src/lib/protocol/properties.js';
 import type { RawClient } from '../support/raw-client.js';
 import { Peer } from '../support/bridge-peers.js';
 import { ScriptedServer } from '../support/scripted-server.js';
-import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../support/test-broker.js';
+
+/** An edge with one bridge (`lines`, after its address) toward a scripted remote that has accepted it; resolves once its state is 1. */
+async function bridgedEdge(
+  version: ProtocolVersion,
+  name: string,
+  lines: string[],
+  limits: TestBrokerOptions['limits'],
+  connack: Properties | undefined,
+): Promise<{ remoteServer: ScriptedServer; remote: RawClient; edge: TestBroker }> {
+  const remoteServer = new ScriptedServer(version);
+  const port = await remoteServer.listen();
+  const conf = emptyConfState();
+  parseConfText(conf, [`connection ${name}`, `address 127.0.0.1:${port}`, `remote_clientid ${name}-1`, 'bridge_attempt_unsubscribe false', 'notifications_local_only true', ...lines].join('\n'), 'bridge.conf');
+  const bridges = bridgeSettings(conf.bridges, 'host');
+  const edge = await startTestBroker({ limits, attach: (broker) => startBridges(bridges, broker) });
+  const remote = await remoteServer.nextPeer();
+  await remote.next('connect');
+  remote.send({ type: 'connack', sessionPresent: false, reasonCode: 0, ...(connack === undefined ? {} : { properties: connack }) });
+  const watcher = await Peer.open(edge.port, 'watcher', ['$SYS/broker/connection/#']);
+  await watcher.until(`$SYS/broker/connection/${name}-1/state`, '1');
+  await watcher.close();
+  return { remoteServer, remote, edge };
+}
 
 /**
  * What a bridge holds for a remote that acknowledges nothing: max_inflight_messages in flight
@@ -23,19 +48,7 @@ describe('a bridge toward a remote that does not acknowledge', function () {
   let inFlight: PublishPacket[] = [];
 
   before(async () => {
-    remoteServer = new ScriptedServer(4);
-    const port = await remoteServer.listen();
-    const conf = emptyConfState();
-    const section = ['connection slow', `address 127.0.0.1:${port}`, 'remote_clientid slow-1', 'try_private false', 'bridge_attempt_unsubscribe false', 'notifications_local_only true', 'topic s/# out 1'];
-    parseConfText(conf, section.join('\n'), 'bridge.conf');
-    const bridges = bridgeSettings(conf.bridges, 'host');
-    edge = await startTestBroker({ limits: { maxInflightMessages: 3, maxQueuedMessages: 5 }, attach: (broker) => startBridges(bridges, broker) });
-    remote = await remoteServer.nextPeer();
-    await remote.next('connect');
-    remote.send({ type: 'connack', sessionPresent: false, reasonCode: 0 });
-    const watcher = await Peer.open(edge.port, 'watcher', ['$SYS/broker/connection/#']);
-    await watcher.until('$SYS/broker/connection/slow-1/state', '1');
-    await watcher.close();
+    ({ remoteServer, remote, edge } = await bridgedEdge(4, 'slow', ['try_private false', 'topic s/# out 1'], { maxInflightMessages: 3, maxQueuedMessages: 5 }, undefined));
     publisher = await Peer.open(edge.port, 'publisher');
     for (let i = 1; i <= 10; i++) await publisher.publish('s/x', `m${i}`, 1);
   });
@@ -72,5 +85,36 @@ describe('a bridge toward a remote that does not acknowledge', function () {
     }
     await remote.assertNone('publish', 'more than max_inflight_messages + max_queued_messages held');
     assert.deepEqual(got, ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+  });
+});
+
+/**
+ * An MQTT 5 remote's Receive Maximum is the bridge's window, whatever max_inflight_messages says,
+ * as mosquitto 2.0.11 takes it (src/handle_connack.c replaces the bridge's in-flight maximum).
+ */
+describe('an MQTT 5 bridge toward a remote with a Receive Maximum', function () {
+  this.timeout(20_000);
+  let remoteServer: ScriptedServer;
+  let remote: RawClient;
+  let edge: TestBroker;
+  let publisher: Peer;
+
+  before(async () => {
+    ({ remoteServer, remote, edge } = await bridgedEdge(5, 'wide', ['bridge_protocol_version mqttv50', 'topic w/# out 1'], { maxInflightMessages: 2 }, { receiveMaximum: 5 }));
+    publisher = await Peer.open(edge.port, 'publisher');
+  });
+
+  after(async () => {
+    await publisher?.close();
+    await edge?.close();
+    await remoteServer?.close();
+  });
+
+  it('has Receive Maximum messages in flight, more than max_inflight_messages', async () => {
+    for (let i = 1; i <= 8; i++) await publisher.publish('w/x', `m${i}`, 1);
+    const inFlight = [];
+    for (let i = 0; i < 5; i++) inFlight.push((await remote.next('publish')).payload.toString());
+    await remote.assertNone('publish', 'more than the Receive Maximum in flight');
+    assert.deepEqual(inFlight, ['m1', 'm2', 'm3', 'm4', 'm5']);
   });
 });

@@ -131,6 +131,7 @@ export class Bridge implements DirectReceiver {
       keepalive: s.keepalive,
       maxInflight: this.host.limits.maxInflightMessages > 0 ? this.host.limits.maxInflightMessages : MAX_WINDOW,
       qos0TakesId: false,
+      serverWindowReplaces: true,
       ...(s.remoteUsername === undefined ? {} : { username: s.remoteUsername }),
       ...(s.remotePassword === undefined ? {} : { password: Buffer.from(s.remotePassword) }),
       ...(s.notifications ? { will: { topic: this.notificationTopic, payload: Buffer.from('0'), qos: 1 as QoS, retain: true } } : {}),
@@ -233,7 +234,8 @@ export class Bridge implements DirectReceiver {
 
   /** The bridge's client of this broker, its persistent session resumed. */
   private async openLocal(address: BridgeAddress | undefined): Promise<MqttClient> {
-    const { client, stream } = openLocalSide(this.host, this.settings, address, this);
+    // Connected to the remote: the local session's window is the remote's, so no more wait for it than it takes.
+    const { client, stream } = openLocalSide(this.host, this.settings, address, this, address === undefined ? undefined : this.remote.sendWindow);
     client.on('message', (packet) => this.fromLocal(packet, stream));
     await client.connect(stream);
     return client;

@@ -45,6 +45,7 @@ export function openLocalSide(
   s: BridgeSettings,
   address: BridgeAddress | undefined,
   direct: DirectReceiver,
+  window: number | undefined,
 ): { client: MqttClient; stream: TransportStream } {
   const [mine, theirs] = memoryPipe();
   host.handleConnection(theirs, { remoteAddress: address?.host ?? 'bridge', remotePort: address?.port ?? 0, listener: BRIDGE_LISTENER, internal: true, direct });
@@ -53,7 +54,10 @@ export function openLocalSide(
     clientId: s.localClientId,
     clean: s.localCleanSession,
     keepalive: 0,
-    ...(s.localCleanSession ? {} : { connectProperties: { sessionExpiryInterval: NEVER_EXPIRES } }),
+    connectProperties: {
+      ...(s.localCleanSession ? {} : { sessionExpiryInterval: NEVER_EXPIRES }),
+      ...(window === undefined ? {} : { receiveMaximum: window }),
+    },
   });
   return { client, stream: mine };
 }

@@ -29,6 +29,11 @@ export interface ClientOptions {
    * bridge, whose QoS 0 messages mosquitto sends as m0, so the next QoS 1 id is what it would be.
    */
   qos0TakesId?: boolean;
+  /**
+   * A v5 server's Receive Maximum replaces maxInflight instead of capping it, as mosquitto's
+   * bridges take it (src/handle_connack.c); without one, maxInflight stays.
+   */
+  serverWindowReplaces?: boolean;
 }
 
 export interface ClientEvents {

@@ -71,6 +71,11 @@ export class MqttClient extends EventEmitter<ClientEvents> {
   get isConnected(): boolean {
     return this.connected;
   }
+  /** How many QoS 1/2 messages may be in flight at once, as CONNACK left it. */
+  get sendWindow(): number {
+    return this.window.limit;
+  }
+
   /** QoS 1/2 messages sent and not yet fully acknowledged. */
   get inflightCount(): number {
     return this.window.inflight;
@@ -369,7 +374,8 @@ export class MqttClient extends EventEmitter<ClientEvents> {
 
   /** What a v5 server says it accepts: the send window, packet size, QoS and retain limits. */
   private applyServerLimits(props: Properties | undefined): void {
-    this.window.limit = Math.min(this.options.maxInflight ?? 20, props?.receiveMaximum ?? 65535);
+    const serverMax = props?.receiveMaximum;
+    this.window.limit = this.options.serverWindowReplaces === true && serverMax !== undefined ? serverMax : Math.min(this.options.maxInflight ?? 20, serverMax ?? 65535);
     if (this.writer !== undefined) this.writer.maxPacketSize = props?.maximumPacketSize ?? Infinity;
     this.limits.apply(props);
   }

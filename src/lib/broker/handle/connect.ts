@@ -189,7 +189,9 @@ function admit(conn: ClientConnection, packet: ConnectPacket, clientId: string, 
   }
 
   conn.username = username;
-  conn.maxInflight = Math.min(props?.receiveMaximum ?? 0xffff, limits.maxInflightMessages > 0 ? limits.maxInflightMessages : 0xffff);
+  // A bridge's local side asks for its remote's window, which mosquitto's bridge takes whatever max_inflight_messages says.
+  const ownMax = conn.info.direct !== undefined && props?.receiveMaximum !== undefined ? 0xffff : limits.maxInflightMessages;
+  conn.maxInflight = Math.min(props?.receiveMaximum ?? 0xffff, ownMax > 0 ? ownMax : 0xffff);
   if (props?.maximumPacketSize !== undefined) conn.maxPacketOut = props.maximumPacketSize;
   conn.aliasMax = props?.topicAliasMaximum ?? 0;
 
