@@ -76,17 +76,36 @@ async function startBroker(name: BrokerName, dir: string, extraConf = ''): Promi
   };
 }
 
+/** What one counter saw: when its last message came, and how many came. */
+interface Counted {
+  end: number;
+  delivered: number;
+}
+
+/** How long a lossy counter's output must stay the same, once the publishers are done, to be complete. */
+const QUIET_MS = 500;
+
 /**
- * A mosquitto_sub that exits after `count` messages; resolves `ready` once it has subscribed (its
+ * A mosquitto_sub counting messages on `topic`; resolves `ready` once it has subscribed (its
  * first line, the retained "ready", is in its output file). It prints to a file, not to a pipe
  * read here: on two cores, this process waking for every chunk of its output would take CPU from
- * the broker being measured.
+ * the broker being measured. It exits after `count` messages; a `lossy` one (for a broker that may
+ * drop QoS 0 for a subscriber that falls behind) is done once its file is complete (`fullSize`
+ * bytes) or has stayed the same for QUIET_MS, and counts its lines.
  */
-function counter(port: number, topic: string, count: number, qos: number, dir: string, signal: AbortSignal): { ready: Promise<void>; done: Promise<number> } {
+function counter(
+  port: number,
+  topic: string,
+  count: number,
+  qos: number,
+  dir: string,
+  signal: AbortSignal,
+  lossy: boolean,
+): { ready: Promise<void>; done(fullSize: number): Promise<Counted> } {
   timeProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-r', '-m', 'ready']);
   const outPath = join(dir, `sub-${port}-${counterFiles++}.txt`);
   const out = openSync(outPath, 'w');
-  const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-C', String(count + 1)], {
+  const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), ...(lossy ? [] : ['-C', String(count + 1)])], {
     stdio: ['ignore', out, 'ignore'],
     signal,
     killSignal: 'SIGKILL',
@@ -102,19 +121,47 @@ function counter(port: number, topic: string, count: number, qos: number, dir: s
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   })();
-  const done = new Promise<number>((resolve, reject) =>
+  const exited = new Promise<number>((resolve, reject) =>
     child.once('exit', (code) => {
       clearTimeout(killer);
-      rmSync(outPath, { force: true });
-      if (code === 0) resolve(performance.now());
+      if (code === 0 || lossy) resolve(performance.now());
       else reject(new Error(`mosquitto_sub on ${topic} did not receive ${count} messages within ${LIMIT_MS} ms`));
     }),
   );
-  return { ready, done };
+  exited.catch(() => undefined);
+  const complete = async (fullSize: number): Promise<Counted> => {
+    let size = statSync(outPath).size;
+    let changed = performance.now();
+    const deadline = Date.now() + LIMIT_MS;
+    while (size < fullSize && performance.now() - changed < QUIET_MS && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const now = statSync(outPath).size;
+      if (now !== size) [size, changed] = [now, performance.now()];
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const text = readFileSync(outPath, 'latin1');
+    let lines = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+    return { end: changed, delivered: lines - 1 };
+  };
+  return {
+    ready,
+    done: async (fullSize) => {
+      try {
+        return lossy ? await complete(fullSize) : { end: await exited, delivered: count };
+      } finally {
+        rmSync(outPath, { force: true });
+      }
+    },
+  };
 }
 let counterFiles = 0;
 
-/** Delivered msgs/s: `subscribers` counters, `publishers` mosquitto_pub -l sharing `messages` lines of `padding` more bytes. */
+/**
+ * Delivered msgs/s: `subscribers` counters, `publishers` mosquitto_pub -l sharing `messages` lines
+ * of `padding` more bytes. `lossy`: what arrived counts, for scenarios where a broker may drop.
+ */
 async function messageRate(
   broker: RunningBroker,
   topic: string,
@@ -123,6 +170,7 @@ async function messageRate(
   qos: number,
   publishers = 1,
   padding = 0,
+  lossy = false,
 ): Promise<number> {
   const port = broker.port;
   // One failure stops every client of the run: none is left running when the bench ends.
@@ -130,26 +178,25 @@ async function messageRate(
   // Every counter and publisher listens to the one signal: more than Node's warning threshold of ten.
   setMaxListeners(subscribers + publishers, abort.signal);
   try {
-    const counters = Array.from({ length: subscribers }, () => counter(port, topic, messages, qos, broker.dir, abort.signal));
+    const counters = Array.from({ length: subscribers }, () => counter(port, topic, messages, qos, broker.dir, abort.signal, lossy));
     // What fails after the first failure is the abort's doing: it has nothing more to say.
-    for (const c of counters) {
-      c.ready.catch(() => undefined);
-      c.done.catch(() => undefined);
-    }
+    for (const c of counters) c.ready.catch(() => undefined);
     await Promise.all(counters.map((c) => c.ready));
     const each = messages / publishers;
     const pad = ' '.repeat(padding);
     const lines = Buffer.from(Array.from({ length: each }, (_, i) => `message ${i + 1}${pad}`).join('\n') + '\n');
     const start = performance.now();
-    // Not spawnSync: the publishers run side by side while the counters' exits are awaited.
-    const published = Promise.all(
+    // Not spawnSync: the publishers run side by side while the counters take what comes.
+    await Promise.all(
       Array.from({ length: publishers }, () =>
         runProcess('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], lines, LIMIT_MS, abort.signal),
       ),
     );
-    published.catch(() => undefined);
-    const [ends] = await Promise.all([Promise.all(counters.map((c) => c.done)), published]);
-    return (messages * subscribers) / ((Math.max(...ends) - start) / 1000);
+    const counted = await Promise.all(counters.map((c) => c.done('ready\n'.length + lines.length * publishers)));
+    const delivered = counted.reduce((sum, c) => sum + c.delivered, 0);
+    const lost = messages * subscribers - delivered;
+    if (lost > 0) console.log(`${''.padEnd(40)} ${topic}: ${lost} of ${messages * subscribers} messages dropped for subscribers that fell behind`);
+    return delivered / ((Math.max(...counted.map((c) => c.end)) - start) / 1000);
   } catch (err) {
     abort.abort();
     throw err;
@@ -267,10 +314,10 @@ async function stalledSubscriber(port: number, topic: string): Promise<Socket> {
  * it, on the same broker: a stalled subscriber should cost only itself (≥ 0.9).
  */
 async function stalledRatio(broker: RunningBroker, round: number): Promise<number> {
-  const without = await messageRate(broker, `b/stall0/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING);
+  const without = await messageRate(broker, `b/stall0/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING, true);
   const stalled = await stalledSubscriber(broker.port, `b/stall1/${round}`);
   try {
-    return (await messageRate(broker, `b/stall1/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING)) / without;
+    return (await messageRate(broker, `b/stall1/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING, true)) / without;
   } finally {
     stalled.destroy();
   }
@@ -281,11 +328,11 @@ async function stalledRatio(broker: RunningBroker, round: number): Promise<numbe
  * do, after the same run without it: what the stalled one costs, not the heap a first run grows.
  */
 async function stalledMemory(broker: RunningBroker, round: number): Promise<number> {
-  await messageRate(broker, `b/stallw/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING);
+  await messageRate(broker, `b/stallw/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING, true);
   const before = rssKiB(broker.pid);
   const stalled = await stalledSubscriber(broker.port, `b/stallm/${round}`);
   try {
-    await messageRate(broker, `b/stallm/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING);
+    await messageRate(broker, `b/stallm/${round}`, STALL_MESSAGES, 9, 0, 1, STALL_PADDING, true);
     return (rssKiB(broker.pid) - before) / 1024;
   } finally {
     stalled.destroy();
