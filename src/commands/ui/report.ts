@@ -1,4 +1,5 @@
 import { ErrorCode, MqttError, TlsError, type TlsProblem } from '../../lib/errors.js';
+import { ReasonCode } from '../../lib/protocol/reason-codes.js';
 import { loadChalk, wantsColour } from './colour.js';
 import { ExitCode } from './exit-codes.js';
 import { InputError } from './input-error.js';
@@ -22,7 +23,7 @@ export async function reportError(err: unknown, command: string | Program, quiet
     return err.exitCode;
   }
   if (!quiet) {
-    await printLines(errorText(err), hintLine(err));
+    await printLines(errorText(err, program), hintLine(err));
   }
   return exitCodeFor(err);
 }
@@ -49,13 +50,20 @@ async function reportAsMosquitto(err: UsageError, program: Program): Promise<voi
 }
 
 /** mosquitto's wording: "Connection error: ..." for refusals, bare "Timed out", "Error: ..." otherwise. */
-function errorText(err: unknown): string {
+function errorText(err: unknown, program: Program): string {
   if (!(err instanceof MqttError)) return `Error: ${err instanceof Error ? err.message : String(err)}`;
   if (err instanceof TlsError) return `Error: ${errorMessage(err)}`;
-  if (err.code === ErrorCode.ConnectionRefused) return `Connection error: ${err.message}`;
+  if (err.code === ErrorCode.ConnectionRefused) return `Connection error: ${err.message}${versionAdvice(err, program)}`;
   if (err.code === ErrorCode.Timeout || err.message.startsWith('Unable to connect')) return err.message;
   if (remedyInline(err)) return `Error: ${err.message.replace(/\.$/, '')} (${remedyText(err.remedy!)}).`;
   return `Error: ${err.message}`;
+}
+
+/** mosquitto's clients follow an MQTT 5 refusal of the protocol version with what to do instead. */
+function versionAdvice(err: MqttError, program: Program): string {
+  if (err.reasonCode !== ReasonCode.UnsupportedProtocolVersion) return '';
+  if (program.command === 'rr') return `. ${programName(program)} only supports connecting to an MQTT v5 broker`;
+  return program.command === 'pub' || program.command === 'sub' ? '. Try connecting to an MQTT v5 broker, or use MQTT v3.x mode.' : '';
 }
 
 /** A listener that cannot open is one line, what to do in brackets: serve's start-up ends there. */

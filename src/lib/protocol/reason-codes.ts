@@ -70,37 +70,37 @@ const V3_CONNACK_TEXT: readonly string[] = [
   'Connection Refused: not authorised.',
 ];
 
-/** The texts mosquitto_reason_string() gives for MQTT 5 reason codes. */
+/** The texts mosquitto_reason_string() gives for MQTT 5 reason codes (lib/strings_mosq.c, capitals and all). */
 const V5_REASON_TEXT: ReadonlyMap<number, string> = new Map([
   [0x00, 'Success'],
   [0x01, 'Granted QoS 1'],
   [0x02, 'Granted QoS 2'],
-  [0x04, 'Disconnect with will message'],
+  [0x04, 'Disconnect with Will Message'],
   [0x10, 'No matching subscribers'],
   [0x11, 'No subscription existed'],
   [0x18, 'Continue authentication'],
   [0x19, 'Re-authenticate'],
   [0x80, 'Unspecified error'],
-  [0x81, 'Malformed packet'],
-  [0x82, 'Protocol error'],
+  [0x81, 'Malformed Packet'],
+  [0x82, 'Protocol Error'],
   [0x83, 'Implementation specific error'],
-  [0x84, 'Unsupported protocol version'],
-  [0x85, 'Client identifier not valid'],
-  [0x86, 'Bad username or password'],
+  [0x84, 'Unsupported Protocol Version'],
+  [0x85, 'Client Identifier not valid'],
+  [0x86, 'Bad User Name or Password'],
   [0x87, 'Not authorized'],
   [0x88, 'Server unavailable'],
   [0x89, 'Server busy'],
   [0x8a, 'Banned'],
   [0x8b, 'Server shutting down'],
   [0x8c, 'Bad authentication method'],
-  [0x8d, 'Keep alive timeout'],
+  [0x8d, 'Keep Alive timeout'],
   [0x8e, 'Session taken over'],
-  [0x8f, 'Topic filter invalid'],
-  [0x90, 'Topic name invalid'],
-  [0x91, 'Packet identifier in use'],
-  [0x92, 'Packet identifier not found'],
-  [0x93, 'Receive maximum exceeded'],
-  [0x94, 'Topic alias invalid'],
+  [0x8f, 'Topic Filter invalid'],
+  [0x90, 'Topic Name invalid'],
+  [0x91, 'Packet Identifier in use'],
+  [0x92, 'Packet Identifier not found'],
+  [0x93, 'Receive Maximum exceeded'],
+  [0x94, 'Topic Alias invalid'],
   [0x95, 'Packet too large'],
   [0x96, 'Message rate too high'],
   [0x97, 'Quota exceeded'],
@@ -110,15 +110,15 @@ const V5_REASON_TEXT: ReadonlyMap<number, string> = new Map([
   [0x9b, 'QoS not supported'],
   [0x9c, 'Use another server'],
   [0x9d, 'Server moved'],
-  [0x9e, 'Shared subscriptions not supported'],
+  [0x9e, 'Shared Subscriptions not supported'],
   [0x9f, 'Connection rate exceeded'],
   [0xa0, 'Maximum connect time'],
   [0xa1, 'Subscription identifiers not supported'],
-  [0xa2, 'Wildcard subscriptions not supported'],
+  [0xa2, 'Wildcard Subscriptions not supported'],
 ]);
 
 export function reasonText(code: number): string {
-  return V5_REASON_TEXT.get(code) ?? `Unknown reason code ${code}`;
+  return V5_REASON_TEXT.get(code) ?? 'Unknown reason';
 }
 
 /** The text for a CONNACK refusal, worded as mosquitto words it for the protocol in use. */
