@@ -82,8 +82,8 @@ describe('interop: the classroom tutorials, with mqt', function () {
       assert.equal(v5.code, 135);
       assert.match(v5.stderr, /^Connection error: Not authorized\nHint: the broker refuses clients that send no username/);
       await server.tool.waitForOutput(/Client anon1 sent no username, and anonymous clients need allow_anonymous true\.$/m, 5000);
-      // mosquitto's own line stays as it is, before the reason.
-      assert.match(server.tool.stdout + server.tool.stderr, /Client anon1 disconnected, not authorised\.\n.*Client anon1 sent no username/);
+      // mosquitto's own line stays as it is (no id: mosquitto forgets it on a failed login), before the reason.
+      assert.match(server.tool.stdout + server.tool.stderr, /Client <unknown> disconnected, not authorised\.\n.*Client anon1 sent no username/);
     });
 
     it('TLS-PSK: the psk_file from gen-psk --key, psk_hint btsiot, users still logging in with -u/-P', async () => {

@@ -25,6 +25,15 @@ const CONNACK_V3_PRESENT = Buffer.from([0x20, 2, 1, 0]);
 const CONNACK_V3_BAD_PROTOCOL = Buffer.from([0x20, 2, 0, ConnackReturnCode.UnacceptableProtocolVersion]);
 
 /** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
+/**
+ * A failed login (no username where one is needed, or a wrong password): mosquitto forgets the
+ * client id before answering, so its lines name the address and "Client <unknown>".
+ */
+function refuseLogin(conn: ClientConnection): void {
+  conn.clientId = '';
+  refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+}
+
 function refuse(conn: ClientConnection, v3Code: number, v5Code: number, why: CloseReason): void {
   const code = conn.version === 5 ? v5Code : v3Code;
   if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${code})`);
@@ -129,7 +138,7 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
     }
   } else if (username === undefined && packet.password === undefined) {
     if (!listener.settings.allowAnonymous) {
-      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+      refuseLogin(conn);
       // mosquitto's line above says only "not authorised"; a line of its own says why, leaving that one as it is.
       if (broker.connectionMessages) broker.log('notice', `Client ${clientId} sent no username, and anonymous clients need allow_anonymous true.`);
       return;
@@ -145,14 +154,14 @@ export function handleConnect(conn: ClientConnection, packet: ConnectPacket): vo
           .then((ok) => {
             if (conn.isClosed()) return;
             if (ok) admit(conn, packet, clientId, username, assigned);
-            else refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+            else refuseLogin(conn);
           })
           .catch((error: unknown) => conn.fail(error)),
       );
       return;
     }
     if (!verdict) {
-      refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
+      refuseLogin(conn);
       return;
     }
   }
