@@ -28,6 +28,7 @@ import type { TlsSettings, TransportStream } from '../transport/types.js';
 import { logRemotePackets } from './bridge-log.js';
 import { LocalAcks, type LocalMessage } from './local-acks.js';
 import { NEVER_EXPIRES, openLocalSide, subscribeLocalSide, type BridgeHost } from './local-side.js';
+import { lookupFailure } from './resolve.js';
 import { RestartDelay } from './restart-delay.js';
 import { localTopicOf, remoteTopicOf } from './topic-map.js';
 
@@ -85,6 +86,7 @@ export class Bridge implements DirectReceiver {
    * what is published here while the remote has never been reached is queued too, as in mosquitto.
    */
   start(): void {
+    this.warnUnresolved();
     if (this.lazy) {
       // Lazy: the local side stays, and the bridge holds what comes until there is enough to connect for.
       this.openLocal(undefined)
@@ -179,6 +181,15 @@ export class Bridge implements DirectReceiver {
     this.begun = true;
   }
 
+  /** As mosquitto reading its config: a warning for each address whose name does not resolve. */
+  private warnUnresolved(): void {
+    for (const host of new Set(this.settings.addresses.map((a) => a.host))) {
+      void lookupFailure(host).then((why) => {
+        if (why !== undefined && !this.closed) this.log('warning', `Warning: Error resolving bridge address: ${why}.`);
+      });
+    }
+  }
+
   private async tryAddress(): Promise<void> {
     const s = this.settings;
     const address = s.addresses[this.address]!;
@@ -188,6 +199,13 @@ export class Bridge implements DirectReceiver {
     }
     if (!this.begun) this.beginTry();
     this.begun = false;
+    const unresolved = await lookupFailure(address.host);
+    if (this.closed) return;
+    if (unresolved !== undefined) {
+      this.log('error', `Error creating bridge: ${unresolved}.`);
+      this.retryLater();
+      return;
+    }
     this.log('notice', `Connecting bridge (step 2) ${s.name} (${address.host}:${address.port})`);
     let stream: TransportStream;
     try {
