@@ -28,7 +28,7 @@ import type { TlsSettings, TransportStream } from '../transport/types.js';
 import { logRemotePackets } from './bridge-log.js';
 import { LocalAcks, type LocalMessage } from './local-acks.js';
 import { NEVER_EXPIRES, openLocalSide, subscribeLocalSide, type BridgeHost } from './local-side.js';
-import { lookupFailure } from './resolve.js';
+import { connectFailure, lookupFailure, warnUnresolved } from './unreachable.js';
 import { RestartDelay } from './restart-delay.js';
 import { localTopicOf, remoteTopicOf } from './topic-map.js';
 
@@ -55,8 +55,6 @@ export class Bridge implements DirectReceiver {
   private dropping = false;
   /** A try is under way (lazy bridges start one from the message flow). */
   private attempting = false;
-  /** The next try's first lines are logged already (the first try's, at start). */
-  private begun = false;
   /** QoS 1/2 messages for the remote whose connection went before they were acknowledged. */
   private unsent: OutgoingMessage[] = [];
   private readonly localAcks = new LocalAcks();
@@ -86,7 +84,9 @@ export class Bridge implements DirectReceiver {
    * what is published here while the remote has never been reached is queued too, as in mosquitto.
    */
   start(): void {
-    this.warnUnresolved();
+    warnUnresolved(this.settings.addresses, (text) => {
+      if (!this.closed) this.log('warning', text);
+    });
     if (this.lazy) {
       // Lazy: the local side stays, and the bridge holds what comes until there is enough to connect for.
       this.openLocal(undefined)
@@ -100,7 +100,7 @@ export class Bridge implements DirectReceiver {
     // mosquitto begins the first try before it logs "running": its local SUBSCRIBE and step 1 lines come first.
     this.beginTry();
     if (this.settings.localCleanSession) {
-      void this.attempt();
+      void this.attempt(true);
       return;
     }
     this.openLocal(undefined)
@@ -109,7 +109,7 @@ export class Bridge implements DirectReceiver {
         await local.disconnect();
       })
       .catch(() => undefined)
-      .finally(() => void this.attempt());
+      .finally(() => void this.attempt(true));
   }
 
   private get lazy(): boolean {
@@ -159,11 +159,12 @@ export class Bridge implements DirectReceiver {
     );
   }
 
-  private async attempt(): Promise<void> {
+  /** A try at the current address; `begun`: its first lines are logged already (the first try's, at start). */
+  private async attempt(begun = false): Promise<void> {
     if (this.closed || this.attempting) return;
     this.attempting = true;
     try {
-      await this.tryAddress();
+      await this.tryAddress(begun);
     } finally {
       this.attempting = false;
     }
@@ -178,27 +179,16 @@ export class Bridge implements DirectReceiver {
     const address = s.addresses[this.address]!;
     for (const t of s.topics) if (t.direction !== 'in') this.log('debug', `Bridge ${s.localClientId} doing local SUBSCRIBE on topic ${t.localTopic}`);
     this.log('notice', `Connecting bridge (step 1) ${s.name} (${address.host}:${address.port})`);
-    this.begun = true;
   }
 
-  /** As mosquitto reading its config: a warning for each address whose name does not resolve. */
-  private warnUnresolved(): void {
-    for (const host of new Set(this.settings.addresses.map((a) => a.host))) {
-      void lookupFailure(host).then((why) => {
-        if (why !== undefined && !this.closed) this.log('warning', `Warning: Error resolving bridge address: ${why}.`);
-      });
-    }
-  }
-
-  private async tryAddress(): Promise<void> {
+  private async tryAddress(begun: boolean): Promise<void> {
     const s = this.settings;
     const address = s.addresses[this.address]!;
     if (!this.initialNotified) {
       this.initialNotified = true;
       this.notifyLocally('0');
     }
-    if (!this.begun) this.beginTry();
-    this.begun = false;
+    if (!begun) this.beginTry();
     const unresolved = await lookupFailure(address.host);
     if (this.closed) return;
     if (unresolved !== undefined) {
@@ -471,15 +461,3 @@ export class Bridge implements DirectReceiver {
   }
 }
 
-/**
- * Why the remote could not be reached, in mosquitto's words. Its connect does not wait: a refused
- * connection shows as the CONNECT it then writes failing, so it logs that CONNECT and "Broken pipe".
- */
-function connectFailure(err: unknown, remoteClientId: string, debug: (text: string) => void): string {
-  const cause = isMqttError(err) ? err.cause : err;
-  if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED') {
-    debug(`Bridge ${remoteClientId} sending CONNECT`);
-    return 'Broken pipe';
-  }
-  return (isMqttError(err) ? err.message : errnoText(err)).replace(/\.$/, '');
-}

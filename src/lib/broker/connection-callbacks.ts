@@ -24,6 +24,7 @@ export interface Wired {
   close(why: 'lost'): void;
   drained(): void;
   resume(): void;
+  endYield(): void;
   checkKeepalive(): void;
   readonly timers: ConnectionTimers;
 }
@@ -73,6 +74,13 @@ export function readChunk(conn: Wired, chunk: Buffer): void {
 
 export function resumeDue(conn: Wired): void {
   conn.resume();
+}
+
+/** libuv's read size: a chunk this long was a full read, and more may be waiting. */
+export const FULL_READ = 64 * 1024;
+
+export function resumeAfterYield(conn: Wired): void {
+  conn.endYield();
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Packet, QoS } from '../protocol/packets.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ClockTimer } from './clock.js';
-import { destroyEmitter, destroyOnceFinished, keepaliveDue, listen, onData, onDrain, readChunk, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
+import { FULL_READ, destroyEmitter, destroyOnceFinished, keepaliveDue, listen, onData, onDrain, readChunk, resumeAfterYield, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
 import { remainingLength } from './encoded-packet.js';
 import { refuseProtocol } from './handle/connect.js';
 import { dispatch } from './handle/dispatch.js';
@@ -65,13 +65,6 @@ export interface ConnectionHost extends BrokerCore {
   sessionDetached(session: Session<Connection>): void;
   /** Writes `conn`'s batched packets once this turn's I/O callbacks are done. */
   scheduleFlush(conn: Connection): void;
-}
-
-/** libuv's read size: a chunk this long was a full read. */
-const FULL_READ = 64 * 1024;
-
-function resumeAfterYield(conn: Connection): void {
-  conn.endYield();
 }
 
 /** A pause with no deadline: paused is "a pause timer is set", and this one never fires. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lookupFailure } from '../../src/lib/bridge/resolve.js';
+import { lookupFailure } from '../../src/lib/bridge/unreachable.js';
 
 /** Lookups are injected: a test sends nothing beyond loopback, and a real resolver may be slow or absent. */
 describe("a bridge's host name lookup", () => {
