@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { startBridges } from '../../src/lib/bridge/start.js';
 import { bridgeLines, Peer } from '../support/bridge-peers.js';
 import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { freePort } from '../support/ports.js';
 import { startTestBroker } from '../support/test-broker.js';
 
 /**
@@ -21,9 +22,9 @@ describe('a bridge logs as mosquitto 2.0 logs its bridge', function () {
     await centre?.stop();
   });
 
-  const section = (remoteId: string): string[] => [
+  const section = (remoteId: string, port = centre.port): string[] => [
     'connection c1',
-    `address 127.0.0.1:${centre.port}`,
+    `address 127.0.0.1:${port}`,
     `remote_clientid ${remoteId}`,
     'local_clientid local.edge',
     'topic t/# both 1 e/ c/',
@@ -61,11 +62,14 @@ describe('a bridge logs as mosquitto 2.0 logs its bridge', function () {
     }
   }
 
-  it('connecting, subscribing, QoS 0 and 1 out, QoS 1 in', async () => {
-    const mosquittoEdge = await startMosquitto(section('edge-m'));
+  type Scenario = (edgePort: number, remoteId: string, waitForLog: (re: RegExp) => Promise<unknown>, log: () => string[]) => Promise<string[]>;
+
+  /** `scenario` at a mosquitto edge, then at an mqt edge, each with `lines(its remote id)`: their bridge lines, mqt's first. */
+  async function bothEdges(lines: (remoteId: string) => string[], scenario: Scenario): Promise<[string[], string[]]> {
+    const mosquittoEdge = await startMosquitto(lines('edge-m'));
     let theirs: string[];
     try {
-      theirs = await run(
+      theirs = await scenario(
         mosquittoEdge.port,
         'edge-m',
         (re) => mosquittoEdge.waitForLog(re, 10_000),
@@ -74,19 +78,31 @@ describe('a bridge logs as mosquitto 2.0 logs its bridge', function () {
     } finally {
       await mosquittoEdge.stop();
     }
-    const bridges = bridgeLines(section('edge-q'));
+    const bridges = bridgeLines(lines('edge-q'));
     const mqtEdge = await startTestBroker({ attach: (broker) => startBridges(bridges, broker) });
     try {
-      const ours = await run(
-        mqtEdge.port,
-        'edge-q',
-        (re) => mqtEdge.waitForLog(re),
-        () => mqtEdge.log,
-      );
-      assert.deepEqual(ours, theirs);
-      assert.ok(ours.some((l) => l.startsWith("Sending PUBLISH to local.edge (d0, q1, r0, m3, 'c/t/x'")), ours.join('\n'));
+      return [await scenario(mqtEdge.port, 'edge-q', (re) => mqtEdge.waitForLog(re), () => mqtEdge.log), theirs];
     } finally {
       await mqtEdge.close();
     }
+  }
+
+  it('connecting, subscribing, QoS 0 and 1 out, QoS 1 in', async () => {
+    const [ours, theirs] = await bothEdges(section, run);
+    assert.deepEqual(ours, theirs);
+    assert.ok(ours.some((l) => l.startsWith("Sending PUBLISH to local.edge (d0, q1, r0, m3, 'c/t/x'")), ours.join('\n'));
+  });
+
+  it('a remote that refuses the connection: the first try, up to its error line', async () => {
+    const closed = await freePort();
+    const [ours, theirs] = await bothEdges(
+      (remoteId) => section(remoteId, closed),
+      async (_port, remoteId, waitForLog, log) => {
+        await waitForLog(/Error creating bridge/);
+        return bridgeLinesOf(log(), remoteId).concat(log().filter((l) => l.includes('Error creating bridge')).map((l) => l.replace(/^(\d+: |error: )/, '')));
+      },
+    );
+    assert.deepEqual(ours, theirs);
+    assert.equal(ours.at(-1), 'Error creating bridge: Broken pipe.');
   });
 });
