@@ -8,6 +8,7 @@ import type { PublishPacket } from '../../src/lib/protocol/packets.js';
 import type { Properties } from '../../src/lib/protocol/properties.js';
 import type { RawClient } from '../support/raw-client.js';
 import { Peer } from '../support/bridge-peers.js';
+import { requireMosquitto, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { ScriptedServer } from '../support/scripted-server.js';
 import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../support/test-broker.js';
 
@@ -116,5 +117,49 @@ describe('an MQTT 5 bridge toward a remote with a Receive Maximum', function () 
     for (let i = 0; i < 5; i++) inFlight.push((await remote.next('publish')).payload.toString());
     await remote.assertNone('publish', 'more than the Receive Maximum in flight');
     assert.deepEqual(inFlight, ['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+});
+
+describe("mosquitto's own bridge toward the same MQTT 5 remote (the reference for the window above)", function () {
+  this.timeout(20_000);
+  let remoteServer: ScriptedServer;
+  let mosquitto: Mosquitto | undefined;
+
+  before(function () {
+    requireMosquitto(this);
+  });
+
+  after(async () => {
+    await mosquitto?.stop();
+    await remoteServer?.close();
+  });
+
+  it('has Receive Maximum messages in flight, more than max_inflight_messages', async () => {
+    remoteServer = new ScriptedServer(5);
+    const port = await remoteServer.listen();
+    mosquitto = await startMosquitto([
+      'max_inflight_messages 2',
+      'connection wide',
+      `address 127.0.0.1:${port}`,
+      'remote_clientid wide-m',
+      'bridge_protocol_version mqttv50',
+      'bridge_attempt_unsubscribe false',
+      'notifications_local_only true',
+      'topic w/# out 1',
+    ]);
+    const remote = await remoteServer.nextPeer();
+    await remote.next('connect');
+    remote.send({ type: 'connack', sessionPresent: false, reasonCode: 0, properties: { receiveMaximum: 5 } });
+    await mosquitto.waitForLog(/Received CONNACK on connection local\.[^\s]*wide-m/, 10_000);
+    const publisher = await Peer.open(mosquitto.port, 'publisher');
+    try {
+      for (let i = 1; i <= 8; i++) await publisher.publish('w/x', `m${i}`, 1);
+      const inFlight = [];
+      for (let i = 0; i < 5; i++) inFlight.push((await remote.next('publish')).payload.toString());
+      await remote.assertNone('publish', 'more than the Receive Maximum in flight');
+      assert.deepEqual(inFlight, ['m1', 'm2', 'm3', 'm4', 'm5']);
+    } finally {
+      await publisher.close();
+    }
   });
 });
