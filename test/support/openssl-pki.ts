@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { runFolder } from './run-folder.js';
 import { runTool } from './spawn.js';
@@ -36,24 +37,39 @@ export interface OpensslPki {
 
 let made: Promise<OpensslPki> | undefined;
 
+/** How long a worker waits for another's PKI: making one takes a few seconds of openssl. */
+const MAKE_WAIT_MS = 60_000;
+
 /**
  * The PKI of this test run, made with `openssl` the first time a test file asks for it and then
- * reused by every file (RSA keys take a while). Parallel workers that ask at the same moment may
- * each make one; the first to move its folder into place wins and the others use it.
+ * reused by every file (RSA keys take a while). The first parallel worker to ask makes it, under a
+ * lock folder; the others wait for it to appear (it is moved into place whole, so existing means
+ * ready) instead of each making one of their own.
  */
 export function opensslPki(openssl: string): Promise<OpensslPki> {
   made ??= (async () => {
     const shared = join(runFolder(), 'openssl-pki');
-    // The folder appears complete or not at all (rename), so existing means ready.
-    if (existsSync(shared)) return filesIn(shared);
-    const own = await mkdtemp(`${shared}-`);
-    await makeFiles(openssl, own);
+    const [lock, failed] = [`${shared}.lock`, `${shared}.failed`];
     try {
-      await rename(own, shared);
+      await mkdir(lock);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      await rm(own, { recursive: true, force: true });
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const deadline = Date.now() + MAKE_WAIT_MS;
+      while (!existsSync(shared)) {
+        if (existsSync(failed)) throw new Error(`the worker making the openssl PKI failed: ${await readFile(failed, 'utf8')}`);
+        if (Date.now() > deadline) throw new Error(`no openssl PKI in ${shared} after ${MAKE_WAIT_MS} ms: the worker making it stopped`);
+        await delay(50);
+      }
+      return filesIn(shared);
     }
+    const own = await mkdtemp(`${shared}-`);
+    try {
+      await makeFiles(openssl, own);
+    } catch (err) {
+      await writeFile(failed, (err as Error).message);
+      throw err;
+    }
+    await rename(own, shared);
     return filesIn(shared);
   })();
   return made;
