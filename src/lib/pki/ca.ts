@@ -1,4 +1,4 @@
-import { X509Certificate, createPublicKey, randomBytes } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { ErrorCode, MqttError } from '../errors.js';
 import { buildCertificate, type Signer } from './issue.js';
@@ -46,7 +46,7 @@ export function createCa(keys: KeyPairPem, commonName: string, days: number, now
       { name: 'subjectKeyIdentifier' },
     ],
   });
-  return { cert, certPem, key: pki.privateKeyFromPem(keys.privateKeyPem), keyId: cert.generateSubjectKeyIdentifier().getBytes() };
+  return { cert, certPem, key: createPrivateKey(keys.privateKeyPem), keyId: cert.generateSubjectKeyIdentifier().getBytes() };
 }
 
 /**
@@ -84,17 +84,20 @@ function readCertificate(pem: string, file: string): forge.pki.Certificate {
   }
 }
 
-function readPrivateKey(pem: string, file: string): forge.pki.rsa.PrivateKey {
+function readPrivateKey(pem: string, file: string): KeyObject {
   if (/-----BEGIN (ENCRYPTED|.* ENCRYPTED) PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
     throw new MqttError(ErrorCode.InvalidCertificate, `${file} is encrypted: the CA key must have no passphrase.`, {
       remedy: { kind: 'decrypt-key', file },
     });
   }
+  let key: KeyObject;
   try {
-    return pki.privateKeyFromPem(pem);
+    key = createPrivateKey(pem);
   } catch (err) {
     throw new MqttError(ErrorCode.InvalidCertificate, `${file} is not an RSA private key in PEM.`, { cause: err });
   }
+  if (key.asymmetricKeyType !== 'rsa') throw new MqttError(ErrorCode.InvalidCertificate, `${file} is not an RSA private key in PEM.`);
+  return key;
 }
 
 function samePublicKey(certPem: string, keyPem: string): boolean {
