@@ -50,10 +50,7 @@ export function opensslPki(openssl: string): Promise<OpensslPki> {
   made ??= (async () => {
     const shared = join(runFolder(), 'openssl-pki');
     const [lock, failed] = [`${shared}.lock`, `${shared}.failed`];
-    try {
-      await mkdir(lock);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if (!(await takeLock(lock))) {
       const deadline = Date.now() + MAKE_WAIT_MS;
       while (!existsSync(shared)) {
         if (existsSync(failed)) throw new Error(`the worker making the openssl PKI failed: ${await readFile(failed, 'utf8')}`);
@@ -73,6 +70,17 @@ export function opensslPki(openssl: string): Promise<OpensslPki> {
     return filesIn(shared);
   })();
   return made;
+}
+
+/** True when this process made the lock folder, false when another had. */
+async function takeLock(lock: string): Promise<boolean> {
+  try {
+    await mkdir(lock);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
 }
 
 function filesIn(dir: string): OpensslPki {
