@@ -197,6 +197,12 @@ describe('mosquitto.conf', () => {
       assert.deepEqual(listeners(config), ['*:1883 mqtt anonymous']);
     });
 
+    it("mosquitto's defaults spelled out are read where only the default is supported: memory_limit 0, bridge_require_ocsp false", () => {
+      const config = load('memory_limit 0\nlistener 1883\nconnection b\naddress 127.0.0.1\ntopic t\nbridge_require_ocsp false\n');
+      assert.deepEqual(listeners(config), ['*:1883 mqtt']);
+      assert.equal(config.bridges?.length, 1);
+    });
+
     it('deprecated port, message_size_limit, include_dir loading are noted as mosquitto logs them', () => {
       const config = load('port 1883\nmessage_size_limit 10\ninclude_dir conf.d\n', {}, { 'conf.d/': '', 'conf.d/b.conf': 'sys_interval 3\n', 'conf.d/A.conf': 'sys_interval 2\n', 'conf.d/x.txt': 'junk\n' });
       assert.deepEqual(
@@ -293,7 +299,10 @@ describe('mosquitto.conf', () => {
       ['log_dest paper\n', 'm.conf:1: Invalid log_dest value (paper).'],
       ['log_dest file a\nlog_dest file b\n', 'm.conf:2: Duplicate "log_dest file" value.'],
       ['log_type verbose\n', 'm.conf:1: Invalid log_type value (verbose): use error, warning, notice, information, debug, subscribe, unsubscribe, websockets, internal, all, none.'],
-      ['listener 1883\nmemory_limit 1000\n', 'm.conf:2: memory_limit is not supported by mqt serve yet.'],
+      ['listener 1883\nmemory_limit 1000\n', 'm.conf:2: memory_limit 1000 is not supported by mqt serve yet.'],
+      ['memory_limit -1\n', 'm.conf:1: Invalid memory_limit value (-1).'],
+      ['connection b\naddress h\ntopic t\nbridge_require_ocsp true\n', 'm.conf:4: bridge_require_ocsp true is not supported by mqt serve yet.'],
+      ['bridge_require_ocsp false\n', 'm.conf:1: Invalid bridge configuration.'],
       ['listener 8883\ncertfile s.crt\n', 'm.conf:2: Both certfile and keyfile must be provided if one of them is set.'],
       ['listener 8883\ncafile a.crt\ncafile b.crt\n', 'm.conf:3: Duplicate cafile value in configuration.'],
       ['listener 8883\ntls_version tlsv1\n', 'm.conf:2: Invalid tls_version value (tlsv1): use tlsv1.3, tlsv1.2, tlsv1.1.'],

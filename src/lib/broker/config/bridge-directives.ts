@@ -9,6 +9,7 @@ import { isValidTopicFilter, isValidTopicName } from '../../topic.js';
 import type { BridgeAddress, BridgeSection, BridgeSettings, BridgeTlsFiles } from './bridge-types.js';
 import type { Directive, DirectiveContext } from './directive.js';
 import { DirectiveError, INT_MAX, bool, int, oneOf, text, word } from './values.js';
+import { unsupportedValueReason } from './unsupported.js';
 
 /** The bridge the directive belongs to: the last `connection`, which must come first. */
 function current(ctx: DirectiveContext): BridgeSection {
@@ -202,6 +203,16 @@ export const BRIDGE_DIRECTIVES: readonly Directive[] = [
   tlsSetting('bridge_alpn', 'PROTOCOL', 'alpn', word, false),
   tlsSetting('bridge_identity', 'IDENTITY', 'identity', word, true),
   tlsSetting('bridge_psk', 'HEX', 'psk', word, true),
+  {
+    // mqt's bridge asks for no OCSP response; false, mosquitto's default, is accepted.
+    name: 'bridge_require_ocsp',
+    scope: 'global',
+    value: 'false',
+    apply: (ctx, args) => {
+      current(ctx);
+      if (bool('bridge_require_ocsp', args)) throw new DirectiveError(unsupportedValueReason('bridge_require_ocsp', 'true'));
+    },
+  },
 ];
 
 function configError(text: string): MqttError {

@@ -9,6 +9,7 @@ import type { LogDestination } from './basics.js';
 import { choice, globalSetting, listenerSetting, once, range, securitySetting, type Read } from './rows.js';
 import { isValidTopicName } from '../../topic.js';
 import { DirectiveError, INT_MAX, bool, int, oneOf, text, word } from './values.js';
+import { unsupportedValueReason } from './unsupported.js';
 
 /** mosquitto's MQTT_MAX_PAYLOAD. */
 const MAX_PAYLOAD = 268_435_455;
@@ -240,6 +241,17 @@ const DIRECTIVES: readonly Directive[] = [
     },
   },
   globalSetting('user', 'USER', 'user', text),
+  {
+    // 0, mosquitto's default, is no limit; a limit would need mosquitto's count of its own allocations.
+    name: 'memory_limit',
+    scope: 'global',
+    value: '0',
+    apply: (_ctx, args) => {
+      const limit = int('memory_limit', args, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+      if (limit < 0) throw new DirectiveError(`Invalid memory_limit value (${limit}).`);
+      if (limit > 0) throw new DirectiveError(unsupportedValueReason('memory_limit', String(limit)));
+    },
+  },
   {
     name: 'allow_duplicate_messages',
     scope: 'global',

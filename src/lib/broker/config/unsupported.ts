@@ -4,8 +4,6 @@
  * not be the one the file describes).
  */
 const NOT_YET = [
-  'bridge_require_ocsp',
-  'memory_limit',
   'tls_engine',
   'tls_engine_kpass_sha1',
 ];
@@ -18,4 +16,12 @@ export function unsupportedReason(name: string): string | undefined {
     return `${name} is not supported by mqt serve yet.`;
   }
   return undefined;
+}
+
+/**
+ * Why a directive's value is refused when only its default is supported (`memory_limit 0`,
+ * `bridge_require_ocsp false`): a config that spells the default out works as on mosquitto.
+ */
+export function unsupportedValueReason(name: string, value: string): string {
+  return `${name} ${value} is not supported by mqt serve yet.`;
 }
