@@ -71,11 +71,13 @@ describe('mqt completion', function () {
       if (checker !== undefined) {
         const file = join(dir, `mqt.${shell}`);
         await writeFile(file, result.stdout);
-        const syntax = await runTool(checker, shell === 'zsh' ? ['-n', file] : ['--no-execute', file], { timeoutMs: 10_000 });
+        // fish makes its config and data folders where XDG says: in this test's folder, not the machine's.
+        const env = { XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir };
+        const syntax = await runTool(checker, shell === 'zsh' ? ['-n', file] : ['--no-execute', file], { env, timeoutMs: 10_000 });
         assert.equal(syntax.code, 0, syntax.stderr);
         if (shell === 'fish') {
           // fish completes a command line on request: what it would offer on Tab.
-          const offered = await runTool(checker, ['-c', `source '${file}'; complete -C 'mqt pub -V '`], { timeoutMs: 10_000 });
+          const offered = await runTool(checker, ['-c', `source '${file}'; complete -C 'mqt pub -V '`], { env, timeoutMs: 10_000 });
           assert.deepEqual(offered.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t')[0]).sort(), ['mqttv31', 'mqttv311', 'mqttv5']);
         }
       }
