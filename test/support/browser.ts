@@ -11,7 +11,8 @@ export interface Browser {
 /**
  * One headless Chromium (Debian's, which .ci/run installs; playwright-core drives it without a
  * browser download) for a test file (start it in before(), close it in after()): a fresh,
- * empty profile in the run folder, and nothing that reaches the network on its own.
+ * empty profile in the run folder (its config folder too), and nothing that reaches the network
+ * on its own.
  */
 export async function startChromium(ctx: Mocha.Context): Promise<Browser> {
   const executablePath = requireTool(ctx, 'chromium', 'apt-get install chromium');
@@ -19,6 +20,8 @@ export async function startChromium(ctx: Mocha.Context): Promise<Browser> {
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
+    // Chromium's crash reporter makes its folder under XDG_CONFIG_HOME whatever the profile is.
+    env: { ...process.env, XDG_CONFIG_HOME: profile },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {
