@@ -20,8 +20,9 @@ export async function startChromium(ctx: Mocha.Context): Promise<Browser> {
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    // Chromium's crash reporter makes its folder under XDG_CONFIG_HOME whatever the profile is.
-    env: { ...process.env, XDG_CONFIG_HOME: profile },
+    // Chromium's crash reporter makes its folder under XDG_CONFIG_HOME whatever the profile is, and
+    // a profile that is XDG_CONFIG_HOME has its disk cache in XDG_CACHE_HOME.
+    env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {
