@@ -85,6 +85,14 @@ describe('bridge fallbacks when the remote refuses the CONNECT (mosquitto 2.0 ha
     }
   });
 
+  it('a broker that stops while its bridge waits for CONNACK logs no error for that try: the bridge ended it', async () => {
+    const edge = await Edge.start('stop', [`address 127.0.0.1:${port}`]);
+    const { peer } = await Edge.connectAt(server);
+    await edge.close();
+    await peer.waitClosed();
+    assert.deepEqual(edge.broker.log.filter((l) => l.startsWith('error:')), []);
+  });
+
   it('MQTT 5 refused by a 3.1.1 broker (CONNACK 1, no properties): the next try is 3.1.1 with the bridge bit', async () => {
     const edge = await Edge.start('v5', [`address 127.0.0.1:${port}`, 'bridge_protocol_version mqttv50']);
     try {

@@ -201,6 +201,7 @@ export class Bridge implements DirectReceiver {
     try {
       stream = await openTransport({ kind: 'tcp', host: address.host, port: address.port, ...(s.bindAddress === undefined ? {} : { bindAddress: s.bindAddress }), ...(this.tls === undefined ? {} : { tls: this.tls }) });
     } catch (err) {
+      if (this.closed) return;
       this.log('error', `Error creating bridge: ${connectFailure(err, s.remoteClientId, (text) => this.log('debug', text))}.`);
       this.retryLater();
       return;
@@ -222,6 +223,8 @@ export class Bridge implements DirectReceiver {
 
   /** CONNACK refused (or the connection went first): mosquitto's fallbacks, then a retry. */
   private refused(err: unknown): void {
+    // The broker is stopping: the connection ended is the bridge's own doing, nothing to report.
+    if (this.closed) return;
     const s = this.settings;
     const code = isMqttError(err) && err.code === ErrorCode.ConnectionRefused ? err.reasonCode : undefined;
     if (code === undefined) {
