@@ -93,6 +93,20 @@ describe('bridge fallbacks when the remote refuses the CONNECT (mosquitto 2.0 ha
     assert.deepEqual(edge.broker.log.filter((l) => l.startsWith('error:')), []);
   });
 
+  it("a remote that sends what MQTT 3.1.1 does not have (AUTH) is left with mosquitto's words, and retried", async () => {
+    const edge = await Edge.start('bad', [`address 127.0.0.1:${port}`]);
+    try {
+      const first = await Edge.connectAt(server);
+      first.peer.sendBytes(CONNACK_ACCEPTED);
+      await edge.watcher.until('$SYS/broker/connection/host.bad/state', '1');
+      first.peer.sendBytes([0xf0, 0x00]);
+      await edge.retryAfter(/^notice: Client local\.host\.bad disconnected due to protocol error\.$/);
+      await Edge.connectAt(server);
+    } finally {
+      await edge.close();
+    }
+  });
+
   it('MQTT 5 refused by a 3.1.1 broker (CONNACK 1, no properties): the next try is 3.1.1 with the bridge bit', async () => {
     const edge = await Edge.start('v5', [`address 127.0.0.1:${port}`, 'bridge_protocol_version mqttv50']);
     try {

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../src/lib/errors.js';
 import { encode } from '../../src/lib/protocol/encode.js';
 import { MAX_PACKET_SIZE, PacketReader } from '../../src/lib/protocol/framer.js';
 import type { Packet, PublishPacket } from '../../src/lib/protocol/packets.js';
-import { assertMqttError, fromHex, MALFORMED } from './helpers.js';
+import { assertMqttError, fromHex, MALFORMED, PROTOCOL } from './helpers.js';
 
 const publish = (payload: Buffer): PublishPacket => ({ type: 'publish', topic: 't', payload, qos: 0, retain: false, dup: false });
 
@@ -56,8 +56,9 @@ describe('PacketReader', () => {
 
   it('refuses a bad first byte before its length arrives', () => {
     const reader = new PacketReader({ version: 4 });
-    assertMqttError(() => reader.push(fromHex('00'), () => assert.fail()), ...MALFORMED);
-    assertMqttError(() => new PacketReader({ version: 4 }).push(fromHex('f0'), () => assert.fail()), ...MALFORMED);
+    assertMqttError(() => reader.push(fromHex('00'), () => assert.fail()), ...PROTOCOL);
+    assertMqttError(() => new PacketReader({ version: 4 }).push(fromHex('f0'), () => assert.fail()), ...PROTOCOL);
+    assertMqttError(() => new PacketReader({ version: 4 }).push(fromHex('c8'), () => assert.fail()), ...MALFORMED);
   });
 
   it('is unusable after an error: every later push throws the same error', () => {

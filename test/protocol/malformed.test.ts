@@ -54,8 +54,8 @@ describe('decoder refuses', () => {
     it('UNSUBSCRIBE with flags 0011', () => refuses('a3 05 0001 0001 61', 4, MALFORMED));
     it('CONNECT with flags 0001', () => refuses('11 0c 0004 4d515454 04 02 003c 0000', 4, MALFORMED));
     it('PINGREQ with flags 1000', () => refuses('c8 00', 4, MALFORMED));
-    it('reserved packet type 0', () => refuses('00 00', 4, MALFORMED));
-    it('AUTH in MQTT 3.1.1, where type 15 is reserved', () => refuses('f0 00', 4, MALFORMED));
+    it('reserved packet type 0: a protocol error, as mosquitto has it', () => refuses('00 00', 4, PROTOCOL));
+    it('AUTH in MQTT 3.1.1, where type 15 is reserved: a protocol error, as mosquitto has it', () => refuses('f0 00', 4, PROTOCOL));
     it('PUBLISH with QoS 3', () => refuses('36 07 0003 612f62 0001', 4, MALFORMED));
     it('PUBLISH with DUP set at QoS 0 (MQTT-3.3.1-2)', () => refuses('38 05 0003 612f62', 4, MALFORMED));
   });

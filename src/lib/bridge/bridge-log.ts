@@ -5,7 +5,9 @@
  * side logs nothing of its own: mosquitto has no such connection.
  */
 import type { MqttClient } from '../client/client.js';
+import { ErrorCode, type MqttError } from '../errors.js';
 import type { Packet, Subscription } from '../protocol/packets.js';
+import { ReasonCode } from '../protocol/reason-codes.js';
 
 /** Subscription options as mosquitto prints them: the byte without its QoS bits. */
 function optionsByte(s: Subscription): string {
@@ -74,4 +76,17 @@ export function logRemotePackets(remote: MqttClient, name: string, notificationT
     const line = receivedLine(name, packet, localTopic);
     if (line !== undefined) debug(line);
   });
+}
+
+/**
+ * How mosquitto's do_disconnect() words the end of a bridge's remote connection, after
+ * "Client NAME ": what the remote sent could not be read, it stopped answering, or it closed.
+ */
+export function remoteLostText(err: MqttError | undefined): string {
+  if (err === undefined) return 'closed its connection.';
+  if (err.code === ErrorCode.KeepaliveTimeout) return 'has exceeded timeout, disconnecting.';
+  if (err.reasonCode === ReasonCode.PacketTooLarge) return 'disconnected due to oversize packet.';
+  if (err.code === ErrorCode.MalformedPacket) return 'disconnected due to malformed packet.';
+  if (err.code === ErrorCode.ProtocolError) return 'disconnected due to protocol error.';
+  return 'closed its connection.';
 }

@@ -17,7 +17,7 @@ import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
 import type { DirectLink, DirectReceiver, LogLevel } from '../broker/types.js';
 import { MqttClient, type OutgoingMessage } from '../client/client.js';
 import { publishPacket } from '../client/outgoing-window.js';
-import { ErrorCode, isMqttError } from '../errors.js';
+import { ErrorCode, isMqttError, type MqttError } from '../errors.js';
 import { errnoText } from '../errno-text.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
@@ -25,7 +25,7 @@ import type { PublishPacket, QoS } from '../protocol/packets.js';
 import { ConnackReturnCode, ReasonCode } from '../protocol/reason-codes.js';
 import { openTransport } from '../transport/open.js';
 import type { TlsSettings, TransportStream } from '../transport/types.js';
-import { logRemotePackets } from './bridge-log.js';
+import { logRemotePackets, remoteLostText } from './bridge-log.js';
 import { LocalAcks, type LocalMessage } from './local-acks.js';
 import { NEVER_EXPIRES, openLocalSide, subscribeLocalSide, type BridgeHost } from './local-side.js';
 import { connectFailure, lookupFailure, warnUnresolved } from './unreachable.js';
@@ -141,7 +141,7 @@ export class Bridge implements DirectReceiver {
       ...(this.protocolVersion === 5 && !s.cleanSession ? { connectProperties: { sessionExpiryInterval: NEVER_EXPIRES } } : {}),
     });
     client.on('message', (packet) => this.fromRemote(packet));
-    client.on('close', () => this.lost());
+    client.on('close', (err) => this.lost(err));
     if (this.host.logDebug) logRemotePackets(client, s.localClientId, this.notificationTopic, (topic) => localTopicOf(s.topics, topic), (text) => this.log('debug', text));
     return client;
   }
@@ -410,14 +410,14 @@ export class Bridge implements DirectReceiver {
   }
 
   /** The remote connection is gone (or never came up): the local side steps away and a retry is planned. */
-  private lost(): void {
+  private lost(err?: MqttError): void {
     if (!this.connected) return;
     this.connected = false;
     this.dropping = false;
     this.primaryTimer?.close();
     this.idleTimer?.close();
     if (this.closed) return;
-    this.log('notice', `Client ${this.settings.localClientId} closed its connection.`);
+    this.log('notice', `Client ${this.settings.localClientId} ${remoteLostText(err)}`);
     this.notifyLocally('0');
     // What the remote had not acknowledged is in `unsent` (or its resumable window) now: the local
     // session must not send it again too.

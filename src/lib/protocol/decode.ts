@@ -43,7 +43,9 @@ const reader = new Reader();
  */
 export function checkFixedHeader(header: number, version: ProtocolVersion): void {
   const name = PACKET_TYPE_NAMES[header >> 4];
-  if (name === undefined) throw malformed(`reserved packet type ${header >> 4}`);
+  // A type the version does not have is a protocol error, as mosquitto has it (read_handle.c's
+  // default case, handle_auth.c); the spec names neither, and a wrong flag is malformed in both.
+  if (name === undefined) throw protocolError(`reserved packet type ${header >> 4}`);
   if (name === 'publish') {
     const qos = (header >> 1) & 3;
     if (qos === 3) throw malformed('PUBLISH with QoS 3');
@@ -51,7 +53,7 @@ export function checkFixedHeader(header: number, version: ProtocolVersion): void
     if (qos === 0 && (header & 0x08) !== 0) throw malformed('PUBLISH with DUP set at QoS 0');
     return;
   }
-  if (name === 'auth' && version !== 5) throw malformed('AUTH packet outside MQTT 5');
+  if (name === 'auth' && version !== 5) throw protocolError('AUTH packet outside MQTT 5');
   const flags = header & 0x0f;
   // MQTT 3.1 sends PUBREL, SUBSCRIBE and UNSUBSCRIBE at QoS 1 and sets DUP on their retries (3.1 §2.1);
   // 3.1.1 fixed those flags at 0010.
