@@ -80,11 +80,12 @@ export function logRemotePackets(remote: MqttClient, name: string, notificationT
 
 /**
  * How mosquitto's do_disconnect() words the end of a bridge's remote connection, after
- * "Client NAME ": what the remote sent could not be read, it stopped answering, or it closed.
+ * "Client NAME ": what the remote sent could not be read, or it closed. Nothing when the remote
+ * stopped answering PINGREQ: mosquitto's keepalive check closes a bridge's socket without a line.
  */
-export function remoteLostText(err: MqttError | undefined): string {
+export function remoteLostText(err: MqttError | undefined): string | undefined {
   if (err === undefined) return 'closed its connection.';
-  if (err.code === ErrorCode.KeepaliveTimeout) return 'has exceeded timeout, disconnecting.';
+  if (err.code === ErrorCode.KeepaliveTimeout) return undefined;
   if (err.reasonCode === ReasonCode.PacketTooLarge) return 'disconnected due to oversize packet.';
   if (err.code === ErrorCode.MalformedPacket) return 'disconnected due to malformed packet.';
   if (err.code === ErrorCode.ProtocolError) return 'disconnected due to protocol error.';

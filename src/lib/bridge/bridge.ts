@@ -417,7 +417,8 @@ export class Bridge implements DirectReceiver {
     this.primaryTimer?.close();
     this.idleTimer?.close();
     if (this.closed) return;
-    this.log('notice', `Client ${this.settings.localClientId} ${remoteLostText(err)}`);
+    const why = remoteLostText(err);
+    if (why !== undefined) this.log('notice', `Client ${this.settings.localClientId} ${why}`);
     this.notifyLocally('0');
     // What the remote had not acknowledged is in `unsent` (or its resumable window) now: the local
     // session must not send it again too.

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { remoteLostText } from '../../src/lib/bridge/bridge-log.js';
+import { ErrorCode, MqttError } from '../../src/lib/errors.js';
+import { malformed, protocolError } from '../../src/lib/protocol/wire.js';
+import { ReasonCode } from '../../src/lib/protocol/reason-codes.js';
+
+/** mosquitto 2.0.11's lines for a bridge whose remote connection ends (src/loop.c do_disconnect). */
+describe("the log line for a bridge's lost remote connection", () => {
+  it('names why, in the words mosquitto logs after "Client local.NAME "', () => {
+    assert.equal(remoteLostText(undefined), 'closed its connection.');
+    assert.equal(remoteLostText(new MqttError(ErrorCode.ConnectionLost, 'gone')), 'closed its connection.');
+    assert.equal(remoteLostText(protocolError('AUTH packet outside MQTT 5')), 'disconnected due to protocol error.');
+    assert.equal(remoteLostText(malformed('PUBLISH with QoS 3')), 'disconnected due to malformed packet.');
+    assert.equal(remoteLostText(new MqttError(ErrorCode.PacketTooLarge, 'too big', { reasonCode: ReasonCode.PacketTooLarge })), 'disconnected due to oversize packet.');
+  });
+
+  it('is none for a remote that stopped answering PINGREQ: mosquitto closes that socket without a line', () => {
+    assert.equal(remoteLostText(new MqttError(ErrorCode.KeepaliveTimeout, 'No PINGRESP')), undefined);
+  });
+});
