@@ -34,6 +34,28 @@ describe('broker: bad input, limits and wills', function () {
     await b.waitForLog(/Client bad disconnected due to malformed packet\./);
   });
 
+  it("names a QoS of 3 in the log before closing, in mosquitto 2.0's words, and a reserved packet type as a protocol error", async () => {
+    const b = await start();
+    const cases: [string, number[], RegExp[]][] = [
+      ['q3pub', [0x36, 0x05, 0x00, 0x01, 0x61, 0x00, 0x01], [/^information: Invalid QoS in PUBLISH from q3pub, disconnecting\.$/, /^notice: Client q3pub disconnected due to malformed packet\.$/]],
+      ['q3sub', [0x82, 0x06, 0x00, 0x01, 0x00, 0x01, 0x61, 0x03], [/^information: Invalid QoS in subscription command from .+, disconnecting\.$/, /^notice: Client q3sub disconnected due to malformed packet\.$/]],
+      ['type0', [0x00, 0x00], [/^notice: Client type0 disconnected due to protocol error\.$/]],
+      ['auth3', [0xf0, 0x00], [/^notice: Client auth3 disconnected due to protocol error\.$/]],
+    ];
+    for (const [id, bytes, lines] of cases) {
+      const bad = await client({ clientId: id });
+      bad.sendBytes(bytes);
+      await bad.waitClosed();
+      for (const line of lines) await b.waitForLog(line);
+    }
+    // mosquitto reads an empty filter as none and fails on the next bytes: no "Invalid subscription string" line.
+    const empty = await client({ clientId: 'empty' });
+    empty.sendBytes([0x82, 0x05, 0x00, 0x01, 0x00, 0x00, 0x00]);
+    await empty.waitClosed();
+    await b.waitForLog(/^notice: Client empty disconnected due to malformed packet\.$/);
+    assert.equal(b.log.filter((l) => l.includes('Invalid subscription string')).length, 0);
+  });
+
   it('sends a v5 client DISCONNECT 0x81 for malformed input, 0x82 for a protocol error', async () => {
     await start();
     const bad = await client({ clientId: 'bad5' }, 5);

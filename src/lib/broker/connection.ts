@@ -15,6 +15,7 @@ import { MAX_PACKET_SIZE, PacketReader } from '../protocol/framer.js';
 import { WriteBatch } from '../transport/write-batch.js';
 import type { Packet, QoS } from '../protocol/packets.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
+import { InvalidQosError } from '../protocol/wire.js';
 import type { TransportStream } from '../transport/types.js';
 import type { ClockTimer } from './clock.js';
 import { FULL_READ, destroyEmitter, destroyOnceFinished, keepaliveDue, listen, onData, onDrain, readChunk, resumeAfterYield, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
@@ -50,6 +51,11 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   // mosquitto's words, its missing "has" included.
   administrative: 'been disconnected by administrative action.',
 };
+
+/** mosquitto's line before it closes for a QoS of 3: handle_publish.c names the client, handle_subscribe.c its address. */
+function invalidQosText(error: InvalidQosError, clientId: string, address: string): string {
+  return error.packetType === 'publish' ? `Invalid QoS in PUBLISH from ${clientId}, disconnecting.` : `Invalid QoS in subscription command from ${address}, disconnecting.`;
+}
 
 /** What a connection uses of the broker beyond what its handlers do (broker.ts implements it). */
 export interface ConnectionHost extends BrokerCore {
@@ -229,6 +235,7 @@ export class Connection implements ClientConnection {
   fail(error: unknown): void {
     if (this.state === 'closed') return;
     const code = isMqttError(error) ? error.reasonCode : undefined;
+    if (error instanceof InvalidQosError) this.broker.log('information', invalidQosText(error, this.clientId, this.info.remoteAddress));
     if (this.state === 'new') {
       if (error instanceof UnsupportedProtocolError) refuseProtocol(this, error);
       this.close(code === ReasonCode.PacketTooLarge ? 'oversize' : 'protocol');

@@ -32,7 +32,7 @@ import type {
 import { readProperties } from './property-codec.js';
 import type { Properties, PropertyScope } from './properties.js';
 import { ConnackReturnCode, ReasonCode, SUBACK_FAILURE_V3 } from './reason-codes.js';
-import { malformed, protocolError, Reader } from './wire.js';
+import { InvalidQosError, malformed, protocolError, Reader } from './wire.js';
 
 /** One reader for every packet: decoding is synchronous and never re-enters itself. */
 const reader = new Reader();
@@ -48,7 +48,7 @@ export function checkFixedHeader(header: number, version: ProtocolVersion): void
   if (name === undefined) throw protocolError(`reserved packet type ${header >> 4}`);
   if (name === 'publish') {
     const qos = (header >> 1) & 3;
-    if (qos === 3) throw malformed('PUBLISH with QoS 3');
+    if (qos === 3) throw new InvalidQosError('publish', malformed('PUBLISH with QoS 3'));
     // MQTT-3.3.1-2: the DUP flag must be 0 for all QoS 0 messages.
     if (qos === 0 && (header & 0x08) !== 0) throw malformed('PUBLISH with DUP set at QoS 0');
     return;
@@ -268,13 +268,14 @@ function readSubscriptionOptions(topicFilter: string, options: number, version: 
   const qos = options & 3;
   if (version !== 5) {
     // 3.1.1 MQTT-3.8.3-4: reserved bits or QoS 3 make the packet malformed.
-    if ((options & 0xfc) !== 0) throw malformed('SUBSCRIBE reserved option bits set');
-    if (qos === 3) throw malformed('SUBSCRIBE with QoS 3');
+    // mosquitto reads the whole byte as the QoS, so reserved bits are an invalid QoS to it.
+    if ((options & 0xfc) !== 0) throw new InvalidQosError('subscribe', malformed('SUBSCRIBE reserved option bits set'));
+    if (qos === 3) throw new InvalidQosError('subscribe', malformed('SUBSCRIBE with QoS 3'));
     return { topicFilter, qos: qos as QoS };
   }
   // 5.0 §3.8.3.1: reserved bits are malformed; QoS 3 and retain handling 3 are protocol errors.
   if ((options & 0xc0) !== 0) throw malformed('SUBSCRIBE reserved option bits set');
-  if (qos === 3) throw protocolError('SUBSCRIBE with QoS 3');
+  if (qos === 3) throw new InvalidQosError('subscribe', protocolError('SUBSCRIBE with QoS 3'));
   const retainHandling = (options >> 4) & 3;
   if (retainHandling === 3) throw protocolError('SUBSCRIBE with retain handling 3');
   return {

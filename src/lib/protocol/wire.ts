@@ -20,6 +20,19 @@ export function protocolError(message: string): MqttError {
   });
 }
 
+/**
+ * A QoS of 3 in a PUBLISH header or a subscription: malformed (or, for an MQTT 5 subscription, a
+ * protocol error), and a case mosquitto names in its log before closing the connection.
+ */
+export class InvalidQosError extends MqttError {
+  constructor(
+    readonly packetType: 'publish' | 'subscribe',
+    error: MqttError,
+  ) {
+    super(error.code, error.message, { ...(error.reasonCode === undefined ? {} : { reasonCode: error.reasonCode }) });
+  }
+}
+
 /** A value the caller asked to encode that the protocol cannot carry. */
 export function invalidArgument(message: string): MqttError {
   return new MqttError(ErrorCode.InvalidArgument, message);

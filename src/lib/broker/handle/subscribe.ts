@@ -25,7 +25,8 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
   const mountPoint = conn.info.listener.settings.mountPoint;
   for (const s of p.subscriptions) {
     if (!isValidTopicFilter(s.topicFilter) || exceedsTopicDepth(s.topicFilter)) {
-      broker.log('information', `Invalid subscription string from ${conn.info.remoteAddress}, disconnecting.`);
+      // mosquitto 2.0 reads an empty filter as none and fails on the bytes after it, without a line.
+      if (s.topicFilter !== '') broker.log('information', `Invalid subscription string from ${conn.info.remoteAddress}, disconnecting.`);
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;
     }
