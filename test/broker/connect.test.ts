@@ -65,6 +65,21 @@ describe('broker: CONNECT', function () {
     }
   });
 
+  it('closes without a CONNACK for a 3.1.1 password without a user name, naming the client as mosquitto does', async () => {
+    tb = await suite.start();
+    const client = await RawClient.open(tb.port);
+    try {
+      // CONNECT 3.1.1, flags: password and clean session, client id "dev1", password "p".
+      client.sendBytes([0x10, 0x13, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x42, 0x00, 0x3c, 0x00, 0x04, 0x64, 0x65, 0x76, 0x31, 0x00, 0x01, 0x70]);
+      await client.waitClosed();
+      assert.deepEqual(client.received, []);
+      await tb.waitForLog(/^information: Protocol error from dev1: password without username, closing connection\.$/);
+      await tb.waitForLog(/^notice: Client <unknown> disconnected due to protocol error\.$/);
+    } finally {
+      client.close();
+    }
+  });
+
   it('refuses anonymous clients when allow_anonymous is false (v3: 5, v5: 0x87) and asks the authenticate hook otherwise', async () => {
     const logins: string[] = [];
     tb = await suite.start({

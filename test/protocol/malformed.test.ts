@@ -138,11 +138,11 @@ describe('decoder refuses', () => {
     it('will QoS without the will flag (MQTT-3.1.2-13)', () => refuses(connect('0a'), 4, MALFORMED));
     it('will retain without the will flag (MQTT-3.1.2-15)', () => refuses(connect('22'), 4, MALFORMED));
     it('will QoS 3 (MQTT-3.1.2-14)', () => refuses(connect('1e', '0001 74 0000'), 4, MALFORMED));
-    it('a password without a username in 3.1.1 (MQTT-3.1.2-22)', () => {
-      refuses(connect('42', '0001 70'), 4, MALFORMED);
+    it('a password without a username in 3.1.1 (MQTT-3.1.2-22): a protocol error, as mosquitto has it', () => {
+      refuses(connect('42', '0001 70'), 4, PROTOCOL);
     });
     it('a password without a username in 3.1', () => {
-      refuses('10 12 0006 4d5149736470 03 42 003c 0001 61 0001 70', 3, MALFORMED);
+      refuses('10 12 0006 4d5149736470 03 42 003c 0001 61 0001 70', 3, PROTOCOL);
     });
     it('the username flag with no username bytes', () => refuses(connect('82'), 4, MALFORMED));
     it('an unknown protocol level, with reason 0x84 so a server can answer it', () => {

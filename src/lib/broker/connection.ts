@@ -10,7 +10,7 @@ import { Socket } from 'node:net';
 import { isMqttError } from '../errors.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
-import { UnsupportedProtocolError } from '../protocol/decode.js';
+import { PasswordWithoutUsernameError, UnsupportedProtocolError } from '../protocol/decode.js';
 import { MAX_PACKET_SIZE, PacketReader } from '../protocol/framer.js';
 import { WriteBatch } from '../transport/write-batch.js';
 import type { Packet, QoS } from '../protocol/packets.js';
@@ -238,6 +238,9 @@ export class Connection implements ClientConnection {
     if (error instanceof InvalidQosError) this.broker.log('information', invalidQosText(error, this.clientId, this.info.remoteAddress));
     if (this.state === 'new') {
       if (error instanceof UnsupportedProtocolError) refuseProtocol(this, error);
+      if (error instanceof PasswordWithoutUsernameError) {
+        this.broker.log('information', `Protocol error from ${error.clientId}: password without username, closing connection.`);
+      }
       this.close(code === ReasonCode.PacketTooLarge ? 'oversize' : 'protocol');
       return;
     }

@@ -191,6 +191,16 @@ export class UnsupportedProtocolError extends MqttError {
   }
 }
 
+/**
+ * MQTT-3.1.2-22: before MQTT 5, a password needs a user name. Found once the client id is read,
+ * as mosquitto finds it, which names the client in its log.
+ */
+export class PasswordWithoutUsernameError extends MqttError {
+  constructor(readonly clientId: string) {
+    super(ErrorCode.ProtocolError, 'Protocol error: CONNECT password without a username', { reasonCode: ReasonCode.ProtocolError });
+  }
+}
+
 function decodeConnect(r: Reader): ConnectPacket {
   const name = r.utf8('protocol name');
   const wireLevel = r.u8('protocol level');
@@ -209,8 +219,6 @@ function decodeConnect(r: Reader): ConnectPacket {
   if (willQos === 3) throw malformed('CONNECT will QoS 3');
   const hasUsername = (flags & 0x80) !== 0;
   const hasPassword = (flags & 0x40) !== 0;
-  // MQTT-3.1.2-22: before v5, no password without a user name.
-  if (hasPassword && !hasUsername && level !== 5) throw malformed('CONNECT password without a username');
 
   const keepalive = r.u16('keepalive');
   const properties = level === 5 ? readProperties(r, 'connect') : undefined;
@@ -230,6 +238,7 @@ function decodeConnect(r: Reader): ConnectPacket {
     if (willProperties !== undefined) packet.will.properties = willProperties;
   }
   if (hasUsername) packet.username = r.utf8('username');
+  if (hasPassword && !hasUsername && level !== 5) throw new PasswordWithoutUsernameError(packet.clientId);
   if (hasPassword) packet.password = r.binary('password');
   if (properties !== undefined) packet.properties = properties;
   return packet;
