@@ -80,6 +80,20 @@ describe('broker: CONNECT', function () {
     }
   });
 
+  it('closes without a CONNACK for a will of QoS 3, logging it as mosquitto does', async () => {
+    tb = await suite.start();
+    const client = await RawClient.open(tb.port);
+    try {
+      // CONNECT 3.1.1, flags: will with QoS 3 and clean session; client id "a", will topic "t", empty payload.
+      client.sendBytes([0x10, 0x12, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x1e, 0x00, 0x3c, 0x00, 0x01, 0x61, 0x00, 0x01, 0x74, 0x00, 0x00]);
+      await client.waitClosed();
+      assert.deepEqual(client.received, []);
+      await tb.waitForLog(/^information: Invalid Will QoS in CONNECT from 127\.0\.0\.1\.$/);
+    } finally {
+      client.close();
+    }
+  });
+
   it('refuses anonymous clients when allow_anonymous is false (v3: 5, v5: 0x87) and asks the authenticate hook otherwise', async () => {
     const logins: string[] = [];
     tb = await suite.start({

@@ -52,9 +52,16 @@ const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
   administrative: 'been disconnected by administrative action.',
 };
 
-/** mosquitto's line before it closes for a QoS of 3: handle_publish.c names the client, handle_subscribe.c its address. */
+/** mosquitto's line before it closes for a QoS of 3: handle_publish.c names the client, handle_subscribe.c and handle_connect.c its address. */
 function invalidQosText(error: InvalidQosError, clientId: string, address: string): string {
-  return error.packetType === 'publish' ? `Invalid QoS in PUBLISH from ${clientId}, disconnecting.` : `Invalid QoS in subscription command from ${address}, disconnecting.`;
+  switch (error.packetType) {
+    case 'publish':
+      return `Invalid QoS in PUBLISH from ${clientId}, disconnecting.`;
+    case 'subscribe':
+      return `Invalid QoS in subscription command from ${address}, disconnecting.`;
+    case 'will':
+      return `Invalid Will QoS in CONNECT from ${address}.`;
+  }
 }
 
 /** What a connection uses of the broker beyond what its handlers do (broker.ts implements it). */

@@ -216,7 +216,7 @@ function decodeConnect(r: Reader): ConnectPacket {
   const willQos = (flags >> 3) & 3;
   const willRetain = (flags & 0x20) !== 0;
   if (!hasWill && (willQos !== 0 || willRetain)) throw malformed('CONNECT will QoS or retain set without a will');
-  if (willQos === 3) throw malformed('CONNECT will QoS 3');
+  if (willQos === 3) throw new InvalidQosError('will', malformed('CONNECT will QoS 3'));
   const hasUsername = (flags & 0x80) !== 0;
   const hasPassword = (flags & 0x40) !== 0;
 

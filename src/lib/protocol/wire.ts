@@ -21,12 +21,12 @@ export function protocolError(message: string): MqttError {
 }
 
 /**
- * A QoS of 3 in a PUBLISH header or a subscription: malformed (or, for an MQTT 5 subscription, a
- * protocol error), and a case mosquitto names in its log before closing the connection.
+ * A QoS of 3 in a PUBLISH header, a subscription or a CONNECT's will: malformed (or, for an MQTT 5
+ * subscription, a protocol error), and a case mosquitto names in its log before closing.
  */
 export class InvalidQosError extends MqttError {
   constructor(
-    readonly packetType: 'publish' | 'subscribe',
+    readonly packetType: 'publish' | 'subscribe' | 'will',
     error: MqttError,
   ) {
     super(error.code, error.message, { ...(error.reasonCode === undefined ? {} : { reasonCode: error.reasonCode }) });
