@@ -54,6 +54,17 @@ describe('broker: bad input, limits and wills', function () {
     await empty.waitClosed();
     await b.waitForLog(/^notice: Client empty disconnected due to malformed packet\.$/);
     assert.equal(b.log.filter((l) => l.includes('Invalid subscription string')).length, 0);
+    // UNSUBSCRIBE names the client by its id, and an empty filter has words of its own.
+    const unsubs: [string, number[], RegExp][] = [
+      ['unsub-bad', [0xa2, 0x09, 0x00, 0x01, 0x00, 0x05, 0x61, 0x2f, 0x23, 0x2f, 0x62], /^information: Invalid unsubscription string from unsub-bad, disconnecting\.$/],
+      ['unsub-empty', [0xa2, 0x04, 0x00, 0x01, 0x00, 0x00], /^information: Empty unsubscription string from unsub-empty, disconnecting\.$/],
+    ];
+    for (const [id, bytes, line] of unsubs) {
+      const bad = await client({ clientId: id });
+      bad.sendBytes(bytes);
+      await bad.waitClosed();
+      await b.waitForLog(line);
+    }
   });
 
   it('sends a v5 client DISCONNECT 0x81 for malformed input, 0x82 for a protocol error', async () => {

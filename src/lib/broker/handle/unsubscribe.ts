@@ -15,7 +15,8 @@ export function handleUnsubscribe(conn: ClientConnection, p: UnsubscribePacket):
   const mountPoint = conn.info.listener.settings.mountPoint;
   for (const raw of p.topicFilters) {
     if (!isValidTopicFilter(raw) || exceedsTopicDepth(raw)) {
-      broker.log('information', `Invalid unsubscription string from ${conn.info.remoteAddress}, disconnecting.`);
+      // mosquitto's handle_unsubscribe.c names the client by its id here (its SUBSCRIBE lines use the address).
+      broker.log('information', `${raw === '' ? 'Empty' : 'Invalid'} unsubscription string from ${conn.clientId}, disconnecting.`);
       conn.disconnect(ReasonCode.MalformedPacket, 'malformed');
       return;
     }
