@@ -67,6 +67,14 @@ describe('broker: bad input, limits and wills', function () {
     }
   });
 
+  it('warns of a PUBREC for a packet identifier it never sent, in mosquitto\'s words, and answers it with PUBREL', async () => {
+    const b = await start();
+    const c = await client({ clientId: 'stray' });
+    c.send({ type: 'pubrec', packetId: 5 });
+    assert.equal((await c.next('pubrel')).packetId, 5);
+    await b.waitForLog(/^warning: Warning: Received PUBREC from stray for an unknown packet identifier 5\.$/);
+  });
+
   it('sends a v5 client DISCONNECT 0x81 for malformed input, 0x82 for a protocol error', async () => {
     await start();
     const bad = await client({ clientId: 'bad5' }, 5);

@@ -31,7 +31,11 @@ export function handlePubrec(conn: ClientConnection, p: PubrecPacket): void {
   if (failed) return;
   if (known) {
     conn.sendPubrel(p.packetId);
-  } else if (conn.version === 5) {
+    return;
+  }
+  // mosquitto warns of an unknown PUBREC only (handle_pubrec.c), and answers it all the same.
+  conn.broker.log('warning', `Warning: Received PUBREC from ${conn.clientId} for an unknown packet identifier ${p.packetId}.`);
+  if (conn.version === 5) {
     conn.sendPacket({ type: 'pubrel', packetId: p.packetId, reasonCode: ReasonCode.PacketIdentifierNotFound });
   } else {
     conn.sendPubrel(p.packetId);
