@@ -41,8 +41,12 @@ function refuse(conn: ClientConnection, v3Code: number, v5Code: number, why: Clo
   conn.close(why);
 }
 
-/** v5-only refusals: v3 has no code for them, so mosquitto just closes. */
+/**
+ * v5-only refusals: v3 has no code for them, so mosquitto just closes. It has not taken the
+ * client id yet (or has dropped it), so its log names the client <unknown>.
+ */
 function refuseV5Only(conn: ClientConnection, v5Code: number): void {
+  conn.clientId = '';
   if (conn.version === 5) {
     if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${v5Code})`);
     conn.sendPacket({ type: 'connack', sessionPresent: false, reasonCode: v5Code });
