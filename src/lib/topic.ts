@@ -117,6 +117,14 @@ function shareFilterStart(filter: string): number {
   return i + 1;
 }
 
+/**
+ * True for `$share/...` that is a well-formed filter read as an ordinary one, but not a shared
+ * subscription (no share name, or nothing after it): "$share//a", "$share/g".
+ */
+export function isMalformedShare(filter: string): boolean {
+  return filter.startsWith(SHARE_PREFIX) && shareFilterStart(filter) < 0 && isValidPlainFilter(filter, 0) && fitsByteLimit(filter);
+}
+
 /** True for a topic filter a SUBSCRIBE may carry, including MQTT 5 shared subscriptions. */
 export function isValidTopicFilter(filter: string): boolean {
   const len = filter.length;

@@ -75,6 +75,17 @@ describe('broker: bad input, limits and wills', function () {
     await b.waitForLog(/^warning: Warning: Received PUBREC from stray for an unknown packet identifier 5\.$/);
   });
 
+  it('refuses a $share/ filter with no share name or nothing after it in the SUBACK, keeping the connection', async () => {
+    await start();
+    for (const version of [4, 5] as const) {
+      const c = await client({ clientId: `share-${version}` }, version);
+      c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$share//a', qos: 0 }, { topicFilter: '$share/g', qos: 0 }, { topicFilter: '$share/g/a', qos: 1 }] });
+      const failure = version === 5 ? 0x8f : 0x80;
+      assert.deepEqual((await c.next('suback')).reasonCodes, [failure, failure, 1]);
+      await c.ping();
+    }
+  });
+
   it('sends a v5 client DISCONNECT 0x81 for malformed input, 0x82 for a protocol error', async () => {
     await start();
     const bad = await client({ clientId: 'bad5' }, 5);

@@ -4,7 +4,7 @@
  */
 import type { QoS, SubscribePacket } from '../../protocol/packets.js';
 import { ReasonCode, SUBACK_FAILURE_V3 } from '../../protocol/reason-codes.js';
-import { exceedsTopicDepth, isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
+import { exceedsTopicDepth, isMalformedShare, isValidTopicFilter, parseSharedSubscription } from '../../topic.js';
 import type { ClientConnection } from '../core.js';
 import { mountFilter } from '../mount-point.js';
 import { answer, journalMark } from './answer.js';
@@ -24,6 +24,12 @@ export function handleSubscribe(conn: ClientConnection, p: SubscribePacket): voi
   if (p.subscriptions.some((s) => s.topicFilter.startsWith('$SYS'))) broker.refreshSys();
   const mountPoint = conn.info.listener.settings.mountPoint;
   for (const s of p.subscriptions) {
+    if (isMalformedShare(s.topicFilter) && !exceedsTopicDepth(s.topicFilter)) {
+      // mosquitto grants these and delivers nothing to them; refused in the SUBACK here, the
+      // connection kept, as for any filter the broker will not take.
+      codes.push(conn.version === 5 ? ReasonCode.TopicFilterInvalid : SUBACK_FAILURE_V3);
+      continue;
+    }
     if (!isValidTopicFilter(s.topicFilter) || exceedsTopicDepth(s.topicFilter)) {
       // mosquitto 2.0 reads an empty filter as none and fails on the bytes after it, without a line.
       if (s.topicFilter !== '') broker.log('information', `Invalid subscription string from ${conn.info.remoteAddress}, disconnecting.`);
