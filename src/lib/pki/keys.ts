@@ -1,6 +1,6 @@
 import { generateKeyPair } from 'node:crypto';
 
-/** RSA only: node-forge, which builds the certificates, cannot sign with EC keys. */
+/** RSA only: node-forge, which lays out the certificates, has no EC keys (nor the signature OIDs they need). */
 export const RSA_BITS = [2048, 3072, 4096] as const;
 export type RsaBits = (typeof RSA_BITS)[number];
 
