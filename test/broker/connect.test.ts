@@ -7,6 +7,20 @@ describe('broker: CONNECT', function () {
   const suite = useRawBroker();
   let tb: TestBroker;
 
+  /** `bytes` from a raw client to a new broker: closed with no CONNACK, and `lines` logged. */
+  async function refusedWithoutConnack(bytes: number[], ...lines: RegExp[]): Promise<void> {
+    tb = await suite.start();
+    const client = await RawClient.open(tb.port);
+    try {
+      client.sendBytes(bytes);
+      await client.waitClosed();
+      assert.deepEqual(client.received, []);
+      for (const line of lines) await tb.waitForLog(line);
+    } finally {
+      client.close();
+    }
+  }
+
   it('answers a v5 CONNECT like mosquitto: topic alias maximum 10, receive maximum 20, an assigned id for an empty one', async () => {
     tb = await suite.start();
     const { connack } = await suite.connect({ clientId: '', clean: false }, 5);
@@ -52,46 +66,18 @@ describe('broker: CONNECT', function () {
   });
 
   it('closes without a CONNACK for an unknown protocol name, logging it as mosquitto does', async () => {
-    tb = await suite.start();
-    const client = await RawClient.open(tb.port);
-    try {
-      // CONNECT "MQTX" level 4.
-      client.sendBytes([0x10, 0x0d, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x58, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x01, 0x61]);
-      await client.waitClosed();
-      assert.deepEqual(client.received, []);
-      await tb.waitForLog(/Invalid protocol "MQTX" in CONNECT from 127\.0\.0\.1\./);
-    } finally {
-      client.close();
-    }
+    // CONNECT "MQTX" level 4.
+    await refusedWithoutConnack([0x10, 0x0d, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x58, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x01, 0x61], /Invalid protocol "MQTX" in CONNECT from 127\.0\.0\.1\./);
   });
 
   it('closes without a CONNACK for a 3.1.1 password without a user name, naming the client as mosquitto does', async () => {
-    tb = await suite.start();
-    const client = await RawClient.open(tb.port);
-    try {
-      // CONNECT 3.1.1, flags: password and clean session, client id "dev1", password "p".
-      client.sendBytes([0x10, 0x13, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x42, 0x00, 0x3c, 0x00, 0x04, 0x64, 0x65, 0x76, 0x31, 0x00, 0x01, 0x70]);
-      await client.waitClosed();
-      assert.deepEqual(client.received, []);
-      await tb.waitForLog(/^information: Protocol error from dev1: password without username, closing connection\.$/);
-      await tb.waitForLog(/^notice: Client <unknown> disconnected due to protocol error\.$/);
-    } finally {
-      client.close();
-    }
+    // CONNECT 3.1.1, flags: password and clean session, client id "dev1", password "p".
+    await refusedWithoutConnack([0x10, 0x13, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x42, 0x00, 0x3c, 0x00, 0x04, 0x64, 0x65, 0x76, 0x31, 0x00, 0x01, 0x70], /^information: Protocol error from dev1: password without username, closing connection\.$/, /^notice: Client <unknown> disconnected due to protocol error\.$/);
   });
 
   it('closes without a CONNACK for a will of QoS 3, logging it as mosquitto does', async () => {
-    tb = await suite.start();
-    const client = await RawClient.open(tb.port);
-    try {
-      // CONNECT 3.1.1, flags: will with QoS 3 and clean session; client id "a", will topic "t", empty payload.
-      client.sendBytes([0x10, 0x12, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x1e, 0x00, 0x3c, 0x00, 0x01, 0x61, 0x00, 0x01, 0x74, 0x00, 0x00]);
-      await client.waitClosed();
-      assert.deepEqual(client.received, []);
-      await tb.waitForLog(/^information: Invalid Will QoS in CONNECT from 127\.0\.0\.1\.$/);
-    } finally {
-      client.close();
-    }
+    // CONNECT 3.1.1, flags: will with QoS 3 and clean session; client id "a", will topic "t", empty payload.
+    await refusedWithoutConnack([0x10, 0x12, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x1e, 0x00, 0x3c, 0x00, 0x01, 0x61, 0x00, 0x01, 0x74, 0x00, 0x00], /^information: Invalid Will QoS in CONNECT from 127\.0\.0\.1\.$/);
   });
 
   it('refuses anonymous clients when allow_anonymous is false (v3: 5, v5: 0x87) and asks the authenticate hook otherwise', async () => {

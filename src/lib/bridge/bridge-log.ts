@@ -4,6 +4,7 @@
  * as they are on the wire out and as they are here on the way in. The bridge's in-memory local
  * side logs nothing of its own: mosquitto has no such connection.
  */
+import type { CloseReason } from '../broker/core.js';
 import type { MqttClient } from '../client/client.js';
 import { ErrorCode, type MqttError } from '../errors.js';
 import type { Packet, Subscription } from '../protocol/packets.js';
@@ -79,15 +80,15 @@ export function logRemotePackets(remote: MqttClient, name: string, notificationT
 }
 
 /**
- * How mosquitto's do_disconnect() words the end of a bridge's remote connection, after
- * "Client NAME ": what the remote sent could not be read, or it closed. Nothing when the remote
+ * Why a bridge's remote connection ended, as mosquitto's do_disconnect() words it after
+ * "Client NAME ": what the remote sent could not be read, or it closed. None when the remote
  * stopped answering PINGREQ: mosquitto's keepalive check closes a bridge's socket without a line.
  */
-export function remoteLostText(err: MqttError | undefined): string | undefined {
-  if (err === undefined) return 'closed its connection.';
+export function remoteLostReason(err: MqttError | undefined): CloseReason | undefined {
+  if (err === undefined) return 'lost';
   if (err.code === ErrorCode.KeepaliveTimeout) return undefined;
-  if (err.reasonCode === ReasonCode.PacketTooLarge) return 'disconnected due to oversize packet.';
-  if (err.code === ErrorCode.MalformedPacket) return 'disconnected due to malformed packet.';
-  if (err.code === ErrorCode.ProtocolError) return 'disconnected due to protocol error.';
-  return 'closed its connection.';
+  if (err.reasonCode === ReasonCode.PacketTooLarge) return 'oversize';
+  if (err.code === ErrorCode.MalformedPacket) return 'malformed';
+  if (err.code === ErrorCode.ProtocolError) return 'protocol';
+  return 'lost';
 }

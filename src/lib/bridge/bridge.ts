@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { ClockTimer } from '../broker/clock.js';
 import type { BridgeAddress, BridgeSettings } from '../broker/config/bridge-types.js';
 import { remainingLength } from '../broker/encoded-packet.js';
+import { CLOSE_TEXT } from '../broker/close-words.js';
 import { forwardedProperties, type BrokerMessage } from '../broker/message.js';
 import type { DirectLink, DirectReceiver, LogLevel } from '../broker/types.js';
 import { MqttClient, type OutgoingMessage } from '../client/client.js';
@@ -25,7 +26,7 @@ import type { PublishPacket, QoS } from '../protocol/packets.js';
 import { ConnackReturnCode, ReasonCode } from '../protocol/reason-codes.js';
 import { openTransport } from '../transport/open.js';
 import type { TlsSettings, TransportStream } from '../transport/types.js';
-import { logRemotePackets, remoteLostText } from './bridge-log.js';
+import { logRemotePackets, remoteLostReason } from './bridge-log.js';
 import { LocalAcks, type LocalMessage } from './local-acks.js';
 import { NEVER_EXPIRES, openLocalSide, subscribeLocalSide, type BridgeHost } from './local-side.js';
 import { connectFailure, lookupFailure, warnUnresolved } from './unreachable.js';
@@ -417,8 +418,8 @@ export class Bridge implements DirectReceiver {
     this.primaryTimer?.close();
     this.idleTimer?.close();
     if (this.closed) return;
-    const why = remoteLostText(err);
-    if (why !== undefined) this.log('notice', `Client ${this.settings.localClientId} ${why}`);
+    const why = remoteLostReason(err);
+    if (why !== undefined) this.log('notice', `Client ${this.settings.localClientId} ${CLOSE_TEXT[why]}`);
     this.notifyLocally('0');
     // What the remote had not acknowledged is in `unsent` (or its resumable window) now: the local
     // session must not send it again too.
@@ -464,4 +465,3 @@ export class Bridge implements DirectReceiver {
     );
   }
 }
-

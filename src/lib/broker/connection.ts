@@ -10,13 +10,13 @@ import { Socket } from 'node:net';
 import { isMqttError } from '../errors.js';
 import type { ProtocolVersion } from '../protocol/constants.js';
 import { encode } from '../protocol/encode.js';
-import { PasswordWithoutUsernameError, UnsupportedProtocolError } from '../protocol/decode.js';
+import { UnsupportedProtocolError } from '../protocol/decode.js';
 import { MAX_PACKET_SIZE, PacketReader } from '../protocol/framer.js';
 import { WriteBatch } from '../transport/write-batch.js';
 import type { Packet, QoS } from '../protocol/packets.js';
 import { ReasonCode } from '../protocol/reason-codes.js';
-import { InvalidQosError } from '../protocol/wire.js';
 import type { TransportStream } from '../transport/types.js';
+import { CLOSE_TEXT, complaintText } from './close-words.js';
 import type { ClockTimer } from './clock.js';
 import { FULL_READ, destroyEmitter, destroyOnceFinished, keepaliveDue, listen, onData, onDrain, readChunk, resumeAfterYield, resumeDue, type ConnectionTimers } from './connection-callbacks.js';
 import { remainingLength } from './encoded-packet.js';
@@ -35,34 +35,6 @@ import { triggerWill } from './will.js';
 
 /** CONNECT's packet type, in the fixed header's high nibble. */
 const CONNECT_TYPE = 0x10;
-
-const CLOSE_TEXT: Partial<Record<CloseReason, string>> = {
-  disconnect: 'disconnected.',
-  lost: 'closed its connection.',
-  refused: 'disconnected due to protocol error.',
-  'payload-size': 'disconnected due to oversize payload.',
-  malformed: 'disconnected due to malformed packet.',
-  protocol: 'disconnected due to protocol error.',
-  keepalive: 'has exceeded timeout, disconnecting.',
-  oversize: 'disconnected due to oversize packet.',
-  auth: 'disconnected, not authorised.',
-  'not-supported':
-    'disconnected due to using not allowed feature (QoS too high, retain not supported, or bad AUTH method).',
-  // mosquitto's words, its missing "has" included.
-  administrative: 'been disconnected by administrative action.',
-};
-
-/** mosquitto's line before it closes for a QoS of 3: handle_publish.c names the client, handle_subscribe.c and handle_connect.c its address. */
-function invalidQosText(error: InvalidQosError, clientId: string, address: string): string {
-  switch (error.packetType) {
-    case 'publish':
-      return `Invalid QoS in PUBLISH from ${clientId}, disconnecting.`;
-    case 'subscribe':
-      return `Invalid QoS in subscription command from ${address}, disconnecting.`;
-    case 'will':
-      return `Invalid Will QoS in CONNECT from ${address}.`;
-  }
-}
 
 /** What a connection uses of the broker beyond what its handlers do (broker.ts implements it). */
 export interface ConnectionHost extends BrokerCore {
@@ -242,12 +214,10 @@ export class Connection implements ClientConnection {
   fail(error: unknown): void {
     if (this.state === 'closed') return;
     const code = isMqttError(error) ? error.reasonCode : undefined;
-    if (error instanceof InvalidQosError) this.broker.log('information', invalidQosText(error, this.clientId, this.info.remoteAddress));
+    const complaint = complaintText(error, this.clientId, this.info.remoteAddress);
+    if (complaint !== undefined) this.broker.log('information', complaint);
     if (this.state === 'new') {
       if (error instanceof UnsupportedProtocolError) refuseProtocol(this, error);
-      if (error instanceof PasswordWithoutUsernameError) {
-        this.broker.log('information', `Protocol error from ${error.clientId}: password without username, closing connection.`);
-      }
       this.close(code === ReasonCode.PacketTooLarge ? 'oversize' : 'protocol');
       return;
     }

@@ -24,7 +24,6 @@ const CONNACK_V3_ACCEPTED = Buffer.from([0x20, 2, 0, 0]);
 const CONNACK_V3_PRESENT = Buffer.from([0x20, 2, 1, 0]);
 const CONNACK_V3_BAD_PROTOCOL = Buffer.from([0x20, 2, 0, ConnackReturnCode.UnacceptableProtocolVersion]);
 
-/** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
 /**
  * A failed login (no username where one is needed, or a wrong password): mosquitto forgets the
  * client id before answering, so its lines name the address and "Client <unknown>".
@@ -34,6 +33,7 @@ function refuseLogin(conn: ClientConnection): void {
   refuse(conn, ConnackReturnCode.NotAuthorized, ReasonCode.NotAuthorized, 'auth');
 }
 
+/** Refuses the CONNECT: CONNACK with the v3 or v5 code, then close; `why` picks mosquitto's log line. */
 function refuse(conn: ClientConnection, v3Code: number, v5Code: number, why: CloseReason): void {
   const code = conn.version === 5 ? v5Code : v3Code;
   if (conn.debug) conn.broker.log('debug', `Sending CONNACK to ${conn.name} (0, ${code})`);
